@@ -1,0 +1,117 @@
+import * as vscode from 'vscode';
+import { createHttp, ApiError } from '../api/http';
+import { AstriaClient } from '../api/astria/client';
+import { CartesiaClient, CARTESIA_VERSION } from '../api/cartesia/client';
+import { PROVIDER_LABEL, type Provider } from '../auth/apiKeys';
+import type { Services } from '../services';
+
+/** The sandbox's demo keys are public fixtures of the local test server, not secrets. */
+export const SANDBOX_DEFAULTS = {
+  url: 'http://127.0.0.1:4010',
+  astriaKey: 'sd_sandbox_demo_key',
+  cartesiaKey: 'sk_car_sandbox_demo',
+};
+
+/** One cheap authenticated call with the candidate key; throws ApiError when the key is refused. */
+async function checkKey(services: Services, provider: Provider, key: string): Promise<void> {
+  const { settings } = services;
+  if (provider === 'astria') {
+    const http = createHttp({ provider: 'Astria', baseUrl: settings.astriaBaseUrl, getKey: () => key, workspaceId: settings.workspaceId, retries: 0 });
+    await new AstriaClient(http).listTunes({ limit: 1 });
+  } else {
+    const http = createHttp({ provider: 'Cartesia', baseUrl: settings.cartesiaBaseUrl, getKey: () => key, headers: { 'Cartesia-Version': CARTESIA_VERSION }, retries: 0 });
+    await new CartesiaClient(http).listFineTunes({ limit: 1 });
+  }
+}
+
+/** Ask for a key, check it against the service, and store it only when the service accepts it. */
+export async function setApiKey(services: Services, provider: Provider, presetKey?: string): Promise<boolean> {
+  const label = PROVIDER_LABEL[provider];
+  const key = (
+    presetKey ??
+    (await vscode.window.showInputBox({
+      title: `Tune Studio: ${label} API Key`,
+      prompt: provider === 'astria' ? 'Paste your Astria API key (starts with sd_). It is stored in VS Code\'s secret storage.' : 'Paste your Cartesia API key (starts with sk_car_). It is stored in VS Code\'s secret storage.',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : 'The key cannot be empty.'),
+    }))
+  )?.trim();
+  if (!key) return false;
+  try {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Checking the ${label} API key…` },
+      () => checkKey(services, provider, key),
+    );
+  } catch (error) {
+    const message =
+      error instanceof ApiError && error.kind === 'auth'
+        ? `${label} did not accept this API key, so it was not saved. Check that you copied the whole key.`
+        : `The ${label} API key could not be checked, so it was not saved: ${error instanceof Error ? error.message : String(error)}`;
+    const choice = await vscode.window.showErrorMessage(message, 'Try Again');
+    if (choice === 'Try Again') return setApiKey(services, provider);
+    return false;
+  }
+  await services.keys.set(provider, key);
+  services.log.info(`${label} API key saved to secret storage.`);
+  void vscode.window.showInformationMessage(`Tune Studio is connected to ${label}.`);
+  return true;
+}
+
+export async function signOut(services: Services, provider: Provider): Promise<void> {
+  await services.keys.delete(provider);
+  void vscode.window.showInformationMessage(`Signed out of ${PROVIDER_LABEL[provider]}: the API key was removed from secret storage.`);
+}
+
+function settingsTarget(): vscode.ConfigurationTarget {
+  return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+}
+
+/**
+ * Point the extension at the local sandbox (`npm run sandbox`) and store its demo keys.
+ * `npm start` sets TUNE_STUDIO_SANDBOX_URL so this needs no typing at all.
+ */
+export async function useLocalSandbox(services: Services, options: { silent?: boolean } = {}): Promise<boolean> {
+  const env = process.env;
+  let url = env.TUNE_STUDIO_SANDBOX_URL;
+  if (!url && !options.silent) {
+    url = await vscode.window.showInputBox({
+      title: 'Tune Studio: Use Local Sandbox',
+      prompt: 'URL of the local sandbox started with `npm run sandbox`',
+      value: SANDBOX_DEFAULTS.url,
+      ignoreFocusOut: true,
+      validateInput: (value) => (/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(value.trim()) ? undefined : 'Enter a loopback URL such as http://127.0.0.1:4010'),
+    });
+  }
+  if (!url) return false;
+  url = url.trim().replace(/\/+$/, '');
+  const config = vscode.workspace.getConfiguration('tuneStudio');
+  const target = settingsTarget();
+  await config.update('astria.baseUrl', url, target);
+  await config.update('cartesia.baseUrl', env.TUNE_STUDIO_SANDBOX_CARTESIA_URL ?? `${url}/cartesia`, target);
+  await services.keys.set('astria', env.TUNE_STUDIO_SANDBOX_ASTRIA_KEY ?? SANDBOX_DEFAULTS.astriaKey);
+  await services.keys.set('cartesia', env.TUNE_STUDIO_SANDBOX_CARTESIA_KEY ?? SANDBOX_DEFAULTS.cartesiaKey);
+  services.log.info(`Using the local sandbox at ${url}.`);
+  if (!options.silent) void vscode.window.showInformationMessage(`Tune Studio is using the local sandbox at ${url}.`);
+  return true;
+}
+
+export async function selectWorkspace(): Promise<void> {
+  const config = vscode.workspace.getConfiguration('tuneStudio');
+  const current = config.get<string>('astria.workspaceId', '');
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: 'Personal', description: 'no X-Workspace-Id header', value: '' },
+      { label: 'All workspaces', description: 'X-Workspace-Id: all', value: 'all' },
+      { label: 'Enter a workspace ID…', value: undefined },
+    ].map((i) => ({ ...i, picked: i.value === current })),
+    { title: 'Tune Studio: Astria Workspace', placeHolder: `Current: ${current || 'Personal'}` },
+  );
+  if (!picked) return;
+  let value = picked.value;
+  if (value === undefined) {
+    value = await vscode.window.showInputBox({ title: 'Astria workspace ID', value: current, ignoreFocusOut: true });
+    if (value === undefined) return;
+  }
+  await config.update('astria.workspaceId', value.trim(), settingsTarget());
+}

@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import type { CartesiaNode, CartesiaTreeProvider } from '../views/cartesiaTree';
+import { CartesiaErrorNode, CartesiaLoadMoreNode, FineTuneNode, VoiceNode } from '../views/cartesiaTree';
+import { ErrorNode, LoadMoreNode, PromptNode, TuneNode } from '../views/nodes';
+import { selectWorkspace, setApiKey, signOut, useLocalSandbox } from './apiKeys';
+import {
+  copyId,
+  deletePrompt,
+  deleteTune,
+  findTune,
+  openGallery,
+  openOnAstria,
+  renameTune,
+  setLiked,
+  toggleAutoExtend,
+  type TunesView,
+} from './tuneActions';
+import { playVoicePreview } from './voicePreview';
+
+/** Commands of the two tree views and of the API keys. Each handler is a line: the work lives elsewhere. */
+export function registerTunesCommands(
+  context: vscode.ExtensionContext,
+  services: Services,
+  tunes: TunesView,
+  cartesia: { provider: CartesiaTreeProvider; view: vscode.TreeView<CartesiaNode> },
+): void {
+  const selectedTune = (node?: TuneNode): TuneNode | undefined =>
+    node ?? (tunes.view.selection[0] instanceof TuneNode ? tunes.view.selection[0] : undefined);
+  const selectedPrompt = (node?: PromptNode): PromptNode | undefined =>
+    node ?? (tunes.view.selection[0] instanceof PromptNode ? tunes.view.selection[0] : undefined);
+  const register = (id: string, handler: (...args: never[]) => unknown): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  };
+
+  register('tuneStudio.setAstriaKey', () => setApiKey(services, 'astria'));
+  register('tuneStudio.setCartesiaKey', () => setApiKey(services, 'cartesia'));
+  register('tuneStudio.signOutAstria', () => signOut(services, 'astria'));
+  register('tuneStudio.signOutCartesia', () => signOut(services, 'cartesia'));
+  register('tuneStudio.useLocalSandbox', () => useLocalSandbox(services));
+  register('tuneStudio.selectWorkspace', () => selectWorkspace());
+  register('tuneStudio.showLog', () => services.log.show());
+
+  register('tuneStudio.refresh', () => tunes.provider.refresh());
+  register('tuneStudio.refreshCartesia', () => cartesia.provider.refresh());
+  register('tuneStudio.findTune', () => findTune(services, tunes));
+  register('tuneStudio.copyId', (node: TuneNode | PromptNode | FineTuneNode | VoiceNode) => copyId(node ?? tunes.view.selection[0]));
+  register('tuneStudio.openOnAstria', (node?: TuneNode) => withNode(selectedTune(node), openOnAstria));
+  register('tuneStudio.renameTune', (node?: TuneNode) => withNode(selectedTune(node), (n) => renameTune(services, tunes, n)));
+  register('tuneStudio.toggleAutoExtend', (node?: TuneNode) => withNode(selectedTune(node), (n) => toggleAutoExtend(services, tunes, n)));
+  register('tuneStudio.deleteTune', (node?: TuneNode) => withNode(selectedTune(node), (n) => deleteTune(services, tunes, n)));
+  register('tuneStudio.deletePrompt', (node?: PromptNode) => withNode(selectedPrompt(node), (n) => deletePrompt(services, tunes, n)));
+  register('tuneStudio.likePrompt', (node?: PromptNode) => withNode(selectedPrompt(node), (n) => setLiked(services, tunes, n, true)));
+  register('tuneStudio.unlikePrompt', (node?: PromptNode) => withNode(selectedPrompt(node), (n) => setLiked(services, tunes, n, false)));
+  register('tuneStudio.openGallery', (node?: TuneNode) => openGallery(node, tunes));
+  register('tuneStudio.openRecentImages', () => vscode.commands.executeCommand('tuneStudio.showGallery', { kind: 'recent' }));
+  register('tuneStudio.openImage', (url: string) => (typeof url === 'string' && /^https?:/i.test(url) ? vscode.env.openExternal(vscode.Uri.parse(url)) : undefined));
+  register('tuneStudio.playVoice', (node: VoiceNode) => withNode(node, (n) => playVoicePreview(context, services, n.voice)));
+
+  // "Load more" and "Retry" rows exist in both views.
+  register('tuneStudio.loadMore', (node: LoadMoreNode | CartesiaLoadMoreNode) =>
+    node instanceof LoadMoreNode ? tunes.provider.loadMore(node) : cartesia.provider.loadMore(node),
+  );
+  register('tuneStudio.retry', (node: ErrorNode | CartesiaErrorNode) =>
+    node instanceof ErrorNode ? tunes.provider.retry(node) : cartesia.provider.retry(node),
+  );
+}
+
+function withNode<T>(node: T | undefined, action: (node: T) => unknown): unknown {
+  return node ? action(node) : undefined;
+}

@@ -1,0 +1,203 @@
+import * as vscode from 'vscode';
+import type { Tune } from '../api/astria/types';
+import { tuneState } from '../api/astria/state';
+import type { Services } from '../services';
+import type { TunesTreeProvider } from '../views/tunesTree';
+import { ImageNode, PromptNode, TuneNode, type TunesNode } from '../views/nodes';
+import type { GallerySubject, GalleryFocus } from '../webviews/galleryPanel';
+import { modelLabel, stateLabel } from '../views/nodes';
+
+export interface TunesView {
+  provider: TunesTreeProvider;
+  view: vscode.TreeView<TunesNode>;
+}
+
+export function reportError(services: Services, what: string, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  services.log.error(`${what}: ${message}`);
+  void vscode.window.showErrorMessage(`${what}: ${message}`);
+}
+
+/** QuickPick with server-side title search; the chosen tune is revealed in the tree. */
+export async function findTune(services: Services, tunes: TunesView): Promise<Tune | undefined> {
+  type Item = vscode.QuickPickItem & { tune: Tune };
+  const toItem = (tune: Tune): Item => ({
+    label: tune.title || `Tune ${tune.id}`,
+    description: [tune.name, modelLabel(tune), stateLabel(tune)].filter(Boolean).join(' · '),
+    detail: `ID ${tune.id}`,
+    tune,
+  });
+  const pick = vscode.window.createQuickPick<Item>();
+  pick.title = 'Tune Studio: Find Tune';
+  pick.placeholder = 'Type part of a title to search all your tunes';
+  pick.matchOnDetail = true;
+  pick.items = tunes.provider.loadedTunes.map(toItem);
+  let timer: NodeJS.Timeout | undefined;
+  let controller: AbortController | undefined;
+  const search = async (title: string): Promise<void> => {
+    controller?.abort();
+    controller = new AbortController();
+    pick.busy = true;
+    try {
+      const found = await services.astria.listTunes({ title: title || undefined, limit: 50, signal: controller.signal });
+      pick.items = found.map(toItem);
+    } catch (error) {
+      if (!controller.signal.aborted) pick.items = [];
+      if (!controller.signal.aborted) pick.placeholder = error instanceof Error ? error.message : String(error);
+    } finally {
+      pick.busy = false;
+    }
+  };
+  pick.onDidChangeValue((value) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void search(value.trim()), 250);
+  });
+  void search('');
+  const chosen = await new Promise<Tune | undefined>((resolve) => {
+    pick.onDidAccept(() => {
+      resolve(pick.selectedItems[0]?.tune);
+      pick.hide();
+    });
+    pick.onDidHide(() => resolve(undefined));
+    pick.show();
+  });
+  clearTimeout(timer);
+  controller?.abort();
+  pick.dispose();
+  if (chosen) await revealTune(tunes, chosen);
+  return chosen;
+}
+
+export async function revealTune(tunes: TunesView, tune: Tune): Promise<void> {
+  const node = await tunes.provider.nodeForTune(tune);
+  await tunes.view.reveal(node, { select: true, focus: true, expand: false });
+}
+
+export async function copyId(node: { kind: string } & Record<string, unknown>): Promise<void> {
+  const id = idOf(node);
+  if (id === undefined) return;
+  await vscode.env.clipboard.writeText(id);
+  vscode.window.setStatusBarMessage(`Copied ID ${id}`, 2500);
+}
+
+function idOf(node: unknown): string | undefined {
+  if (node instanceof TuneNode) return String(node.tune.id);
+  if (node instanceof PromptNode) return String(node.prompt.id);
+  const n = node as { fineTune?: { id: string }; voice?: { id: string } };
+  return n.voice?.id ?? n.fineTune?.id;
+}
+
+export async function openOnAstria(node: TuneNode): Promise<void> {
+  await vscode.env.openExternal(vscode.Uri.parse(`https://www.astria.ai/tunes/${node.tune.id}`));
+}
+
+export async function renameTune(services: Services, tunes: TunesView, node: TuneNode): Promise<void> {
+  const title = await vscode.window.showInputBox({
+    title: 'Rename Tune',
+    value: node.tune.title,
+    prompt: 'The title is also Astria\'s idempotency key: keep it unique.',
+    validateInput: (v) => (v.trim() ? undefined : 'The title cannot be empty.'),
+  });
+  if (!title || title.trim() === node.tune.title) return;
+  await withBusy(services, tunes, node, 'Renaming…', 'Renaming the tune failed', async () => {
+    const updated = await services.astria.updateTune(node.tune.id, { title: title.trim() });
+    tunes.provider.updateTune({ ...node.tune, ...updated });
+  });
+}
+
+export async function toggleAutoExtend(services: Services, tunes: TunesView, node: TuneNode): Promise<void> {
+  const next = !node.tune.auto_extend;
+  await withBusy(services, tunes, node, next ? 'Turning auto-extend on…' : 'Turning auto-extend off…', 'Changing auto-extend failed', async () => {
+    const updated = await services.astria.updateTune(node.tune.id, { auto_extend: next });
+    tunes.provider.updateTune({ ...node.tune, ...updated, auto_extend: updated.auto_extend ?? next });
+    vscode.window.setStatusBarMessage(`Auto-extend is ${next ? 'on' : 'off'} for “${node.tune.title}”.`, 3000);
+  });
+}
+
+export async function deleteTune(services: Services, tunes: TunesView, node: TuneNode): Promise<void> {
+  const answer = await vscode.window.showWarningMessage(
+    `Delete the tune “${node.tune.title}” (ID ${node.tune.id})?`,
+    { modal: true, detail: 'Its trained model and, for checkpoint tunes, its prompts and images are deleted on Astria. This cannot be undone.' },
+    'Delete',
+  );
+  if (answer !== 'Delete') return;
+  await withBusy(services, tunes, node, 'Deleting…', 'Deleting the tune failed', async () => {
+    await services.astria.deleteTune(node.tune.id);
+    tunes.provider.removeTune(node.tune.id);
+    vscode.window.setStatusBarMessage(`Deleted “${node.tune.title}”.`, 3000);
+  });
+}
+
+export async function deletePrompt(services: Services, tunes: TunesView, node: PromptNode): Promise<void> {
+  const text = node.prompt.text.length > 60 ? `${node.prompt.text.slice(0, 59)}…` : node.prompt.text;
+  const answer = await vscode.window.showWarningMessage(
+    `Delete the prompt “${text}” (ID ${node.prompt.id})?`,
+    { modal: true, detail: 'Its generated images are deleted on Astria. This cannot be undone.' },
+    'Delete',
+  );
+  if (answer !== 'Delete') return;
+  await withBusy(services, tunes, node, 'Deleting…', 'Deleting the prompt failed', async () => {
+    await services.astria.deletePrompt(node.prompt.tune_id, node.prompt.id);
+    tunes.provider.removePrompt(node.prompt.tune_id, node.prompt.id);
+  });
+}
+
+export async function setLiked(services: Services, tunes: TunesView, node: PromptNode, liked: boolean): Promise<void> {
+  await withBusy(services, tunes, node, liked ? 'Liking…' : 'Unliking…', liked ? 'Liking the prompt failed' : 'Unliking the prompt failed', async () => {
+    if (liked) await services.astria.likePrompt(node.prompt.id);
+    else await services.astria.unlikePrompt(node.prompt.id);
+    const count = (node.prompt.prompt_likes_count ?? 0) + (liked ? 1 : -1);
+    tunes.provider.updatePrompt({ ...node.prompt, liked, prompt_likes_count: Math.max(0, count) });
+  });
+}
+
+/** A row shows a spinner and what is happening while the request runs; errors are reported, the row restored. */
+async function withBusy(
+  services: Services,
+  tunes: TunesView,
+  node: TuneNode | PromptNode,
+  busy: string,
+  failure: string,
+  work: () => Promise<void>,
+): Promise<void> {
+  tunes.provider.setBusy(node, busy);
+  try {
+    await work();
+  } catch (error) {
+    reportError(services, failure, error);
+  } finally {
+    tunes.provider.setBusy(node, undefined);
+  }
+}
+
+/** From a tree row to what the gallery shows. */
+export function gallerySubjectFor(node: TunesNode): { subject: GallerySubject; focus?: GalleryFocus; imageUrl?: string } | undefined {
+  if (node instanceof TuneNode) return { subject: { kind: 'tune', tuneId: node.tune.id, title: node.tune.title } };
+  if (node instanceof PromptNode) {
+    return { subject: { kind: 'prompt', tuneId: node.prompt.tune_id, promptId: node.prompt.id, title: node.parent.tune.title } };
+  }
+  if (node instanceof ImageNode) {
+    const prompt = node.parent.prompt;
+    return {
+      subject: { kind: 'prompt', tuneId: prompt.tune_id, promptId: prompt.id, title: node.parent.parent.tune.title },
+      focus: { promptId: prompt.id, imageIndex: node.index },
+      imageUrl: node.url,
+    };
+  }
+  return undefined;
+}
+
+export async function openGallery(node: TunesNode | undefined, tunes: TunesView): Promise<void> {
+  const target = node ?? tunes.view.selection[0];
+  const resolved = target && gallerySubjectFor(target);
+  if (!resolved) {
+    await vscode.commands.executeCommand('tuneStudio.showGallery', { kind: 'recent' } satisfies GallerySubject);
+    return;
+  }
+  await vscode.commands.executeCommand('tuneStudio.showGallery', resolved.subject, resolved.focus, resolved.imageUrl);
+}
+
+export function isTrainingOrPending(tune: Tune): boolean {
+  const state = tuneState(tune);
+  return state === 'pending' || state === 'training';
+}

@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { ApiKeys } from './auth/apiKeys';
+import { Services } from './services';
+import { StatusPoller } from './jobs/statusPoller';
+import { TunesTreeProvider } from './views/tunesTree';
+import { CartesiaTreeProvider, type CartesiaNode } from './views/cartesiaTree';
+import { InFlightStatusBar } from './views/statusBar';
+import type { TunesNode } from './views/nodes';
+import { registerGallery } from './webviews/galleryPanel';
+import { registerTunesCommands } from './commands/registerTunesCommands';
+import { useLocalSandbox } from './commands/apiKeys';
+import { announceFinishedWork } from './jobs/announcements';
+import { registerCreateTune } from './commands/createTune';
+import { revealTune } from './commands/tuneActions';
+
+/** What tests (and other extensions) can reach after activation. */
+export interface TuneStudioApi {
+  keys: ApiKeys;
+  services: Services;
+  poller: StatusPoller;
+  tunes: { provider: TunesTreeProvider; view: vscode.TreeView<TunesNode> };
+  cartesia: { provider: CartesiaTreeProvider; view: vscode.TreeView<CartesiaNode> };
+  statusBar: InFlightStatusBar;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<TuneStudioApi> {
+  const log = vscode.window.createOutputChannel('Tune Studio', { log: true });
+  const keys = new ApiKeys(context.secrets);
+  const services = new Services(context, keys, log);
+  const maxInterval = vscode.workspace.getConfiguration('tuneStudio').get<number>('poll.maxIntervalSeconds', 60);
+  const poller = new StatusPoller(services, { baseIntervalMs: 3_000, maxIntervalMs: maxInterval * 1000 });
+
+  const tunesProvider = new TunesTreeProvider(services, poller);
+  const dragAndDropController = registerCreateTune(context, services, poller, { revealTune: (tune) => revealTune(tunes, tune) });
+  const tunesView = vscode.window.createTreeView('tuneStudio.tunes', {
+    treeDataProvider: tunesProvider,
+    showCollapseAll: true,
+    dragAndDropController,
+    canSelectMany: false,
+  });
+  const cartesiaProvider = new CartesiaTreeProvider(services);
+  const cartesiaView = vscode.window.createTreeView('tuneStudio.cartesia', { treeDataProvider: cartesiaProvider, showCollapseAll: true });
+  const statusBar = new InFlightStatusBar(poller);
+  const tunes = { provider: tunesProvider, view: tunesView };
+  const cartesia = { provider: cartesiaProvider, view: cartesiaView };
+
+  context.subscriptions.push(log, keys, services, poller, tunesProvider, tunesView, cartesiaProvider, cartesiaView, statusBar);
+  context.subscriptions.push(services.onDidChangeConnection(() => poller.clear()));
+  context.subscriptions.push(announceFinishedWork(poller, tunes));
+
+  registerTunesCommands(context, services, tunes, cartesia);
+  registerGallery(context, services, poller);
+
+  await Promise.all([keys.updateContext('astria'), keys.updateContext('cartesia')]);
+  // `npm start` asks for the sandbox to be used right away, so nobody has to type a key.
+  if (process.env.TUNE_STUDIO_AUTOCONNECT === '1' && !(await keys.get('astria'))) {
+    await useLocalSandbox(services, { silent: true });
+  }
+
+  return { keys, services, poller, tunes, cartesia, statusBar };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import type { StatusPoller } from './statusPoller';
+import { tuneState } from '../api/astria/state';
+import type { TunesView } from '../commands/tuneActions';
+import { gallerySubjectFor } from '../commands/tuneActions';
+
+/** When a watched tune finishes training or a prompt's images arrive, say so and offer the gallery. */
+export function announceFinishedWork(poller: StatusPoller, tunes: TunesView): vscode.Disposable {
+  return vscode.Disposable.from(
+    poller.onDidFinishTune(async (tune) => {
+      const state = tuneState(tune);
+      const title = tune.title || `Tune ${tune.id}`;
+      if (state === 'trained') {
+        const choice = await vscode.window.showInformationMessage(`“${title}” finished training.`, 'Open Gallery', 'Show in Tree');
+        const node = tunes.provider.tuneNode(tune.id);
+        if (choice === 'Open Gallery') {
+          await vscode.commands.executeCommand('tuneStudio.showGallery', { kind: 'tune', tuneId: tune.id, title: tune.title });
+        } else if (choice === 'Show in Tree' && node) {
+          await tunes.view.reveal(node, { select: true, focus: true });
+        }
+      } else if (state === 'failed') {
+        void vscode.window.showErrorMessage(`Training “${title}” failed${tune.user_error ? `: ${tune.user_error}` : '.'}`);
+      }
+    }),
+    poller.onDidFinishPrompt(async (prompt) => {
+      if (prompt.user_error) {
+        void vscode.window.showErrorMessage(`A prompt failed: ${prompt.user_error}`);
+        return;
+      }
+      const count = prompt.images.length;
+      const choice = await vscode.window.showInformationMessage(
+        `${count} new image${count === 1 ? '' : 's'} for “${prompt.text.length > 50 ? `${prompt.text.slice(0, 49)}…` : prompt.text}”.`,
+        'Open Gallery',
+      );
+      if (choice === 'Open Gallery') {
+        const node = tunes.provider.promptNode(prompt.tune_id, prompt.id);
+        const resolved = node && gallerySubjectFor(node);
+        await vscode.commands.executeCommand(
+          'tuneStudio.showGallery',
+          resolved?.subject ?? { kind: 'prompt', tuneId: prompt.tune_id, promptId: prompt.id },
+        );
+      }
+    }),
+  );
+}

@@ -1,0 +1,225 @@
+import * as vscode from 'vscode';
+import type { Prompt, Tune } from '../api/astria/types';
+import { promptState, tuneState } from '../api/astria/state';
+import type { Services } from '../services';
+import { ApiError } from '../api/http';
+
+const BASE_INTERVAL_MS = 3_000;
+const BACKOFF_FACTOR = 1.6;
+
+export interface PollerTiming {
+  baseIntervalMs: number;
+  maxIntervalMs: number;
+}
+
+/**
+ * The one poller of the extension. It watches tunes that are pending or training and tunes with prompts
+ * still generating: one request per such tune per tick (GET /tunes/:id, or GET /tunes/:id/prompts for
+ * all of its prompts at once), never one per prompt. It backs off while nothing changes, honours
+ * Retry-After, and has no timer at all while nothing is pending.
+ */
+export class StatusPoller implements vscode.Disposable {
+  private readonly trainingTunes = new Map<number, Tune>();
+  /** tune id → ids of its prompts still generating */
+  private readonly pendingPrompts = new Map<number, Map<number, Prompt>>();
+  private timer: NodeJS.Timeout | undefined;
+  private intervalMs: number;
+  private ticking = false;
+  private disposed = false;
+
+  private readonly tuneUpdated = new vscode.EventEmitter<Tune>();
+  private readonly promptUpdated = new vscode.EventEmitter<Prompt>();
+  private readonly tuneFinished = new vscode.EventEmitter<Tune>();
+  private readonly promptFinished = new vscode.EventEmitter<Prompt>();
+  private readonly pendingChanged = new vscode.EventEmitter<void>();
+  /** Every fresh copy of a watched tune. */
+  readonly onDidUpdateTune = this.tuneUpdated.event;
+  /** Every fresh copy of a watched prompt. */
+  readonly onDidUpdatePrompt = this.promptUpdated.event;
+  /** A watched tune left pending/training (trained, failed or expired). */
+  readonly onDidFinishTune = this.tuneFinished.event;
+  /** A watched prompt got its images or failed. */
+  readonly onDidFinishPrompt = this.promptFinished.event;
+  /** The set of pending things changed (for the status bar). */
+  readonly onDidChangePending = this.pendingChanged.event;
+
+  constructor(
+    private readonly services: Services,
+    private readonly timing: PollerTiming = { baseIntervalMs: BASE_INTERVAL_MS, maxIntervalMs: 60_000 },
+  ) {
+    this.intervalMs = timing.baseIntervalMs;
+  }
+
+  get trainingCount(): number {
+    return this.trainingTunes.size;
+  }
+
+  get generatingCount(): number {
+    let n = 0;
+    for (const prompts of this.pendingPrompts.values()) n += prompts.size;
+    return n;
+  }
+
+  get isIdle(): boolean {
+    return this.trainingTunes.size === 0 && this.pendingPrompts.size === 0;
+  }
+
+  /** Start watching a tune if it is still pending or training; safe to call with any tune. */
+  watchTune(tune: Tune): void {
+    const state = tuneState(tune);
+    if (state !== 'pending' && state !== 'training') return;
+    const isNew = !this.trainingTunes.has(tune.id);
+    this.trainingTunes.set(tune.id, tune);
+    if (isNew) this.somethingNew();
+  }
+
+  /** Start watching a prompt if it has no images yet; safe to call with any prompt. */
+  watchPrompt(prompt: Prompt): void {
+    const state = promptState(prompt);
+    if (state !== 'pending' && state !== 'generating') return;
+    let prompts = this.pendingPrompts.get(prompt.tune_id);
+    if (!prompts) this.pendingPrompts.set(prompt.tune_id, (prompts = new Map()));
+    const isNew = !prompts.has(prompt.id);
+    prompts.set(prompt.id, prompt);
+    if (isNew) this.somethingNew();
+  }
+
+  /** Forget everything (e.g. the key or the workspace changed). */
+  clear(): void {
+    this.trainingTunes.clear();
+    this.pendingPrompts.clear();
+    this.stopTimer();
+    this.pendingChanged.fire();
+  }
+
+  forgetTune(tuneId: number): void {
+    const had = this.trainingTunes.delete(tuneId) || this.pendingPrompts.delete(tuneId);
+    if (had) this.afterChange();
+  }
+
+  private somethingNew(): void {
+    this.intervalMs = this.timing.baseIntervalMs;
+    this.pendingChanged.fire();
+    this.schedule(this.intervalMs, true);
+  }
+
+  private schedule(delayMs: number, soonerOnly = false): void {
+    if (this.disposed || this.isIdle) return this.stopTimer();
+    if (this.timer && soonerOnly) return;
+    this.stopTimer();
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One round: one request per tune with pending work. */
+  async tick(): Promise<void> {
+    this.timer = undefined;
+    if (this.ticking || this.disposed) return;
+    this.ticking = true;
+    let changed = false;
+    let retryAfterMs: number | undefined;
+    try {
+      const tuneIds = new Set([...this.trainingTunes.keys(), ...this.pendingPrompts.keys()]);
+      for (const tuneId of tuneIds) {
+        try {
+          if (this.trainingTunes.has(tuneId)) changed = (await this.checkTune(tuneId)) || changed;
+          if (this.pendingPrompts.has(tuneId)) changed = (await this.checkPrompts(tuneId)) || changed;
+        } catch (error) {
+          if (error instanceof ApiError && error.kind === 'not_found') {
+            this.trainingTunes.delete(tuneId);
+            this.pendingPrompts.delete(tuneId);
+            changed = true;
+          } else if (error instanceof ApiError && error.kind === 'rate_limited') {
+            retryAfterMs = Math.max(retryAfterMs ?? 0, error.retryAfterMs ?? this.intervalMs * 2);
+            break;
+          } else if (error instanceof ApiError && error.kind === 'auth') {
+            this.clear();
+            return;
+          } else {
+            this.services.log.warn(`Status check for tune ${tuneId} failed: ${errorMessage(error)}`);
+          }
+        }
+      }
+    } finally {
+      this.ticking = false;
+    }
+    if (changed) {
+      this.pendingChanged.fire();
+      this.intervalMs = this.timing.baseIntervalMs;
+    } else {
+      this.intervalMs = Math.min(this.timing.maxIntervalMs, Math.round(this.intervalMs * BACKOFF_FACTOR));
+    }
+    this.schedule(Math.max(this.intervalMs, retryAfterMs ?? 0));
+  }
+
+  private async checkTune(tuneId: number): Promise<boolean> {
+    const fresh = await this.services.astria.getTune(tuneId);
+    const before = this.trainingTunes.get(tuneId);
+    this.tuneUpdated.fire(fresh);
+    const state = tuneState(fresh);
+    if (state === 'pending' || state === 'training') {
+      this.trainingTunes.set(tuneId, fresh);
+      return before ? tuneState(before) !== state : false;
+    }
+    this.trainingTunes.delete(tuneId);
+    this.tuneFinished.fire(fresh);
+    return true;
+  }
+
+  private async checkPrompts(tuneId: number): Promise<boolean> {
+    const watched = this.pendingPrompts.get(tuneId);
+    if (!watched || watched.size === 0) {
+      this.pendingPrompts.delete(tuneId);
+      return false;
+    }
+    // A tune's prompts are newest first: the page that holds the oldest watched prompt covers them all.
+    const oldest = Math.min(...watched.keys());
+    const newest = Math.max(...watched.keys());
+    const page = await this.services.astria.listPrompts(tuneId, { beforeId: newest + 1, limit: 120 });
+    let changed = false;
+    for (const fresh of page) {
+      if (!watched.has(fresh.id)) continue;
+      this.promptUpdated.fire(fresh);
+      const state = promptState(fresh);
+      if (state === 'done' || state === 'failed') {
+        watched.delete(fresh.id);
+        this.promptFinished.fire(fresh);
+        changed = true;
+      }
+    }
+    // Watched prompts that no longer exist (deleted elsewhere) stop being watched.
+    if (page.length < 120 || page.some((p) => p.id <= oldest)) {
+      for (const id of [...watched.keys()]) {
+        if (!page.some((p) => p.id === id)) {
+          watched.delete(id);
+          changed = true;
+        }
+      }
+    }
+    if (watched.size === 0) this.pendingPrompts.delete(tuneId);
+    return changed;
+  }
+
+  private afterChange(): void {
+    this.pendingChanged.fire();
+    this.schedule(this.intervalMs);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopTimer();
+    this.tuneUpdated.dispose();
+    this.promptUpdated.dispose();
+    this.tuneFinished.dispose();
+    this.promptFinished.dispose();
+    this.pendingChanged.dispose();
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

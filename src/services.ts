@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import { createHttp } from './api/http';
+import { AstriaClient } from './api/astria/client';
+import { CartesiaClient, CARTESIA_VERSION } from './api/cartesia/client';
+import { ApiKeys } from './auth/apiKeys';
+
+export interface Settings {
+  astriaBaseUrl: string;
+  workspaceId: string | undefined;
+  cartesiaBaseUrl: string;
+  pageSize: number;
+}
+
+export function readSettings(): Settings {
+  const config = vscode.workspace.getConfiguration('tuneStudio');
+  const pageSize = config.get<number>('tunes.pageSize', 20);
+  return {
+    astriaBaseUrl: config.get<string>('astria.baseUrl', 'https://api.astria.ai').replace(/\/+$/, ''),
+    workspaceId: config.get<string>('astria.workspaceId', '').trim() || undefined,
+    cartesiaBaseUrl: config.get<string>('cartesia.baseUrl', 'https://api.cartesia.ai').replace(/\/+$/, ''),
+    pageSize: Math.min(120, Math.max(1, Math.round(pageSize))),
+  };
+}
+
+/**
+ * What every feature needs: the API clients (rebuilt when settings change), the keys and the log.
+ * Features receive this object in their register() function instead of reaching for globals.
+ */
+export class Services implements vscode.Disposable {
+  private settingsValue: Settings = readSettings();
+  private astriaClient: AstriaClient;
+  private cartesiaClient: CartesiaClient;
+  private readonly connectionChanged = new vscode.EventEmitter<void>();
+  /** Fires when a key, a base URL or the workspace id changes: views reload. */
+  readonly onDidChangeConnection = this.connectionChanged.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly keys: ApiKeys,
+    readonly log: vscode.LogOutputChannel,
+  ) {
+    this.astriaClient = this.makeAstria();
+    this.cartesiaClient = this.makeCartesia();
+    this.disposables.push(
+      this.connectionChanged,
+      keys.onDidChange(() => this.connectionChanged.fire()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('tuneStudio')) return;
+        this.settingsValue = readSettings();
+        this.astriaClient = this.makeAstria();
+        this.cartesiaClient = this.makeCartesia();
+        this.connectionChanged.fire();
+      }),
+    );
+  }
+
+  get settings(): Settings {
+    return this.settingsValue;
+  }
+
+  get astria(): AstriaClient {
+    return this.astriaClient;
+  }
+
+  get cartesia(): CartesiaClient {
+    return this.cartesiaClient;
+  }
+
+  private logResponse = (r: { method: string; path: string; status?: number; durationMs: number }): void => {
+    this.log.info(`${r.method} ${r.path} → ${r.status ?? 'no response'} (${Math.round(r.durationMs)} ms)`);
+  };
+
+  private makeAstria(): AstriaClient {
+    return new AstriaClient(
+      createHttp({
+        provider: 'Astria',
+        baseUrl: this.settingsValue.astriaBaseUrl,
+        getKey: () => this.keys.get('astria'),
+        workspaceId: this.settingsValue.workspaceId,
+        onResponse: this.logResponse,
+      }),
+    );
+  }
+
+  private makeCartesia(): CartesiaClient {
+    return new CartesiaClient(
+      createHttp({
+        provider: 'Cartesia',
+        baseUrl: this.settingsValue.cartesiaBaseUrl,
+        getKey: () => this.keys.get('cartesia'),
+        headers: { 'Cartesia-Version': CARTESIA_VERSION },
+        onResponse: this.logResponse,
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

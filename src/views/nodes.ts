@@ -1,0 +1,215 @@
+import * as vscode from 'vscode';
+import type { Prompt, Tune } from '../api/astria/types';
+import { promptState, tuneState, type TuneState } from '../api/astria/state';
+import { ApiError } from '../api/http';
+
+/** Everything shown in the Tunes view. `parent` makes reveal() work. */
+export type TunesNode = TuneNode | PromptNode | ImageNode | LoadMoreNode | ErrorNode | MessageNode;
+
+export class TuneNode {
+  readonly kind = 'tune';
+  busy: string | undefined;
+  constructor(public tune: Tune) {}
+  get parent(): undefined {
+    return undefined;
+  }
+}
+
+export class PromptNode {
+  readonly kind = 'prompt';
+  busy: string | undefined;
+  constructor(public prompt: Prompt, readonly parent: TuneNode) {}
+}
+
+export class ImageNode {
+  readonly kind = 'image';
+  constructor(readonly url: string, readonly index: number, readonly parent: PromptNode) {}
+}
+
+export class LoadMoreNode {
+  readonly kind = 'loadMore';
+  loading = false;
+  constructor(readonly parent: TuneNode | undefined) {}
+}
+
+export class ErrorNode {
+  readonly kind = 'error';
+  constructor(readonly error: unknown, readonly parent: TuneNode | undefined) {}
+}
+
+export class MessageNode {
+  readonly kind = 'message';
+  constructor(readonly message: string, readonly parent: TuneNode | PromptNode | undefined) {}
+}
+
+const STATE_ICON: Record<TuneState, vscode.ThemeIcon> = {
+  pending: new vscode.ThemeIcon('clock', new vscode.ThemeColor('charts.yellow')),
+  training: new vscode.ThemeIcon('loading~spin'),
+  trained: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  expired: new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+};
+
+const MODEL_LABEL: Record<string, string> = { lora: 'LoRA', pti: 'PTI', faceid: 'FaceID' };
+
+export function modelLabel(tune: Tune): string {
+  if (tune.model_type && MODEL_LABEL[tune.model_type]) return MODEL_LABEL[tune.model_type];
+  return tune.model_type ? String(tune.model_type) : 'checkpoint';
+}
+
+export function stateLabel(tune: Tune, now = Date.now()): string {
+  const state = tuneState(tune, now);
+  if (state === 'training' && tune.eta) {
+    const minutes = Math.max(0, Math.round((Date.parse(tune.eta) - now) / 60_000));
+    return minutes > 0 ? `training, ~${minutes} min left` : 'training, almost done';
+  }
+  return state;
+}
+
+function formatDate(value: string | null | undefined): string {
+  if (!value) return '—';
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toLocaleString();
+}
+
+/** Markdown text: escape so server strings never become links, HTML or formatting. */
+export function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
+}
+
+function safeImageUrl(url: string): string | undefined {
+  return /^https?:\/\//i.test(url) ? url.replace(/[()\s]/g, encodeURIComponent) : undefined;
+}
+
+export function tuneTreeItem(node: TuneNode): vscode.TreeItem {
+  const { tune } = node;
+  const state = tuneState(tune);
+  const item = new vscode.TreeItem(tune.title || `Tune ${tune.id}`, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `tune:${tune.id}`;
+  item.description = node.busy ?? [tune.name, modelLabel(tune), tune.branch, stateLabel(tune)].filter(Boolean).join(' · ');
+  item.iconPath = node.busy ? new vscode.ThemeIcon('loading~spin') : STATE_ICON[state];
+  item.contextValue = `tune.${state}${tune.auto_extend ? '.autoExtend' : ''}`;
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.supportHtml = false;
+  tooltip.appendMarkdown(`**${md(tune.title || `Tune ${tune.id}`)}**\n\n`);
+  const rows: [string, string][] = [
+    ['ID', String(tune.id)],
+    ['State', stateLabel(tune)],
+    ['Class', tune.name ?? '—'],
+    ['Model', `${modelLabel(tune)}${tune.branch ? ` · ${tune.branch}` : ''}`],
+    ['Token', tune.token ?? '—'],
+    ['Base tune', tune.base_tune_id != null ? String(tune.base_tune_id) : '—'],
+    ['Created', formatDate(tune.created_at)],
+    ['Trained', formatDate(tune.trained_at)],
+    ['Expires', tune.auto_extend ? 'auto-extended' : formatDate(tune.expires_at)],
+    ['Cost', tune.cost_mc != null ? `${tune.cost_mc} mc` : '—'],
+  ];
+  if (tune.user_error) rows.push(['Error', tune.user_error]);
+  tooltip.appendMarkdown(rows.map(([k, v]) => `${k}: ${md(v)}`).join('  \n'));
+  const thumbs = (tune.orig_images ?? []).map(safeImageUrl).filter((u): u is string => Boolean(u)).slice(0, 4);
+  if (thumbs.length) tooltip.appendMarkdown(`\n\n${thumbs.map((u) => `![training image](${u}|width=64)`).join(' ')}`);
+  item.tooltip = tooltip;
+  return item;
+}
+
+export function promptTreeItem(node: PromptNode): vscode.TreeItem {
+  const { prompt } = node;
+  const state = promptState(prompt);
+  const label = prompt.text.replace(/\s+/g, ' ').trim() || `Prompt ${prompt.id}`;
+  const item = new vscode.TreeItem(
+    label.length > 80 ? `${label.slice(0, 79)}…` : label,
+    prompt.images.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
+  item.id = `prompt:${prompt.tune_id}:${prompt.id}`;
+  const described: Record<typeof state, string> = {
+    pending: 'queued',
+    generating: 'generating…',
+    done: `${prompt.images.length} image${prompt.images.length === 1 ? '' : 's'}`,
+    failed: 'failed',
+  };
+  item.description = node.busy ?? [described[state], prompt.liked ? '♥' : undefined].filter(Boolean).join(' · ');
+  item.iconPath = node.busy
+    ? new vscode.ThemeIcon('loading~spin')
+    : state === 'failed'
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
+      : state === 'done'
+        ? new vscode.ThemeIcon('file-media')
+        : new vscode.ThemeIcon('loading~spin');
+  item.contextValue = `prompt.${state}.${prompt.liked ? 'liked' : 'unliked'}`;
+  const tooltip = new vscode.MarkdownString();
+  tooltip.appendText(prompt.text);
+  const details = [
+    `ID ${prompt.id}`,
+    prompt.seed != null ? `seed ${prompt.seed}` : undefined,
+    prompt.aspect_ratio ? `aspect ${prompt.aspect_ratio}` : undefined,
+    prompt.w && prompt.h ? `${prompt.w}×${prompt.h}` : undefined,
+    prompt.steps != null ? `${prompt.steps} steps` : undefined,
+    prompt.cfg_scale != null ? `CFG ${prompt.cfg_scale}` : undefined,
+  ].filter(Boolean);
+  tooltip.appendMarkdown(`\n\n---\n\n${md(details.join(' · '))}`);
+  if (prompt.negative_prompt) {
+    tooltip.appendMarkdown('\n\nNegative: ');
+    tooltip.appendText(prompt.negative_prompt);
+  }
+  if (prompt.user_error) {
+    tooltip.appendMarkdown('\n\n**Error:** ');
+    tooltip.appendText(prompt.user_error);
+  }
+  const first = prompt.images.map(safeImageUrl).find(Boolean);
+  if (first) tooltip.appendMarkdown(`\n\n![preview](${first}|width=160)`);
+  item.tooltip = tooltip;
+  if (state === 'done') {
+    item.command = { command: 'tuneStudio.openGallery', title: 'Open Gallery', arguments: [node] };
+  }
+  return item;
+}
+
+export function imageTreeItem(node: ImageNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(`Image ${node.index + 1}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `image:${node.parent.prompt.id}:${node.index}`;
+  item.iconPath = new vscode.ThemeIcon('file-media');
+  item.contextValue = 'image';
+  const url = safeImageUrl(node.url);
+  item.tooltip = url ? new vscode.MarkdownString(`![Image ${node.index + 1}](${url}|width=240)`) : node.url;
+  item.description = fileNameOf(node.url);
+  item.command = { command: 'tuneStudio.openGallery', title: 'Open Gallery', arguments: [node] };
+  return item;
+}
+
+function fileNameOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  } catch {
+    return '';
+  }
+}
+
+export function loadMoreTreeItem(node: LoadMoreNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.loading ? 'Loading…' : 'Load more', vscode.TreeItemCollapsibleState.None);
+  item.id = `loadMore:${node.parent?.tune.id ?? 'root'}`;
+  item.iconPath = new vscode.ThemeIcon(node.loading ? 'loading~spin' : 'ellipsis');
+  item.contextValue = 'loadMore';
+  item.command = { command: 'tuneStudio.loadMore', title: 'Load More', arguments: [node] };
+  return item;
+}
+
+export function errorTreeItem(node: ErrorNode): vscode.TreeItem {
+  const message = node.error instanceof Error ? node.error.message : String(node.error);
+  const isAuth = node.error instanceof ApiError && node.error.kind === 'auth';
+  const item = new vscode.TreeItem(message, vscode.TreeItemCollapsibleState.None);
+  item.id = `error:${node.parent?.tune.id ?? 'root'}`;
+  item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  item.tooltip = message;
+  item.contextValue = 'error';
+  item.description = isAuth ? 'click to set a key' : 'click to retry';
+  item.command = isAuth
+    ? { command: 'tuneStudio.setAstriaKey', title: 'Set API Key' }
+    : { command: 'tuneStudio.retry', title: 'Retry', arguments: [node] };
+  return item;
+}
+
+export function messageTreeItem(node: MessageNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+  item.iconPath = new vscode.ThemeIcon('info');
+  return item;
+}

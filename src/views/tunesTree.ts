@@ -1,0 +1,304 @@
+import * as vscode from 'vscode';
+import type { Prompt, Tune } from '../api/astria/types';
+import type { Services } from '../services';
+import type { StatusPoller } from '../jobs/statusPoller';
+import {
+  ErrorNode,
+  ImageNode,
+  LoadMoreNode,
+  MessageNode,
+  PromptNode,
+  TuneNode,
+  type TunesNode,
+  errorTreeItem,
+  imageTreeItem,
+  loadMoreTreeItem,
+  messageTreeItem,
+  promptTreeItem,
+  tuneTreeItem,
+} from './nodes';
+
+/** One paged list (root tunes, or one tune's prompts) and where it stands. */
+interface PagedList<T> {
+  items: T[];
+  hasMore: boolean;
+  error?: unknown;
+  loading?: Promise<void>;
+}
+
+/**
+ * The Tunes view: tunes → prompts → images, newest first, one request per page (keyset paging with
+ * before_id). Nodes are kept by id so updates from the poller change rows in place.
+ */
+export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TunesNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  private root: PagedList<TuneNode> | undefined;
+  private readonly tuneNodes = new Map<number, TuneNode>();
+  private readonly promptLists = new Map<number, PagedList<PromptNode>>();
+  private readonly rootLoadMore = new LoadMoreNode(undefined);
+  private readonly promptLoadMore = new Map<number, LoadMoreNode>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly services: Services,
+    private readonly poller: StatusPoller,
+  ) {
+    this.disposables.push(
+      this.changed,
+      services.onDidChangeConnection(() => this.refresh()),
+      poller.onDidUpdateTune((tune) => this.updateTune(tune)),
+      poller.onDidUpdatePrompt((prompt) => this.updatePrompt(prompt)),
+    );
+  }
+
+  /** Drop everything and load the first page again. */
+  refresh(): void {
+    this.root = undefined;
+    this.tuneNodes.clear();
+    this.promptLists.clear();
+    this.promptLoadMore.clear();
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: TunesNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'tune':
+        return tuneTreeItem(node);
+      case 'prompt':
+        return promptTreeItem(node);
+      case 'image':
+        return imageTreeItem(node);
+      case 'loadMore':
+        return loadMoreTreeItem(node);
+      case 'error':
+        return errorTreeItem(node);
+      case 'message':
+        return messageTreeItem(node);
+    }
+  }
+
+  getParent(node: TunesNode): TunesNode | undefined {
+    return node.parent;
+  }
+
+  async getChildren(node?: TunesNode): Promise<TunesNode[]> {
+    if (!node) return this.rootChildren();
+    if (node.kind === 'tune') return this.promptChildren(node);
+    if (node.kind === 'prompt') {
+      return node.prompt.images.map((url, index) => new ImageNode(url, index, node));
+    }
+    return [];
+  }
+
+  private async rootChildren(): Promise<TunesNode[]> {
+    if (!(await this.services.keys.get('astria'))) return []; // the welcome view takes over
+    if (!this.root) {
+      this.root = { items: [], hasMore: true };
+      await this.loadRootPage();
+    } else if (this.root.loading) {
+      await this.root.loading;
+    }
+    const list = this.root;
+    const children: TunesNode[] = [...list.items];
+    if (list.error) children.push(new ErrorNode(list.error, undefined));
+    else if (list.hasMore) children.push(this.rootLoadMore);
+    else if (!list.items.length) children.push(new MessageNode('No tunes yet. Create one from images in your workspace.', undefined));
+    return children;
+  }
+
+  private async promptChildren(tuneNode: TuneNode): Promise<TunesNode[]> {
+    const tuneId = tuneNode.tune.id;
+    let list = this.promptLists.get(tuneId);
+    if (!list) {
+      list = { items: [], hasMore: true };
+      this.promptLists.set(tuneId, list);
+      await this.loadPromptPage(tuneNode);
+    } else if (list.loading) {
+      await list.loading;
+    }
+    const children: TunesNode[] = [...list.items];
+    if (list.error) children.push(new ErrorNode(list.error, tuneNode));
+    else if (list.hasMore) children.push(this.loadMoreFor(tuneNode));
+    else if (!list.items.length) children.push(new MessageNode('No prompts yet.', tuneNode));
+    return children;
+  }
+
+  private loadMoreFor(tuneNode: TuneNode): LoadMoreNode {
+    let node = this.promptLoadMore.get(tuneNode.tune.id);
+    if (!node) this.promptLoadMore.set(tuneNode.tune.id, (node = new LoadMoreNode(tuneNode)));
+    return node;
+  }
+
+  /** The "Load more" row: fetch the next page of its list. */
+  async loadMore(node: LoadMoreNode): Promise<void> {
+    if (node.loading) return;
+    node.loading = true;
+    this.changed.fire(node);
+    try {
+      if (node.parent) await this.loadPromptPage(node.parent);
+      else await this.loadRootPage();
+    } finally {
+      node.loading = false;
+    }
+    this.changed.fire(node.parent);
+  }
+
+  /** The retry action of an error row. */
+  retry(node: ErrorNode): void {
+    if (node.parent) {
+      this.promptLists.delete(node.parent.tune.id);
+      this.changed.fire(node.parent);
+    } else {
+      this.refresh();
+    }
+  }
+
+  private loadRootPage(): Promise<void> {
+    const list = this.root;
+    if (!list) return Promise.resolve();
+    if (list.loading) return list.loading;
+    list.loading = (async () => {
+      try {
+        const last = list.items.at(-1);
+        const limit = this.services.settings.pageSize;
+        const page = await this.services.astria.listTunes({ beforeId: last?.tune.id, limit });
+        for (const tune of page) {
+          if (this.tuneNodes.has(tune.id)) continue;
+          const node = new TuneNode(tune);
+          this.tuneNodes.set(tune.id, node);
+          list.items.push(node);
+          this.poller.watchTune(tune);
+        }
+        list.hasMore = page.length >= limit;
+        list.error = undefined;
+      } catch (error) {
+        list.error = error;
+      } finally {
+        list.loading = undefined;
+      }
+    })();
+    return list.loading;
+  }
+
+  private loadPromptPage(tuneNode: TuneNode): Promise<void> {
+    const list = this.promptLists.get(tuneNode.tune.id);
+    if (!list) return Promise.resolve();
+    if (list.loading) return list.loading;
+    list.loading = (async () => {
+      try {
+        const last = list.items.at(-1);
+        const limit = this.services.settings.pageSize;
+        const page = await this.services.astria.listPrompts(tuneNode.tune.id, { beforeId: last?.prompt.id, limit });
+        for (const prompt of page) {
+          if (list.items.some((p) => p.prompt.id === prompt.id)) continue;
+          list.items.push(new PromptNode(prompt, tuneNode));
+          this.poller.watchPrompt(prompt);
+        }
+        list.hasMore = page.length >= limit;
+        list.error = undefined;
+      } catch (error) {
+        list.error = error;
+      } finally {
+        list.loading = undefined;
+      }
+    })();
+    return list.loading;
+  }
+
+  /** Load tune pages until the tune is in the tree (for reveal after Find Tune or create). */
+  async nodeForTune(tune: Tune): Promise<TuneNode> {
+    const known = this.tuneNodes.get(tune.id);
+    if (known) return known;
+    if (!this.root) await this.rootChildren();
+    const root = this.root;
+    // A tune newer than the first page (just created) goes on top; an older one is loaded page by page.
+    const newest = root?.items[0]?.tune.id ?? 0;
+    if (root && tune.id > newest) {
+      const node = new TuneNode(tune);
+      this.tuneNodes.set(tune.id, node);
+      root.items.unshift(node);
+      this.poller.watchTune(tune);
+      this.changed.fire(undefined);
+      return node;
+    }
+    for (let guard = 0; root && root.hasMore && !this.tuneNodes.has(tune.id) && guard < 50; guard++) {
+      await this.loadRootPage();
+      if (root.error) break;
+    }
+    this.changed.fire(undefined);
+    const node = this.tuneNodes.get(tune.id);
+    if (node) return node;
+    // Not in the listing (another workspace, say): show it anyway so it can be revealed.
+    const extra = new TuneNode(tune);
+    this.tuneNodes.set(tune.id, extra);
+    root?.items.push(extra);
+    this.changed.fire(undefined);
+    return extra;
+  }
+
+  tuneNode(id: number): TuneNode | undefined {
+    return this.tuneNodes.get(id);
+  }
+
+  promptNode(tuneId: number, promptId: number): PromptNode | undefined {
+    return this.promptLists.get(tuneId)?.items.find((p) => p.prompt.id === promptId);
+  }
+
+  /** A new prompt created elsewhere (prompt editor): shown on top of its tune's loaded prompts. */
+  addPrompt(prompt: Prompt): void {
+    const list = this.promptLists.get(prompt.tune_id);
+    const tuneNode = this.tuneNodes.get(prompt.tune_id);
+    if (list && tuneNode && !list.items.some((p) => p.prompt.id === prompt.id)) {
+      list.items.unshift(new PromptNode(prompt, tuneNode));
+      this.changed.fire(tuneNode);
+    }
+    this.poller.watchPrompt(prompt);
+  }
+
+  updateTune(tune: Tune): void {
+    const node = this.tuneNodes.get(tune.id);
+    if (!node) return;
+    node.tune = tune;
+    this.changed.fire(node);
+  }
+
+  updatePrompt(prompt: Prompt): void {
+    const node = this.promptNode(prompt.tune_id, prompt.id);
+    if (!node) return;
+    node.prompt = prompt;
+    this.changed.fire(node);
+  }
+
+  setBusy(node: TuneNode | PromptNode, busy: string | undefined): void {
+    node.busy = busy;
+    this.changed.fire(node);
+  }
+
+  removeTune(tuneId: number): void {
+    const node = this.tuneNodes.get(tuneId);
+    if (!node || !this.root) return;
+    this.tuneNodes.delete(tuneId);
+    this.promptLists.delete(tuneId);
+    this.root.items = this.root.items.filter((n) => n !== node);
+    this.poller.forgetTune(tuneId);
+    this.changed.fire(undefined);
+  }
+
+  removePrompt(tuneId: number, promptId: number): void {
+    const list = this.promptLists.get(tuneId);
+    if (!list) return;
+    list.items = list.items.filter((p) => p.prompt.id !== promptId);
+    this.changed.fire(this.tuneNodes.get(tuneId));
+  }
+
+  /** Tunes loaded so far, in tree order (for tests and the status bar). */
+  get loadedTunes(): Tune[] {
+    return this.root?.items.map((n) => n.tune) ?? [];
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
