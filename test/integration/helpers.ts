@@ -1,0 +1,96 @@
+// Shared helpers for the integration suite: the sandbox the runner started, and the extension's API.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TuneStudioApi } from '../../src/extension';
+
+export interface SandboxEnv {
+  url: string;
+  cartesiaUrl: string;
+  cdnUrl: string;
+  astriaKey: string;
+  cartesiaKey: string;
+}
+
+export function sandboxEnv(): SandboxEnv {
+  const env = process.env;
+  const url = env.TUNE_STUDIO_SANDBOX_URL;
+  assert.ok(url, 'TUNE_STUDIO_SANDBOX_URL is not set: the integration runner starts the sandbox and passes it on');
+  return {
+    url,
+    cartesiaUrl: env.TUNE_STUDIO_SANDBOX_CARTESIA_URL ?? `${url}/cartesia`,
+    cdnUrl: env.TUNE_STUDIO_SANDBOX_CDN_URL ?? '',
+    astriaKey: env.TUNE_STUDIO_SANDBOX_ASTRIA_KEY ?? 'sd_sandbox_demo_key',
+    cartesiaKey: env.TUNE_STUDIO_SANDBOX_CARTESIA_KEY ?? 'sk_car_sandbox_demo',
+  };
+}
+
+export async function extensionApi(): Promise<TuneStudioApi> {
+  const ext = vscode.extensions.getExtension<TuneStudioApi>('tune-studio.tune-studio');
+  assert.ok(ext, 'the extension is installed');
+  return ext.activate();
+}
+
+/** Calls the sandbox's admin endpoints (no key needed). */
+export async function admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const { url } = sandboxEnv();
+  const res = await fetch(`${url}/__admin${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(res.ok, `admin ${method} ${path} answered ${res.status}`);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Calls the sandbox's Astria API with the demo key, as a user's other tools would. */
+export async function astria<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const { url, astriaKey } = sandboxEnv();
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${astriaKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(res.ok, `${method} ${path} answered ${res.status}`);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export interface RecordedRequest {
+  origin: 'api' | 'cdn';
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  status: number;
+  at: number;
+}
+
+export async function recordedRequests(origin: 'api' | 'cdn' = 'api'): Promise<RecordedRequest[]> {
+  const all = await admin<RecordedRequest[] | { requests: RecordedRequest[] }>('GET', `/requests?origin=${origin}`);
+  return Array.isArray(all) ? all : all.requests;
+}
+
+/** Points the extension at the sandbox with its demo keys (what "Use Local Sandbox" does). */
+export async function connectToSandbox(api: TuneStudioApi): Promise<void> {
+  const env = sandboxEnv();
+  const config = vscode.workspace.getConfiguration('tuneStudio');
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update('astria.baseUrl', env.url, target);
+  await config.update('cartesia.baseUrl', env.cartesiaUrl, target);
+  await api.keys.set('astria', env.astriaKey);
+  await api.keys.set('cartesia', env.cartesiaKey);
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
