@@ -10,6 +10,7 @@ import { registerGallery } from './webviews/galleryPanel';
 import { registerTunesCommands } from './commands/registerTunesCommands';
 import { useLocalSandbox } from './commands/apiKeys';
 import { announceFinishedWork } from './jobs/announcements';
+import { dialogs, type Dialogs } from './commands/dialogs';
 import { registerCreateTune } from './commands/createTune';
 import { revealTune } from './commands/tuneActions';
 
@@ -21,6 +22,7 @@ export interface TuneStudioApi {
   tunes: { provider: TunesTreeProvider; view: vscode.TreeView<TunesNode> };
   cartesia: { provider: CartesiaTreeProvider; view: vscode.TreeView<CartesiaNode> };
   statusBar: InFlightStatusBar;
+  dialogs: Dialogs;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TuneStudioApi> {
@@ -57,7 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
     await useLocalSandbox(services, { silent: true });
   }
 
-  return { keys, services, poller, tunes, cartesia, statusBar };
+  return { keys, services, poller, tunes, cartesia, statusBar, dialogs };
 }
 
 export function deactivate(): void {

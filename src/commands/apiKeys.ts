@@ -48,8 +48,10 @@ export async function setApiKey(services: Services, provider: Provider, presetKe
       error instanceof ApiError && error.kind === 'auth'
         ? `${label} did not accept this API key, so it was not saved. Check that you copied the whole key.`
         : `The ${label} API key could not be checked, so it was not saved: ${error instanceof Error ? error.message : String(error)}`;
-    const choice = await vscode.window.showErrorMessage(message, 'Try Again');
-    if (choice === 'Try Again') return setApiKey(services, provider);
+    // Not awaited: the command finishes (nothing stored) while the message waits for the user.
+    void vscode.window.showErrorMessage(message, 'Try Again').then((choice) => {
+      if (choice === 'Try Again') void setApiKey(services, provider);
+    });
     return false;
   }
   await services.keys.set(provider, key);

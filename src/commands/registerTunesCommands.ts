@@ -33,8 +33,10 @@ export function registerTunesCommands(
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
   };
 
-  register('tuneStudio.setAstriaKey', () => setApiKey(services, 'astria'));
-  register('tuneStudio.setCartesiaKey', () => setApiKey(services, 'cartesia'));
+  // A key may be passed by another extension or a test; from the UI the input box asks for it.
+  const keyArg = (arg: unknown): string | undefined => (typeof arg === 'string' ? arg : undefined);
+  register('tuneStudio.setAstriaKey', (key?: string) => setApiKey(services, 'astria', keyArg(key)));
+  register('tuneStudio.setCartesiaKey', (key?: string) => setApiKey(services, 'cartesia', keyArg(key)));
   register('tuneStudio.signOutAstria', () => signOut(services, 'astria'));
   register('tuneStudio.signOutCartesia', () => signOut(services, 'cartesia'));
   register('tuneStudio.useLocalSandbox', () => useLocalSandbox(services));

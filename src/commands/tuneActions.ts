@@ -6,6 +6,7 @@ import type { TunesTreeProvider } from '../views/tunesTree';
 import { ImageNode, PromptNode, TuneNode, type TunesNode } from '../views/nodes';
 import type { GallerySubject, GalleryFocus } from '../webviews/galleryPanel';
 import { modelLabel, stateLabel } from '../views/nodes';
+import { dialogs } from './dialogs';
 
 export interface TunesView {
   provider: TunesTreeProvider;
@@ -115,12 +116,12 @@ export async function toggleAutoExtend(services: Services, tunes: TunesView, nod
 }
 
 export async function deleteTune(services: Services, tunes: TunesView, node: TuneNode): Promise<void> {
-  const answer = await vscode.window.showWarningMessage(
+  const confirmed = await dialogs.confirm(
     `Delete the tune “${node.tune.title}” (ID ${node.tune.id})?`,
-    { modal: true, detail: 'Its trained model and, for checkpoint tunes, its prompts and images are deleted on Astria. This cannot be undone.' },
+    'Its trained model and, for checkpoint tunes, its prompts and images are deleted on Astria. This cannot be undone.',
     'Delete',
   );
-  if (answer !== 'Delete') return;
+  if (!confirmed) return;
   await withBusy(services, tunes, node, 'Deleting…', 'Deleting the tune failed', async () => {
     await services.astria.deleteTune(node.tune.id);
     tunes.provider.removeTune(node.tune.id);
@@ -130,12 +131,12 @@ export async function deleteTune(services: Services, tunes: TunesView, node: Tun
 
 export async function deletePrompt(services: Services, tunes: TunesView, node: PromptNode): Promise<void> {
   const text = node.prompt.text.length > 60 ? `${node.prompt.text.slice(0, 59)}…` : node.prompt.text;
-  const answer = await vscode.window.showWarningMessage(
+  const confirmed = await dialogs.confirm(
     `Delete the prompt “${text}” (ID ${node.prompt.id})?`,
-    { modal: true, detail: 'Its generated images are deleted on Astria. This cannot be undone.' },
+    'Its generated images are deleted on Astria. This cannot be undone.',
     'Delete',
   );
-  if (answer !== 'Delete') return;
+  if (!confirmed) return;
   await withBusy(services, tunes, node, 'Deleting…', 'Deleting the prompt failed', async () => {
     await services.astria.deletePrompt(node.prompt.tune_id, node.prompt.id);
     tunes.provider.removePrompt(node.prompt.tune_id, node.prompt.id);

@@ -1,0 +1,196 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TuneStudioApi } from '../../src/extension';
+import type { Prompt, Tune } from '../../src/api/astria/types';
+import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, sleep, waitFor } from './helpers';
+
+type Node = Awaited<ReturnType<TuneStudioApi['tunes']['provider']['getChildren']>>[number];
+
+function iconId(item: vscode.TreeItem): string | undefined {
+  return item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
+}
+
+function tooltipText(item: vscode.TreeItem): string {
+  return typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? '');
+}
+
+describe('Tunes explorer', function () {
+  this.timeout(60_000);
+  let api: TuneStudioApi;
+
+  before(async () => {
+    api = await extensionApi();
+    await admin('POST', '/reset');
+    await connectToSandbox(api);
+  });
+
+  it('shows the welcome view (no rows, no requests) while no key is stored', async () => {
+    await api.keys.delete('astria');
+    await admin('DELETE', '/requests');
+    api.tunes.provider.refresh();
+    assert.deepEqual(await api.tunes.provider.getChildren(), []);
+    assert.equal(await api.keys.get('astria'), undefined);
+    assert.equal((await recordedRequests()).length, 0, 'nothing is requested without a key');
+  });
+
+  it('refuses a key the service rejects and stores one it accepts', async () => {
+    const env = sandboxEnv();
+    const refused = await vscode.commands.executeCommand<boolean>('tuneStudio.setAstriaKey', 'sd_not_a_real_key');
+    assert.equal(refused, false);
+    assert.equal(await api.keys.get('astria'), undefined, 'a refused key is not stored');
+    const accepted = await vscode.commands.executeCommand<boolean>('tuneStudio.setAstriaKey', env.astriaKey);
+    assert.equal(accepted, true);
+    assert.equal(await api.keys.get('astria'), env.astriaKey);
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('tuneStudio'));
+    assert.ok(!settings.includes(env.astriaKey), 'the key is not in settings');
+  });
+
+  it('lists the 45 seeded tunes newest first over three pages, one request per page', async () => {
+    await connectToSandbox(api);
+    api.tunes.provider.refresh();
+    await admin('DELETE', '/requests');
+    const provider = api.tunes.provider;
+    let rows = await provider.getChildren();
+    assert.equal(rows.filter((n) => n.kind === 'tune').length, 20);
+    assert.equal(rows.at(-1)?.kind, 'loadMore');
+    for (let page = 2; page <= 3; page++) {
+      const loadMore = rows.at(-1);
+      assert.ok(loadMore && loadMore.kind === 'loadMore');
+      await vscode.commands.executeCommand('tuneStudio.loadMore', loadMore);
+      rows = await provider.getChildren();
+    }
+    const tuneRows = rows.filter((n): n is Extract<Node, { kind: 'tune' }> => n.kind === 'tune');
+    assert.equal(tuneRows.length, 45);
+    assert.notEqual(rows.at(-1)?.kind, 'loadMore', 'no "Load more" after the last page');
+    const ids = tuneRows.map((n) => n.tune.id);
+    assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
+    const listCalls = (await recordedRequests()).filter((r) => r.method === 'GET' && r.path === '/tunes');
+    assert.equal(listCalls.length, 3, 'three pages, three list requests');
+  });
+
+  it('shows each state with its own icon, a description and a tooltip with the details', async () => {
+    const rows = (await api.tunes.provider.getChildren()).filter((n) => n.kind === 'tune');
+    const byState = new Map<string, vscode.TreeItem>();
+    for (const node of rows) {
+      const item = api.tunes.provider.getTreeItem(node);
+      byState.set(String(item.contextValue).split('.')[1], item);
+    }
+    for (const state of ['pending', 'training', 'trained', 'expired']) assert.ok(byState.has(state), `a ${state} tune is listed`);
+    assert.equal(iconId(byState.get('training')!), 'loading~spin');
+    assert.equal(iconId(byState.get('trained')!), 'pass');
+    assert.equal(iconId(byState.get('pending')!), 'clock');
+    assert.equal(iconId(byState.get('expired')!), 'history');
+    const trained = byState.get('trained')!;
+    assert.match(String(trained.description), /trained/);
+    assert.match(tooltipText(trained), /ID: \d+/);
+    assert.match(tooltipText(trained), /Expires/);
+  });
+
+  it('renders prompts under a tune and images under a prompt, with prompt text kept as text', async () => {
+    const tunes = (await api.tunes.provider.getChildren()).filter((n) => n.kind === 'tune');
+    let promptRow: Extract<Node, { kind: 'prompt' }> | undefined;
+    for (const tuneRow of tunes) {
+      const children = await api.tunes.provider.getChildren(tuneRow);
+      promptRow = children.find((c): c is Extract<Node, { kind: 'prompt' }> => c.kind === 'prompt' && c.prompt.images.length > 0);
+      if (promptRow) break;
+    }
+    assert.ok(promptRow, 'some tune has a prompt with images');
+    const images = await api.tunes.provider.getChildren(promptRow);
+    assert.equal(images.length, promptRow.prompt.images.length);
+    const item = api.tunes.provider.getTreeItem(promptRow);
+    assert.equal(item.command?.command, 'tuneStudio.openGallery');
+  });
+
+  it('deletes a tune after confirmation and leaves it alone when cancelled', async () => {
+    const created = await astria<Tune>('POST', '/tunes', {
+      tune: { title: `Delete me ${Date.now()}`, name: 'dog', branch: 'fast', image_urls: ['https://example.com/a.jpg'] },
+    });
+    api.tunes.provider.refresh();
+    const node = await api.tunes.provider.nodeForTune(created);
+    const original = api.dialogs.confirm;
+    try {
+      api.dialogs.confirm = async () => false;
+      await vscode.commands.executeCommand('tuneStudio.deleteTune', node);
+      await astria('GET', `/tunes/${created.id}`); // still there
+      let asked = '';
+      api.dialogs.confirm = async (message) => {
+        asked = message;
+        return true;
+      };
+      await vscode.commands.executeCommand('tuneStudio.deleteTune', node);
+      assert.match(asked, new RegExp(created.title), 'the confirmation names the tune');
+    } finally {
+      api.dialogs.confirm = original;
+    }
+    const res = await fetch(`${sandboxEnv().url}/tunes/${created.id}`, { headers: { authorization: `Bearer ${sandboxEnv().astriaKey}` } });
+    assert.equal(res.status, 404);
+    assert.ok(!api.tunes.provider.loadedTunes.some((t) => t.id === created.id), 'the row is gone');
+  });
+
+  it('notices when a tune finishes training and when a prompt’s images arrive', async () => {
+    const tune = await astria<Tune>('POST', '/tunes', {
+      tune: { title: `Poll me ${Date.now()}`, name: 'cat', branch: 'fast', image_urls: ['https://example.com/a.jpg'] },
+    });
+    const finishedTune = new Promise<Tune>((resolve) => {
+      const sub = api.poller.onDidFinishTune((t) => t.id === tune.id && (sub.dispose(), resolve(t)));
+    });
+    api.poller.watchTune(tune);
+    assert.match(api.statusBar.text ?? '', /training/, 'the status bar shows the work in flight');
+    await admin('POST', `/tunes/${tune.id}/finish`);
+    const trained = await finishedTune;
+    assert.ok(trained.trained_at, 'the tune is trained');
+
+    const prompt = await astria<Prompt>('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: 'a <1> cat on a sofa', num_images: 2 } });
+    const finishedPrompt = new Promise<Prompt>((resolve) => {
+      const sub = api.poller.onDidFinishPrompt((p) => p.id === prompt.id && (sub.dispose(), resolve(p)));
+    });
+    api.poller.watchPrompt(prompt);
+    assert.match(api.statusBar.text ?? '', /generating/);
+    const done = await finishedPrompt;
+    assert.equal(done.images.length, 2);
+    await waitFor('the status bar to clear', () => api.poller.isIdle || undefined);
+  });
+
+  it('makes no request at all while nothing is pending', async () => {
+    api.poller.clear();
+    await admin('DELETE', '/requests');
+    await sleep(4_000);
+    assert.equal((await recordedRequests()).length, 0);
+  });
+
+  it('waits as long as Retry-After says when the server answers 429', async () => {
+    const tune = await astria<Tune>('POST', '/tunes', {
+      tune: { title: `Rate limited ${Date.now()}`, name: 'cat', branch: 'fast', image_urls: ['https://example.com/a.jpg'] },
+    });
+    await admin('POST', '/faults', { match: `/tunes/${tune.id}`, method: 'GET', count: 1, kind: 'status429', retryAfter: 3 });
+    await admin('DELETE', '/requests');
+    api.poller.watchTune(tune);
+    await api.poller.tick();
+    const calls = await waitFor('a second status check', async () => {
+      const hits = (await recordedRequests()).filter((r) => r.path === `/tunes/${tune.id}`);
+      return hits.length >= 2 ? hits : undefined;
+    }, 15_000);
+    assert.equal(calls[0].status, 429);
+    assert.ok(calls[1].at - calls[0].at >= 2_900, `waited ${calls[1].at - calls[0].at} ms after a Retry-After of 3 s`);
+    api.poller.forgetTune(tune.id);
+  });
+
+  it('pages Cartesia fine-tunes with cursors and lists a completed fine-tune’s voices', async () => {
+    await connectToSandbox(api);
+    api.cartesia.provider.refresh();
+    let rows = await api.cartesia.provider.getChildren();
+    const firstPage = rows.filter((n) => n.kind === 'fineTune').length;
+    assert.ok(firstPage > 0);
+    while (rows.at(-1)?.kind === 'loadMore') {
+      await vscode.commands.executeCommand('tuneStudio.loadMore', rows.at(-1));
+      rows = await api.cartesia.provider.getChildren();
+    }
+    const all = rows.filter((n) => n.kind === 'fineTune');
+    assert.ok(all.length > firstPage, 'more than one page was loaded');
+    assert.equal(new Set(all.map((n) => n.kind === 'fineTune' && n.fineTune.id)).size, all.length, 'no fine-tune twice');
+    const completed = all.find((n) => n.kind === 'fineTune' && n.fineTune.status === 'completed');
+    assert.ok(completed);
+    const voices = await api.cartesia.provider.getChildren(completed);
+    assert.ok(voices.some((v) => v.kind === 'voice'));
+  });
+});
