@@ -1,0 +1,45 @@
+// Cancellation plumbing shared by the HTTP layer and downloads.
+
+export interface LinkedAbort {
+  signal: AbortSignal;
+  /** True when our own timer fired (as opposed to the caller cancelling). */
+  timedOut: () => boolean;
+  dispose: () => void;
+}
+
+/** One signal that fires on the caller's cancel or after timeoutMs, and remembers which. */
+export function linkAbort(callerSignal: AbortSignal | undefined, timeoutMs: number): LinkedAbort {
+  const controller = new AbortController();
+  let timedOut = false;
+  const onCallerAbort = (): void => controller.abort(callerSignal?.reason);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error('timeout'));
+  }, timeoutMs);
+  if (callerSignal?.aborted) onCallerAbort();
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    dispose: () => {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    },
+  };
+}
+
+/** setTimeout as a promise that rejects with the signal's reason on abort. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

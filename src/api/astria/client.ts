@@ -1,0 +1,253 @@
+// Typed calls to Astria's REST API: tunes, prompts, packs. Knows the paths and body shapes, nothing about VS Code.
+import { ApiError, isRecord, malformedError } from '../errors';
+import { createHttp, type Http, type HttpOptions, type RequestOptions, type StreamBody } from '../http';
+import { multipartBody, railsFormEntries, type FormEntry } from '../multipart';
+import { keysetPages } from '../paging';
+import type {
+  Pack,
+  PackDetail,
+  PageOptions,
+  Prompt,
+  PromptCreateParams,
+  Tune,
+  TuneCreateParams,
+  TuneUpdateParams,
+  UploadFile,
+  UploadProgress,
+} from './types';
+
+export const ASTRIA_BASE_URL = 'https://api.astria.ai';
+export const ASTRIA_PROVIDER = 'Astria';
+/** A multipart upload of many photos takes far longer than a JSON call. */
+export const DEFAULT_UPLOAD_TIMEOUT_MS = 15 * 60_000;
+
+export type AstriaClientOptions = Omit<HttpOptions, 'baseUrl' | 'provider'> & { baseUrl?: string };
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface UploadOptions extends CallOptions {
+  onProgress?: (progress: UploadProgress) => void;
+  /** Whole-request limit for a multipart upload; default 15 min. */
+  timeoutMs?: number;
+}
+
+export interface TuneListOptions extends PageOptions {
+  /** Exact-title filter (how a retried create finds its tune). */
+  title?: string;
+}
+
+export interface PromptListOptions extends PageOptions {
+  /** Only for GET /prompts: text search. */
+  text?: string;
+}
+
+export interface PromptFiles {
+  input_image?: UploadFile;
+  mask_image?: UploadFile;
+}
+
+export type PromptOverrides = Partial<PromptCreateParams>;
+
+export class AstriaClient {
+  private readonly http: Http;
+
+  /** Pass an Http from createHttp (shared logging, settings) or the options to build one. */
+  constructor(source: Http | AstriaClientOptions) {
+    this.http = isHttp(source) ? source : createHttp({ ...source, baseUrl: source.baseUrl ?? ASTRIA_BASE_URL, provider: ASTRIA_PROVIDER });
+  }
+
+  // Tunes
+
+  /** One page of tunes, newest first. */
+  async listTunes(options: TuneListOptions = {}): Promise<Tune[]> {
+    const query = { ...pageQuery(options), title: options.title };
+    const raw = await this.http.get<unknown>('/tunes', { query, signal: options.signal });
+    return this.list(raw, 'GET', '/tunes').map(normalizeTune);
+  }
+
+  /** Every page of tunes, following `before_id`; `beforeId` in options starts further down. */
+  pagesOfTunes(options: TuneListOptions = {}): AsyncGenerator<Tune[], void, undefined> {
+    return keysetPages((beforeId) => this.listTunes({ ...options, beforeId }), options.beforeId, options.limit);
+  }
+
+  async getTune(id: number, options: CallOptions = {}): Promise<Tune> {
+    const path = `/tunes/${id}`;
+    return normalizeTune(this.record(await this.http.get<unknown>(path, options), 'GET', path));
+  }
+
+  /**
+   * Creates a tune and starts training: JSON without files, multipart streamed from disk with them.
+   * Retried on network errors, 5xx and 504 because Astria treats the title as an idempotency key:
+   * use a unique title (the extension appends a short id) so a retry returns the same tune.
+   */
+  async createTune(params: TuneCreateParams, files: readonly UploadFile[] = [], options: UploadOptions = {}): Promise<Tune> {
+    return this.createTuneAt('/tunes', params, files, options);
+  }
+
+  async updateTune(id: number, params: TuneUpdateParams, options: CallOptions = {}): Promise<Tune> {
+    const path = `/tunes/${id}`;
+    const raw = await this.http.patch<unknown>(path, { json: { tune: params }, signal: options.signal });
+    return normalizeTune(this.record(raw, 'PATCH', path));
+  }
+
+  async deleteTune(id: number, options: CallOptions = {}): Promise<void> {
+    await this.http.delete<unknown>(`/tunes/${id}`, options);
+  }
+
+  // Prompts
+
+  /** One page of a tune's prompts, newest first. */
+  async listPrompts(tuneId: number, options: PageOptions = {}): Promise<Prompt[]> {
+    const path = `/tunes/${tuneId}/prompts`;
+    const raw = await this.http.get<unknown>(path, { query: pageQuery(options), signal: options.signal });
+    return this.list(raw, 'GET', path).map(normalizePrompt);
+  }
+
+  /** One page of prompts across all tunes (GET /prompts), optionally filtered by text. */
+  async listAllPrompts(options: PromptListOptions = {}): Promise<Prompt[]> {
+    const query = { ...pageQuery(options), text: options.text };
+    const raw = await this.http.get<unknown>('/prompts', { query, signal: options.signal });
+    return this.list(raw, 'GET', '/prompts').map(normalizePrompt);
+  }
+
+  /** Every page of one tune's prompts, or of all prompts when tuneId is undefined. */
+  pagesOfPrompts(tuneId: number | undefined, options: PromptListOptions = {}): AsyncGenerator<Prompt[], void, undefined> {
+    const fetchPage = (beforeId: number | undefined): Promise<Prompt[]> =>
+      tuneId === undefined ? this.listAllPrompts({ ...options, beforeId }) : this.listPrompts(tuneId, { ...options, beforeId });
+    return keysetPages(fetchPage, options.beforeId, options.limit);
+  }
+
+  async getPrompt(tuneId: number, id: number, options: CallOptions = {}): Promise<Prompt> {
+    const path = `/tunes/${tuneId}/prompts/${id}`;
+    return normalizePrompt(this.record(await this.http.get<unknown>(path, options), 'GET', path));
+  }
+
+  /**
+   * Queues image generation. Never retried automatically: a repeat would generate (and bill) twice.
+   * With `files`, the input/mask images are streamed as multipart `prompt[input_image]`/`prompt[mask_image]`.
+   */
+  async createPrompt(tuneId: number, params: PromptCreateParams, files: PromptFiles = {}, options: UploadOptions = {}): Promise<Prompt> {
+    const path = `/tunes/${tuneId}/prompts`;
+    const fileEntries: FormEntry[] = [];
+    if (files.input_image) fileEntries.push(['prompt[input_image]', files.input_image]);
+    if (files.mask_image) fileEntries.push(['prompt[mask_image]', files.mask_image]);
+    const body = fileEntries.length === 0 ? { json: { prompt: params } } : this.multipart('prompt', params, fileEntries, options);
+    const raw = await this.http.post<unknown>(path, { ...body, signal: options.signal });
+    return normalizePrompt(this.record(unwrap(raw, 'prompt'), 'POST', path));
+  }
+
+  async deletePrompt(tuneId: number, id: number, options: CallOptions = {}): Promise<void> {
+    await this.http.delete<unknown>(`/tunes/${tuneId}/prompts/${id}`, options);
+  }
+
+  /** A new prompt like an existing one; any create attribute may be overridden. Not retried. */
+  async duplicatePrompt(id: number, overrides: PromptOverrides = {}, options: CallOptions = {}): Promise<Prompt> {
+    const path = `/prompts/${id}/duplicate`;
+    const json = Object.keys(overrides).length > 0 ? { prompt: overrides } : undefined;
+    const raw = await this.http.post<unknown>(path, { json, signal: options.signal });
+    return normalizePrompt(this.record(unwrap(raw, 'prompt'), 'POST', path));
+  }
+
+  async likePrompt(id: number, options: CallOptions = {}): Promise<void> {
+    await this.http.post<unknown>(`/prompts/${id}/likes`, options);
+  }
+
+  async unlikePrompt(id: number, options: CallOptions = {}): Promise<void> {
+    await this.http.delete<unknown>(`/prompts/${id}/likes`, options);
+  }
+
+  // Packs
+
+  /** The account's own packs. */
+  async listPacks(options: CallOptions = {}): Promise<Pack[]> {
+    return this.list(await this.http.get<unknown>('/packs', options), 'GET', '/packs') as unknown as Pack[];
+  }
+
+  /** Public packs from the gallery. */
+  async listGalleryPacks(options: CallOptions = {}): Promise<Pack[]> {
+    return this.list(await this.http.get<unknown>('/gallery/packs', options), 'GET', '/gallery/packs') as unknown as Pack[];
+  }
+
+  async getPack(id: number, options: CallOptions = {}): Promise<PackDetail> {
+    const path = `/p/${id}`;
+    return this.record(await this.http.get<unknown>(path, options), 'GET', path) as unknown as PackDetail;
+  }
+
+  /** Creates a tune from a pack (queues the pack's prompts); same body and retry rules as createTune. */
+  async createTuneFromPack(packId: number, params: TuneCreateParams, files: readonly UploadFile[] = [], options: UploadOptions = {}): Promise<Tune> {
+    return this.createTuneAt(`/p/${packId}/tunes`, params, files, options);
+  }
+
+  private async createTuneAt(path: string, params: TuneCreateParams, files: readonly UploadFile[], options: UploadOptions): Promise<Tune> {
+    const fileEntries = files.map((file): FormEntry => ['tune[images][]', file]);
+    const body = fileEntries.length === 0 ? { json: { tune: params } } : this.multipart('tune', params, fileEntries, options);
+    const raw = await this.http.post<unknown>(path, { ...body, signal: options.signal, idempotent: true });
+    return normalizeTune(this.record(unwrap(raw, 'tune'), 'POST', path));
+  }
+
+  private multipart(root: string, params: object, files: FormEntry[], options: UploadOptions): Pick<RequestOptions, 'body' | 'timeoutMs'> {
+    const body: () => Promise<StreamBody> = multipartBody([...railsFormEntries(root, params), ...files], options.onProgress);
+    return { body, timeoutMs: options.timeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS };
+  }
+
+  private list(raw: unknown, method: string, path: string): Record<string, unknown>[] {
+    if (Array.isArray(raw) && raw.every(isRecord)) return raw;
+    throw this.unexpected(method, path, 'a list');
+  }
+
+  private record(raw: unknown, method: string, path: string): Record<string, unknown> {
+    if (isRecord(raw) && raw.id !== undefined) return raw;
+    throw this.unexpected(method, path, 'an object with an id');
+  }
+
+  private unexpected(method: string, path: string, expected: string): ApiError {
+    const ctx = { provider: { name: ASTRIA_PROVIDER }, method, path, repeatable: false, secrets: [] };
+    return malformedError(ctx, `an unexpected response where ${expected} was expected`);
+  }
+}
+
+/** Fills the arrays some responses omit, so views never check for null. */
+export function normalizeTune(raw: Record<string, unknown>): Tune {
+  const tune = raw as unknown as Tune;
+  return { ...tune, orig_images: stringList(raw.orig_images), ckpt_urls: stringList(raw.ckpt_urls) };
+}
+
+/** `cfg_scale: "3.0"` → 3; `images` always an array of URL strings. */
+export function normalizePrompt(raw: Record<string, unknown>): Prompt {
+  const prompt = raw as unknown as Prompt;
+  return { ...prompt, cfg_scale: toNumber(raw.cfg_scale), images: stringList(raw.images) };
+}
+
+function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return value === '' ? [] : [value];
+  if (!Array.isArray(value)) return [];
+  return value.map(imageUrl).filter((url): url is string => url !== undefined);
+}
+
+/** Images are plain URLs; tolerate `{url}` objects seen in some responses. */
+function imageUrl(item: unknown): string | undefined {
+  if (typeof item === 'string') return item;
+  return isRecord(item) && typeof item.url === 'string' ? item.url : undefined;
+}
+
+function toNumber(value: unknown): number | null | undefined {
+  if (value === undefined || value === null) return value;
+  const number = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(number) ? number : null;
+}
+
+/** Callback bodies wrap objects as `{"tune": {...}}`; accept that shape from the API too. */
+function unwrap(raw: unknown, key: string): unknown {
+  if (isRecord(raw) && raw.id === undefined && isRecord(raw[key])) return raw[key];
+  return raw;
+}
+
+function pageQuery(options: PageOptions): Record<string, number | undefined> {
+  return { before_id: options.beforeId, limit: options.limit };
+}
+
+function isHttp(source: Http | AstriaClientOptions): source is Http {
+  return typeof (source as Http).request === 'function';
+}
