@@ -1,0 +1,68 @@
+// `npm run sandbox` — starts the local Astria + Cartesia sandbox and prints where it listens.
+//   npm run sandbox -- --port 4010 --cdn-port 4011 --speed 1 --seed demo --host 127.0.0.1 --quiet
+// Each flag also reads from the environment: SANDBOX_PORT, SANDBOX_CDN_PORT, SANDBOX_SPEED, SANDBOX_SEED,
+// SANDBOX_HOST, SANDBOX_QUIET=1.
+import { parseArgs } from 'node:util';
+import { startSandbox } from './server';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    'cdn-port': { type: 'string' },
+    speed: { type: 'string' },
+    seed: { type: 'string' },
+    host: { type: 'string' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (values.help) {
+  console.log('Usage: npm run sandbox -- [--port 4010] [--cdn-port 4011] [--speed 1] [--seed demo|empty] [--host 127.0.0.1] [--quiet]');
+  process.exit(0);
+}
+
+const env = process.env;
+const port = Number(values.port ?? env.SANDBOX_PORT ?? 4010);
+const seed = values.seed ?? env.SANDBOX_SEED ?? 'demo';
+if (seed !== 'demo' && seed !== 'empty') {
+  console.error(`--seed must be "demo" or "empty", not "${seed}"`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const sandbox = await startSandbox({
+    host: values.host ?? env.SANDBOX_HOST ?? '127.0.0.1',
+    port,
+    cdnPort: Number(values['cdn-port'] ?? env.SANDBOX_CDN_PORT ?? (port === 0 ? 0 : port + 1)),
+    speed: Number(values.speed ?? env.SANDBOX_SPEED ?? 1),
+    seed,
+    quiet: values.quiet ?? env.SANDBOX_QUIET === '1',
+  });
+
+  console.log(
+    [
+      'Tune Studio sandbox is running',
+      `  Astria API    ${sandbox.url}  key ${sandbox.astriaKey}`,
+      `  Cartesia API  ${sandbox.cartesiaUrl}  key ${sandbox.cartesiaKey}  (Cartesia-Version: 2026-03-01)`,
+      `  CDN           ${sandbox.cdnUrl}`,
+      `  Admin         ${sandbox.url}/__admin`,
+      `  Try: curl -H "Authorization: Bearer ${sandbox.astriaKey}" ${sandbox.url}/tunes`,
+      'Press Ctrl+C to stop.',
+    ].join('\n'),
+  );
+
+  let closing = false;
+  const stop = () => {
+    if (closing) process.exit(1);
+    closing = true;
+    sandbox.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,401 @@
+// The sandbox: a loopback HTTP server that speaks Astria (at `url`) and Cartesia (at `url/cartesia`),
+// plus a second "CDN" origin for images and audio. See docs/ARCHITECTURE.md, section "Sandbox".
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { handleAstria } from './astria';
+import { readBody, type Params, type Upload } from './body';
+import { CartesiaStore, cartesiaError, checkCartesiaHeaders, handleCartesia } from './cartesia';
+import { handleCdn } from './cdn';
+import { seedCartesia, seedDemo, seedGallery } from './demo';
+import { HttpError, json, type Reply } from './http';
+import { ASTRIA_KEY, CARTESIA_KEY, Store } from './model';
+
+export { ASTRIA_KEY, CARTESIA_KEY } from './model';
+export { BASE_TUNES } from './model';
+
+export interface SandboxOptions {
+  host?: string;
+  /** API origin; 0 = free port (default 0). */
+  port?: number;
+  /** Image/audio "CDN" origin; 0 = free port. */
+  cdnPort?: number;
+  /** Time multiplier for training/generation; default 1. */
+  speed?: number;
+  seed?: 'demo' | 'empty';
+  /** No request log on stdout. */
+  quiet?: boolean;
+}
+
+export interface RecordedRequest {
+  origin: 'api' | 'cdn';
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: Record<string, string>;
+  /** Raw request headers, nothing redacted (tests check that Authorization never reaches the CDN). */
+  headers: IncomingHttpHeaders;
+  /** 0 while unanswered, and for hang/reset faults. */
+  status: number;
+  at: number;
+}
+
+export type FaultKind = 'status429' | 'status500' | 'status504' | 'hang' | 'reset' | 'malformed';
+
+export interface FaultSpec {
+  /** Substring of path+query; or a regex written as `/…/flags`, `^…` or `…$`. Empty = everything. */
+  match: string | RegExp;
+  method?: string;
+  /** How many matching requests get the fault (default 1). */
+  count?: number;
+  kind: FaultKind;
+  /** Seconds for Retry-After on status429 (default 1). */
+  retryAfter?: number;
+  /** Restrict to one origin; default both. */
+  origin?: 'api' | 'cdn';
+}
+
+export interface Sandbox {
+  /** Astria base URL, e.g. http://127.0.0.1:4010 */
+  url: string;
+  /** Cartesia base URL = `${url}/cartesia` */
+  cartesiaUrl: string;
+  /** Second origin serving generated PNGs, uploads and WAV previews. */
+  cdnUrl: string;
+  astriaKey: string;
+  cartesiaKey: string;
+  /** Every request to both origins (admin calls excluded), oldest first. Live array. */
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+  // Conveniences beyond the contract; each mirrors an admin endpoint.
+  reset(): void;
+  setSpeed(speed: number): void;
+  addFault(fault: FaultSpec): void;
+  clearRequests(): void;
+  uploads(): Upload[];
+}
+
+interface ActiveFault extends FaultSpec {
+  remaining: number;
+}
+
+const MALFORMED_BODY = '{"id": 1, "title": ';
+const EARLY_FAULTS: FaultKind[] = ['status429', 'status500', 'malformed'];
+let instances = 0;
+
+function faultMatches(fault: ActiveFault, origin: 'api' | 'cdn', method: string, target: string): boolean {
+  if (fault.remaining <= 0) return false;
+  if (fault.origin && fault.origin !== origin) return false;
+  if (fault.method && fault.method.toUpperCase() !== method) return false;
+  if (fault.match instanceof RegExp) return fault.match.test(target);
+  if (target.includes(fault.match)) return true;
+  const literal = /^\/(.+)\/([a-z]*)$/.exec(fault.match);
+  try {
+    if (literal) return new RegExp(literal[1], literal[2]).test(target);
+    if (fault.match.startsWith('^') || fault.match.endsWith('$')) return new RegExp(fault.match).test(target);
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { ...reply.headers };
+  let payload: Buffer | string | undefined;
+  if (reply.raw !== undefined) {
+    payload = reply.raw;
+    headers['content-type'] = reply.contentType ?? 'application/octet-stream';
+  } else if (reply.json !== undefined) {
+    payload = JSON.stringify(reply.json);
+    headers['content-type'] = 'application/json; charset=utf-8';
+  }
+  if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}
+
+function errorReply(error: unknown, quiet: boolean): Reply {
+  if (error instanceof HttpError) return json(error.status, error.body);
+  if (!quiet) console.error('[sandbox] internal error', error);
+  return json(500, { error: `Internal sandbox error: ${error instanceof Error ? error.message : String(error)}` });
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const quiet = options.quiet ?? false;
+  const seed = options.seed ?? 'demo';
+  const store = new Store(options.speed && options.speed > 0 ? options.speed : 1);
+  const cartesia = new CartesiaStore();
+  const requests: RecordedRequest[] = [];
+  let faults: ActiveFault[] = [];
+  const uploadDir = join(tmpdir(), `tune-studio-sandbox-${process.pid}`, String(++instances));
+  mkdirSync(uploadDir, { recursive: true });
+
+  const reset = () => {
+    const now = Date.now();
+    store.clear();
+    cartesia.clear();
+    faults = [];
+    requests.length = 0;
+    if (seed === 'demo') {
+      seedDemo(store, now);
+      seedCartesia(cartesia, now);
+    }
+  };
+  const setSpeed = (speed: number) => {
+    if (!(speed > 0)) throw new HttpError(422, { error: 'speed must be a positive number' });
+    const now = Date.now();
+    cartesia.setSpeed(store.speed, speed, now);
+    store.setSpeed(speed, now);
+  };
+  const addFault = (spec: FaultSpec) => {
+    const kinds: FaultKind[] = ['status429', 'status500', 'status504', 'hang', 'reset', 'malformed'];
+    if (!kinds.includes(spec.kind)) throw new HttpError(422, { error: `kind must be one of ${kinds.join(', ')}` });
+    if (spec.match == null) throw new HttpError(422, { error: 'match is required' });
+    faults.push({ ...spec, remaining: Math.max(1, Number(spec.count ?? 1)) });
+  };
+  const takeFault = (origin: 'api' | 'cdn', method: string, target: string): ActiveFault | undefined => {
+    const fault = faults.find((f) => faultMatches(f, origin, method, target));
+    if (fault) fault.remaining--;
+    faults = faults.filter((f) => f.remaining > 0);
+    return fault;
+  };
+  const record = (origin: 'api' | 'cdn', req: IncomingMessage, res: ServerResponse, url: URL): void => {
+    const entry: RecordedRequest = {
+      origin,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...req.headers },
+      status: 0,
+      at: Date.now(),
+    };
+    requests.push(entry);
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+      if (!quiet) console.log(`[sandbox] ${origin} ${entry.method} ${url.pathname}${url.search} → ${res.statusCode}`);
+    });
+  };
+
+  /** Answers with the fault, or returns false when the request must be processed first. */
+  const applyFault = (fault: ActiveFault, res: ServerResponse, cartesiaPath: boolean, processed: boolean): boolean => {
+    const early = EARLY_FAULTS.includes(fault.kind);
+    if (early === processed) return false;
+    switch (fault.kind) {
+      case 'status429': {
+        const error = cartesiaPath
+          ? cartesiaError(429, 'concurrency_limited', 'Too Many Requests', 'Too many concurrent requests').body
+          : { error: 'Too many requests, slow down' };
+        send(res, { status: 429, json: error, headers: { 'retry-after': String(fault.retryAfter ?? 1) } });
+        break;
+      }
+      case 'status500':
+        send(res, json(500, cartesiaPath ? cartesiaError(500, null, 'Internal Server Error', 'Something went wrong').body : { error: 'Internal server error' }));
+        break;
+      case 'malformed':
+        send(res, { status: 200, raw: MALFORMED_BODY, contentType: 'application/json; charset=utf-8' });
+        break;
+      case 'status504':
+        send(res, json(504, { error: 'Gateway timeout: the request took longer than 30 seconds' }));
+        break;
+      case 'reset':
+        res.socket?.destroy();
+        break;
+      case 'hang':
+        break; // keep the socket open until the client gives up (or close())
+    }
+    return true;
+  };
+
+  const bodyOptions = {
+    uploadDir,
+    nextUploadId: () => store.nextUploadId++,
+    onUpload: (upload: Upload) => void store.uploads.set(upload.id, upload),
+  };
+
+  const route = (req: IncomingMessage, url: URL, body: Params): Reply => {
+    const method = req.method ?? 'GET';
+    const now = Date.now();
+    if (url.pathname === '/cartesia' || url.pathname.startsWith('/cartesia/')) {
+      checkCartesiaHeaders(req.headers);
+      return handleCartesia({
+        method, path: url.pathname.slice('/cartesia'.length) || '/', query: url.searchParams, headers: req.headers,
+        body, now, speed: store.speed, store: cartesia,
+      });
+    }
+    const auth = req.headers.authorization ?? '';
+    if (auth !== `Bearer ${ASTRIA_KEY}`) throw new HttpError(401, { error: 'Invalid API key' });
+    const workspace = String(req.headers['x-workspace-id'] ?? '').trim();
+    return handleAstria({ method, path: url.pathname, query: url.searchParams, body, scope: workspace || undefined, now, store });
+  };
+
+  const onApi = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    if (url.pathname.startsWith('/__admin')) {
+      send(res, await admin(req, url));
+      return;
+    }
+    record('api', req, res, url);
+    let body: Params = {};
+    let bodyError: unknown;
+    try {
+      body = await readBody(req, bodyOptions);
+    } catch (error) {
+      bodyError = error;
+    }
+    const cartesiaPath = url.pathname.startsWith('/cartesia');
+    const fault = takeFault('api', req.method ?? 'GET', url.pathname + url.search);
+    if (fault && applyFault(fault, res, cartesiaPath, false)) return;
+    let reply: Reply;
+    try {
+      if (bodyError) throw bodyError;
+      reply = route(req, url, body);
+    } catch (error) {
+      reply = errorReply(error, quiet);
+    }
+    if (fault && applyFault(fault, res, cartesiaPath, true)) return;
+    send(res, reply);
+  };
+
+  const onCdn = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    record('cdn', req, res, url);
+    const fault = takeFault('cdn', req.method ?? 'GET', url.pathname + url.search);
+    if (fault) {
+      applyFault(fault, res, false, EARLY_FAULTS.includes(fault.kind) ? false : true);
+      return;
+    }
+    const reply = handleCdn(req, res, url.pathname, store, cartesia);
+    if (reply) send(res, reply);
+  };
+
+  const admin = async (req: IncomingMessage, url: URL): Promise<Reply> => {
+    try {
+      const body = await readBody(req, bodyOptions);
+      const method = req.method ?? 'GET';
+      const path = url.pathname.replace(/\/+$/, '');
+      const now = Date.now();
+      let m: RegExpExecArray | null;
+      if (method === 'GET' && path === '/__admin') {
+        return json(200, {
+          url: sandbox.url, cartesiaUrl: sandbox.cartesiaUrl, cdnUrl: sandbox.cdnUrl, speed: store.speed,
+          endpoints: [
+            'POST /__admin/reset', 'POST /__admin/faults', 'GET /__admin/faults', 'DELETE /__admin/faults',
+            'GET /__admin/requests?origin=api|cdn&since=ms', 'DELETE /__admin/requests', 'POST /__admin/speed {speed}',
+            'POST /__admin/prompts/:id/fail {message}', 'POST /__admin/tunes/:id/finish', 'GET /__admin/uploads?tune_id=',
+            'POST /__admin/seed-gallery {count, title?}',
+          ],
+        });
+      }
+      if (method === 'POST' && path === '/__admin/reset') {
+        reset();
+        return json(200, { ok: true });
+      }
+      if (path === '/__admin/faults') {
+        if (method === 'POST') {
+          addFault(body as unknown as FaultSpec);
+          return json(201, { ok: true, faults: faults.map((f) => ({ ...f, match: String(f.match) })) });
+        }
+        if (method === 'GET') return json(200, faults.map((f) => ({ ...f, match: String(f.match) })));
+        if (method === 'DELETE') {
+          faults = [];
+          return json(200, { ok: true });
+        }
+      }
+      if (path === '/__admin/requests') {
+        if (method === 'GET') {
+          const origin = url.searchParams.get('origin');
+          const since = Number(url.searchParams.get('since') ?? 0) || 0;
+          return json(200, requests.filter((r) => (!origin || r.origin === origin) && r.at >= since));
+        }
+        if (method === 'DELETE') {
+          requests.length = 0;
+          return json(200, { ok: true });
+        }
+      }
+      if (method === 'POST' && path === '/__admin/speed') {
+        setSpeed(Number(body.speed));
+        return json(200, { speed: store.speed });
+      }
+      if (method === 'POST' && (m = /^\/__admin\/prompts\/(\d+)\/fail$/.exec(path))) {
+        const prompt = store.prompts.get(Number(m[1]));
+        if (!prompt) throw new HttpError(404, { error: 'Prompt not found' });
+        prompt.userError = typeof body.message === 'string' && body.message ? body.message : 'Generation failed (sandbox)';
+        prompt.updatedAt = now;
+        return json(200, store.promptJson(prompt, now));
+      }
+      if (method === 'POST' && (m = /^\/__admin\/tunes\/(\d+)\/finish$/.exec(path))) {
+        const tune = store.tunes.get(Number(m[1]));
+        if (!tune) throw new HttpError(404, { error: 'Tune not found' });
+        tune.startAt = Math.min(tune.startAt ?? now, now);
+        tune.trainedAt = now;
+        tune.userError = null;
+        return json(200, store.tuneJson(tune, now));
+      }
+      if (method === 'GET' && path === '/__admin/uploads') {
+        const tuneId = Number(url.searchParams.get('tune_id'));
+        const promptId = Number(url.searchParams.get('prompt_id'));
+        return json(200, [...store.uploads.values()].filter((u) => (!tuneId || u.tuneId === tuneId) && (!promptId || u.promptId === promptId)));
+      }
+      if (method === 'POST' && path === '/__admin/seed-gallery') {
+        const count = Number(body.count);
+        if (!Number.isInteger(count) || count < 1) throw new HttpError(422, { error: 'count must be a positive integer' });
+        const title = typeof body.title === 'string' && body.title ? body.title : `Gallery — ${count} images`;
+        return json(201, store.tuneJson(seedGallery(store, count, title, now), now));
+      }
+      throw new HttpError(404, { error: `Unknown admin endpoint ${method} ${path}` });
+    } catch (error) {
+      return errorReply(error, quiet);
+    }
+  };
+
+  const safe = (handler: (req: IncomingMessage, res: ServerResponse) => unknown) => (req: IncomingMessage, res: ServerResponse) => {
+    Promise.resolve(handler(req, res)).catch((error: unknown) => {
+      if (!res.headersSent) send(res, errorReply(error, quiet));
+    });
+  };
+  const apiServer = createServer(safe(onApi));
+  const cdnServer = createServer(safe(onCdn));
+  const apiPort = await listen(apiServer, host, options.port ?? 0);
+  const cdnPort = await listen(cdnServer, host, options.cdnPort ?? 0);
+  const origin = (port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  store.apiUrl = origin(apiPort);
+  store.cdnUrl = origin(cdnPort);
+  cartesia.cdnUrl = store.cdnUrl;
+  reset();
+
+  const sandbox: Sandbox = {
+    url: store.apiUrl,
+    cartesiaUrl: `${store.apiUrl}/cartesia`,
+    cdnUrl: store.cdnUrl,
+    astriaKey: ASTRIA_KEY,
+    cartesiaKey: CARTESIA_KEY,
+    requests,
+    reset,
+    setSpeed,
+    addFault,
+    clearRequests: () => void (requests.length = 0),
+    uploads: () => [...store.uploads.values()],
+    close: async () => {
+      const closing = [apiServer, cdnServer].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+      apiServer.closeAllConnections();
+      cdnServer.closeAllConnections();
+      await Promise.all(closing);
+      rmSync(uploadDir, { recursive: true, force: true });
+    },
+  };
+  return sandbox;
+}
