@@ -24,11 +24,12 @@ if (values.help) {
 
 const env = process.env;
 const port = Number(values.port ?? env.SANDBOX_PORT ?? 4010);
-const seed = values.seed ?? env.SANDBOX_SEED ?? 'demo';
-if (seed !== 'demo' && seed !== 'empty') {
-  console.error(`--seed must be "demo" or "empty", not "${seed}"`);
+const seedName = values.seed ?? env.SANDBOX_SEED ?? 'demo';
+if (seedName !== 'demo' && seedName !== 'empty') {
+  console.error(`--seed must be "demo" or "empty", not "${seedName}"`);
   process.exit(2);
 }
+const seed: 'demo' | 'empty' = seedName;
 
 async function main(): Promise<void> {
   const sandbox = await startSandbox({
