@@ -1,0 +1,212 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiError } from '../../src/api/errors';
+import { backoffDelay, createHttp, resolveTuning, retryDelay, type ResponseEvent } from '../../src/api/http';
+import { abortableSleep } from '../../src/api/abort';
+import { cursorPages, keysetPages } from '../../src/api/paging';
+import { normalizePrompt, normalizeTune } from '../../src/api/astria/client';
+import { parseDownloadUrl } from '../../src/api/download';
+
+const tuning = resolveTuning({ baseDelayMs: 100, maxDelayMs: 1000, random: () => 1 });
+
+function transient(kind: ApiError['kind'], extra: Partial<ConstructorParameters<typeof ApiError>[0]> = {}): ApiError {
+  return new ApiError({ kind, message: kind, retryable: true, ...extra });
+}
+
+describe('backoffDelay', () => {
+  it('doubles per attempt and caps at maxDelayMs', () => {
+    assert.deepEqual([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(attempt, tuning)), [100, 200, 400, 800, 1000, 1000]);
+  });
+
+  it('keeps at least half the step when jitter is at its lowest', () => {
+    const low = resolveTuning({ baseDelayMs: 100, maxDelayMs: 1000, random: () => 0 });
+    assert.deepEqual([1, 2, 3].map((attempt) => backoffDelay(attempt, low)), [50, 100, 200]);
+  });
+
+  it('spreads delays with the default random source', () => {
+    const real = resolveTuning({ baseDelayMs: 1000 });
+    const delays = new Set(Array.from({ length: 20 }, () => backoffDelay(1, real)));
+    assert.ok(delays.size > 1);
+    for (const delay of delays) assert.ok(delay >= 500 && delay <= 1000);
+  });
+});
+
+describe('retryDelay', () => {
+  it('retries transient kinds while attempts remain', () => {
+    for (const kind of ['network', 'timeout', 'server', 'rate_limited'] as const) {
+      assert.equal(retryDelay(transient(kind), 1, 3, tuning), 100, kind);
+    }
+  });
+
+  it('gives up after maxRetries', () => {
+    assert.equal(retryDelay(transient('server'), 4, 3, tuning), undefined);
+    assert.equal(retryDelay(transient('server'), 1, 0, tuning), undefined);
+  });
+
+  it('never retries an error that is not retryable (e.g. a POST)', () => {
+    assert.equal(retryDelay(new ApiError({ kind: 'server', message: 'x', retryable: false }), 1, 3, tuning), undefined);
+  });
+
+  it('never retries permanent kinds even if flagged', () => {
+    for (const kind of ['auth', 'validation', 'not_found', 'malformed', 'bad_request', 'cancelled'] as const) {
+      assert.equal(retryDelay(transient(kind), 1, 3, tuning), undefined, kind);
+    }
+  });
+
+  it('honours Retry-After instead of backoff', () => {
+    assert.equal(retryDelay(transient('rate_limited', { retryAfterMs: 750 }), 1, 3, tuning), 750);
+    assert.equal(retryDelay(transient('rate_limited', { retryAfterMs: 0 }), 1, 3, tuning), 0);
+  });
+
+  it('does not wait out a Retry-After beyond the cap (the caller backs off instead)', () => {
+    assert.equal(retryDelay(transient('rate_limited', { retryAfterMs: 5000 }), 1, 3, tuning), undefined);
+  });
+});
+
+describe('abortableSleep', () => {
+  it('resolves after the delay', async () => {
+    await abortableSleep(1);
+  });
+
+  it('rejects at once when the signal aborts', async () => {
+    const controller = new AbortController();
+    const sleeping = abortableSleep(60_000, controller.signal);
+    controller.abort(new Error('stop'));
+    await assert.rejects(sleeping, /stop/);
+  });
+});
+
+describe('createHttp without a key', () => {
+  it('fails with auth before touching the network', async () => {
+    const events: ResponseEvent[] = [];
+    // Port 9 (discard) on a reserved address: any network attempt would show up as an event.
+    const http = createHttp({ baseUrl: 'http://192.0.2.1:9', getKey: async () => '  ', provider: 'Astria', onResponse: (e) => events.push(e) });
+    await assert.rejects(http.get('/tunes'), (error: unknown) => {
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.kind, 'auth');
+      assert.match(error.message, /No Astria API key is set/);
+      return true;
+    });
+    assert.deepEqual(events, []);
+  });
+
+  it('reports cancelled when the signal is already aborted', async () => {
+    const http = createHttp({ baseUrl: 'http://192.0.2.1:9', getKey: () => 'sd_x_123456789' });
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(http.get('/tunes', { signal: controller.signal }), (error: unknown) => error instanceof ApiError && error.kind === 'cancelled');
+  });
+});
+
+describe('keysetPages', () => {
+  const ids = Array.from({ length: 45 }, (_, index) => ({ id: 1000 - index }));
+  const fetchFrom = (calls: (number | undefined)[]) => async (beforeId: number | undefined) => {
+    calls.push(beforeId);
+    return ids.filter((item) => beforeId === undefined || item.id < beforeId).slice(0, 20);
+  };
+
+  it('follows the last id until a short page', async () => {
+    const calls: (number | undefined)[] = [];
+    const sizes: number[] = [];
+    for await (const page of keysetPages(fetchFrom(calls), undefined, 20)) sizes.push(page.length);
+    assert.deepEqual(sizes, [20, 20, 5]);
+    assert.deepEqual(calls, [undefined, 981, 961]);
+  });
+
+  it('stops on an empty page when the last page was exactly full', async () => {
+    const forty = ids.slice(0, 40);
+    const calls: (number | undefined)[] = [];
+    const fetchPage = async (beforeId: number | undefined) => {
+      calls.push(beforeId);
+      return forty.filter((item) => beforeId === undefined || item.id < beforeId).slice(0, 20);
+    };
+    let pages = 0;
+    for await (const _page of keysetPages(fetchPage, undefined, 20)) pages++;
+    assert.equal(pages, 2);
+    assert.equal(calls.length, 3);
+  });
+
+  it('stops when a server ignores the cursor', async () => {
+    let calls = 0;
+    const stuck = async () => {
+      calls++;
+      return ids.slice(0, 20);
+    };
+    let pages = 0;
+    for await (const _page of keysetPages(stuck, undefined, 20)) pages++;
+    assert.equal(pages, 2);
+    assert.equal(calls, 2);
+  });
+});
+
+describe('cursorPages', () => {
+  const all = Array.from({ length: 7 }, (_, index) => ({ id: `ft_${index}` }));
+  const page = (items: { id: string }[], hasMore: boolean) => ({ data: items, has_more: hasMore });
+
+  it('walks forwards with starting_after and trusts has_more', async () => {
+    const seen: string[] = [];
+    const fetchPage = async ({ startingAfter }: { startingAfter?: string }) => {
+      const start = startingAfter === undefined ? 0 : all.findIndex((item) => item.id === startingAfter) + 1;
+      const items = all.slice(start, start + 3);
+      return page(items, start + 3 < all.length);
+    };
+    for await (const p of cursorPages(fetchPage, {})) seen.push(...p.data.map((item) => item.id));
+    assert.deepEqual(seen, all.map((item) => item.id));
+  });
+
+  it('stops on an empty page even if has_more lies', async () => {
+    let calls = 0;
+    const fetchPage = async ({ startingAfter }: { startingAfter?: string }) => {
+      calls++;
+      return startingAfter === undefined ? page(all.slice(0, 3), true) : page([], true);
+    };
+    for await (const _p of cursorPages(fetchPage, {})) {
+      // drain
+    }
+    assert.equal(calls, 2);
+  });
+
+  it('walks backwards with ending_before = first id', async () => {
+    const seen: string[][] = [];
+    const fetchPage = async ({ endingBefore }: { endingBefore?: string }) => {
+      const end = all.findIndex((item) => item.id === endingBefore);
+      const items = all.slice(Math.max(0, end - 3), end);
+      return page(items, end - 3 > 0);
+    };
+    for await (const p of cursorPages(fetchPage, { endingBefore: 'ft_6' })) seen.push(p.data.map((item) => item.id));
+    assert.deepEqual(seen, [['ft_3', 'ft_4', 'ft_5'], ['ft_0', 'ft_1', 'ft_2']]);
+  });
+});
+
+describe('normalisers', () => {
+  it('turns cfg_scale strings into numbers and images into an array', () => {
+    const prompt = normalizePrompt({ id: 1, tune_id: 2, text: 't', cfg_scale: '3.0', images: null, created_at: 'x' });
+    assert.equal(prompt.cfg_scale, 3);
+    assert.deepEqual(prompt.images, []);
+  });
+
+  it('keeps numeric cfg_scale, nulls nonsense, tolerates {url} images', () => {
+    assert.equal(normalizePrompt({ id: 1, cfg_scale: 7.5, images: [] }).cfg_scale, 7.5);
+    assert.equal(normalizePrompt({ id: 1, cfg_scale: 'high', images: [] }).cfg_scale, null);
+    assert.deepEqual(normalizePrompt({ id: 1, images: ['a', { url: 'b' }, 3] }).images, ['a', 'b']);
+  });
+
+  it('fills tune arrays', () => {
+    const tune = normalizeTune({ id: 1, title: 't', name: 'man', created_at: 'x', orig_images: null });
+    assert.deepEqual(tune.orig_images, []);
+    assert.deepEqual(tune.ckpt_urls, []);
+  });
+});
+
+describe('parseDownloadUrl', () => {
+  it('accepts http and https', () => {
+    assert.equal(parseDownloadUrl('https://cdn.example/a.png').host, 'cdn.example');
+    assert.equal(parseDownloadUrl('http://127.0.0.1:5000/a.png').port, '5000');
+  });
+
+  it('refuses other schemes and garbage', () => {
+    for (const url of ['file:///etc/passwd', 'data:image/png;base64,AAAA', 'javascript:alert(1)', 'not a url']) {
+      assert.throws(() => parseDownloadUrl(url), (error: unknown) => error instanceof ApiError && error.kind === 'bad_request', url);
+    }
+  });
+});
