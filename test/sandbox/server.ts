@@ -347,7 +347,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (method === 'GET' && path === '/__admin/uploads') {
         const tuneId = Number(url.searchParams.get('tune_id'));
         const promptId = Number(url.searchParams.get('prompt_id'));
-        return json(200, [...store.uploads.values()].filter((u) => (!tuneId || u.tuneId === tuneId) && (!promptId || u.promptId === promptId)));
+        const uploads = [...store.uploads.values()].sort((a, b) => a.id - b.id);
+        return json(200, uploads.filter((u) => (!tuneId || u.tuneId === tuneId) && (!promptId || u.promptId === promptId)));
       }
       if (method === 'POST' && path === '/__admin/seed-gallery') {
         const count = Number(body.count);
@@ -388,7 +389,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setSpeed,
     addFault,
     clearRequests: () => void (requests.length = 0),
-    uploads: () => [...store.uploads.values()],
+    uploads: () => [...store.uploads.values()].sort((a, b) => a.id - b.id),
     close: async () => {
       const closing = [apiServer, cdnServer].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
       apiServer.closeAllConnections();

@@ -1,0 +1,411 @@
+// The sandbox is the test double for every suite, so its documented quirks are tested here with plain fetch.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { startSandbox, type Sandbox } from '../sandbox/server';
+
+const run = promisify(execFile);
+const SPEED = 100;
+
+let sb: Sandbox;
+const auth = () => ({ Authorization: `Bearer ${sb.astriaKey}` });
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${sb.url}${path}`, { ...init, headers: { ...auth(), ...(init.headers as Record<string, string>) } });
+const postJson = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  api(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } });
+const admin = (path: string, body?: unknown) =>
+  fetch(`${sb.url}/__admin${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' },
+  });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+type Json = Record<string, unknown> & { id: number };
+
+before(async () => {
+  sb = await startSandbox({ speed: SPEED, quiet: true });
+});
+after(() => sb.close());
+beforeEach(() => sb.reset());
+
+describe('sandbox: Astria auth and paging', () => {
+  it('answers 401 without or with a wrong key', async () => {
+    for (const headers of [{}, { Authorization: 'Bearer sd_wrong' }]) {
+      const res = await fetch(`${sb.url}/tunes`, { headers });
+      assert.equal(res.status, 401);
+      assert.deepEqual(await res.json(), { error: 'Invalid API key' });
+    }
+  });
+
+  it('pages 45 tunes newest first over three pages with before_id', async () => {
+    const seen: number[] = [];
+    const sizes: number[] = [];
+    let beforeId: number | undefined;
+    for (;;) {
+      const res = await api(`/tunes${beforeId ? `?before_id=${beforeId}` : ''}`);
+      const page = (await res.json()) as Json[];
+      if (page.length === 0) break;
+      sizes.push(page.length);
+      seen.push(...page.map((t) => t.id));
+      beforeId = page[page.length - 1].id;
+    }
+    assert.deepEqual(sizes, [20, 20, 5]);
+    assert.deepEqual(seen, [...seen].sort((a, b) => b - a));
+    assert.equal(new Set(seen).size, 45);
+    const all = (await (await api('/tunes?limit=500')).json()) as Json[];
+    assert.equal(all.length, 45, 'limit over 120 is clamped, not rejected');
+  });
+
+  it('scopes by X-Workspace-Id', async () => {
+    const count = async (ws?: string) =>
+      ((await (await api('/tunes?limit=120', { headers: ws ? { 'X-Workspace-Id': ws } : {} })).json()) as Json[]).length;
+    assert.equal(await count(), 45);
+    assert.equal(await count('ws_demo'), 8); // 3 workspace tunes + 5 public base tunes
+    assert.equal(await count('all'), 48);
+  });
+
+  it('caps legacy offset: 400 past 200 for tunes and past 10,000 for prompts', async () => {
+    assert.equal((await api('/tunes?offset=200')).status, 200);
+    const res = await api('/tunes?offset=201');
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), { error: 'offset is too large, use before_id' });
+    assert.equal((await api('/prompts?offset=10001')).status, 400);
+    assert.equal((await api('/prompts?offset=10000')).status, 200);
+  });
+
+  it('returns 404 JSON for unknown ids and accepts .json paths', async () => {
+    const missing = await api('/tunes/1');
+    assert.equal(missing.status, 404);
+    assert.ok(((await missing.json()) as { error: string }).error);
+    const flux = (await (await api('/tunes/1504944.json')).json()) as Json;
+    assert.equal(flux.title, 'Flux1.dev');
+  });
+
+  it('pages prompts of a tune with 30+ prompts', async () => {
+    const tunes = (await (await api('/tunes?limit=120&title=priya')).json()) as Json[];
+    const tuneId = tunes[0].id;
+    const first = (await (await api(`/tunes/${tuneId}/prompts`)).json()) as Json[];
+    const second = (await (await api(`/tunes/${tuneId}/prompts?before_id=${first[19].id}`)).json()) as Json[];
+    assert.equal(first.length, 20);
+    assert.ok(second.length >= 10);
+    assert.ok(second.every((p) => p.id < first[19].id && p.tune_id === tuneId));
+  });
+});
+
+describe('sandbox: validation and idempotency', () => {
+  it('answers 422 in the field-keyed shape for tunes', async () => {
+    const res = await postJson('/tunes', { tune: { title: 'No images', name: 'man' } });
+    assert.equal(res.status, 422);
+    assert.deepEqual(await res.json(), { images: ['must contain at least one image'] });
+    const blank = (await (await postJson('/tunes', { tune: {} })).json()) as Record<string, string[]>;
+    assert.deepEqual(Object.keys(blank).sort(), ['images', 'name', 'title']);
+  });
+
+  it('answers 422 {"error"} for prompt rules', async () => {
+    const cases: [number, Record<string, unknown>][] = [
+      [1504944, { text: '' }],
+      [1504944, { text: 'x', num_images: 9 }],
+      [3000002, { text: 'x', num_images: 5 }],
+      [1504944, { text: 'x', resolution: '2K' }],
+      [1504944, { text: 'x', w: 500 }],
+      [1504944, { text: 'x', inpaint_faces: true }],
+      [1504944, { text: 'x', hires_fix: 'true', super_resolution: 'false' }],
+      [1504944, { text: 'x', aspect_ratio: '7:5' }],
+      [1504944, { text: 'x', cfg_scale: 16 }],
+      [1504944, { text: 'x', steps: 51 }],
+      [1504944, { text: 'x', denoising_strength: 1.5 }],
+      [1504944, { text: 'x', scheduler: 'ddim' }],
+      [1504944, { text: 'x', style: 'Baroque' }],
+      [1504944, { text: 'x', color_grading: 'Sepia' }],
+      [1504944, { text: 'x', controlnet: 'edges' }],
+    ];
+    for (const [tuneId, prompt] of cases) {
+      const res = await postJson(`/tunes/${tuneId}/prompts`, { prompt });
+      assert.equal(res.status, 422, JSON.stringify(prompt));
+      const body = (await res.json()) as { error: string };
+      assert.equal(typeof body.error, 'string', JSON.stringify(prompt));
+    }
+    const gemini = await postJson('/tunes/3000001/prompts', { prompt: { text: 'x', resolution: '4K', num_images: '2' } });
+    assert.equal(gemini.status, 201);
+    assert.equal(((await gemini.json()) as Json).num_images, 2, 'form strings are coerced');
+  });
+
+  it('returns the existing tune for a title that already exists', async () => {
+    const tune = { title: 'retry-me-3f1c', name: 'man', image_urls: ['https://example.com/a.jpg'] };
+    const first = await postJson('/tunes', { tune });
+    const second = await postJson('/tunes', { tune });
+    assert.equal(first.status, 201);
+    assert.equal(second.status, 200);
+    assert.equal(((await first.json()) as Json).id, ((await second.json()) as Json).id);
+    const matches = (await (await api('/tunes?title=retry-me-3f1c')).json()) as Json[];
+    assert.equal(matches.length, 1);
+  });
+});
+
+describe('sandbox: uploads, progress and CDN', () => {
+  it('stores multipart uploads byte for byte and serves them from the CDN', async () => {
+    const bytes = [randomBytes(3000), randomBytes(5000)];
+    const form = new FormData();
+    form.append('tune[title]', 'Multipart upload');
+    form.append('tune[name]', 'woman');
+    form.append('tune[base_tune_id]', '1504944');
+    form.append('tune[face_crop]', 'true');
+    form.append('tune[characteristics]', '{"eye_color":"green eyes"}');
+    bytes.forEach((b, i) => form.append('tune[images][]', new Blob([b], { type: 'image/jpeg' }), `photo ${i}.jpg`));
+    form.append('tune[prompts_attributes][][text]', '<1> woman, {{eye_color}}');
+    form.append('tune[prompts_attributes][][num_images]', '2');
+    form.append('tune[prompts_attributes][][text]', 'second prompt');
+    const res = await api('/tunes', { method: 'POST', body: form });
+    assert.equal(res.status, 201);
+    const tune = (await res.json()) as Json & { orig_images: string[]; face_crop: boolean; characteristics: unknown };
+    assert.equal(tune.face_crop, true);
+    assert.deepEqual(tune.characteristics, { eye_color: 'green eyes' });
+    const uploads = (await (await admin(`/uploads?tune_id=${tune.id}`)).json()) as { sha256: string; size: number; field: string }[];
+    assert.deepEqual(uploads.map((u) => u.sha256), bytes.map((b) => createHash('sha256').update(b).digest('hex')));
+    assert.deepEqual(uploads.map((u) => u.field), ['tune[images][]', 'tune[images][]']);
+    assert.ok(tune.orig_images.every((u) => u.startsWith(sb.cdnUrl)));
+    const served = Buffer.from(await (await fetch(tune.orig_images[1])).arrayBuffer());
+    assert.ok(served.equals(bytes[1]));
+    const prompts = (await (await api(`/tunes/${tune.id}/prompts`)).json()) as Json[];
+    assert.deepEqual(prompts.map((p) => p.text), ['second prompt', '<1> woman, green eyes']);
+    assert.equal(prompts[1].num_images, 2);
+  });
+
+  it('moves a tune from pending to training to trained and fills prompt images, scaled by speed', async () => {
+    const created = (await (await postJson('/tunes', { tune: { title: 'progress', name: 'dog', image_urls: ['u'] } })).json()) as Json;
+    assert.equal(created.started_training_at, null);
+    const prompt = (await (await postJson(`/tunes/${created.id}/prompts`, { prompt: { text: 'ohwx dog', num_images: 3 } })).json()) as Json;
+    assert.deepEqual(prompt.images, []);
+    await sleep(2000 / SPEED + 30);
+    const training = (await (await api(`/tunes/${created.id}`)).json()) as Json;
+    assert.ok(training.started_training_at && training.eta && !training.trained_at);
+    await sleep(20000 / SPEED);
+    const trained = (await (await api(`/tunes/${created.id}`)).json()) as Json;
+    assert.ok(trained.trained_at);
+    assert.equal(Date.parse(trained.expires_at as string) - Date.parse(trained.trained_at as string), 30 * 86_400_000);
+    await sleep(4000 / SPEED + 30);
+    const done = (await (await api(`/tunes/${created.id}/prompts/${prompt.id}`)).json()) as Json & { images: string[] };
+    assert.equal(done.images.length, 3);
+    assert.ok(done.trained_at);
+  });
+
+  it('serves valid PNGs from the CDN origin without ever seeing Authorization', async () => {
+    const prompts = (await (await api('/prompts?limit=50')).json()) as (Json & { images: string[] })[];
+    const urls = prompts.flatMap((p) => p.images).slice(0, 3);
+    assert.equal(urls.length, 3);
+    const images = await Promise.all(urls.map(async (u) => {
+      assert.ok(u.startsWith(`${sb.cdnUrl}/images/`));
+      const res = await fetch(u);
+      assert.equal(res.headers.get('content-type'), 'image/png');
+      return Buffer.from(await res.arrayBuffer());
+    }));
+    for (const png of images) assert.ok(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])));
+    assert.equal(new Set(images.map((b) => b.toString('base64'))).size, 3, 'images are distinct');
+    const cdn = (await (await admin('/requests?origin=cdn')).json()) as { headers: Record<string, string>; path: string; status: number }[];
+    assert.equal(cdn.length, 3);
+    assert.ok(cdn.every((r) => !('authorization' in r.headers) && r.status === 200));
+    assert.ok(sb.requests.some((r) => r.origin === 'api' && r.headers.authorization === `Bearer ${sb.astriaKey}`));
+  });
+
+  it('seeds a large gallery quickly', async () => {
+    const started = Date.now();
+    const tune = (await (await admin('/seed-gallery', { count: 5000 })).json()) as Json;
+    const prompts = (await (await api(`/tunes/${tune.id}/prompts?limit=120`)).json()) as { images: string[] }[];
+    assert.equal(prompts.length, 120);
+    assert.ok(prompts.every((p) => p.images.length === 8));
+    assert.ok(Date.now() - started < 2000);
+  });
+
+  it('likes, duplicates with overrides and deletes prompts', async () => {
+    const [source] = (await (await api('/tunes/3000002/prompts')).json()) as Json[];
+    const liked = await api(`/prompts/${source.id}/likes`, { method: 'POST' });
+    assert.equal(liked.status, 201);
+    assert.equal(await liked.text(), '');
+    assert.equal(((await (await api(`/tunes/3000002/prompts/${source.id}`)).json()) as Json).liked, true);
+    assert.equal((await api(`/prompts/${source.id}/likes`, { method: 'DELETE' })).status, 200);
+    const copy = (await (await postJson(`/prompts/${source.id}/duplicate`, { prompt: { num_images: 1 } })).json()) as Json;
+    assert.equal(copy.text, source.text);
+    assert.equal(copy.num_images, 1);
+    const deleted = await api(`/tunes/3000002/prompts/${copy.id}`, { method: 'DELETE' });
+    assert.deepEqual(await deleted.json(), { message: 'Prompt successfully deleted' });
+    assert.equal((await api(`/tunes/3000002/prompts/${copy.id}`)).status, 404);
+  });
+});
+
+describe('sandbox: faults', () => {
+  const fault = (spec: Record<string, unknown>) => admin('/faults', spec);
+
+  it('status429 carries Retry-After, status500 is a 500', async () => {
+    await fault({ match: '/tunes', kind: 'status429', retryAfter: 3 });
+    const limited = await api('/tunes');
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers.get('retry-after'), '3');
+    await fault({ match: '^/tunes$', kind: 'status500', count: 2 });
+    assert.equal((await api('/tunes')).status, 500);
+    assert.equal((await api('/tunes')).status, 500);
+    assert.equal((await api('/tunes')).status, 200);
+  });
+
+  it('malformed answers 200 with invalid JSON', async () => {
+    await fault({ match: '/tunes', kind: 'malformed' });
+    const res = await api('/tunes/1504944');
+    assert.equal(res.status, 200);
+    await assert.rejects(res.json());
+  });
+
+  it('reset destroys the socket; on POST /tunes the tune is still created', async () => {
+    await fault({ match: '/tunes', method: 'POST', kind: 'reset' });
+    const tune = { title: 'reset-then-retry', name: 'man', image_urls: ['u'] };
+    await assert.rejects(postJson('/tunes', { tune }));
+    const retry = await postJson('/tunes', { tune });
+    assert.equal(retry.status, 200, 'the retry finds the tune created before the reset');
+  });
+
+  it('status504 on POST /tunes still creates the tune', async () => {
+    await fault({ match: '/tunes', method: 'POST', kind: 'status504' });
+    const tune = { title: 'gateway-timeout', name: 'man', image_urls: ['u'] };
+    assert.equal((await postJson('/tunes', { tune })).status, 504);
+    assert.equal(((await (await api('/tunes?title=gateway-timeout')).json()) as Json[]).length, 1);
+  });
+
+  it('hang never answers until the client gives up', async () => {
+    await fault({ match: '/prompts', kind: 'hang' });
+    const started = Date.now();
+    await assert.rejects(api('/prompts', { signal: AbortSignal.timeout(300) }), /abort|timeout/i);
+    assert.ok(Date.now() - started >= 290);
+    assert.equal((await api('/prompts')).status, 200);
+  });
+
+  it('faults reach the CDN origin too', async () => {
+    await fault({ match: '/images/', kind: 'status500' });
+    const [prompt] = (await (await api('/tunes/3000002/prompts')).json()) as { images: string[] }[];
+    assert.equal((await fetch(prompt.images[0])).status, 500);
+    assert.equal((await fetch(prompt.images[0])).status, 200);
+  });
+});
+
+describe('sandbox: Cartesia', () => {
+  const car = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${sb.cartesiaUrl}${path}`, {
+      headers: { Authorization: `Bearer ${sb.cartesiaKey}`, 'Cartesia-Version': '2026-03-01', ...headers },
+    });
+  type Page = { data: { id: string; status: string }[]; has_more: boolean };
+
+  it('requires a known Cartesia-Version and the key', async () => {
+    const missing = await fetch(`${sb.cartesiaUrl}/fine-tunes/`, { headers: { Authorization: `Bearer ${sb.cartesiaKey}` } });
+    assert.equal(missing.status, 400);
+    const unknown = await car('/fine-tunes/', { 'Cartesia-Version': '2019-01-01' });
+    assert.equal(unknown.status, 404);
+    const body = (await unknown.json()) as Record<string, unknown>;
+    assert.equal(body.message, 'API version not found: No API schema exists for the requested Cartesia-Version.');
+    assert.ok('error_code' in body && 'title' in body && 'request_id' in body);
+    assert.equal((await car('/fine-tunes/', { Authorization: 'Bearer sk_car_wrong' })).status, 401);
+  });
+
+  it('pages fine-tunes forwards and backwards', async () => {
+    const pages: Page[] = [];
+    let cursor = '';
+    for (;;) {
+      const page = (await (await car(`/fine-tunes/?limit=10${cursor}`)).json()) as Page;
+      pages.push(page);
+      if (!page.has_more) break;
+      cursor = `&starting_after=${page.data[page.data.length - 1].id}`;
+    }
+    assert.deepEqual(pages.map((p) => p.data.length), [10, 10, 5]);
+    const last = pages[2].data;
+    assert.deepEqual(await (await car(`/fine-tunes?limit=10&starting_after=${last[last.length - 1].id}`)).json(), { data: [], has_more: false });
+    const back = (await (await car(`/fine-tunes?limit=10&ending_before=${last[0].id}`)).json()) as Page;
+    assert.deepEqual(back.data.map((f) => f.id), pages[1].data.map((f) => f.id));
+    assert.equal(back.has_more, true);
+    const first = (await (await car(`/fine-tunes?limit=10&ending_before=${pages[1].data[0].id}`)).json()) as Page;
+    assert.deepEqual(first.data.map((f) => f.id), pages[0].data.map((f) => f.id));
+    assert.equal(first.has_more, false);
+    assert.equal((await car('/fine-tunes/?limit=101')).status, 400);
+  });
+
+  it('lists voices of completed fine-tunes with real WAV previews', async () => {
+    const all = (await (await car('/fine-tunes/?limit=100')).json()) as Page;
+    const completed = all.data.find((f) => f.status === 'completed');
+    const training = all.data.find((f) => f.status === 'training');
+    assert.ok(completed && training);
+    const voices = (await (await car(`/fine-tunes/${completed.id}/voices`)).json()) as { data: { preview_file_url: string }[] };
+    assert.ok(voices.data.length > 0);
+    const wav = Buffer.from(await (await fetch(voices.data[0].preview_file_url)).arrayBuffer());
+    assert.equal(wav.subarray(0, 4).toString(), 'RIFF');
+    assert.equal(wav.subarray(8, 12).toString(), 'WAVE');
+    assert.deepEqual(await (await car(`/fine-tunes/${training.id}/voices`)).json(), { data: [], has_more: false });
+    const del = await fetch(`${sb.cartesiaUrl}/fine-tunes/${completed.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${sb.cartesiaKey}`, 'Cartesia-Version': '2026-03-01' },
+    });
+    assert.equal(del.status, 204);
+    assert.equal((await car(`/fine-tunes/${completed.id}`)).status, 404);
+  });
+});
+
+describe('sandbox: the seed curl examples work against it', () => {
+  it('creates a tune with -F multipart and with --data @data.json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-curl-'));
+    try {
+      for (const n of [1, 2, 3, 4]) writeFileSync(join(dir, `${n}.jpg`), randomBytes(1000 + n));
+      const common = ['-s', '-o', '-', '-w', '\n%{http_code}', '-X', 'POST', '-H', `Authorization: Bearer ${sb.astriaKey}`, `${sb.url}/tunes`];
+      const multipart = await run('curl', [
+        ...common,
+        '-F', 'tune[title]=Jane Doe - UUID - 1234-6789-1234-56789',
+        '-F', 'tune[name]=woman',
+        '-F', 'tune[base_tune_id]=1504944',
+        '-F', 'tune[model_type]=lora',
+        '-F', 'tune[token]=ohwx',
+        '-F', 'tune[images][]=@1.jpg',
+        '-F', 'tune[images][]=@2.jpg',
+        '-F', 'tune[images][]=@3.jpg',
+        '-F', 'tune[images][]=@4.jpg',
+        '-F', 'tune[prompts_attributes][][text]=ohwx woman holding flowers',
+        '-F', 'tune[prompts_attributes][][inpaint_faces]=true',
+        '-F', 'tune[prompts_attributes][][super_resolution]=true',
+      ], { cwd: dir });
+      const [body1, status1] = multipart.stdout.split('\n');
+      assert.equal(status1, '201', body1);
+      const tune = JSON.parse(body1) as Json & { orig_images: string[]; model_type: string };
+      assert.equal(tune.orig_images.length, 4);
+      assert.equal(tune.model_type, 'lora');
+      const prompts = (await (await api(`/tunes/${tune.id}/prompts`)).json()) as Json[];
+      assert.equal(prompts.length, 1);
+      assert.equal(prompts[0].inpaint_faces, true);
+
+      // The seed's data.json, verbatim: same title as above, so the idempotent title returns that tune.
+      writeFileSync(join(dir, 'data.json'), JSON.stringify({
+        tune: {
+          title: 'Jane Doe - UUID - 1234-6789-1234-56789',
+          name: 'cat',
+          branch: 'fast',
+          callback: 'https://optional-callback-url.com/to-your-service-when-ready?user_id=1&tune_id=1',
+          image_urls: Array(4).fill('https://i.imgur.com/HLHBnl9.jpeg'),
+          prompts_attributes: [{
+            text: '<lora...> ohwx woman holding flowers',
+            callback: 'https://optional-callback-url.com/to-your-service-when-ready?user_id=1&tune_id=1&prompt_id=1',
+          }],
+        },
+      }));
+      const postData = () => run('curl', [...common, '-H', 'Content-Type: application/json', '--data', '@data.json'], { cwd: dir });
+      const [again, status2] = (await postData()).stdout.split('\n');
+      assert.equal(status2, '200', again);
+      assert.equal((JSON.parse(again) as Json).id, tune.id);
+
+      sb.reset();
+      const [body3, status3] = (await postData()).stdout.split('\n');
+      assert.equal(status3, '201', body3);
+      const jsonTune = JSON.parse(body3) as Json;
+      assert.equal(jsonTune.branch, 'fast');
+      assert.equal(jsonTune.name, 'cat');
+      assert.equal(((await (await api(`/tunes/${jsonTune.id}/prompts`)).json()) as Json[]).length, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
