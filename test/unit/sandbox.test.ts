@@ -35,7 +35,7 @@ beforeEach(() => sb.reset());
 
 describe('sandbox: Astria auth and paging', () => {
   it('answers 401 without or with a wrong key', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer sd_wrong' }]) {
+    for (const headers of [{}, { Authorization: 'Bearer sd_wrong' }] as Record<string, string>[]) {
       const res = await fetch(`${sb.url}/tunes`, { headers });
       assert.equal(res.status, 401);
       assert.deepEqual(await res.json(), { error: 'Invalid API key' });
