@@ -1,0 +1,150 @@
+// CartesiaClient against the real sandbox server: cursor paging both ways, version header, errors.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSandbox, type Sandbox } from '../sandbox/server';
+import { CARTESIA_VERSION, CartesiaClient } from '../../src/api/cartesia/client';
+import type { FineTune } from '../../src/api/cartesia/types';
+import { ApiError } from '../../src/api/errors';
+import { createHttp } from '../../src/api/http';
+
+let sandbox: Sandbox;
+let client: CartesiaClient;
+
+before(async () => {
+  sandbox = await startSandbox({ quiet: true, speed: 1000 });
+  client = new CartesiaClient({ baseUrl: sandbox.cartesiaUrl, getKey: () => sandbox.cartesiaKey, retry: { baseDelayMs: 1 } });
+});
+
+after(async () => {
+  await sandbox.close();
+});
+
+async function everyFineTune(): Promise<FineTune[]> {
+  const all: FineTune[] = [];
+  for await (const page of client.pagesOfFineTunes({ limit: 100 })) all.push(...page.data);
+  return all;
+}
+
+async function rejectsWith(promise: Promise<unknown>, kind: ApiError['kind']): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ApiError, `expected ApiError, got ${String(error)}`);
+    assert.equal(error.kind, kind, error.message);
+    return error;
+  }
+  assert.fail(`expected a ${kind} error`);
+}
+
+describe('fine-tunes', () => {
+  it('listFineTunes returns {data, has_more} from /fine-tunes/ with version and bearer headers', async () => {
+    sandbox.clearRequests();
+    const page = await client.listFineTunes({ limit: 5 });
+    assert.equal(page.data.length, 5);
+    assert.equal(page.has_more, true);
+    const request = sandbox.requests.at(-1);
+    assert.equal(request?.path, '/cartesia/fine-tunes/');
+    assert.equal(request?.query.limit, '5');
+    assert.equal(request?.headers['cartesia-version'], CARTESIA_VERSION);
+    assert.equal(request?.headers.authorization, `Bearer ${sandbox.cartesiaKey}`);
+  });
+
+  it('pagesOfFineTunes walks forwards with starting_after until has_more is false', async () => {
+    sandbox.clearRequests();
+    const sizes: number[] = [];
+    const ids: string[] = [];
+    for await (const page of client.pagesOfFineTunes({ limit: 10 })) {
+      sizes.push(page.data.length);
+      ids.push(...page.data.map((ft) => ft.id));
+    }
+    const all = await everyFineTune();
+    assert.equal(all.length, 25);
+    assert.deepEqual(sizes, [10, 10, 5]);
+    assert.deepEqual(ids, all.map((ft) => ft.id));
+    const cursors = sandbox.requests.filter((r) => r.query.limit === '10').map((r) => r.query.starting_after);
+    assert.deepEqual(cursors, [undefined, ids[9], ids[19]]);
+  });
+
+  it('pagesOfFineTunes walks backwards with ending_before = first id of each page', async () => {
+    const all = await everyFineTune();
+    const pages: string[][] = [];
+    for await (const page of client.pagesOfFineTunes({ limit: 10, endingBefore: all[24].id })) pages.push(page.data.map((ft) => ft.id));
+    const ids = all.map((ft) => ft.id);
+    assert.deepEqual(pages, [ids.slice(14, 24), ids.slice(4, 14), ids.slice(0, 4)]);
+  });
+
+  it('a cursor past the end yields no pages', async () => {
+    const all = await everyFineTune();
+    const page = await client.listFineTunes({ startingAfter: all[24].id });
+    assert.deepEqual(page, { data: [], has_more: false });
+    let count = 0;
+    for await (const _page of client.pagesOfFineTunes({ startingAfter: all[24].id })) count++;
+    assert.equal(count, 0);
+  });
+
+  it('getFineTune and deleteFineTune (204), then not_found', async () => {
+    const [first] = (await client.listFineTunes({ limit: 1 })).data;
+    const fineTune = await client.getFineTune(first.id);
+    assert.deepEqual(fineTune, first);
+    assert.equal(sandbox.requests.at(-1)?.path, `/cartesia/fine-tunes/${first.id}`);
+    await client.deleteFineTune(first.id);
+    const error = await rejectsWith(client.getFineTune(first.id), 'not_found');
+    assert.match(error.message, /not found/);
+    assert.ok(error.requestId, 'Cartesia request id kept for support');
+  });
+});
+
+describe('voices and datasets', () => {
+  it('listVoices and pagesOfVoices of a completed fine-tune', async () => {
+    const completed = (await everyFineTune()).filter((ft) => ft.status === 'completed');
+    let fineTuneId: string | undefined;
+    for (const ft of completed) {
+      const page = await client.listVoices(ft.id, { limit: 1 });
+      if (page.data.length > 0 && page.has_more) {
+        fineTuneId = ft.id;
+        break;
+      }
+    }
+    assert.ok(fineTuneId, 'a completed fine-tune with several voices');
+    const sizes: number[] = [];
+    for await (const page of client.pagesOfVoices(fineTuneId, { limit: 1 })) sizes.push(page.data.length);
+    assert.ok(sizes.length >= 2 && sizes.every((size) => size === 1));
+    const voices = await client.listVoices(fineTuneId);
+    assert.equal(voices.data.length, sizes.length);
+    assert.ok(voices.data.every((voice) => typeof voice.name === 'string' && typeof voice.id === 'string'));
+  });
+
+  it('listDatasets', async () => {
+    const page = await client.listDatasets();
+    assert.equal(page.data.length, 5);
+    assert.equal(page.has_more, false);
+    assert.equal(sandbox.requests.at(-1)?.path, '/cartesia/datasets/');
+  });
+});
+
+describe('errors', () => {
+  it('an unknown Cartesia-Version is not_found with Cartesia\'s explanation', async () => {
+    const http = createHttp({ baseUrl: sandbox.cartesiaUrl, getKey: () => sandbox.cartesiaKey, provider: 'Cartesia', headers: { 'Cartesia-Version': '1999-01-01' } });
+    const error = await rejectsWith(new CartesiaClient(http).listFineTunes(), 'not_found');
+    assert.equal(error.status, 404);
+    assert.match(error.message, /API version not found/);
+  });
+
+  it('the client always sends its version, even over caller headers', async () => {
+    const pinned = new CartesiaClient({ baseUrl: sandbox.cartesiaUrl, getKey: () => sandbox.cartesiaKey, headers: { 'Cartesia-Version': '1999-01-01' } });
+    assert.equal((await pinned.listDatasets()).data.length, 5);
+  });
+
+  it('a wrong key is auth, naming the Cartesia command and not the key', async () => {
+    const wrongKey = 'sk_car_wrong_0123456789';
+    const bad = new CartesiaClient({ baseUrl: sandbox.cartesiaUrl, getKey: () => wrongKey });
+    const error = await rejectsWith(bad.listFineTunes(), 'auth');
+    assert.equal(error.message, 'Cartesia rejected the API key. Set a new key with “Tune Studio: Set Cartesia API Key”.');
+    assert.ok(!`${error.message} ${error.stack} ${String(error.cause)}`.includes(wrongKey));
+  });
+
+  it('a bad limit is bad_request with the server words', async () => {
+    const error = await rejectsWith(client.listFineTunes({ limit: 500 }), 'bad_request');
+    assert.equal(error.message, 'limit must be an integer between 1 and 100');
+  });
+});
