@@ -194,6 +194,19 @@ describe('sandbox: uploads, progress and CDN', () => {
     assert.ok(done.trained_at);
   });
 
+  it('admin: finish trains now, fail sets user_error, speed re-times pending work', async () => {
+    const tune = (await (await postJson('/tunes', { tune: { title: 'slow', name: 'man', image_urls: ['u'] } })).json()) as Json;
+    await admin('/speed', { speed: 0.001 });
+    await sleep(2000 / SPEED + 30);
+    assert.equal(((await (await api(`/tunes/${tune.id}`)).json()) as Json).started_training_at, null, 'slowed down');
+    const finished = (await (await admin(`/tunes/${tune.id}/finish`, {})).json()) as Json;
+    assert.ok(finished.trained_at);
+    const prompt = (await (await postJson(`/tunes/${tune.id}/prompts`, { prompt: { text: 'x' } })).json()) as Json;
+    const failed = (await (await admin(`/prompts/${prompt.id}/fail`, { message: 'NSFW content detected' })).json()) as Json;
+    assert.equal(failed.user_error, 'NSFW content detected');
+    await admin('/speed', { speed: SPEED });
+  });
+
   it('serves valid PNGs from the CDN origin without ever seeing Authorization', async () => {
     const prompts = (await (await api('/prompts?limit=50')).json()) as (Json & { images: string[] })[];
     const urls = prompts.flatMap((p) => p.images).slice(0, 3);
