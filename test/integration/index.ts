@@ -1,0 +1,43 @@
+// Entry of the compiled integration suite (out/test/integration/index.js, built by
+// `node scripts/build.mjs --tests`). VS Code loads it as `extensionTestsPath` and calls run(), both in
+// code-server (`npm run test:integration`) and in desktop VS Code via @vscode/test-electron
+// (`npm run test:electron`).
+//
+// esbuild bundles this file, so test files are listed here explicitly. They are imported lazily
+// (dynamic import = evaluated on demand inside the bundle) after mocha has defined describe/it.
+// Adding a suite: one line in SUITES.
+import Mocha from 'mocha';
+
+const SUITES: [name: string, load: () => Promise<unknown>][] = [
+  ['smoke.test.ts', () => import('./smoke.test')],
+  ['tunes.test.ts', () => import('./tunes.test')],
+];
+
+export async function run(): Promise<void> {
+  const grep = process.env.TUNE_STUDIO_TEST_GREP;
+  const mocha = new Mocha({
+    ui: 'bdd',
+    reporter: 'spec',
+    timeout: 20_000,
+    color: process.env.TUNE_STUDIO_TEST_COLOR === '1',
+    ...(grep ? { grep } : {}),
+  });
+  for (const [name, load] of SUITES) {
+    mocha.suite.emit('pre-require', globalThis, name, mocha);
+    await load();
+    mocha.suite.emit('require', undefined, name, mocha);
+    mocha.suite.emit('post-require', globalThis, name, mocha);
+  }
+  const started = Date.now();
+  await new Promise<void>((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      const { passes = 0, pending = 0 } = runner.stats ?? {};
+      // Plain summary line (CI logs): "integration: N passed, N failed".
+      console.log(
+        `integration: ${passes} passed, ${failures} failed${pending ? `, ${pending} skipped` : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      );
+      if (failures > 0) reject(new Error(`${failures} integration test(s) failed.`));
+      else resolve();
+    });
+  });
+}
