@@ -111,7 +111,7 @@ function readMultipart(req: IncomingMessage, options: BodyOptions): Promise<Para
     const writes: Promise<void>[] = [];
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { fieldSize: 10 * 1024 * 1024 } });
+      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fieldSize: 10 * 1024 * 1024 } });
     } catch {
       reject(new HttpError(400, { error: 'Malformed multipart body' }));
       return;

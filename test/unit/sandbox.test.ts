@@ -156,7 +156,7 @@ describe('sandbox: uploads, progress and CDN', () => {
     form.append('tune[base_tune_id]', '1504944');
     form.append('tune[face_crop]', 'true');
     form.append('tune[characteristics]', '{"eye_color":"green eyes"}');
-    bytes.forEach((b, i) => form.append('tune[images][]', new Blob([b], { type: 'image/jpeg' }), `photo ${i}.jpg`));
+    bytes.forEach((b, i) => form.append('tune[images][]', new Blob([b], { type: 'image/jpeg' }), `zoë ${i}.jpg`));
     form.append('tune[prompts_attributes][][text]', '<1> woman, {{eye_color}}');
     form.append('tune[prompts_attributes][][num_images]', '2');
     form.append('tune[prompts_attributes][][text]', 'second prompt');
@@ -165,9 +165,10 @@ describe('sandbox: uploads, progress and CDN', () => {
     const tune = (await res.json()) as Json & { orig_images: string[]; face_crop: boolean; characteristics: unknown };
     assert.equal(tune.face_crop, true);
     assert.deepEqual(tune.characteristics, { eye_color: 'green eyes' });
-    const uploads = (await (await admin(`/uploads?tune_id=${tune.id}`)).json()) as { sha256: string; size: number; field: string }[];
+    const uploads = (await (await admin(`/uploads?tune_id=${tune.id}`)).json()) as { sha256: string; field: string; filename: string }[];
     assert.deepEqual(uploads.map((u) => u.sha256), bytes.map((b) => createHash('sha256').update(b).digest('hex')));
     assert.deepEqual(uploads.map((u) => u.field), ['tune[images][]', 'tune[images][]']);
+    assert.deepEqual(uploads.map((u) => u.filename), ['zoë 0.jpg', 'zoë 1.jpg'], 'UTF-8 file names survive');
     assert.ok(tune.orig_images.every((u) => u.startsWith(sb.cdnUrl)));
     const served = Buffer.from(await (await fetch(tune.orig_images[1])).arrayBuffer());
     assert.ok(served.equals(bytes[1]));
