@@ -1,7 +1,9 @@
 // Rails-style multipart bodies streamed from disk: files are never read into memory as a whole.
 import { openAsBlob } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { FormDataEncoder } from 'form-data-encoder';
+import { ApiError } from './errors';
 import type { StreamBody } from './http';
 
 /** A file on disk to upload. */
@@ -64,11 +66,23 @@ export async function toFormData(entries: readonly FormEntry[]): Promise<FormDat
     if (typeof value === 'string') {
       form.append(field, value);
     } else {
-      const blob = await openAsBlob(value.path, { type: value.type ?? 'application/octet-stream' });
-      form.append(field, blob, value.name ?? basename(value.path));
+      form.append(field, await fileBlob(value), value.name ?? basename(value.path));
     }
   }
   return form;
+}
+
+/** openAsBlob throws a vague synchronous error for a missing file and happily opens directories. */
+async function fileBlob(file: FilePart): Promise<Blob> {
+  const name = basename(file.path);
+  const info = await stat(file.path).catch(() => undefined);
+  if (!info) throw new ApiError({ kind: 'bad_request', message: `Cannot upload “${name}”: the file does not exist or cannot be read.` });
+  if (!info.isFile()) throw new ApiError({ kind: 'bad_request', message: `Cannot upload “${name}”: it is not a file.` });
+  try {
+    return await openAsBlob(file.path, { type: file.type ?? 'application/octet-stream' });
+  } catch {
+    throw new ApiError({ kind: 'bad_request', message: `Cannot upload “${name}”: the file cannot be read.` });
+  }
 }
 
 /**
