@@ -1,20 +1,40 @@
 import * as vscode from 'vscode';
-import type { Tune } from '../api/astria/types';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
 import type { TunesNode } from '../views/nodes';
+import { CreateTuneFlow, type CreateTuneOptions, type CreateTuneOutcome, type CreateTuneWiring } from './createTune/createTuneFlow';
+import { TunesDropController } from './createTune/dropController';
 
-export interface CreateTuneWiring {
-  /** Shows the new tune in the Tunes view (selects it). */
-  revealTune(tune: Tune): Promise<void>;
+export type { CreateTuneOptions, CreateTuneOutcome, CreateTuneWiring };
+
+/**
+ * "Create Tune from Images…" (Explorer files and folders, palette, Tunes view button) and "Create Tune
+ * from Pack…". Returns the Tunes view's drop controller: images dropped there start the same flow.
+ */
+export function registerCreateTune(
+  context: vscode.ExtensionContext,
+  services: Services,
+  poller: StatusPoller,
+  wiring: CreateTuneWiring,
+): vscode.TreeDragAndDropController<TunesNode> {
+  const flow = new CreateTuneFlow(services, poller, wiring);
+  context.subscriptions.push(
+    // The Explorer passes (clicked uri, all selected uris); tests add an options object.
+    vscode.commands.registerCommand('tuneStudio.createTuneFromImages', (uri?: unknown, uris?: unknown, options?: unknown) =>
+      flow.run(urisFromArgs(uri, uris), 'images', optionsFromArg(options)),
+    ),
+    vscode.commands.registerCommand('tuneStudio.createTuneFromPack', (uri?: unknown, uris?: unknown, options?: unknown) =>
+      flow.run(urisFromArgs(uri, uris), 'pack', optionsFromArg(options)),
+    ),
+  );
+  return new TunesDropController((uris) => flow.run(uris, 'images'));
 }
 
-/** Placeholder until "Create Tune from Images…" exists. Returns the Tunes view's drop controller. */
-export function registerCreateTune(
-  _context: vscode.ExtensionContext,
-  _services: Services,
-  _poller: StatusPoller,
-  _wiring: CreateTuneWiring,
-): vscode.TreeDragAndDropController<TunesNode> {
-  return { dropMimeTypes: [], dragMimeTypes: [] };
+function urisFromArgs(uri: unknown, uris: unknown): vscode.Uri[] {
+  if (Array.isArray(uris) && uris.length > 0 && uris.every((u) => u instanceof vscode.Uri)) return uris;
+  return uri instanceof vscode.Uri ? [uri] : [];
+}
+
+function optionsFromArg(options: unknown): CreateTuneOptions {
+  return typeof options === 'object' && options !== null ? (options as CreateTuneOptions) : {};
 }

@@ -249,23 +249,26 @@ export function sha256OfFile(path: string): Promise<string> {
 export interface SelectionVerdict {
   /** Set when nothing can be uploaded: the reason, in a sentence. */
   refusal?: string;
-  /** Things the user should know before confirming (few images, skipped files). */
-  warnings: string[];
+  /** Set when there are fewer images than Astria recommends (allowed). */
+  fewImages?: string;
+  /** "3 files skipped: …" when files were left out. */
+  skipped?: string;
 }
 
 /** Whether the selection can be uploaded, and what to warn about. */
 export function judgeSelection(selection: ImageSelection): SelectionVerdict {
   const { images, skipped } = selection;
-  const warnings: string[] = [];
   if (images.length === 0) {
     const why = skipped.length === 0 ? 'No files were selected.' : `${describeSkipped(skipped)}.`;
-    return { refusal: `There are no images to train on. ${why} Pick ${SUPPORTED_FORMATS_TEXT} photos.`, warnings };
+    return { refusal: `There are no images to train on. ${why} Pick ${SUPPORTED_FORMATS_TEXT} photos.` };
   }
-  if (images.length < RECOMMENDED_MIN_IMAGES) {
-    warnings.push(`Only ${plural(images.length, 'image')}: Astria recommends at least ${RECOMMENDED_MIN_IMAGES} for a good tune.`);
-  }
-  if (skipped.length > 0) warnings.push(`${describeSkipped(skipped)}.`);
-  return { warnings };
+  return {
+    fewImages:
+      images.length < RECOMMENDED_MIN_IMAGES
+        ? `Only ${plural(images.length, 'image')}: Astria recommends at least ${RECOMMENDED_MIN_IMAGES} for a good tune.`
+        : undefined,
+    skipped: skipped.length > 0 ? `${describeSkipped(skipped)}.` : undefined,
+  };
 }
 
 const REASON_WORDS: Record<SkipReason, [one: string, many: string]> = {

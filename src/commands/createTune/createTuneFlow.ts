@@ -1,0 +1,248 @@
+// "Create Tune from Images…" and "Create Tune from Pack…" from start to end: pick files, check them,
+// ask (wizard), upload, reveal. Every entry point (Explorer, palette, view button, drop) runs this.
+import * as vscode from 'vscode';
+import type { Pack, Tune, UploadProgress } from '../../api/astria/types';
+import { ApiError } from '../../api/errors';
+import type { StatusPoller } from '../../jobs/statusPoller';
+import type { Services } from '../../services';
+import {
+  collectImageFiles,
+  DEFAULT_MAX_IMAGE_MB,
+  IMAGE_EXTENSIONS,
+  judgeSelection,
+  megabytesToBytes,
+  sourceFolderName,
+  type ImageSelection,
+} from './imageFiles';
+import { QuickInputWizardUi } from './quickInputUi';
+import { defaultDraft, draftProblems, packClasses, tuneParams, type PackChoice, type TuneDraft } from './tuneOptions';
+import { uploadTune } from './upload';
+import { runTuneWizard, type StepId, type WizardContext, type WizardUi } from './wizard';
+
+export interface CreateTuneWiring {
+  /** Shows the new tune in the Tunes view (selects it). */
+  revealTune(tune: Tune): Promise<void>;
+}
+
+/** Optional third argument of the commands, for tests and scripts. The upload path is the same. */
+export interface CreateTuneOptions {
+  /** Skip the wizard: these answers over the defaults (a pack needs `packId`). */
+  answers?: Partial<TuneDraft>;
+  /** Drive the wizard with another UI (a scripted one in tests) instead of QuickInputs. */
+  ui?: WizardUi;
+  /** Aborts the upload like the notification's Cancel button. */
+  signal?: AbortSignal;
+  /** Every byte count of the upload. */
+  onProgress?: (progress: UploadProgress) => void;
+}
+
+export interface CreateTuneOutcome {
+  status: 'created' | 'cancelled' | 'refused' | 'failed';
+  tune?: Tune;
+  selection?: ImageSelection;
+  /** What the user was told, if anything. */
+  message?: string;
+  error?: Error;
+  /** Steps the wizard re-opened at after Astria refused the tune (422). */
+  reopenedAt?: StepId[];
+}
+
+const MAX_IMAGE_SIZE_KEY = 'createTune.maxImageSizeMB';
+/** A tune returned for our title but older than this was not created now: the title was already taken. */
+const FRESH_TUNE_MS = 10 * 60_000;
+
+/** Which wizard step fixes a field Astria complained about. */
+const STEP_FOR_FIELD: Record<string, StepId> = {
+  title: 'title',
+  name: 'class',
+  base_tune_id: 'model',
+  model_type: 'model',
+  branch: 'branch',
+  preset: 'preset',
+  token: 'token',
+  face_crop: 'options',
+  training_face_correct: 'options',
+  auto_extend: 'options',
+  characteristics: 'characteristics',
+  prompts_attributes: 'prompts',
+  callback: 'callback',
+};
+
+export class CreateTuneFlow {
+  constructor(
+    private readonly services: Services,
+    private readonly poller: StatusPoller,
+    private readonly wiring: CreateTuneWiring,
+  ) {}
+
+  async run(uris: readonly vscode.Uri[], mode: 'images' | 'pack', options: CreateTuneOptions = {}): Promise<CreateTuneOutcome> {
+    if (!(await this.services.keys.get('astria'))) return this.refuse('Set your Astria API key first: Tune Studio needs it to create tunes.', 'Set API Key');
+    const picked = uris.length > 0 ? [...uris] : await pickImageFiles();
+    if (!picked) return { status: 'cancelled' };
+
+    const local = picked.filter(isOnThisDisk);
+    const remote = picked.filter((uri) => !isOnThisDisk(uri));
+    if (remote.length > 0) this.services.log.warn(`Not on this machine's disk, left out: ${remote.map((uri) => uri.toString()).join(', ')}`);
+    const selection = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking images…' }, () =>
+      collectImageFiles(
+        local.map((uri) => uri.fsPath),
+        { maxImageBytes: megabytesToBytes(maxImageSizeMB()) },
+      ),
+    );
+    for (const file of selection.skipped) this.services.log.info(`Create tune: skipped ${file.message}`);
+    const verdict = judgeSelection(selection);
+    if (verdict.refusal) return { ...this.refuse(verdict.refusal, selection.skipped.length > 0 ? 'Show Log' : undefined), selection };
+
+    let packs: WizardContext['packs'];
+    let pack: PackChoice | undefined;
+    if (mode === 'pack') {
+      const loaded = await this.loadPacks();
+      if ('refused' in loaded) return { ...loaded.refused, selection };
+      packs = loaded.source;
+      if (options.answers?.packId !== undefined) {
+        const chosen = loaded.source.list.find((p) => p.id === options.answers?.packId);
+        if (!chosen) return { ...this.refuse(`There is no pack ${options.answers.packId} in your account.`), selection };
+        pack = { pack: chosen, classes: await loaded.source.classesOf(chosen) };
+      }
+    }
+
+    let draft = defaultDraft(sourceFolderName(selection), options.answers);
+    const ui = options.ui ?? new QuickInputWizardUi();
+    const scripted = options.answers !== undefined;
+    const reopenedAt: StepId[] = [];
+    let startAt: StepId | undefined;
+    let notices: string[] = [];
+    for (;;) {
+      if (scripted) {
+        const problems = draftProblems(draft, pack);
+        if (problems.length > 0) return { ...this.refuse(problems.join(' ')), selection };
+      } else {
+        const answered = await runTuneWizard(ui, draft, { selection, verdict, packs, notices }, { startAt, pack });
+        if (!answered) return { status: 'cancelled', selection };
+        ({ draft, pack } = answered);
+      }
+
+      // A Try Again question would block a scripted run forever.
+      const interactive = !scripted && options.ui === undefined;
+      const result = await this.uploadUntilSettled({ draft, pack, selection, options, interactive });
+      if (result.status !== 'failed' || !(result.error instanceof ApiError) || result.error.kind !== 'validation' || scripted) {
+        return { ...result, selection, reopenedAt };
+      }
+      // Astria refused the tune (422): back to the wizard with everything kept, at the step it names.
+      startAt = stepForError(result.error);
+      reopenedAt.push(startAt);
+      notices = [`Astria refused the tune: ${result.error.message}`];
+    }
+  }
+
+  /** Uploads; on a failure other than a 422 offers Try Again (same title, so never a second tune). */
+  private async uploadUntilSettled(run: {
+    draft: TuneDraft;
+    pack: PackChoice | undefined;
+    selection: ImageSelection;
+    options: CreateTuneOptions;
+    interactive: boolean;
+  }): Promise<Omit<CreateTuneOutcome, 'selection'>> {
+    const params = tuneParams(run.draft, run.pack);
+    for (;;) {
+      const startedAt = Date.now();
+      const result = await uploadTune(
+        this.services,
+        { params, images: run.selection.images, packId: run.pack?.pack.id },
+        { signal: run.options.signal, onProgress: run.options.onProgress },
+      );
+      if (result.status === 'created') return this.created(result.tune, startedAt);
+      if (result.status === 'cancelled') {
+        const message = 'Upload cancelled: no tune was created.';
+        void vscode.window.showInformationMessage(message);
+        return { status: 'cancelled', message };
+      }
+      const { error } = result;
+      if (error instanceof ApiError && error.kind === 'validation') {
+        const message = `Astria refused the tune: ${error.message}`;
+        void vscode.window.showErrorMessage(message);
+        return { status: 'failed', error, message };
+      }
+      const message = `The tune “${params.title}” could not be created: ${error.message}`;
+      if (!run.interactive) {
+        void vscode.window.showErrorMessage(message);
+        return { status: 'failed', error, message };
+      }
+      const choice = await vscode.window.showErrorMessage(message, 'Try Again');
+      if (choice !== 'Try Again') return { status: 'failed', error, message };
+    }
+  }
+
+  private async created(tune: Tune, startedAt: number): Promise<Omit<CreateTuneOutcome, 'selection'>> {
+    this.poller.watchTune(tune);
+    try {
+      await this.wiring.revealTune(tune);
+    } catch (error) {
+      this.services.log.warn(`Could not reveal tune ${tune.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const createdAt = Date.parse(tune.created_at);
+    const preExisting = Number.isFinite(createdAt) && createdAt < startedAt - FRESH_TUNE_MS;
+    const message = preExisting
+      ? `Astria already had a tune titled “${tune.title}” (id ${tune.id}) and returned it instead of creating another. Use a new title to create a new tune.`
+      : `Tune “${tune.title}” created: training has started. Tune Studio will tell you when it is trained.`;
+    void (preExisting ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
+    return { status: 'created', tune, message };
+  }
+
+  private async loadPacks(): Promise<{ source: NonNullable<WizardContext['packs']> } | { refused: CreateTuneOutcome }> {
+    const astria = this.services.astria;
+    let list: Pack[];
+    try {
+      list = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Loading packs…' }, () => astria.listPacks());
+    } catch (error) {
+      return { refused: this.refuse(`Could not load your packs: ${error instanceof Error ? error.message : String(error)}`) };
+    }
+    if (list.length === 0) return { refused: this.refuse('Your Astria account has no packs yet. Create one on astria.ai, or use “Create Tune from Images…”.') };
+    const classesOf = async (pack: Pack): Promise<string[]> => {
+      const detail = await astria.getPack(pack.id);
+      return [...new Set([...packClasses(pack), ...packClasses(detail)])];
+    };
+    return { source: { list, classesOf } };
+  }
+
+  /** Tells the user why nothing happens; the message is not awaited so the command can finish. */
+  private refuse(message: string, action?: 'Set API Key' | 'Show Log'): CreateTuneOutcome {
+    const shown = action ? vscode.window.showErrorMessage(message, action) : vscode.window.showErrorMessage(message);
+    void shown.then((choice) => {
+      if (choice === 'Set API Key') void vscode.commands.executeCommand('tuneStudio.setAstriaKey');
+      if (choice === 'Show Log') this.services.log.show();
+    });
+    return { status: 'refused', message };
+  }
+}
+
+function maxImageSizeMB(): number {
+  const value = vscode.workspace.getConfiguration('tuneStudio').get<number>(MAX_IMAGE_SIZE_KEY, DEFAULT_MAX_IMAGE_MB);
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_MAX_IMAGE_MB;
+}
+
+async function pickImageFiles(): Promise<vscode.Uri[] | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Create Tune: pick the training photos',
+    openLabel: 'Use for Tune',
+    canSelectFiles: true,
+    canSelectFolders: false,
+    canSelectMany: true,
+    filters: { Images: IMAGE_EXTENSIONS },
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  return picked && picked.length > 0 ? picked : undefined;
+}
+
+/** The upload streams from disk, so only files the extension host can open will do. */
+function isOnThisDisk(uri: vscode.Uri): boolean {
+  return uri.scheme === 'file' || uri.scheme === 'vscode-remote';
+}
+
+function stepForError(error: ApiError): StepId {
+  for (const field of Object.keys(error.fields ?? {})) {
+    const step = STEP_FOR_FIELD[field];
+    if (step) return step;
+  }
+  return 'summary';
+}

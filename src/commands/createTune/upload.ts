@@ -1,0 +1,81 @@
+// The one upload: streamed by the Astria client, shown as a cancellable progress notification.
+import * as vscode from 'vscode';
+import type { Tune, TuneCreateParams, UploadFile, UploadProgress } from '../../api/astria/types';
+import { ApiError } from '../../api/errors';
+import type { Services } from '../../services';
+import { formatMegabytes, plural, type ImageFile } from './imageFiles';
+import { UploadProgressTracker } from './uploadProgress';
+
+export interface UploadRequest {
+  params: TuneCreateParams;
+  images: readonly ImageFile[];
+  /** POST /p/:packId/tunes instead of POST /tunes. */
+  packId?: number;
+}
+
+export interface UploadHooks {
+  /** Aborts like the notification's Cancel button (tests, other callers). */
+  signal?: AbortSignal;
+  /** Every byte count the client reports (tests wait on it to cancel mid-body). */
+  onProgress?: (progress: UploadProgress) => void;
+}
+
+export type UploadResult =
+  | { status: 'created'; tune: Tune; attempts: number }
+  /** Cancelled before the body was complete: nothing was created. */
+  | { status: 'cancelled' }
+  | { status: 'failed'; error: ApiError | Error; attempts: number };
+
+/**
+ * Creates the tune with its images streamed from disk. The client retries network errors and 5xx with
+ * the same title, which Astria treats as an idempotency key, so at most one tune ever exists.
+ */
+export async function uploadTune(services: Services, request: UploadRequest, hooks: UploadHooks = {}): Promise<UploadResult> {
+  const { params, images } = request;
+  const files: UploadFile[] = images.map((image) => ({ path: image.path, name: image.name, type: image.mime }));
+  const totalFileBytes = images.reduce((sum, image) => sum + image.size, 0);
+  const title = `Creating tune “${params.title}”: uploading ${plural(images.length, 'image')} (${formatMegabytes(totalFileBytes)})`;
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    const tracker = new UploadProgressTracker();
+    const onCancel = (): void => abort.abort(new Error('Cancelled by the user'));
+    const cancelListener = token.onCancellationRequested(onCancel);
+    if (hooks.signal?.aborted) onCancel();
+    hooks.signal?.addEventListener('abort', onCancel, { once: true });
+    const onProgress = (sent: UploadProgress): void => {
+      hooks.onProgress?.(sent);
+      const report = tracker.update(sent);
+      if (report) progress.report(report);
+    };
+    try {
+      const options = { signal: abort.signal, onProgress };
+      const tune =
+        request.packId === undefined
+          ? await services.astria.createTune(params, files, options)
+          : await services.astria.createTuneFromPack(request.packId, params, files, options);
+      return { status: 'created', tune, attempts: tracker.attemptNumber };
+    } catch (error) {
+      if (abort.signal.aborted) return afterCancel(services, params.title, tracker);
+      services.log.error(`Creating tune “${params.title}” failed: ${error instanceof Error ? error.message : String(error)}`);
+      return { status: 'failed', error: error instanceof Error ? error : new Error(String(error)), attempts: tracker.attemptNumber };
+    } finally {
+      cancelListener.dispose();
+      hooks.signal?.removeEventListener('abort', onCancel);
+    }
+  });
+}
+
+/**
+ * A cancel that came after the whole body had left may have been too late: the server may have created
+ * the tune anyway. Look it up by its (unique) title so the user is told the truth.
+ */
+async function afterCancel(services: Services, title: string, tracker: UploadProgressTracker): Promise<UploadResult> {
+  if (!tracker.bodyComplete) return { status: 'cancelled' };
+  try {
+    const found = (await services.astria.listTunes({ title, limit: 10 })).find((tune) => tune.title === title);
+    if (found) return { status: 'created', tune: found, attempts: tracker.attemptNumber };
+  } catch (error) {
+    services.log.warn(`Could not check whether “${title}” was created after the cancel: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { status: 'cancelled' };
+}

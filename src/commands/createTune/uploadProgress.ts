@@ -1,0 +1,58 @@
+// Turns the client's byte counts into what a progress notification shows. Plain TypeScript.
+import type { UploadProgress } from '../../api/astria/types';
+import { formatMegabytes } from './imageFiles';
+
+export interface ProgressReport {
+  /** e.g. "45% · 14.2 of 31.6 MB". */
+  message: string;
+  /** Percent points to add to the bar (VS Code bars only move forward). */
+  increment: number;
+}
+
+/**
+ * Follows one upload across the client's automatic retries. A retry restarts the body from byte 0:
+ * the message then shows the new attempt's own percentage, while the bar holds its furthest point
+ * instead of jumping backwards (VS Code's bar cannot go back).
+ */
+export class UploadProgressTracker {
+  private attempt = 1;
+  private lastSent = 0;
+  private barPercent = 0;
+  private lastMessage = '';
+  private complete = false;
+
+  /** Which try this is (1 = first); the client retries network errors and 5xx with the same title. */
+  get attemptNumber(): number {
+    return this.attempt;
+  }
+
+  /** The whole body of the current attempt has left: the server may already have created the tune. */
+  get bodyComplete(): boolean {
+    return this.complete;
+  }
+
+  /** A report when something visible changed, else undefined (the client reports every chunk). */
+  update(progress: UploadProgress): ProgressReport | undefined {
+    const { sentBytes, totalBytes } = progress;
+    if (sentBytes < this.lastSent || (sentBytes === 0 && this.lastSent > 0)) this.attempt++;
+    this.lastSent = sentBytes;
+    this.complete = totalBytes > 0 && sentBytes >= totalBytes;
+    const percent = totalBytes > 0 ? Math.min(100, Math.floor((sentBytes / totalBytes) * 100)) : 0;
+    const increment = Math.max(0, percent - this.barPercent);
+    this.barPercent += increment;
+    const message = this.describe(percent, sentBytes, totalBytes);
+    if (message === this.lastMessage && increment === 0) return undefined;
+    this.lastMessage = message;
+    return { message, increment };
+  }
+
+  private describe(percent: number, sentBytes: number, totalBytes: number): string {
+    const retry = this.attempt > 1 ? `Retrying (attempt ${this.attempt}): ` : '';
+    if (this.complete) return `${retry}all ${formatMegabytes(totalBytes)} sent, waiting for Astria to answer…`;
+    return `${retry}${percent}% · ${megabytes(sentBytes)} of ${megabytes(totalBytes)} MB`;
+  }
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
