@@ -234,7 +234,7 @@ describe('collectImageFiles (real temp files)', () => {
     const folder = await folderWith('few', { 'one.png': imageBytes(PNG_HEAD, 100, 12), 'two.png': imageBytes(PNG_HEAD, 120, 13) });
     const few = judgeSelection(await collectImageFiles([folder]));
     assert.equal(few.refusal, undefined);
-    assert.match(few.warnings[0], /Only 2 images: Astria recommends at least 4/);
+    assert.match(few.fewImages ?? '', /Only 2 images: Astria recommends at least 4/);
     const none: ImageSelection = { images: [], skipped: [], totalBytes: 0, scannedFolders: [] };
     assert.match(judgeSelection(none).refusal ?? '', /No files were selected/);
   });
