@@ -1,23 +1,402 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
+import type { Prompt } from '../api/astria/types';
+import {
+  GALLERY_VIEW_TYPE,
+  gallerySubjectKey,
+  isDisplayableImageUrl,
+  type GalleryFocus,
+  type GalleryPage,
+  type GalleryProtocol,
+  type GallerySubject,
+  type ImageAction,
+  type ImageRef,
+  type PromptEditorMode,
+  type ResponseMessage,
+} from '../../webview/protocol';
+import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
+import { defaultSavePath, galleryChecks, gallerySubjectCheck, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
+import { downloadImage, galleryDialogs, resolveClash, type GalleryDialogs } from './saveImage';
+import { LastTextEditor } from './lastTextEditor';
 
-/** What the gallery shows: a tune's prompts, one prompt, or recent images across all tunes. */
-export type GallerySubject =
-  | { kind: 'tune'; tuneId: number; title?: string }
-  | { kind: 'prompt'; tuneId: number; promptId: number; title?: string }
-  | { kind: 'recent' };
+export type { GallerySubject, GalleryFocus } from '../../webview/protocol';
 
-export interface GalleryFocus {
-  promptId: number;
-  imageIndex: number;
+/** Prompts per page; Astria allows up to 120, and one page of groups fills several screens. */
+const PAGE_SIZE = 40;
+const PROMPT_EDITOR_COMMAND = 'tuneStudio.openPromptEditor';
+
+interface GalleryDeps {
+  extensionUri: vscode.Uri;
+  services: Services;
+  poller: StatusPoller;
+  lastEditor: LastTextEditor;
 }
 
-/** Placeholder until the gallery panel exists: opens the image itself. */
-export function registerGallery(context: vscode.ExtensionContext, _services: Services, _poller: StatusPoller): void {
+/** Arguments of `tuneStudio.openPromptEditor` (the prompt editor registers that command). */
+export interface OpenPromptEditorArgs {
+  tuneId: number;
+  prefill: Prompt;
+  mode: PromptEditorMode;
+  inputImageUrl?: string;
+}
+
+interface CachedPage {
+  promptIds: number[];
+  nextCursor: number | null;
+}
+
+function panelTitle(subject: GallerySubject): string {
+  switch (subject.kind) {
+    case 'tune':
+      return `Gallery: ${subject.title || `Tune ${subject.tuneId}`}`;
+    case 'prompt':
+      return subject.title ? `Prompt ${subject.promptId}: ${subject.title}` : `Prompt ${subject.promptId}`;
+    case 'recent':
+      return 'Recent Images';
+  }
+}
+
+/** One gallery panel: pages of prompts for its webview, the image actions, and live updates from the poller. */
+export class GalleryPanel implements HostedPanel {
+  readonly host: WebviewPanelHost<GalleryProtocol>;
+  /** Every prompt the webview was sent, freshest copy: the only images actions may touch. */
+  private readonly shown = new Map<number, Prompt>();
+  /** Pages already fetched, by cursor: a webview reloaded after being hidden gets them without a request. */
+  private readonly pages = new Map<number | null, CachedPage>();
+  private readonly tuneTitles = new Map<number, string>();
+  private pendingFocus: GalleryFocus | null = null;
+  private canOpenPromptEditor = false;
+  private rendered: { prompts: number; images: number } | undefined;
+  private readonly renderWaiters: ((stats: { prompts: number; images: number }) => void)[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private subject: GallerySubject,
+    private readonly deps: GalleryDeps,
+  ) {
+    if (subject.kind !== 'recent' && subject.title) this.tuneTitles.set(subject.tuneId, subject.title);
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(deps.extensionUri, 'media', 'gallery-light.svg'),
+      dark: vscode.Uri.joinPath(deps.extensionUri, 'media', 'gallery-dark.svg'),
+    };
+    this.host = new WebviewPanelHost<GalleryProtocol>(panel, {
+      extensionUri: deps.extensionUri,
+      bundle: 'gallery',
+      log: deps.services.log,
+      apiBaseUrl: () => deps.services.settings.astriaBaseUrl,
+      checks: galleryChecks,
+      onReady: () => void this.sendInit(),
+      requests: {
+        loadPage: ({ cursor, refresh }) => this.loadPage(cursor, refresh),
+        imageAction: (params) => this.imageAction(params.action, params),
+        setLiked: ({ promptId, liked }) => this.setLiked(promptId, liked),
+        openPromptEditor: ({ promptId, mode, image }) => this.openPromptEditor(promptId, mode, image),
+      },
+      notifications: {
+        didRender: (stats) => {
+          this.rendered = stats;
+          for (const resolve of this.renderWaiters.splice(0)) resolve(stats);
+        },
+        error: ({ message }) => deps.services.log.warn(`Gallery webview: ${message}`),
+      },
+    });
+    this.disposables.push(
+      this.host,
+      deps.poller.onDidUpdatePrompt((prompt) => this.promptChanged(prompt)),
+      deps.poller.onDidFinishPrompt((prompt) => this.promptChanged(prompt)),
+      deps.services.onDidChangeConnection(() => {
+        // Another key or server: nothing shown may be reused, and the CSP's allowed origins may change.
+        this.shown.clear();
+        this.pages.clear();
+        this.host.render();
+      }),
+    );
+  }
+
+  get currentSubject(): GallerySubject {
+    return this.subject;
+  }
+
+  /** Shown image URLs, for tests. */
+  get shownImageUrls(): string[] {
+    return [...this.shown.values()].flatMap((p) => p.images);
+  }
+
+  whenRendered(): Promise<{ prompts: number; images: number }> {
+    if (this.rendered) return Promise.resolve(this.rendered);
+    return new Promise((resolve) => this.renderWaiters.push(resolve));
+  }
+
+  /** Scrolls to an image and opens it large, now or as soon as the webview is ready. */
+  focus(focus: GalleryFocus | undefined): void {
+    if (!focus) return;
+    if (!this.host.notify('focus', focus)) this.pendingFocus = focus;
+  }
+
+  /** A newer title for the same subject (e.g. the tree knows the tune's title). */
+  retitle(subject: GallerySubject): void {
+    if (subject.kind !== 'recent' && subject.title) {
+      this.subject = subject;
+      this.tuneTitles.set(subject.tuneId, subject.title);
+      this.panel.title = panelTitle(subject);
+    }
+  }
+
+  private async sendInit(): Promise<void> {
+    this.canOpenPromptEditor = await hasPromptEditor();
+    const focus = this.pendingFocus;
+    this.pendingFocus = null;
+    this.host.notify('init', { subject: this.subject, title: this.panel.title, canOpenPromptEditor: this.canOpenPromptEditor, focus });
+  }
+
+  // ─── Requests ──────────────────────────────────────────────────────────────────────────────────
+
+  private async loadPage(cursor: number | null, refresh: boolean): Promise<GalleryPage> {
+    if (refresh) {
+      this.pages.clear();
+      this.shown.clear();
+    }
+    const cached = this.pages.get(cursor);
+    if (cached) return this.pageView(cached);
+    const { astria } = this.deps.services;
+    const subject = this.subject;
+    let prompts: Prompt[];
+    let nextCursor: number | null = null;
+    if (subject.kind === 'prompt') {
+      prompts = cursor === null ? [await astria.getPrompt(subject.tuneId, subject.promptId)] : [];
+    } else {
+      const options = { beforeId: cursor ?? undefined, limit: PAGE_SIZE };
+      prompts = subject.kind === 'tune' ? await astria.listPrompts(subject.tuneId, options) : await astria.listAllPrompts(options);
+      if (prompts.length >= PAGE_SIZE) nextCursor = Math.min(...prompts.map((p) => p.id));
+    }
+    for (const prompt of prompts) {
+      this.shown.set(prompt.id, prompt);
+      if (prompt.tune?.title) this.tuneTitles.set(prompt.tune_id, prompt.tune.title);
+      this.deps.poller.watchPrompt(prompt);
+    }
+    if (subject.kind === 'tune' && !subject.title && this.tuneTitles.has(subject.tuneId)) {
+      this.retitle({ ...subject, title: this.tuneTitles.get(subject.tuneId) });
+    }
+    const page: CachedPage = { promptIds: prompts.map((p) => p.id), nextCursor };
+    this.pages.set(cursor, page);
+    return this.pageView(page);
+  }
+
+  private pageView(page: CachedPage): GalleryPage {
+    const prompts = page.promptIds.flatMap((id) => {
+      const prompt = this.shown.get(id);
+      return prompt ? [toGalleryPrompt(prompt, this.tuneTitles.get(prompt.tune_id))] : [];
+    });
+    return { prompts, nextCursor: page.nextCursor };
+  }
+
+  /** The prompt and URL of an image the webview names, if this panel really showed it. */
+  private shownImage(ref: ImageRef): { prompt: Prompt; url: string } {
+    const prompt = this.shown.get(ref.promptId);
+    const url = prompt?.images[ref.imageIndex];
+    if (!prompt || url !== ref.url || !isDisplayableImageUrl(url)) {
+      this.deps.services.log.warn(`Gallery: refused an action on an image it did not show (prompt ${ref.promptId}, #${ref.imageIndex})`);
+      throw new UserFacingError('That image is not in this gallery.');
+    }
+    return { prompt, url };
+  }
+
+  private async imageAction(action: ImageAction, ref: ImageRef): Promise<{ message?: string }> {
+    const { prompt, url } = this.shownImage(ref);
+    switch (action) {
+      case 'save':
+      case 'saveAs':
+        return this.save(prompt, ref.imageIndex, url, action === 'saveAs');
+      case 'copyUrl':
+        await vscode.env.clipboard.writeText(url);
+        return { message: 'Copied the image URL.' };
+      case 'copyMarkdown':
+        await vscode.env.clipboard.writeText(imageMarkdown(prompt.text, url));
+        return { message: 'Copied as Markdown.' };
+      case 'insertMarkdown':
+        return this.insertMarkdown(imageMarkdown(prompt.text, url));
+      case 'openExternal':
+        await vscode.env.openExternal(vscode.Uri.parse(url, true));
+        return {};
+    }
+  }
+
+  private async tuneTitle(tuneId: number): Promise<string | undefined> {
+    if (!this.tuneTitles.has(tuneId)) {
+      try {
+        this.tuneTitles.set(tuneId, (await this.deps.services.astria.getTune(tuneId)).title);
+      } catch (error) {
+        this.deps.services.log.warn(`Gallery: could not read the title of tune ${tuneId}: ${String(error)}`);
+      }
+    }
+    return this.tuneTitles.get(tuneId);
+  }
+
+  private async save(prompt: Prompt, imageIndex: number, url: string, askForLocation: boolean): Promise<{ message?: string }> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const relative = defaultSavePath(await this.tuneTitle(prompt.tune_id), prompt.tune_id, prompt.id, imageIndex, url);
+    let target: vscode.Uri | undefined;
+    if (askForLocation || !folder) {
+      const suggested = folder ? vscode.Uri.joinPath(folder.uri, ...relative) : undefined;
+      // The save dialog asks before replacing a file itself.
+      target = await galleryDialogs.saveLocation(suggested, imageExtension(url));
+    } else {
+      target = await resolveClash(vscode.Uri.joinPath(folder.uri, ...relative));
+    }
+    if (!target) return {};
+    const saved = target;
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Saving ${path.posix.basename(saved.path)}…`, cancellable: true },
+      async (_progress, token) => {
+        const abort = new AbortController();
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        try {
+          await downloadImage(url, saved, abort.signal);
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
+    const shownPath = vscode.workspace.asRelativePath(saved);
+    this.deps.services.log.info(`Gallery: saved prompt ${prompt.id} image ${imageIndex + 1} to ${shownPath}`);
+    void vscode.window.showInformationMessage(`Saved ${shownPath}`, 'Open', 'Reveal in Explorer').then((choice) => {
+      if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', saved);
+      if (choice === 'Reveal in Explorer') void vscode.commands.executeCommand('revealInExplorer', saved);
+    });
+    return { message: `Saved ${shownPath}` };
+  }
+
+  private async insertMarkdown(markdown: string): Promise<{ message?: string }> {
+    const editor = await this.deps.lastEditor.editor();
+    if (!editor) throw new UserFacingError('Open a text editor first: the Markdown goes where its cursor is.');
+    const done = await editor.edit((edit) => {
+      for (const selection of editor.selections) edit.replace(selection, markdown);
+    });
+    if (!done) throw new UserFacingError(`Could not edit ${path.posix.basename(editor.document.uri.path)}.`);
+    return { message: `Inserted into ${path.posix.basename(editor.document.uri.path)}.` };
+  }
+
+  private async setLiked(promptId: number, liked: boolean): Promise<{ liked: boolean; likes?: number }> {
+    const prompt = this.shown.get(promptId);
+    if (!prompt) throw new UserFacingError('That prompt is not in this gallery.');
+    const { astria } = this.deps.services;
+    await (liked ? astria.likePrompt(promptId) : astria.unlikePrompt(promptId));
+    const wasLiked = prompt.liked === true;
+    const likes =
+      typeof prompt.prompt_likes_count === 'number' ? Math.max(0, prompt.prompt_likes_count + (liked === wasLiked ? 0 : liked ? 1 : -1)) : undefined;
+    this.shown.set(promptId, { ...prompt, liked, prompt_likes_count: likes ?? prompt.prompt_likes_count });
+    return { liked, likes };
+  }
+
+  private async openPromptEditor(promptId: number, mode: PromptEditorMode, image: ImageRef | null): Promise<null> {
+    const prompt = this.shown.get(promptId);
+    if (!prompt) throw new UserFacingError('That prompt is not in this gallery.');
+    const inputImageUrl = image ? this.shownImage(image).url : undefined;
+    if (image && image.promptId !== promptId) throw new UserFacingError('That image belongs to another prompt.');
+    if (!(await hasPromptEditor())) throw new UserFacingError('The prompt editor is not available.');
+    const args: OpenPromptEditorArgs = { tuneId: prompt.tune_id, prefill: prompt, mode, inputImageUrl };
+    await vscode.commands.executeCommand(PROMPT_EDITOR_COMMAND, args);
+    return null;
+  }
+
+  // ─── Live updates ──────────────────────────────────────────────────────────────────────────────
+
+  private belongsHere(prompt: Prompt): boolean {
+    const subject = this.subject;
+    if (subject.kind === 'tune') return prompt.tune_id === subject.tuneId;
+    if (subject.kind === 'prompt') return prompt.id === subject.promptId;
+    return true;
+  }
+
+  /** The poller saw a prompt: update it in place, or add it on top when it is newer than anything shown. */
+  private promptChanged(prompt: Prompt): void {
+    if (!this.belongsHere(prompt)) return;
+    const before = this.shown.get(prompt.id);
+    if (!before) {
+      const firstPage = this.pages.get(null);
+      const newest = firstPage?.promptIds[0];
+      if (!firstPage || (newest !== undefined && prompt.id < newest)) return;
+      firstPage.promptIds.unshift(prompt.id);
+    }
+    const fresh = { ...prompt, liked: prompt.liked ?? before?.liked };
+    const view = toGalleryPrompt(fresh, this.tuneTitles.get(prompt.tune_id));
+    if (before && JSON.stringify(toGalleryPrompt(before, this.tuneTitles.get(prompt.tune_id))) === JSON.stringify(view)) return;
+    this.shown.set(prompt.id, fresh);
+    this.host.notify('promptUpdated', { prompt: view });
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.disposables.length = 0;
+  }
+}
+
+async function hasPromptEditor(): Promise<boolean> {
+  return (await vscode.commands.getCommands(true)).includes(PROMPT_EDITOR_COMMAND);
+}
+
+/** What tests reach through the extension's exports (`gallery`). */
+export interface GalleryApi {
+  /** Subjects of the open gallery panels. */
+  openSubjects(): GallerySubject[];
+  /** The open panel of a subject, if any. */
+  panelOf(subject: GallerySubject): GalleryPanel | undefined;
+  /** Handles a message as if the subject's webview had posted it, and returns the host's answer. */
+  receive(subject: GallerySubject, message: unknown): Promise<ResponseMessage | undefined>;
+  /** The serializer's entry point: a panel VS Code restored, with the state its webview saved. */
+  revive(panel: vscode.WebviewPanel, state: unknown): GalleryPanel | undefined;
+  /** Replaceable modal questions (a test cannot click a modal). */
+  dialogs: GalleryDialogs;
+}
+
+/** Registers `tuneStudio.showGallery(subject, focus?)` and the panel serializer. */
+export function registerGallery(context: vscode.ExtensionContext, services: Services, poller: StatusPoller): GalleryApi {
+  const lastEditor = new LastTextEditor();
+  const deps: GalleryDeps = { extensionUri: context.extensionUri, services, poller, lastEditor };
+  const panels = new SingletonPanels<GallerySubject, GalleryPanel>({
+    viewType: GALLERY_VIEW_TYPE,
+    extensionUri: context.extensionUri,
+    key: gallerySubjectKey,
+    title: panelTitle,
+    create: (panel, subject) => new GalleryPanel(panel, subject, deps),
+    subjectFromState: subjectFromViewState,
+    log: services.log,
+  });
+  const focusCheck = (value: unknown): GalleryFocus | undefined => {
+    const ok =
+      typeof value === 'object' && value !== null &&
+      Number.isSafeInteger((value as GalleryFocus).promptId) && Number.isSafeInteger((value as GalleryFocus).imageIndex);
+    return ok ? { promptId: (value as GalleryFocus).promptId, imageIndex: (value as GalleryFocus).imageIndex } : undefined;
+  };
+
   context.subscriptions.push(
-    vscode.commands.registerCommand('tuneStudio.showGallery', async (_subject: GallerySubject, _focus?: GalleryFocus, imageUrl?: string) => {
-      if (imageUrl) await vscode.env.openExternal(vscode.Uri.parse(imageUrl));
+    lastEditor,
+    panels,
+    panels.registerSerializer(),
+    vscode.commands.registerCommand('tuneStudio.showGallery', (subject: unknown, focus?: unknown) => {
+      const checked = gallerySubjectCheck(subject);
+      if (!checked.ok) {
+        services.log.warn(`tuneStudio.showGallery: invalid subject (${checked.reason})`);
+        return;
+      }
+      const { panel, created } = panels.show(checked.value);
+      if (!created) panel.retitle(checked.value);
+      panel.focus(focusCheck(focus));
     }),
   );
+
+  return {
+    openSubjects: () => panels.all.map((p) => p.currentSubject),
+    panelOf: (subject) => panels.get(subject),
+    receive: async (subject, message) => {
+      const panel = panels.get(subject);
+      if (!panel) throw new Error(`No gallery is open for ${gallerySubjectKey(subject)}`);
+      return panel.host.handle(message);
+    },
+    revive: (panel, state) => panels.revive(panel, state),
+    dialogs: galleryDialogs,
+  };
 }

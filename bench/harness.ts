@@ -1,0 +1,243 @@
+// Loads the real gallery bundle in the real CSP shell, in headless Chromium, with a stand-in for the
+// extension host: `acquireVsCodeApi` posts to Node (page.exposeFunction), which checks each message with
+// the host's own checks and answers like GalleryPanel does (sandbox over HTTP + toGalleryPrompt).
+// Used by the benchmark and by test/unit/webview-security.test.ts.
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { renderShell } from '../src/webviews/html';
+import { galleryChecks, toGalleryPrompt } from '../src/webviews/galleryModel';
+import { AstriaClient } from '../src/api/astria/client';
+import type { Prompt } from '../src/api/astria/types';
+import type { GalleryInit, GalleryPage, GalleryProtocol, GalleryPrompt, GallerySubject } from '../webview/protocol';
+
+const ROOT = path.resolve(__dirname, '..');
+const WEBVIEW_DIR = path.join(ROOT, 'dist', 'webview');
+
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--enable-precise-memory-info',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
+}
+
+/** Where the harness's pages come from: the sandbox, or a fixed list (hostile corpus). */
+export type PromptSource =
+  | { kind: 'sandbox'; url: string; key: string; subject: GallerySubject }
+  | { kind: 'fixed'; prompts: Prompt[]; subject: GallerySubject }
+  /** Already converted: tests what the webview itself refuses, whatever a host sends. */
+  | { kind: 'raw'; prompts: GalleryPrompt[]; subject: GallerySubject };
+
+export interface HarnessOptions {
+  source: PromptSource;
+  viewport?: { width: number; height: number };
+  theme?: 'dark' | 'light' | 'high-contrast';
+  /** Page size asked of the sandbox (the extension uses 40). */
+  pageSize?: number;
+  /** Loopback media allowed in the CSP (the sandbox CDN); true by default. */
+  allowLoopbackMedia?: boolean;
+}
+
+export interface Harness {
+  page: Page;
+  origin: string;
+  /** Requests the webview sent, in order (method names). */
+  requests: string[];
+  /** Messages the host-side checks refused. */
+  refused: string[];
+  /** Notifications the webview sent. */
+  notifications: { method: string; params: unknown }[];
+  /** Pushes a host notification into the webview. */
+  notify<M extends keyof GalleryProtocol['hostNotifications']>(method: M, params: GalleryProtocol['hostNotifications'][M]): Promise<void>;
+  close(): Promise<void>;
+}
+
+const THEMES: Record<NonNullable<HarnessOptions['theme']>, { bodyClass: string; vars: Record<string, string> }> = {
+  dark: {
+    bodyClass: 'vscode-dark',
+    vars: {
+      '--vscode-editor-background': '#1f1f1f',
+      '--vscode-foreground': '#cccccc',
+      '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-editorWidget-background': '#202020',
+      '--vscode-widget-border': '#313131',
+      '--vscode-focusBorder': '#0078d4',
+      '--vscode-errorForeground': '#f85149',
+      '--vscode-toolbar-hoverBackground': 'rgba(90, 93, 94, 0.31)',
+      '--vscode-panel-border': '#2b2b2b',
+      '--vscode-font-family': 'system-ui, sans-serif',
+      '--vscode-font-size': '13px',
+    },
+  },
+  light: {
+    bodyClass: 'vscode-light',
+    vars: {
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-foreground': '#3b3b3b',
+      '--vscode-descriptionForeground': '#717171',
+      '--vscode-editorWidget-background': '#f8f8f8',
+      '--vscode-widget-border': '#e5e5e5',
+      '--vscode-focusBorder': '#005fb8',
+      '--vscode-errorForeground': '#f85149',
+      '--vscode-toolbar-hoverBackground': 'rgba(184, 184, 184, 0.31)',
+      '--vscode-panel-border': '#e5e5e5',
+      '--vscode-font-family': 'system-ui, sans-serif',
+      '--vscode-font-size': '13px',
+    },
+  },
+  'high-contrast': {
+    bodyClass: 'vscode-high-contrast',
+    vars: {
+      '--vscode-editor-background': '#000000',
+      '--vscode-foreground': '#ffffff',
+      '--vscode-descriptionForeground': '#ffffff',
+      '--vscode-editorWidget-background': '#0c141f',
+      '--vscode-contrastBorder': '#6fc3df',
+      '--vscode-contrastActiveBorder': '#f38518',
+      '--vscode-focusBorder': '#f38518',
+      '--vscode-errorForeground': '#f48771',
+      '--vscode-font-family': 'system-ui, sans-serif',
+      '--vscode-font-size': '13px',
+    },
+  },
+};
+
+/** Serves the shell at `/` and dist/webview at `/dist/webview/`; the CSP's cspSource is this origin. */
+async function serveShell(allowLoopbackMedia: boolean): Promise<{ server: Server; origin: string }> {
+  let origin = '';
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        renderShell({
+          cspSource: origin,
+          scriptUri: `${origin}/dist/webview/gallery.js`,
+          styleUris: [`${origin}/dist/webview/gallery.css`],
+          codiconsUri: `${origin}/dist/webview/codicons.css`,
+          title: 'Gallery',
+          allowLoopbackMedia,
+        }),
+      );
+      return;
+    }
+    const file = path.join(WEBVIEW_DIR, path.normalize(url.pathname.replace(/^\/dist\/webview\//, '')));
+    if (!url.pathname.startsWith('/dist/webview/') || !file.startsWith(WEBVIEW_DIR)) {
+      res.writeHead(404).end();
+      return;
+    }
+    readFile(file).then(
+      (body) => {
+        const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.ttf') ? 'font/ttf' : 'application/octet-stream';
+        res.writeHead(200, { 'content-type': type });
+        res.end(body);
+      },
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { server, origin };
+}
+
+/** Answers loadPage like GalleryPanel: one request per page, prompts converted by the host's own code. */
+function pageLoader(source: PromptSource, pageSize: number): (cursor: number | null) => Promise<GalleryPage> {
+  if (source.kind === 'raw') {
+    return async (cursor) => ({ prompts: cursor === null ? source.prompts : [], nextCursor: null });
+  }
+  if (source.kind === 'fixed') {
+    return async (cursor) => ({ prompts: cursor === null ? source.prompts.map((p) => toGalleryPrompt(p)) : [], nextCursor: null });
+  }
+  const client = new AstriaClient({ baseUrl: source.url, getKey: () => source.key, retries: 0 });
+  const subject = source.subject;
+  return async (cursor) => {
+    const options = { beforeId: cursor ?? undefined, limit: pageSize };
+    let prompts: Prompt[];
+    if (subject.kind === 'prompt') prompts = cursor === null ? [await client.getPrompt(subject.tuneId, subject.promptId)] : [];
+    else prompts = subject.kind === 'tune' ? await client.listPrompts(subject.tuneId, options) : await client.listAllPrompts(options);
+    const nextCursor = subject.kind !== 'prompt' && prompts.length >= pageSize ? Math.min(...prompts.map((p) => p.id)) : null;
+    return { prompts: prompts.map((p) => toGalleryPrompt(p)), nextCursor };
+  };
+}
+
+export async function openGalleryHarness(browser: Browser, options: HarnessOptions): Promise<Harness> {
+  const allowLoopback = options.allowLoopbackMedia ?? true;
+  const { server, origin } = await serveShell(allowLoopback);
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const refused: string[] = [];
+  const notifications: { method: string; params: unknown }[] = [];
+  const loadPage = pageLoader(options.source, options.pageSize ?? 40);
+  const theme = THEMES[options.theme ?? 'dark'];
+
+  const post = (message: unknown) => page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), message);
+  const init: GalleryInit = { subject: options.source.subject, title: 'Gallery', canOpenPromptEditor: true, focus: null };
+
+  await page.exposeFunction('__harnessPost', async (message: unknown) => {
+    const m = message as { kind?: string; id?: number; method?: string; params?: unknown };
+    if (m.kind === 'ready') {
+      await post({ kind: 'notification', method: 'init', params: init });
+      return;
+    }
+    const method = String(m.method);
+    if (m.kind === 'notification') {
+      const check = galleryChecks.notifications[method as keyof typeof galleryChecks.notifications];
+      if (!check || !check(m.params).ok) refused.push(method);
+      else notifications.push({ method, params: m.params });
+      return;
+    }
+    const check = galleryChecks.requests[method as keyof typeof galleryChecks.requests];
+    const checked = check?.(m.params);
+    if (!checked?.ok) {
+      refused.push(method);
+      return;
+    }
+    requests.push(method);
+    try {
+      let result: unknown = {};
+      if (method === 'loadPage') result = await loadPage((m.params as { cursor: number | null }).cursor);
+      await post({ kind: 'response', id: m.id, ok: true, result });
+    } catch (error) {
+      await post({ kind: 'response', id: m.id, ok: false, error: String(error) });
+    }
+  });
+  // Runs before the page's own scripts, outside its CSP (like VS Code's own preload). A string, not a
+  // function: tsx would wrap a function's body in helpers that do not exist in the page.
+  await page.addInitScript(`(() => {
+    let state;
+    window.acquireVsCodeApi = () => ({
+      postMessage: (message) => void window.__harnessPost(message),
+      getState: () => state,
+      setState: (value) => { state = value; },
+    });
+    document.addEventListener('DOMContentLoaded', () => {
+      document.body.classList.add(${JSON.stringify(theme.bodyClass)});
+      for (const [name, value] of Object.entries(${JSON.stringify(theme.vars)})) document.documentElement.style.setProperty(name, value);
+    });
+  })();`);
+
+  return {
+    page,
+    origin,
+    requests,
+    refused,
+    notifications,
+    notify: async (method, params) => {
+      await post({ kind: 'notification', method, params });
+    },
+    close: async () => {
+      await context.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,161 @@
+// Pure helpers of the gallery host (no `vscode` import): what the webview is sent, names of saved files,
+// and the checks of the webview's messages.
+import type { Prompt } from '../api/astria/types';
+import { promptState } from '../api/astria/state';
+import {
+  IMAGE_ACTIONS,
+  PROMPT_EDITOR_MODES,
+  isDisplayableImageUrl,
+  type GalleryImage,
+  type GalleryPrompt,
+  type GalleryProtocol,
+  type GallerySubject,
+  type ImageRef,
+} from '../../webview/protocol';
+import type { MessageChecks } from './panelHost';
+import { boolean, integer, isRecord, nullable, object, oneOf, optional, string, type Check } from './validate';
+
+/** Longest prompt text sent to the webview: enough for any real prompt, bounded for hostile ones. */
+const MAX_TEXT = 10_000;
+const MAX_IMAGES_PER_PROMPT = 64;
+
+/** Width / height from "16:9" or from w and h; square when unknown; clamped so no tile gets absurd. */
+export function promptAspect(prompt: Pick<Prompt, 'aspect_ratio' | 'w' | 'h'>): number {
+  let aspect = 1;
+  const match = typeof prompt.aspect_ratio === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(prompt.aspect_ratio) : null;
+  if (match && Number(match[1]) > 0 && Number(match[2]) > 0) aspect = Number(match[1]) / Number(match[2]);
+  else if (typeof prompt.w === 'number' && typeof prompt.h === 'number' && prompt.w > 0 && prompt.h > 0) aspect = prompt.w / prompt.h;
+  return Math.min(4, Math.max(0.25, aspect));
+}
+
+/** What the webview may show of a prompt: plain values, and image URLs that passed the http(s) check. */
+export function toGalleryPrompt(prompt: Prompt, tuneTitle?: string): GalleryPrompt {
+  const images: GalleryImage[] = (Array.isArray(prompt.images) ? prompt.images : [])
+    .slice(0, MAX_IMAGES_PER_PROMPT)
+    .map((url) => (typeof url === 'string' && isDisplayableImageUrl(url) ? { url } : { blocked: true as const }));
+  const status = promptState(prompt);
+  const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.slice(0, MAX_TEXT) : undefined);
+  const w = count(prompt.w);
+  const h = count(prompt.h);
+  const cfg = prompt.cfg_scale;
+  const expected = Math.min(MAX_IMAGES_PER_PROMPT, Math.max(1, Math.round(count(prompt.num_images) ?? (images.length || 1))));
+  return {
+    id: prompt.id,
+    tuneId: prompt.tune_id,
+    tuneTitle: text(tuneTitle ?? prompt.tune?.title)?.slice(0, 500),
+    text: typeof prompt.text === 'string' ? prompt.text.slice(0, MAX_TEXT) : '',
+    negativePrompt: text(prompt.negative_prompt),
+    seed: count(prompt.seed),
+    steps: count(prompt.steps),
+    cfgScale: typeof cfg === 'number' || (typeof cfg === 'string' && cfg.length < 20) ? String(cfg) : undefined,
+    size: w && h ? `${w}×${h}` : text(prompt.resolution)?.slice(0, 20),
+    aspectRatio: text(prompt.aspect_ratio)?.slice(0, 20),
+    aspect: promptAspect(prompt),
+    status,
+    expectedImages: status === 'done' ? images.length : expected,
+    images,
+    liked: prompt.liked === true,
+    likes: count(prompt.prompt_likes_count),
+    error: text(prompt.user_error)?.slice(0, 2000),
+    createdAt: typeof prompt.created_at === 'string' ? prompt.created_at : '',
+  };
+}
+
+/** A folder name from a tune title: letters, digits, `._ -`; never empty, never `..`, never too long. */
+export function sanitizeFolderName(title: string | undefined, fallback: string): string {
+  const cleaned = (title ?? '')
+    .normalize('NFKC')
+    .replace(/[^\p{L}\p{N}._ -]+/gu, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[.\s-]+|[.\s-]+$/g, '')
+    .slice(0, 80)
+    .trim();
+  // Windows refuses these names whatever the extension.
+  if (!cleaned || /^(con|prn|aux|nul|com\d|lpt\d)$/i.test(cleaned)) return fallback;
+  return cleaned;
+}
+
+/** File extension of an image URL's path; png when the path says nothing useful. */
+export function imageExtension(url: string): string {
+  try {
+    const match = /\.(png|jpe?g|webp|gif|avif)$/i.exec(new URL(url).pathname);
+    return match ? match[1].toLowerCase().replace('jpeg', 'jpg') : 'png';
+  } catch {
+    return 'png';
+  }
+}
+
+/** `generated/<tune title>/<prompt id>-<n>.<ext>`, relative to the workspace folder. */
+export function defaultSavePath(tuneTitle: string | undefined, tuneId: number, promptId: number, imageIndex: number, url: string): string[] {
+  return ['generated', sanitizeFolderName(tuneTitle, `tune-${tuneId}`), `${promptId}-${imageIndex + 1}.${imageExtension(url)}`];
+}
+
+/** "name.png" → "name (2).png", "name (3).png", … */
+export function numberedFileName(fileName: string, n: number): string {
+  const dot = fileName.lastIndexOf('.');
+  return dot > 0 ? `${fileName.slice(0, dot)} (${n})${fileName.slice(dot)}` : `${fileName} (${n})`;
+}
+
+/** `![alt](url)` with the prompt text as alt text, escaped so it cannot break out of the brackets. */
+export function imageMarkdown(altText: string, url: string): string {
+  const alt = altText
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\\`*_{}[\]()<>#!|]/g, (c) => `\\${c}`);
+  const target = url.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return `![${alt}](${target})`;
+}
+
+// ─── Checks of what the webview sends ────────────────────────────────────────────────────────────
+
+const id = integer(1);
+const imageRefFields = {
+  promptId: id,
+  imageIndex: integer(0, MAX_IMAGES_PER_PROMPT - 1),
+  url: string(4096),
+};
+const imageRef: Check<ImageRef> = object<ImageRef>(imageRefFields);
+
+export const galleryChecks: MessageChecks<GalleryProtocol> = {
+  requests: {
+    loadPage: object({ cursor: nullable(id), refresh: boolean }),
+    imageAction: object({ ...imageRefFields, action: oneOf(IMAGE_ACTIONS) }),
+    setLiked: object({ promptId: id, liked: boolean }),
+    openPromptEditor: object({ promptId: id, mode: oneOf(PROMPT_EDITOR_MODES), image: nullable(imageRef) }),
+  },
+  notifications: {
+    didRender: object({ prompts: integer(), images: integer() }),
+    error: object({ message: string(4000) }),
+  },
+};
+
+const optionalTitle = optional(string(1000));
+
+export const gallerySubjectCheck: Check<GallerySubject> = (value) => {
+  if (!isRecord(value)) return { ok: false, reason: 'expected an object' };
+  switch (value.kind) {
+    case 'tune':
+      return object<GallerySubject & { kind: 'tune' }>({ kind: oneOf(['tune'] as const), tuneId: id, title: optionalTitle })(value);
+    case 'prompt':
+      return object<GallerySubject & { kind: 'prompt' }>({
+        kind: oneOf(['prompt'] as const),
+        tuneId: id,
+        promptId: id,
+        title: optionalTitle,
+      })(value);
+    case 'recent':
+      return object<GallerySubject & { kind: 'recent' }>({ kind: oneOf(['recent'] as const) })(value);
+    default:
+      return { ok: false, reason: 'unknown subject kind' };
+  }
+};
+
+/** The subject of a restored panel, read from the webview's saved state (which the webview wrote). */
+export function subjectFromViewState(state: unknown): GallerySubject | undefined {
+  if (!isRecord(state)) return undefined;
+  const subject = gallerySubjectCheck(state.subject);
+  return subject.ok ? subject.value : undefined;
+}

@@ -1,0 +1,251 @@
+import * as vscode from 'vscode';
+import type {
+  HostNotificationMethod,
+  HostToWebviewMessage,
+  ProtocolShape,
+  RequestMethod,
+  RequestParams,
+  RequestResult,
+  ResponseMessage,
+  ViewNotificationMethod,
+} from '../../webview/protocol';
+import { renderShell, isLoopbackUrl } from './html';
+import { describeForLog, isRecord, type Check } from './validate';
+
+export type RequestHandlers<P extends ProtocolShape> = {
+  [M in RequestMethod<P>]: (params: RequestParams<P, M>) => Promise<RequestResult<P, M>>;
+};
+
+export type NotificationHandlers<P extends ProtocolShape> = {
+  [M in ViewNotificationMethod<P>]: (params: P['viewNotifications'][M]) => void;
+};
+
+/** A check for the parameters of every message the webview may send. */
+export interface MessageChecks<P extends ProtocolShape> {
+  requests: { [M in RequestMethod<P>]: Check<RequestParams<P, M>> };
+  notifications: { [M in ViewNotificationMethod<P>]: Check<P['viewNotifications'][M]> };
+}
+
+export interface PanelHostOptions<P extends ProtocolShape> {
+  extensionUri: vscode.Uri;
+  /** Name of the bundle in dist/webview: `<bundle>.js` and `<bundle>.css`. */
+  bundle: string;
+  log: vscode.LogOutputChannel;
+  /** The configured API base URL: a loopback one lets media come from loopback origins too. */
+  apiBaseUrl: () => string;
+  checks: MessageChecks<P>;
+  requests: RequestHandlers<P>;
+  notifications: NotificationHandlers<P>;
+  /** The webview (re)loaded and said `ready`: the first moment the host may post. */
+  onReady: () => void;
+}
+
+/** A request failure whose message is meant for the user (others are logged and answered generically). */
+export class UserFacingError extends Error {}
+
+const WEBVIEW_DIR = ['dist', 'webview'];
+
+/** Options every panel of the extension is created (and restored) with. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableFindWidget: true,
+    // Reloading from getState() is cheaper than keeping thousands of decoded images alive while hidden.
+    retainContextWhenHidden: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, ...WEBVIEW_DIR)],
+  };
+}
+
+/**
+ * Hosts one webview panel: renders the CSP shell, checks every incoming message, answers requests by
+ * sequence id, and posts notifications only after the webview said `ready`.
+ */
+export class WebviewPanelHost<P extends ProtocolShape> implements vscode.Disposable {
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly options: PanelHostOptions<P>,
+  ) {
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      // A hidden webview without retained context is torn down; it says `ready` again when shown.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+    );
+    this.render();
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** (Re)writes the HTML: the webview reloads and restores itself from its saved state. */
+  render(): void {
+    const { webview } = this.panel;
+    const root = vscode.Uri.joinPath(this.options.extensionUri, ...WEBVIEW_DIR);
+    const uri = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString();
+    this.ready = false;
+    webview.options = webviewOptions(this.options.extensionUri);
+    webview.html = renderShell({
+      cspSource: webview.cspSource,
+      scriptUri: uri(`${this.options.bundle}.js`),
+      styleUris: [uri(`${this.options.bundle}.css`)],
+      codiconsUri: uri('codicons.css'),
+      title: this.panel.title,
+      allowLoopbackMedia: isLoopbackUrl(this.options.apiBaseUrl()),
+    });
+  }
+
+  /** Posts a notification; dropped (false) before `ready`, when the webview could not receive it. */
+  notify<M extends HostNotificationMethod<P>>(method: M, params: P['hostNotifications'][M]): boolean {
+    if (!this.ready) {
+      this.options.log.debug(`${this.options.bundle}: dropped "${method}" posted before the webview was ready`);
+      return false;
+    }
+    const message: HostToWebviewMessage<P> = { kind: 'notification', method, params };
+    void this.panel.webview.postMessage(message);
+    return true;
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const response = await this.handle(raw);
+    if (response) void this.panel.webview.postMessage(response);
+  }
+
+  /** Checks and handles one message as if the webview had posted it; returns the response, if any. */
+  async handle(raw: unknown): Promise<ResponseMessage | undefined> {
+    const { checks, log, bundle } = this.options;
+    const refuse = (reason: string): undefined => {
+      log.warn(`${bundle}: ignored an invalid message from the webview (${reason}): ${describeForLog(raw)}`);
+      return undefined;
+    };
+    if (!isRecord(raw)) return refuse('not an object');
+    switch (raw.kind) {
+      case 'ready': {
+        if (Object.keys(raw).length !== 1) return refuse('unexpected fields');
+        this.ready = true;
+        this.options.onReady();
+        return undefined;
+      }
+      case 'request': {
+        const { id, method, params } = raw;
+        if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return refuse('bad request id');
+        if (typeof method !== 'string' || !Object.hasOwn(checks.requests, method)) return refuse('unknown request');
+        const check = checks.requests[method as RequestMethod<P>] as Check<unknown>;
+        const result = check(params);
+        if (!result.ok) return refuse(`${method}: ${result.reason}`);
+        const handler = this.options.requests[method as RequestMethod<P>] as (params: unknown) => Promise<unknown>;
+        try {
+          return { kind: 'response', id, ok: true, result: await handler(result.value) };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          log.warn(`${bundle}: ${method} failed: ${message}`);
+          return { kind: 'response', id, ok: false, error: message };
+        }
+      }
+      case 'notification': {
+        const { method, params } = raw;
+        if (typeof method !== 'string' || !Object.hasOwn(checks.notifications, method)) return refuse('unknown notification');
+        const check = checks.notifications[method as ViewNotificationMethod<P>] as Check<unknown>;
+        const result = check(params);
+        if (!result.ok) return refuse(`${method}: ${result.reason}`);
+        const handler = this.options.notifications[method as ViewNotificationMethod<P>] as (params: unknown) => void;
+        handler(result.value);
+        return undefined;
+      }
+      default:
+        return refuse('unknown kind');
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.disposables.length = 0;
+  }
+}
+
+/** What a panel class gives the registry. */
+export interface HostedPanel extends vscode.Disposable {
+  readonly panel: vscode.WebviewPanel;
+}
+
+export interface SingletonPanelsOptions<S, T extends HostedPanel> {
+  viewType: string;
+  extensionUri: vscode.Uri;
+  key(subject: S): string;
+  title(subject: S): string;
+  /** Builds the panel's host around a new or restored panel. */
+  create(panel: vscode.WebviewPanel, subject: S, restoredState: unknown): T;
+  /** Reads a subject back from a restored panel's saved state; undefined when it is not one. */
+  subjectFromState(state: unknown): S | undefined;
+  log: vscode.LogOutputChannel;
+}
+
+/** One panel per subject: opening the same subject again reveals it. Also restores panels after reload. */
+export class SingletonPanels<S, T extends HostedPanel> implements vscode.Disposable {
+  private readonly open = new Map<string, T>();
+
+  constructor(private readonly options: SingletonPanelsOptions<S, T>) {}
+
+  get all(): T[] {
+    return [...this.open.values()];
+  }
+
+  get(subject: S): T | undefined {
+    return this.open.get(this.options.key(subject));
+  }
+
+  /** Reveals the subject's panel, creating it if needed; `created` tells which. */
+  show(subject: S, column: vscode.ViewColumn = vscode.ViewColumn.Active): { panel: T; created: boolean } {
+    const existing = this.get(subject);
+    if (existing) {
+      existing.panel.reveal(undefined, false);
+      return { panel: existing, created: false };
+    }
+    const panel = vscode.window.createWebviewPanel(
+      this.options.viewType,
+      this.options.title(subject),
+      { viewColumn: column, preserveFocus: false },
+      webviewOptions(this.options.extensionUri),
+    );
+    return { panel: this.adopt(panel, subject, undefined), created: true };
+  }
+
+  /** The serializer's half: a panel VS Code restored after a reload, with the webview's saved state. */
+  revive(panel: vscode.WebviewPanel, state: unknown): T | undefined {
+    const subject = this.options.subjectFromState(state);
+    if (subject === undefined || this.get(subject)) {
+      this.options.log.warn(`${this.options.viewType}: could not restore a panel from its saved state: ${describeForLog(state)}`);
+      panel.dispose();
+      return undefined;
+    }
+    return this.adopt(panel, subject, state);
+  }
+
+  registerSerializer(): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(this.options.viewType, {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        this.revive(panel, state);
+      },
+    });
+  }
+
+  private adopt(panel: vscode.WebviewPanel, subject: S, state: unknown): T {
+    const key = this.options.key(subject);
+    const hosted = this.options.create(panel, subject, state);
+    this.open.set(key, hosted);
+    panel.onDidDispose(() => {
+      if (this.open.get(key) === hosted) this.open.delete(key);
+      hosted.dispose();
+    });
+    return hosted;
+  }
+
+  dispose(): void {
+    for (const hosted of this.open.values()) hosted.panel.dispose();
+    this.open.clear();
+  }
+}

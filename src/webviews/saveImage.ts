@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { downloadToFile } from '../api/download';
+import { numberedFileName } from './galleryModel';
+
+export type ExistingFileChoice = 'overwrite' | 'keepBoth' | 'cancel';
+
+/** The gallery's modal questions, replaceable by the integration suite (a test cannot click a modal). */
+export const galleryDialogs = {
+  async existingFile(target: vscode.Uri): Promise<ExistingFileChoice> {
+    const overwrite = 'Overwrite';
+    const keepBoth = 'Keep Both';
+    const choice = await vscode.window.showWarningMessage(
+      `“${path.posix.basename(target.path)}” already exists.`,
+      { modal: true, detail: `It is in ${vscode.workspace.asRelativePath(target.with({ path: path.posix.dirname(target.path) }))}.` },
+      overwrite,
+      keepBoth,
+    );
+    return choice === overwrite ? 'overwrite' : choice === keepBoth ? 'keepBoth' : 'cancel';
+  },
+  async saveLocation(defaultUri: vscode.Uri | undefined, extension: string): Promise<vscode.Uri | undefined> {
+    return vscode.window.showSaveDialog({
+      defaultUri,
+      saveLabel: 'Save Image',
+      title: 'Save Image',
+      filters: { Images: [extension] },
+    });
+  },
+};
+
+export type GalleryDialogs = typeof galleryDialogs;
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Where the image goes once the user settled any clash: the target, a free numbered name, or nothing. */
+export async function resolveClash(target: vscode.Uri): Promise<vscode.Uri | undefined> {
+  if (!(await exists(target))) return target;
+  const choice = await galleryDialogs.existingFile(target);
+  if (choice === 'overwrite') return target;
+  if (choice === 'cancel') return undefined;
+  const dir = target.with({ path: path.posix.dirname(target.path) });
+  const name = path.posix.basename(target.path);
+  for (let n = 2; n < 10_000; n++) {
+    const candidate = vscode.Uri.joinPath(dir, numberedFileName(name, n));
+    if (!(await exists(candidate))) return candidate;
+  }
+  throw new Error(`No free file name next to ${name}.`);
+}
+
+/**
+ * Streams the image to `target` without holding it in memory: straight to the file when the target is
+ * local (downloadToFile writes a temp file and renames it), else through a temp file and `workspace.fs.copy`.
+ */
+export async function downloadImage(url: string, target: vscode.Uri, signal: AbortSignal): Promise<void> {
+  await vscode.workspace.fs.createDirectory(target.with({ path: path.posix.dirname(target.path) }));
+  if (target.scheme === 'file') {
+    await downloadToFile(url, target.fsPath, { signal });
+    return;
+  }
+  const temp = path.join(tmpdir(), `tune-studio-${randomBytes(6).toString('hex')}.download`);
+  try {
+    await downloadToFile(url, temp, { signal });
+    await vscode.workspace.fs.copy(vscode.Uri.file(temp), target, { overwrite: true });
+  } finally {
+    await rm(temp, { force: true });
+  }
+}

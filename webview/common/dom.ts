@@ -1,0 +1,39 @@
+// Building DOM without HTML strings: text only ever goes through textContent, so prompt text full of
+// `<faceid:1:1>` tokens (or anything hostile) stays text.
+
+export interface ElementOptions {
+  className?: string;
+  text?: string;
+  title?: string;
+  attrs?: Record<string, string>;
+  data?: Record<string, string | number>;
+}
+
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  options: ElementOptions = {},
+  ...children: (Node | null | undefined | false)[]
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (options.className) node.className = options.className;
+  if (options.text !== undefined) node.textContent = options.text;
+  if (options.title !== undefined) node.title = options.title;
+  for (const [name, value] of Object.entries(options.attrs ?? {})) node.setAttribute(name, value);
+  for (const [name, value] of Object.entries(options.data ?? {})) node.dataset[name] = String(value);
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+/** A codicon as a decorative span (the codicons stylesheet is linked by the shell). */
+export function icon(name: string, spin = false): HTMLSpanElement {
+  return el('span', { className: `codicon codicon-${name}${spin ? ' codicon-modifier-spin' : ''}`, attrs: { 'aria-hidden': 'true' } });
+}
+
+/** A small icon-only button; `action` tells the delegated click handler what to do. */
+export function iconButton(iconName: string, label: string, action: string, data: Record<string, string | number> = {}): HTMLButtonElement {
+  return el(
+    'button',
+    { className: 'icon-button', title: label, attrs: { type: 'button', 'aria-label': label }, data: { action, ...data } },
+    icon(iconName),
+  );
+}

@@ -1,0 +1,71 @@
+// The webview's side of the protocol: requests with sequence ids, notifications, and the `ready` handshake.
+import type {
+  HostNotificationMethod,
+  HostToWebviewMessage,
+  ProtocolShape,
+  RequestMethod,
+  RequestParams,
+  RequestResult,
+  ViewNotificationMethod,
+  WebviewToHostMessage,
+} from '../protocol';
+
+/** What `acquireVsCodeApi()` returns; the state is whatever the panel saves across reloads. */
+export interface VsCodeApi<State> {
+  postMessage(message: unknown): void;
+  getState(): State | undefined;
+  setState(state: State): void;
+}
+
+declare function acquireVsCodeApi<State>(): VsCodeApi<State>;
+
+type NotificationListener<P extends ProtocolShape> = {
+  [M in HostNotificationMethod<P>]?: (params: P['hostNotifications'][M]) => void;
+};
+
+/** Talks to the extension host: typed requests answered by id, notifications dispatched to listeners. */
+export class HostConnection<P extends ProtocolShape, State> {
+  readonly api: VsCodeApi<State> = acquireVsCodeApi<State>();
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+
+  constructor(private readonly listeners: NotificationListener<P>) {
+    window.addEventListener('message', (event: MessageEvent<unknown>) => this.receive(event.data));
+  }
+
+  /** Call once every listener is in place: the host posts nothing before it. */
+  ready(): void {
+    this.post({ kind: 'ready' });
+  }
+
+  request<M extends RequestMethod<P>>(method: M, params: RequestParams<P, M>): Promise<RequestResult<P, M>> {
+    const id = this.nextId++;
+    return new Promise<RequestResult<P, M>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.post({ kind: 'request', id, method, params });
+    });
+  }
+
+  notify<M extends ViewNotificationMethod<P>>(method: M, params: P['viewNotifications'][M]): void {
+    this.post({ kind: 'notification', method, params });
+  }
+
+  private post(message: WebviewToHostMessage<P>): void {
+    this.api.postMessage(message);
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'object' || data === null) return;
+    const message = data as HostToWebviewMessage<P>;
+    if (message.kind === 'response') {
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (message.ok) waiter.resolve(message.result);
+      else waiter.reject(new Error(message.error));
+    } else if (message.kind === 'notification') {
+      const listener = this.listeners[message.method] as ((params: unknown) => void) | undefined;
+      listener?.(message.params);
+    }
+  }
+}

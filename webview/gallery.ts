@@ -1,0 +1,6 @@
+// Entry of the gallery webview bundle (dist/webview/gallery.js + gallery.css).
+import './gallery/gallery.css';
+import { GalleryApp } from './gallery/app';
+
+const root = document.getElementById('app');
+if (root) new GalleryApp(root).start();

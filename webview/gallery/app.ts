@@ -1,0 +1,544 @@
+// The gallery webview: pages of prompts from the host, a virtualized grid of lazily loaded images,
+// the lightbox and the image actions. Its scroll position and subject survive reloads via setState.
+import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { HostConnection } from '../common/rpc';
+import { el, icon } from '../common/dom';
+import {
+  TILE_SIZES,
+  gallerySubjectKey,
+  type GalleryFocus,
+  type GalleryInit,
+  type GalleryPrompt,
+  type GalleryProtocol,
+  type GallerySubject,
+  type GalleryViewState,
+  type TileSize,
+} from '../protocol';
+import { anchorAt, layoutGallery, scrollTopOf, rowOfTile, type GalleryLayout } from './layout';
+import { GalleryStore, tilesOf, type ImagePosition } from './store';
+import { VirtualRows } from './virtualRows';
+import { renderRow, rowKey, type RowContext } from './rows';
+import { Lightbox } from './lightbox';
+import { ImageMenu } from './imageMenu';
+import { isGalleryAction, isImageAction, type GalleryAction } from './actions';
+
+const MIN_TILE_WIDTH: Record<TileSize, number> = { small: 140, medium: 210, large: 320 };
+const GAP = 8;
+/** Header: top padding, two lines of prompt text, the parameters line, space before the tiles. */
+const HEADER_HEIGHT = 14 + 36 + 18 + 8;
+/** One more line when the prompt has a negative prompt. */
+const NEGATIVE_LINE_HEIGHT = 18;
+const GROUP_SPACING = 12;
+const FOOTER_HEIGHT = 64;
+const PADDING = 16;
+/** Fetch the next page while the end is less than this many viewports away. */
+const PREFETCH_VIEWPORTS = 2;
+/** Restoring or focusing never walks more pages than this. */
+const MAX_PAGES_TO_FIND = 200;
+
+type Anchor = { promptId: number; offset: number };
+
+/** The saved state, if it is one (it came from this webview, but an older version may have written it). */
+function readSavedState(value: unknown): GalleryViewState | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const state = value as Partial<GalleryViewState>;
+  if (state.version !== 1 || typeof state.subject !== 'object' || state.subject === null) return undefined;
+  return {
+    version: 1,
+    subject: state.subject,
+    anchor:
+      state.anchor && Number.isSafeInteger(state.anchor.promptId) && Number.isFinite(state.anchor.offset)
+        ? { promptId: state.anchor.promptId, offset: state.anchor.offset }
+        : null,
+    scrollTop: Number.isFinite(state.scrollTop) ? Number(state.scrollTop) : 0,
+    tileSize: TILE_SIZES.includes(state.tileSize as TileSize) ? (state.tileSize as TileSize) : 'medium',
+  };
+}
+
+export class GalleryApp {
+  private readonly store = new GalleryStore();
+  private readonly host: HostConnection<GalleryProtocol, GalleryViewState>;
+  private readonly saved: GalleryViewState | undefined;
+  private subject: GallerySubject | undefined;
+  private canOpenPromptEditor = false;
+  private tileSize: TileSize = 'medium';
+  private layout: GalleryLayout | undefined;
+  private loading: Promise<boolean> | undefined;
+  private loadError: string | undefined;
+  private generation = 0;
+  private reportedRender = false;
+  private firstImageMarked = false;
+  private saveTimer: number | undefined;
+  private scrollFrame: number | undefined;
+  private lastWidth = 0;
+
+  private readonly titleElement = el('h1', { className: 'title' });
+  private readonly summaryElement = el('span', { className: 'summary', attrs: { 'aria-live': 'polite' } });
+  private readonly scroller = el('div', { className: 'scroller', attrs: { tabindex: '-1' } });
+  private readonly content = el('div', { className: 'content' });
+  private readonly footer = el('div', { className: 'footer' });
+  private readonly toastElement = el('div', { className: 'toast', attrs: { role: 'status', 'aria-live': 'polite' } });
+  private readonly rows: VirtualRows;
+  private readonly lightbox: Lightbox;
+  private readonly menu: ImageMenu;
+  private toastTimer: number | undefined;
+
+  constructor(private readonly root: HTMLElement) {
+    this.host = new HostConnection<GalleryProtocol, GalleryViewState>({
+      init: (init) => void this.onInit(init),
+      promptUpdated: ({ prompt }) => this.onPromptUpdated(prompt),
+      focus: (focus) => void this.focusImage(focus),
+      capabilities: ({ canOpenPromptEditor }) => this.setCanOpenPromptEditor(canOpenPromptEditor),
+      reset: () => void this.reload(false),
+    });
+    this.saved = readSavedState(this.host.api.getState());
+    const rowContext = this.rowContext();
+    this.rows = new VirtualRows(this.scroller, this.content, {
+      key: (row) => rowKey(row, rowContext()),
+      render: (row) => renderRow(row, rowContext()),
+    });
+    this.lightbox = new Lightbox({
+      images: () => this.store.images(),
+      prompt: (id) => this.store.get(id),
+      canOpenPromptEditor: () => this.canOpenPromptEditor,
+      loadMore: () => this.loadNextPage(),
+      run: (action, image) => void this.run(action, image),
+      closed: (image) => this.focusTile(image),
+    });
+    this.menu = new ImageMenu((action, image) => void this.run(action, image));
+    this.buildPage();
+  }
+
+  start(): void {
+    window.addEventListener('error', (event) => this.reportError(event.message));
+    window.addEventListener('unhandledrejection', (event) => this.reportError(String(event.reason)));
+    this.host.ready();
+  }
+
+  // ─── Page structure ────────────────────────────────────────────────────────────────────────────
+
+  private buildPage(): void {
+    const toolbarButton = (action: string, iconName: string, label: string) => {
+      const button = document.createElement('vscode-toolbar-button');
+      button.icon = iconName;
+      button.label = label;
+      button.title = label;
+      button.dataset.toolbar = action;
+      return button;
+    };
+    const topbar = el(
+      'header',
+      { className: 'topbar' },
+      this.titleElement,
+      this.summaryElement,
+      el('span', { className: 'spacer' }),
+      toolbarButton('smaller', 'zoom-out', 'Smaller Tiles'),
+      toolbarButton('larger', 'zoom-in', 'Larger Tiles'),
+      toolbarButton('refresh', 'refresh', 'Refresh'),
+    );
+    topbar.addEventListener('click', (event) => {
+      const action = (event.target as Element).closest<HTMLElement>('[data-toolbar]')?.dataset.toolbar;
+      if (action === 'refresh') void this.reload(true);
+      else if (action === 'smaller' || action === 'larger') this.changeTileSize(action === 'larger' ? 1 : -1);
+    });
+    this.content.append(this.footer);
+    this.scroller.append(this.content);
+    this.root.replaceChildren(topbar, this.scroller, this.toastElement, this.lightbox.element, this.menu.element);
+
+    this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    this.content.addEventListener('click', (event) => this.onGridClick(event));
+    this.content.addEventListener('contextmenu', (event) => this.onGridContextMenu(event));
+    this.content.addEventListener('keydown', (event) => this.onGridKeyDown(event));
+    // load and error do not bubble: one capturing listener serves every tile.
+    this.content.addEventListener('load', (event) => this.onImageLoad(event), true);
+    this.content.addEventListener('error', (event) => this.onImageError(event), true);
+    new ResizeObserver(() => {
+      const width = this.scroller.clientWidth;
+      if (width !== this.lastWidth) this.relayout();
+    }).observe(this.scroller);
+  }
+
+  private rowContext(): () => RowContext {
+    return () => ({
+      prompt: (group) => this.store.prompts[group],
+      version: (id) => this.store.version(id),
+      tileWidth: this.layout?.tileWidth ?? 0,
+      showTuneTitle: this.subject?.kind === 'recent',
+      canOpenPromptEditor: this.canOpenPromptEditor,
+    });
+  }
+
+  // ─── Host messages ─────────────────────────────────────────────────────────────────────────────
+
+  private async onInit(init: GalleryInit): Promise<void> {
+    const generation = ++this.generation;
+    this.subject = init.subject;
+    this.canOpenPromptEditor = init.canOpenPromptEditor;
+    this.titleElement.textContent = init.title;
+    document.title = init.title;
+    const saved = this.saved && gallerySubjectKey(this.saved.subject) === gallerySubjectKey(init.subject) ? this.saved : undefined;
+    if (saved) this.tileSize = saved.tileSize;
+    this.store.clear();
+    this.rows.redrawAll();
+    this.relayout();
+    // Saved at once: a window reload restores this subject even before the first page arrived.
+    this.saveState(saved?.anchor ?? null);
+    await this.loadNextPage();
+    if (generation !== this.generation) return;
+    if (init.focus) await this.focusImage(init.focus);
+    else if (saved?.anchor) await this.restoreAnchor(saved.anchor);
+    this.afterScroll();
+  }
+
+  private onPromptUpdated(prompt: GalleryPrompt): void {
+    if (!this.store.loadedOnce) return;
+    this.store.upsert(prompt);
+    this.relayout();
+    if (this.lightbox.shown?.promptId === prompt.id) this.lightbox.refresh();
+  }
+
+  private setCanOpenPromptEditor(value: boolean): void {
+    if (value === this.canOpenPromptEditor) return;
+    this.canOpenPromptEditor = value;
+    this.rows.redrawAll();
+    this.rows.update();
+    this.lightbox.refresh();
+  }
+
+  private async reload(refresh: boolean): Promise<void> {
+    const generation = ++this.generation;
+    this.lightbox.close();
+    this.store.clear();
+    this.loadError = undefined;
+    this.loading = undefined;
+    this.rows.redrawAll();
+    this.scroller.scrollTop = 0;
+    this.relayout();
+    await this.loadNextPage(refresh);
+    if (generation === this.generation) this.afterScroll();
+  }
+
+  // ─── Paging ────────────────────────────────────────────────────────────────────────────────────
+
+  /** Loads the next page (one request); resolves true when prompts were added. */
+  private loadNextPage(refresh = false): Promise<boolean> {
+    if (this.loading) return this.loading;
+    if (!this.store.hasMore || !this.subject) return Promise.resolve(false);
+    const generation = this.generation;
+    const cursor = this.store.loadedOnce ? this.store.nextCursor : null;
+    this.loadError = undefined;
+    this.renderFooter();
+    const loading = this.host
+      .request('loadPage', { cursor, refresh })
+      .then((page) => {
+        if (generation !== this.generation) return false;
+        this.store.appendPage(page.prompts, page.nextCursor);
+        this.relayout();
+        this.reportFirstRender();
+        return page.prompts.length > 0;
+      })
+      .catch((error: unknown) => {
+        if (generation === this.generation) this.loadError = error instanceof Error ? error.message : String(error);
+        return false;
+      })
+      .finally(() => {
+        if (this.loading === loading) this.loading = undefined;
+        this.renderFooter();
+        // Keep filling while the end is near: the next scroll event may never come on a tall screen.
+        if (generation === this.generation) requestAnimationFrame(() => this.maybeLoadMore());
+      });
+    this.loading = loading;
+    return loading;
+  }
+
+  private maybeLoadMore(): void {
+    if (this.loading || this.loadError || !this.store.hasMore || !this.layout) return;
+    const viewport = this.scroller.clientHeight || window.innerHeight;
+    const remaining = this.layout.height - (this.scroller.scrollTop + viewport);
+    if (remaining < viewport * PREFETCH_VIEWPORTS) void this.loadNextPage();
+  }
+
+  /** Loads pages until the prompt is there (prompts come newest first, so we know when to stop). */
+  private async ensureLoaded(promptId: number): Promise<boolean> {
+    const generation = this.generation;
+    for (let pages = 0; pages < MAX_PAGES_TO_FIND && !this.store.get(promptId); pages++) {
+      const cursor = this.store.nextCursor;
+      if (this.store.loadedOnce && (cursor === null || cursor < promptId)) break;
+      await this.loadNextPage();
+      if (generation !== this.generation || this.loadError) break;
+    }
+    return this.store.get(promptId) !== undefined;
+  }
+
+  private async restoreAnchor(anchor: Anchor): Promise<void> {
+    if (!(await this.ensureLoaded(anchor.promptId))) return;
+    this.scrollToAnchor(anchor);
+  }
+
+  // ─── Layout and scrolling ──────────────────────────────────────────────────────────────────────
+
+  private relayout(): void {
+    const anchor = this.layout && this.scroller.scrollTop > 0 ? this.currentAnchor() : undefined;
+    this.lastWidth = this.scroller.clientWidth;
+    const width = Math.max(100, this.lastWidth - 2 * PADDING);
+    this.layout = layoutGallery(
+      this.store.prompts.map((p) => ({
+        tiles: tilesOf(p).length,
+        aspect: p.aspect,
+        headerHeight: HEADER_HEIGHT + (p.negativePrompt ? NEGATIVE_LINE_HEIGHT : 0),
+      })),
+      { width, minTileWidth: MIN_TILE_WIDTH[this.tileSize], gap: GAP, groupSpacing: GROUP_SPACING },
+    );
+    this.rows.setLayout(this.layout, FOOTER_HEIGHT);
+    if (anchor) this.scrollToAnchor(anchor);
+    this.rows.update();
+    this.renderFooter();
+    this.renderSummary();
+  }
+
+  private currentAnchor(): Anchor | undefined {
+    if (!this.layout) return undefined;
+    const at = anchorAt(this.layout, this.scroller.scrollTop);
+    const prompt = at && this.store.prompts[at.group];
+    return prompt && at ? { promptId: prompt.id, offset: at.offset } : undefined;
+  }
+
+  private scrollToAnchor(anchor: Anchor): void {
+    const group = this.store.indexOf(anchor.promptId);
+    if (group === undefined || !this.layout) return;
+    this.scroller.scrollTop = scrollTopOf(this.layout, { group, offset: anchor.offset });
+  }
+
+  private onScroll(): void {
+    if (this.scrollFrame !== undefined) return;
+    this.scrollFrame = requestAnimationFrame(() => {
+      this.scrollFrame = undefined;
+      this.afterScroll();
+    });
+  }
+
+  private afterScroll(): void {
+    this.rows.update();
+    this.maybeLoadMore();
+    this.scheduleSaveState();
+  }
+
+  private changeTileSize(step: 1 | -1): void {
+    const index = Math.min(TILE_SIZES.length - 1, Math.max(0, TILE_SIZES.indexOf(this.tileSize) + step));
+    if (TILE_SIZES[index] === this.tileSize) return;
+    this.tileSize = TILE_SIZES[index];
+    this.relayout();
+    this.scheduleSaveState();
+  }
+
+  private scheduleSaveState(): void {
+    if (this.saveTimer !== undefined) return;
+    this.saveTimer = window.setTimeout(() => {
+      this.saveTimer = undefined;
+      this.saveState();
+    }, 200);
+  }
+
+  private saveState(anchor: Anchor | null = this.scroller.scrollTop > 0 ? (this.currentAnchor() ?? null) : null): void {
+    if (!this.subject) return;
+    this.host.api.setState({
+      version: 1,
+      subject: this.subject,
+      anchor,
+      scrollTop: Math.round(this.scroller.scrollTop),
+      tileSize: this.tileSize,
+    });
+  }
+
+  private renderSummary(): void {
+    const images = this.store.imageCount;
+    const prompts = this.store.prompts.length;
+    const more = this.store.hasMore && this.store.loadedOnce ? '+' : '';
+    this.summaryElement.textContent = this.store.loadedOnce
+      ? `${images.toLocaleString()}${more} image${images === 1 ? '' : 's'} · ${prompts.toLocaleString()}${more} prompt${prompts === 1 ? '' : 's'}`
+      : '';
+  }
+
+  private renderFooter(): void {
+    const top = this.layout?.height ?? 0;
+    this.footer.style.transform = `translateY(${top}px)`;
+    if (this.loadError) {
+      const retry = document.createElement('vscode-button');
+      retry.secondary = true;
+      retry.textContent = 'Retry';
+      retry.dataset.footer = 'retry';
+      this.footer.replaceChildren(el('span', { className: 'error-text' }, icon('error'), el('span', { text: ` ${this.loadError}` })), retry);
+    } else if (this.loading || !this.store.loadedOnce) {
+      this.footer.replaceChildren(el('span', {}, icon('loading', true), el('span', { text: ' Loading…' })));
+    } else if (this.store.prompts.length === 0) {
+      this.footer.replaceChildren(el('span', { text: 'No images yet.' }));
+    } else if (!this.store.hasMore) {
+      this.footer.replaceChildren(el('span', { className: 'end', text: 'End of gallery' }));
+    } else {
+      this.footer.replaceChildren();
+    }
+  }
+
+  private reportFirstRender(): void {
+    if (this.reportedRender) return;
+    this.reportedRender = true;
+    this.host.notify('didRender', { prompts: this.store.prompts.length, images: this.store.imageCount });
+  }
+
+  // ─── Tiles ─────────────────────────────────────────────────────────────────────────────────────
+
+  private imageAt(element: Element | null): ImagePosition | undefined {
+    const tile = element?.closest<HTMLElement>('[data-image-index]');
+    const promptId = Number(tile?.dataset.promptId);
+    const imageIndex = Number(tile?.dataset.imageIndex);
+    const image = this.store.get(promptId)?.images[imageIndex];
+    return image && 'url' in image ? { promptId, imageIndex, url: image.url } : undefined;
+  }
+
+  private onGridClick(event: MouseEvent): void {
+    const target = event.target as Element;
+    if (target.closest('[data-footer="retry"]')) {
+      this.loadError = undefined;
+      void this.loadNextPage();
+      return;
+    }
+    const actionElement = target.closest<HTMLElement>('[data-action]');
+    const action = actionElement?.dataset.action;
+    if (!actionElement || !action) return;
+    if (action === 'menu') {
+      const image = this.imageAt(actionElement);
+      const box = actionElement.getBoundingClientRect();
+      if (image) this.openMenu(image, box.left, box.bottom);
+      return;
+    }
+    if (!isGalleryAction(action)) return;
+    const promptId = Number(actionElement.dataset.promptId);
+    const image = this.imageAt(actionElement);
+    if (image) void this.run(action, image);
+    else if (action === 'like' || action === 'unlike' || action === 'remix') void this.runForPrompt(action, promptId);
+  }
+
+  private onGridContextMenu(event: MouseEvent): void {
+    const image = this.imageAt(event.target as Element);
+    if (!image) return;
+    event.preventDefault();
+    this.openMenu(image, event.clientX, event.clientY);
+  }
+
+  private onGridKeyDown(event: KeyboardEvent): void {
+    if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
+      const image = this.imageAt(event.target as Element);
+      if (!image) return;
+      event.preventDefault();
+      const box = (event.target as Element).getBoundingClientRect();
+      this.openMenu(image, box.left + 8, box.top + 8);
+    }
+  }
+
+  private openMenu(image: ImagePosition, x: number, y: number): void {
+    this.menu.open(image, x, y, { liked: this.store.get(image.promptId)?.liked ?? false, canOpenPromptEditor: this.canOpenPromptEditor });
+  }
+
+  private onImageLoad(event: Event): void {
+    const img = event.target;
+    if (!(img instanceof HTMLImageElement) || !img.closest('.tile')) return;
+    img.closest('.tile')?.classList.add('loaded');
+    if (!this.firstImageMarked) {
+      this.firstImageMarked = true;
+      // Two frames after load, the image has been painted: the benchmark reads this mark.
+      requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('gallery:first-image-painted')));
+    }
+  }
+
+  private onImageError(event: Event): void {
+    const img = event.target;
+    if (!(img instanceof HTMLImageElement) || !img.getAttribute('src')) return;
+    const tile = img.closest('.tile');
+    if (tile && !tile.classList.contains('broken')) {
+      tile.classList.add('broken');
+      tile.append(el('span', { className: 'broken-note' }, icon('warning'), el('span', { text: ' Image unavailable' })));
+    }
+  }
+
+  private focusTile(image: ImagePosition): void {
+    this.scrollTileIntoView(image, false);
+    const selector = `.tile[data-prompt-id="${image.promptId}"][data-image-index="${image.imageIndex}"] .tile-open`;
+    this.content.querySelector<HTMLElement>(selector)?.focus({ preventScroll: true });
+  }
+
+  private scrollTileIntoView(image: { promptId: number; imageIndex: number }, center: boolean): void {
+    const group = this.store.indexOf(image.promptId);
+    if (group === undefined || !this.layout) return;
+    const row = rowOfTile(this.layout, group, image.imageIndex);
+    if (!row) return;
+    const viewport = this.scroller.clientHeight;
+    const top = this.scroller.scrollTop;
+    if (center) this.scroller.scrollTop = Math.max(0, row.top - (viewport - row.height) / 2);
+    else if (row.top < top) this.scroller.scrollTop = row.top;
+    else if (row.top + row.height > top + viewport) this.scroller.scrollTop = row.top + row.height - viewport;
+    this.rows.update();
+  }
+
+  /** Scrolls to an image and opens it large (what clicking an image in the tree asks for). */
+  private async focusImage(focus: GalleryFocus): Promise<void> {
+    if (!(await this.ensureLoaded(focus.promptId))) {
+      this.toast('That image is no longer in this gallery.', true);
+      return;
+    }
+    this.scrollTileIntoView(focus, true);
+    const image = this.store.get(focus.promptId)?.images[focus.imageIndex];
+    if (image && 'url' in image) {
+      this.lightbox.open({ promptId: focus.promptId, imageIndex: focus.imageIndex, url: image.url });
+    }
+    this.scheduleSaveState();
+  }
+
+  // ─── Actions ───────────────────────────────────────────────────────────────────────────────────
+
+  private async run(action: GalleryAction, image: ImagePosition): Promise<void> {
+    if (action === 'open') {
+      this.lightbox.open(image);
+      return;
+    }
+    if (action === 'like' || action === 'unlike' || action === 'remix') return this.runForPrompt(action, image.promptId);
+    try {
+      if (action === 'img2img') {
+        await this.host.request('openPromptEditor', { promptId: image.promptId, mode: 'img2img', image });
+      } else if (isImageAction(action)) {
+        const result = await this.host.request('imageAction', { action, ...image });
+        if (result.message) this.toast(result.message);
+      }
+    } catch (error) {
+      this.toast(error instanceof Error ? error.message : String(error), true);
+    }
+  }
+
+  private async runForPrompt(action: 'like' | 'unlike' | 'remix', promptId: number): Promise<void> {
+    if (!this.store.get(promptId)) return;
+    try {
+      if (action === 'remix') {
+        await this.host.request('openPromptEditor', { promptId, mode: 'remix', image: null });
+        return;
+      }
+      const result = await this.host.request('setLiked', { promptId, liked: action === 'like' });
+      this.store.update(promptId, { liked: result.liked, likes: result.likes });
+      this.rows.update();
+      if (this.lightbox.shown?.promptId === promptId) this.lightbox.refresh();
+    } catch (error) {
+      this.toast(error instanceof Error ? error.message : String(error), true);
+    }
+  }
+
+  private toast(message: string, isError = false): void {
+    this.toastElement.textContent = message;
+    this.toastElement.classList.toggle('error', isError);
+    this.toastElement.classList.add('visible');
+    if (this.toastTimer !== undefined) clearTimeout(this.toastTimer);
+    this.toastTimer = window.setTimeout(() => this.toastElement.classList.remove('visible'), isError ? 6000 : 3000);
+  }
+
+  private reportError(message: string): void {
+    this.host.notify('error', { message: message.slice(0, 2000) });
+  }
+}

@@ -1,0 +1,233 @@
+// One image, large: ← → walk through every loaded image, Esc closes, Z (or a double click) switches
+// between zoom-to-fit and actual size. Its toolbar offers the same actions as a tile's menu.
+import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+import { el, icon } from '../common/dom';
+import type { GalleryPrompt } from '../protocol';
+import { parameterSummary, statusText } from './rows';
+import type { ImagePosition } from './store';
+import type { GalleryAction } from './actions';
+
+export interface LightboxHost {
+  images(): ImagePosition[];
+  prompt(promptId: number): GalleryPrompt | undefined;
+  canOpenPromptEditor(): boolean;
+  /** Loads the next page if there is one; resolves true when images were added. */
+  loadMore(): Promise<boolean>;
+  run(action: GalleryAction, image: ImagePosition): void;
+  /** The lightbox closed on this image: put the focus back on its tile. */
+  closed(image: ImagePosition): void;
+}
+
+interface ToolbarItem {
+  action: GalleryAction;
+  icon: string;
+  label: string;
+  needsPromptEditor?: boolean;
+}
+
+const TOOLBAR: ToolbarItem[] = [
+  { action: 'save', icon: 'save', label: 'Save to Workspace' },
+  { action: 'saveAs', icon: 'save-as', label: 'Save As…' },
+  { action: 'copyUrl', icon: 'link', label: 'Copy URL' },
+  { action: 'copyMarkdown', icon: 'markdown', label: 'Copy as Markdown' },
+  { action: 'insertMarkdown', icon: 'insert', label: 'Insert as Markdown' },
+  { action: 'openExternal', icon: 'link-external', label: 'Open Externally' },
+  { action: 'like', icon: 'heart', label: 'Like Prompt' },
+  { action: 'remix', icon: 'sparkle', label: 'Remix…', needsPromptEditor: true },
+  { action: 'img2img', icon: 'wand', label: 'Use as Input Image…', needsPromptEditor: true },
+];
+
+export class Lightbox {
+  readonly element: HTMLElement;
+  private readonly image: HTMLImageElement;
+  private readonly stage: HTMLElement;
+  private readonly counter: HTMLElement;
+  private readonly caption: HTMLElement;
+  private readonly zoomButton: HTMLElement;
+  private readonly buttons = new Map<GalleryAction, HTMLElement>();
+  private current: ImagePosition | undefined;
+  private actualSize = false;
+
+  constructor(private readonly host: LightboxHost) {
+    this.image = el('img', { className: 'lightbox-image', attrs: { alt: '', draggable: 'false' } });
+    this.stage = el(
+      'div',
+      { className: 'lightbox-stage fit' },
+      this.image,
+    );
+    this.counter = el('span', { className: 'lightbox-counter', attrs: { 'aria-live': 'polite' } });
+    this.caption = el('div', { className: 'lightbox-caption' });
+    this.zoomButton = this.toolbarButton('zoom', 'screen-full', 'Actual Size (Z)');
+    const toolbar = el('div', { className: 'lightbox-toolbar', attrs: { role: 'toolbar', 'aria-label': 'Image actions' } }, this.counter, el('span', { className: 'spacer' }));
+    for (const item of TOOLBAR) {
+      const button = this.toolbarButton(item.action, item.icon, item.label);
+      this.buttons.set(item.action, button);
+      toolbar.append(button);
+    }
+    toolbar.append(this.zoomButton, this.toolbarButton('close', 'close', 'Close (Esc)'));
+    const prev = el('button', { className: 'lightbox-nav prev', title: 'Previous (←)', attrs: { type: 'button', 'aria-label': 'Previous image' }, data: { nav: 'prev' } }, icon('chevron-left'));
+    const next = el('button', { className: 'lightbox-nav next', title: 'Next (→)', attrs: { type: 'button', 'aria-label': 'Next image' }, data: { nav: 'next' } }, icon('chevron-right'));
+    this.element = el(
+      'div',
+      { className: 'lightbox', attrs: { role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Image viewer', tabindex: '-1' } },
+      toolbar,
+      el('div', { className: 'lightbox-body' }, prev, this.stage, next),
+      this.caption,
+    );
+    this.element.hidden = true;
+    this.element.addEventListener('click', (event) => this.onClick(event));
+    this.element.addEventListener('keydown', (event) => this.onKeyDown(event));
+    this.image.addEventListener('dblclick', () => this.toggleZoom());
+    this.image.addEventListener('error', () => this.stage.classList.add('broken'));
+    this.image.addEventListener('load', () => this.stage.classList.remove('broken'));
+  }
+
+  get isOpen(): boolean {
+    return !this.element.hidden;
+  }
+
+  get shown(): ImagePosition | undefined {
+    return this.isOpen ? this.current : undefined;
+  }
+
+  open(position: ImagePosition): void {
+    this.element.hidden = false;
+    this.show(position);
+    this.element.focus();
+  }
+
+  close(): void {
+    if (!this.isOpen) return;
+    this.element.hidden = true;
+    this.image.removeAttribute('src');
+    if (this.current) this.host.closed(this.current);
+  }
+
+  /** The prompt of the shown image changed (liked, or the capabilities did): redraw the caption and buttons. */
+  refresh(): void {
+    if (this.isOpen && this.current) this.show(this.current);
+  }
+
+  private toolbarButton(action: string, iconName: string, label: string): HTMLElement {
+    const button = document.createElement('vscode-toolbar-button');
+    button.icon = iconName;
+    button.label = label;
+    button.title = label;
+    button.dataset.action = action;
+    return button;
+  }
+
+  private show(position: ImagePosition): void {
+    this.current = position;
+    const images = this.host.images();
+    const index = images.findIndex((i) => i.promptId === position.promptId && i.imageIndex === position.imageIndex);
+    this.counter.textContent = index >= 0 ? `${index + 1} / ${images.length}` : '';
+    if (this.image.getAttribute('src') !== position.url) {
+      this.stage.classList.remove('broken');
+      this.image.src = position.url;
+    }
+    const prompt = this.host.prompt(position.promptId);
+    this.image.alt = prompt?.text.slice(0, 300) ?? '';
+    this.caption.replaceChildren();
+    if (prompt) {
+      const status = statusText(prompt);
+      this.caption.append(
+        el('p', { className: 'prompt-text', text: prompt.text || '(no prompt text)' }),
+        prompt.negativePrompt ? el('p', { className: 'negative', text: `Negative: ${prompt.negativePrompt}` }) : '',
+        el('p', { className: 'meta', text: [`Prompt ${prompt.id}`, `image ${position.imageIndex + 1}`, parameterSummary(prompt), prompt.tuneTitle ?? '', status ?? ''].filter(Boolean).join(' · ') }),
+      );
+      const like = this.buttons.get('like');
+      if (like) {
+        like.setAttribute('icon', prompt.liked ? 'heart-filled' : 'heart');
+        like.setAttribute('label', prompt.liked ? 'Unlike Prompt' : 'Like Prompt');
+        like.title = prompt.liked ? 'Unlike Prompt' : 'Like Prompt';
+      }
+    }
+    for (const item of TOOLBAR) {
+      const button = this.buttons.get(item.action);
+      if (button && item.needsPromptEditor) button.hidden = !this.host.canOpenPromptEditor();
+    }
+  }
+
+  private async step(delta: 1 | -1): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    let images = this.host.images();
+    let index = images.findIndex((i) => i.promptId === current.promptId && i.imageIndex === current.imageIndex);
+    if (delta === 1 && index === images.length - 1 && (await this.host.loadMore())) {
+      images = this.host.images();
+      index = images.findIndex((i) => i.promptId === current.promptId && i.imageIndex === current.imageIndex);
+    }
+    const target = images[index + delta];
+    if (target && this.current === current) this.show(target);
+  }
+
+  private toggleZoom(): void {
+    this.actualSize = !this.actualSize;
+    this.stage.classList.toggle('fit', !this.actualSize);
+    this.stage.classList.toggle('actual', this.actualSize);
+    const label = this.actualSize ? 'Zoom to Fit (Z)' : 'Actual Size (Z)';
+    this.zoomButton.setAttribute('icon', this.actualSize ? 'screen-normal' : 'screen-full');
+    this.zoomButton.setAttribute('label', label);
+    this.zoomButton.title = label;
+  }
+
+  private onClick(event: MouseEvent): void {
+    const target = event.target as Element;
+    const nav = target.closest<HTMLElement>('[data-nav]')?.dataset.nav;
+    if (nav) {
+      void this.step(nav === 'next' ? 1 : -1);
+      return;
+    }
+    const action = target.closest<HTMLElement>('[data-action]')?.dataset.action;
+    if (!action) return;
+    if (action === 'close') this.close();
+    else if (action === 'zoom') this.toggleZoom();
+    else if (this.current) {
+      const prompt = this.host.prompt(this.current.promptId);
+      this.host.run(action === 'like' && prompt?.liked ? 'unlike' : (action as GalleryAction), this.current);
+    }
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    switch (event.key) {
+      case 'Escape':
+        this.close();
+        break;
+      case 'ArrowLeft':
+        void this.step(-1);
+        break;
+      case 'ArrowRight':
+        void this.step(1);
+        break;
+      case 'z':
+      case 'Z':
+        this.toggleZoom();
+        break;
+      case 'Tab':
+        this.trapFocus(event);
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+  }
+
+  /** Keeps Tab inside the dialog. */
+  private trapFocus(event: KeyboardEvent): void {
+    const focusable = [...this.element.querySelectorAll<HTMLElement>('vscode-toolbar-button, button')].filter((e) => !e.hidden);
+    if (focusable.length === 0) return;
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    const active = document.activeElement;
+    if (event.shiftKey && (active === first || active === this.element)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && active === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+}

@@ -1,0 +1,124 @@
+// The prompts the gallery has loaded, in display order (newest first), and the paging cursor.
+import { isDisplayableImageUrl, type GalleryImage, type GalleryPrompt } from '../protocol';
+
+export interface ImagePosition {
+  promptId: number;
+  imageIndex: number;
+  url: string;
+}
+
+/** A tile as the grid draws it. */
+export type Tile =
+  | { kind: 'image'; url: string }
+  | { kind: 'blocked' }
+  | { kind: 'pending'; generating: boolean }
+  | { kind: 'failed' };
+
+/** Images are checked again here: the webview renders no URL that is not http(s), whoever sent it. */
+export function tileOf(image: GalleryImage | undefined): Tile {
+  if (image && 'url' in image && isDisplayableImageUrl(image.url)) return { kind: 'image', url: image.url };
+  return { kind: 'blocked' };
+}
+
+export function tilesOf(prompt: GalleryPrompt): Tile[] {
+  if (prompt.status === 'done') return prompt.images.map(tileOf);
+  const count = Math.max(1, prompt.expectedImages);
+  if (prompt.status === 'failed') return Array.from({ length: count }, () => ({ kind: 'failed' }));
+  return Array.from({ length: count }, () => ({ kind: 'pending', generating: prompt.status === 'generating' }));
+}
+
+export class GalleryStore {
+  prompts: GalleryPrompt[] = [];
+  /** Bumped when a prompt changes, so its rows are drawn again. */
+  private readonly versions = new Map<number, number>();
+  private indexById = new Map<number, number>();
+  nextCursor: number | null = null;
+  /** False until the first page arrived. */
+  loadedOnce = false;
+
+  get hasMore(): boolean {
+    return !this.loadedOnce || this.nextCursor !== null;
+  }
+
+  clear(): void {
+    this.prompts = [];
+    this.indexById.clear();
+    this.nextCursor = null;
+    this.loadedOnce = false;
+  }
+
+  indexOf(promptId: number): number | undefined {
+    return this.indexById.get(promptId);
+  }
+
+  get(promptId: number): GalleryPrompt | undefined {
+    const index = this.indexById.get(promptId);
+    return index === undefined ? undefined : this.prompts[index];
+  }
+
+  version(promptId: number): number {
+    return this.versions.get(promptId) ?? 0;
+  }
+
+  /** Appends a page; prompts already present (a concurrent update put them there) are replaced. */
+  appendPage(prompts: GalleryPrompt[], nextCursor: number | null): void {
+    for (const prompt of prompts) {
+      if (this.indexById.has(prompt.id)) this.replace(prompt);
+      else this.prompts.push(prompt);
+    }
+    this.nextCursor = nextCursor;
+    this.loadedOnce = true;
+    this.reindex();
+  }
+
+  /** Replaces a known prompt, or puts a new one where its id sorts (newest first). */
+  upsert(prompt: GalleryPrompt): void {
+    if (this.indexById.has(prompt.id)) {
+      this.replace(prompt);
+      return;
+    }
+    const at = this.prompts.findIndex((p) => p.id < prompt.id);
+    if (at === -1) {
+      // Older than everything loaded: it arrives with its page.
+      if (this.nextCursor !== null) return;
+      this.prompts.push(prompt);
+    } else {
+      this.prompts.splice(at, 0, prompt);
+    }
+    this.reindex();
+  }
+
+  update(promptId: number, change: Partial<GalleryPrompt>): void {
+    const current = this.get(promptId);
+    if (current) this.replace({ ...current, ...change });
+  }
+
+  private replace(prompt: GalleryPrompt): void {
+    const index = this.indexById.get(prompt.id);
+    if (index === undefined) return;
+    this.prompts[index] = prompt;
+    this.versions.set(prompt.id, this.version(prompt.id) + 1);
+  }
+
+  private reindex(): void {
+    this.indexById = new Map(this.prompts.map((p, i) => [p.id, i]));
+  }
+
+  /** Every displayable image in display order: what ← and → walk through in the lightbox. */
+  images(): ImagePosition[] {
+    const out: ImagePosition[] = [];
+    for (const prompt of this.prompts) {
+      prompt.images.forEach((image, imageIndex) => {
+        const tile = tileOf(image);
+        if (tile.kind === 'image') out.push({ promptId: prompt.id, imageIndex, url: tile.url });
+      });
+    }
+    return out;
+  }
+
+  get imageCount(): number {
+    let n = 0;
+    for (const prompt of this.prompts) n += prompt.images.length;
+    return n;
+  }
+}
