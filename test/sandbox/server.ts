@@ -1,10 +1,10 @@
 // The sandbox: a loopback HTTP server that speaks Astria (at `url`) and Cartesia (at `url/cartesia`),
 // plus a second "CDN" origin for images and audio. See docs/ARCHITECTURE.md, section "Sandbox".
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { handleAstria } from './astria';
 import { readBody, type Params, type Upload } from './body';
 import { CartesiaStore, cartesiaError, checkCartesiaHeaders, handleCartesia } from './cartesia';
@@ -396,6 +396,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       cdnServer.closeAllConnections();
       await Promise.all(closing);
       rmSync(uploadDir, { recursive: true, force: true });
+      try {
+        rmdirSync(dirname(uploadDir)); // only succeeds once the last sandbox of this process is closed
+      } catch {
+        // other sandboxes still running
+      }
     },
   };
   return sandbox;
