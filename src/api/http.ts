@@ -104,10 +104,7 @@ interface RawResponse {
   text: string | undefined;
 }
 
-interface AttemptResult {
-  response?: RawResponse;
-  error?: ApiError;
-}
+type AttemptResult = { ok: true; response: RawResponse } | { ok: false; error: ApiError };
 
 export function createHttp(options: HttpOptions): Http {
   const provider = toProviderInfo(options.provider);
@@ -129,8 +126,8 @@ export function createHttp(options: HttpOptions): Http {
     for (let attempt = 1; ; attempt++) {
       if (opts.signal?.aborted) throw cancelledError(method, cleanPath);
       const result = await sendOnce(method, path, opts, key, ctx, attempt);
-      if (result.response) return readSuccess<T>(result.response, ctx);
-      const error = result.error as ApiError;
+      if (result.ok) return readSuccess<T>(result.response, ctx);
+      const { error } = result;
       // A retried DELETE that finds nothing means an earlier attempt already deleted it.
       if (method === 'DELETE' && attempt > 1 && error.kind === 'not_found') return undefined as T;
       const delay = retryDelay(error, attempt, maxRetries, tuning);
@@ -153,22 +150,34 @@ export function createHttp(options: HttpOptions): Http {
     let result: AttemptResult;
     try {
       const response = await fetchOnce(method, path, opts, key, abort.signal);
-      result = response.status >= 400 ? { error: errorFromResponse(response.status, response.headers, response.text, ctx) } : { response };
+      result =
+        response.status >= 400
+          ? { ok: false, error: errorFromResponse(response.status, response.headers, response.text, ctx) }
+          : { ok: true, response };
     } catch (error) {
       const mapped = errorFromException(error, { ...ctx, timedOut: abort.timedOut(), timeoutMs: limitMs, cancelled: opts.signal?.aborted === true });
-      result = { error: mapped };
+      result = { ok: false, error: mapped };
     } finally {
       abort.dispose();
     }
-    options.onResponse?.({
+    report({
       method,
       path: ctx.path,
-      status: result.response?.status ?? result.error?.status ?? 0,
+      status: result.ok ? result.response.status : (result.error.status ?? 0),
       durationMs: Math.round(performance.now() - started),
       attempt,
-      errorKind: result.error?.kind,
+      errorKind: result.ok ? undefined : result.error.kind,
     });
     return result;
+  }
+
+  /** A failing log sink must never fail the request it describes. */
+  function report(event: ResponseEvent): void {
+    try {
+      options.onResponse?.(event);
+    } catch {
+      // ignored on purpose
+    }
   }
 
   async function fetchOnce(method: HttpMethod, path: string, opts: RequestOptions, key: string, signal: AbortSignal): Promise<RawResponse> {
