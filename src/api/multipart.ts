@@ -27,7 +27,7 @@ export type ProgressListener = (progress: UploadProgress) => void;
 type Scalar = string | number | boolean;
 
 /**
- * Flattens `{ title, images_urls: [...], prompts_attributes: [{ text }] }` under `root` into Rails names:
+ * Flattens `{ title, image_urls: [...], prompts_attributes: [{ text }] }` under `root` into Rails names:
  * `tune[title]`, `tune[image_urls][]`, `tune[prompts_attributes][][text]`. Booleans become "true"/"false",
  * null/undefined are left out, nested objects (e.g. `characteristics`) are sent as a JSON string.
  */
