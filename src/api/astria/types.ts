@@ -6,7 +6,8 @@ export type ModelType = 'lora' | 'pti' | 'faceid' | null;
 export interface Tune {
   id: number;
   title: string;
-  name: string;
+  /** The class (man, woman, dog…); null on base tunes. */
+  name: string | null;
   is_api?: boolean;
   token?: string | null;
   base_tune_id?: number | null;
