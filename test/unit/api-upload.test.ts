@@ -60,7 +60,7 @@ describe('createTune with files', () => {
       await makeFile('face-1.jpg', randomBytes(1)),
       await makeFile('face-2.jpg', randomBytes(70_000)),
       await makeFile('face 3 (side).jpg', randomBytes(1_500_000)),
-      await makeFile('face-4.jpg', randomBytes(300_123)),
+      await makeFile('zoë 4 (side).jpg', randomBytes(300_123)),
     ];
   });
 
