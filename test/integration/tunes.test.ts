@@ -69,21 +69,33 @@ describe('Tunes explorer', function () {
   });
 
   it('shows each state with its own icon, a description and a tooltip with the details', async () => {
-    const rows = (await api.tunes.provider.getChildren()).filter((n) => n.kind === 'tune');
-    const byState = new Map<string, vscode.TreeItem>();
-    for (const node of rows) {
-      const item = api.tunes.provider.getTreeItem(node);
-      byState.set(String(item.contextValue).split('.')[1], item);
+    const day = 86_400_000;
+    const iso = (offset: number): string => new Date(Date.now() + offset).toISOString();
+    const base = { title: 'State <faceid:1:1.0> & "quotes"', name: 'man', created_at: iso(-2 * day), branch: 'flux1', model_type: 'lora' };
+    const tunes: Record<string, Partial<Tune>> = {
+      pending: { started_training_at: null, trained_at: null },
+      training: { started_training_at: iso(-60_000), trained_at: null, eta: iso(10 * 60_000) },
+      trained: { started_training_at: iso(-day), trained_at: iso(-day + 60_000), expires_at: iso(29 * day) },
+      expired: { started_training_at: iso(-40 * day), trained_at: iso(-40 * day), expires_at: iso(-10 * day) },
+      failed: { user_error: 'Training images could not be read' },
+    };
+    const expectedIcon: Record<string, string> = { pending: 'clock', training: 'loading~spin', trained: 'pass', expired: 'history', failed: 'error' };
+    let id = 9_000_000;
+    for (const [state, fields] of Object.entries(tunes)) {
+      const tune = { id: id++, ...base, ...fields } as Tune;
+      const item = api.tunes.provider.getTreeItem({ kind: 'tune', tune, busy: undefined, parent: undefined } as unknown as Node);
+      assert.equal(iconId(item), expectedIcon[state], `${state} icon`);
+      assert.equal(item.label, base.title, 'the title is shown as it is');
+      assert.match(String(item.description), new RegExp(`man · LoRA · flux1 · ${state === 'training' ? 'training, ~\\d+ min left' : state}`));
+      assert.equal(item.contextValue, `tune.${state}`);
+      const tooltip = tooltipText(item);
+      assert.match(tooltip, new RegExp(`ID: ${tune.id}`));
+      assert.ok(tooltip.includes('\\<faceid') && !/(^|[^\\])<faceid/.test(tooltip), 'markup-like text is escaped in the tooltip');
     }
-    for (const state of ['pending', 'training', 'trained', 'expired']) assert.ok(byState.has(state), `a ${state} tune is listed`);
-    assert.equal(iconId(byState.get('training')!), 'loading~spin');
-    assert.equal(iconId(byState.get('trained')!), 'pass');
-    assert.equal(iconId(byState.get('pending')!), 'clock');
-    assert.equal(iconId(byState.get('expired')!), 'history');
-    const trained = byState.get('trained')!;
-    assert.match(String(trained.description), /trained/);
-    assert.match(tooltipText(trained), /ID: \d+/);
-    assert.match(tooltipText(trained), /Expires/);
+    // The seeded tunes show real states too.
+    const states = new Set(api.tunes.provider.loadedTunes.map((t) => String(api.tunes.provider.getTreeItem(
+      { kind: 'tune', tune: t, busy: undefined, parent: undefined } as unknown as Node).contextValue).split('.')[1]));
+    assert.ok(states.has('trained') && states.has('expired'), `seeded states: ${[...states].join(', ')}`);
   });
 
   it('renders prompts under a tune and images under a prompt, with prompt text kept as text', async () => {
@@ -128,6 +140,7 @@ describe('Tunes explorer', function () {
   });
 
   it('notices when a tune finishes training and when a prompt’s images arrive', async () => {
+    api.poller.clear(); // forget the seeded tunes the tree asked it to watch
     const tune = await astria<Tune>('POST', '/tunes', {
       tune: { title: `Poll me ${Date.now()}`, name: 'cat', branch: 'fast', image_urls: ['https://example.com/a.jpg'] },
     });
