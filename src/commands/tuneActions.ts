@@ -74,7 +74,7 @@ export async function revealTune(tunes: TunesView, tune: Tune): Promise<void> {
   await tunes.view.reveal(node, { select: true, focus: true, expand: false });
 }
 
-export async function copyId(node: { kind: string } & Record<string, unknown>): Promise<void> {
+export async function copyId(node: unknown): Promise<void> {
   const id = idOf(node);
   if (id === undefined) return;
   await vscode.env.clipboard.writeText(id);
