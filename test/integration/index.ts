@@ -11,6 +11,7 @@ import Mocha from 'mocha';
 const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['smoke.test.ts', () => import('./smoke.test')],
   ['tunes.test.ts', () => import('./tunes.test')],
+  ['createTune.test.ts', () => import('./createTune.test')],
 ];
 
 export async function run(): Promise<void> {
