@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { createHttp } from './api/http';
+import { createHttp, type ResponseEvent } from './api/http';
 import { AstriaClient } from './api/astria/client';
 import { CartesiaClient, CARTESIA_VERSION } from './api/cartesia/client';
 import { ApiKeys } from './auth/apiKeys';
@@ -67,8 +67,11 @@ export class Services implements vscode.Disposable {
     return this.cartesiaClient;
   }
 
-  private logResponse = (r: { method: string; path: string; status?: number; durationMs: number }): void => {
-    this.log.info(`${r.method} ${r.path} → ${r.status ?? 'no response'} (${Math.round(r.durationMs)} ms)`);
+  private logResponse = (r: ResponseEvent): void => {
+    const retry = r.attempt > 1 ? ` [retry ${r.attempt - 1}]` : '';
+    const line = `${r.method} ${r.path} → ${r.status || r.errorKind || 'no response'} (${Math.round(r.durationMs)} ms)${retry}`;
+    if (r.status >= 400 || !r.status) this.log.warn(line);
+    else this.log.info(line);
   };
 
   private makeAstria(): AstriaClient {
