@@ -3,18 +3,49 @@
 // the host's own checks and answers like GalleryPanel does (sandbox over HTTP + toGalleryPrompt).
 // Used by the benchmark and by test/unit/webview-security.test.ts.
 import { createServer, type Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderShell } from '../src/webviews/html';
 import { galleryChecks, toGalleryPrompt } from '../src/webviews/galleryModel';
 import { AstriaClient } from '../src/api/astria/client';
+import { patternPng } from '../test/sandbox/png';
 import type { Prompt } from '../src/api/astria/types';
 import type { GalleryInit, GalleryPage, GalleryProtocol, GalleryPrompt, GallerySubject } from '../webview/protocol';
 
 const ROOT = path.resolve(__dirname, '..');
-const WEBVIEW_DIR = path.join(ROOT, 'dist', 'webview');
+
+let bundleDir: Promise<string> | undefined;
+
+/**
+ * The gallery bundle as the packaged extension ships it (same esbuild options as scripts/build.mjs,
+ * minified), built once per process into a temp folder: independent of whatever dist/ holds right now.
+ */
+export function galleryBundle(): Promise<string> {
+  bundleDir ??= (async () => {
+    const outdir = await mkdtemp(path.join(tmpdir(), 'tune-studio-webview-'));
+    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
+    await build({
+      absWorkingDir: ROOT,
+      entryPoints: ['webview/gallery.ts', 'webview/codicons.ts'],
+      outdir,
+      bundle: true,
+      minify: true,
+      legalComments: 'none',
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      loader: { '.ttf': 'file', '.css': 'css' },
+      logLevel: 'warning',
+    });
+    return outdir;
+  })();
+  return bundleDir;
+}
 
 export const CHROMIUM_FLAGS = [
   '--no-sandbox',
@@ -33,9 +64,9 @@ export function launchChromium(): Promise<Browser> {
 /** Where the harness's pages come from: the sandbox, or a fixed list (hostile corpus). */
 export type PromptSource =
   | { kind: 'sandbox'; url: string; key: string; subject: GallerySubject }
-  | { kind: 'fixed'; prompts: Prompt[]; subject: GallerySubject }
+  | { kind: 'fixed'; prompts: (imageUrl: (key: string) => string) => Prompt[]; subject: GallerySubject }
   /** Already converted: tests what the webview itself refuses, whatever a host sends. */
-  | { kind: 'raw'; prompts: GalleryPrompt[]; subject: GallerySubject };
+  | { kind: 'raw'; prompts: (imageUrl: (key: string) => string) => GalleryPrompt[]; subject: GallerySubject };
 
 export interface HarnessOptions {
   source: PromptSource;
@@ -45,6 +76,8 @@ export interface HarnessOptions {
   pageSize?: number;
   /** Loopback media allowed in the CSP (the sandbox CDN); true by default. */
   allowLoopbackMedia?: boolean;
+  /** Title the host sends in `init`. */
+  title?: string;
 }
 
 export interface Harness {
@@ -56,6 +89,8 @@ export interface Harness {
   refused: string[];
   /** Notifications the webview sent. */
   notifications: { method: string; params: unknown }[];
+  /** A PNG served by the harness itself (same origin as the shell, so always allowed by the CSP). */
+  imageUrl(key: string): string;
   /** Pushes a host notification into the webview. */
   notify<M extends keyof GalleryProtocol['hostNotifications']>(method: M, params: GalleryProtocol['hostNotifications'][M]): Promise<void>;
   close(): Promise<void>;
@@ -112,7 +147,8 @@ const THEMES: Record<NonNullable<HarnessOptions['theme']>, { bodyClass: string; 
 };
 
 /** Serves the shell at `/` and dist/webview at `/dist/webview/`; the CSP's cspSource is this origin. */
-async function serveShell(allowLoopbackMedia: boolean): Promise<{ server: Server; origin: string }> {
+async function serveShell(allowLoopbackMedia: boolean, title: string): Promise<{ server: Server; origin: string }> {
+  const webviewDir = await galleryBundle();
   let origin = '';
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
@@ -124,14 +160,19 @@ async function serveShell(allowLoopbackMedia: boolean): Promise<{ server: Server
           scriptUri: `${origin}/dist/webview/gallery.js`,
           styleUris: [`${origin}/dist/webview/gallery.css`],
           codiconsUri: `${origin}/dist/webview/codicons.css`,
-          title: 'Gallery',
+          title,
           allowLoopbackMedia,
         }),
       );
       return;
     }
-    const file = path.join(WEBVIEW_DIR, path.normalize(url.pathname.replace(/^\/dist\/webview\//, '')));
-    if (!url.pathname.startsWith('/dist/webview/') || !file.startsWith(WEBVIEW_DIR)) {
+    if (url.pathname.startsWith('/img/')) {
+      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=3600' });
+      res.end(patternPng(url.pathname, 64, 64));
+      return;
+    }
+    const file = path.join(webviewDir, path.normalize(url.pathname.replace(/^\/dist\/webview\//, '')));
+    if (!url.pathname.startsWith('/dist/webview/') || !file.startsWith(webviewDir)) {
       res.writeHead(404).end();
       return;
     }
@@ -150,12 +191,12 @@ async function serveShell(allowLoopbackMedia: boolean): Promise<{ server: Server
 }
 
 /** Answers loadPage like GalleryPanel: one request per page, prompts converted by the host's own code. */
-function pageLoader(source: PromptSource, pageSize: number): (cursor: number | null) => Promise<GalleryPage> {
+function pageLoader(source: PromptSource, pageSize: number, imageUrl: (key: string) => string): (cursor: number | null) => Promise<GalleryPage> {
   if (source.kind === 'raw') {
-    return async (cursor) => ({ prompts: cursor === null ? source.prompts : [], nextCursor: null });
+    return async (cursor) => ({ prompts: cursor === null ? source.prompts(imageUrl) : [], nextCursor: null });
   }
   if (source.kind === 'fixed') {
-    return async (cursor) => ({ prompts: cursor === null ? source.prompts.map((p) => toGalleryPrompt(p)) : [], nextCursor: null });
+    return async (cursor) => ({ prompts: cursor === null ? source.prompts(imageUrl).map((p) => toGalleryPrompt(p)) : [], nextCursor: null });
   }
   const client = new AstriaClient({ baseUrl: source.url, getKey: () => source.key, retries: 0 });
   const subject = source.subject;
@@ -171,17 +212,18 @@ function pageLoader(source: PromptSource, pageSize: number): (cursor: number | n
 
 export async function openGalleryHarness(browser: Browser, options: HarnessOptions): Promise<Harness> {
   const allowLoopback = options.allowLoopbackMedia ?? true;
-  const { server, origin } = await serveShell(allowLoopback);
+  const { server, origin } = await serveShell(allowLoopback, options.title ?? 'Gallery');
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
   const page = await context.newPage();
   const requests: string[] = [];
   const refused: string[] = [];
   const notifications: { method: string; params: unknown }[] = [];
-  const loadPage = pageLoader(options.source, options.pageSize ?? 40);
+  const imageUrl = (key: string) => `${origin}/img/${encodeURIComponent(key)}.png`;
+  const loadPage = pageLoader(options.source, options.pageSize ?? 40, imageUrl);
   const theme = THEMES[options.theme ?? 'dark'];
 
   const post = (message: unknown) => page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), message);
-  const init: GalleryInit = { subject: options.source.subject, title: 'Gallery', canOpenPromptEditor: true, focus: null };
+  const init: GalleryInit = { subject: options.source.subject, title: options.title ?? 'Gallery', canOpenPromptEditor: true, focus: null };
 
   await page.exposeFunction('__harnessPost', async (message: unknown) => {
     const m = message as { kind?: string; id?: number; method?: string; params?: unknown };
@@ -232,6 +274,7 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
     requests,
     refused,
     notifications,
+    imageUrl,
     notify: async (method, params) => {
       await post({ kind: 'notification', method, params });
     },

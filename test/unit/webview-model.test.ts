@@ -1,0 +1,222 @@
+// Pure parts of the webview foundation and the gallery host: CSP shell, message checks, what the webview
+// is sent, names of saved files, Markdown, and the grid layout.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { contentSecurityPolicy, isLoopbackUrl, renderShell } from '../../src/webviews/html';
+import {
+  defaultSavePath,
+  galleryChecks,
+  gallerySubjectCheck,
+  imageExtension,
+  imageMarkdown,
+  numberedFileName,
+  promptAspect,
+  sanitizeFolderName,
+  subjectFromViewState,
+  toGalleryPrompt,
+} from '../../src/webviews/galleryModel';
+import type { Prompt } from '../../src/api/astria/types';
+import { gallerySubjectKey, isDisplayableImageUrl } from '../../webview/protocol';
+import { anchorAt, layoutGallery, rowOfTile, rowsBetween, scrollTopOf } from '../../webview/gallery/layout';
+
+function prompt(overrides: Partial<Prompt> = {}): Prompt {
+  return {
+    id: 10,
+    tune_id: 1,
+    text: 'a photo of ohwx woman',
+    images: ['https://cdn.example.com/a.png'],
+    created_at: '2025-01-01T00:00:00Z',
+    trained_at: '2025-01-01T00:01:00Z',
+    ...overrides,
+  };
+}
+
+describe('shell HTML', () => {
+  const options = { cspSource: 'https://webview.example', scriptUri: 'https://webview.example/gallery.js', styleUris: [], title: 'T', nonce: 'abc' };
+
+  it('allows scripts only by nonce and nothing by default', () => {
+    const csp = contentSecurityPolicy({ cspSource: 'https://w', allowLoopbackMedia: false }, 'n1');
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-n1'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.match(csp, /img-src https:\/\/w https:(;|$)/);
+    assert.doesNotMatch(csp, /127\.0\.0\.1/);
+  });
+
+  it('allows loopback media only when asked (the configured API is loopback)', () => {
+    const csp = contentSecurityPolicy({ cspSource: 'https://w', allowLoopbackMedia: true }, 'n');
+    assert.match(csp, /img-src https:\/\/w https: http:\/\/127\.0\.0\.1:\* http:\/\/localhost:\*/);
+    assert.match(csp, /media-src https:\/\/w https: http:\/\/127\.0\.0\.1:\* http:\/\/localhost:\*/);
+    assert.equal(isLoopbackUrl('http://127.0.0.1:4010'), true);
+    assert.equal(isLoopbackUrl('http://localhost:1'), true);
+    assert.equal(isLoopbackUrl('https://api.astria.ai'), false);
+    assert.equal(isLoopbackUrl('http://127.0.0.1.evil.example'), false);
+  });
+
+  it('has a fresh nonce per render and no inline handlers', () => {
+    const a = renderShell({ ...options, nonce: undefined, allowLoopbackMedia: false });
+    const b = renderShell({ ...options, nonce: undefined, allowLoopbackMedia: false });
+    const nonce = (html: string) => /script nonce="([^"]+)"/.exec(html)?.[1];
+    assert.ok(nonce(a) && nonce(a)!.length >= 16);
+    assert.notEqual(nonce(a), nonce(b));
+    assert.doesNotMatch(a, /\son\w+=/i);
+    assert.equal((a.match(/<script/g) ?? []).length, 1);
+  });
+
+  it('escapes what it puts in attributes and the title', () => {
+    const html = renderShell({ ...options, title: '</title><script>x()</script>', scriptUri: '"><script>', allowLoopbackMedia: false });
+    assert.equal((html.match(/<script/g) ?? []).length, 1);
+    assert.match(html, /&lt;\/title&gt;/);
+  });
+});
+
+describe('message checks', () => {
+  const { requests, notifications } = galleryChecks;
+
+  it('accepts well-formed requests', () => {
+    assert.ok(requests.loadPage({ cursor: null, refresh: false }).ok);
+    assert.ok(requests.loadPage({ cursor: 123, refresh: true }).ok);
+    assert.ok(requests.imageAction({ action: 'save', promptId: 1, imageIndex: 0, url: 'https://x/y.png' }).ok);
+    assert.ok(requests.setLiked({ promptId: 5, liked: true }).ok);
+    assert.ok(requests.openPromptEditor({ promptId: 5, mode: 'img2img', image: { promptId: 5, imageIndex: 1, url: 'https://x' } }).ok);
+    assert.ok(notifications.didRender({ prompts: 1, images: 4 }).ok);
+  });
+
+  it('refuses wrong types, unknown values and extra fields', () => {
+    assert.equal(requests.loadPage({ cursor: '1', refresh: false }).ok, false);
+    assert.equal(requests.loadPage({ cursor: -1, refresh: false }).ok, false);
+    assert.equal(requests.loadPage({ cursor: 1.5, refresh: false }).ok, false);
+    assert.equal(requests.loadPage({ cursor: null }).ok, false);
+    assert.equal(requests.imageAction({ action: 'delete', promptId: 1, imageIndex: 0, url: 'https://x' }).ok, false);
+    assert.equal(requests.imageAction({ action: 'save', promptId: 1, imageIndex: 0, url: 'https://x', extra: 1 }).ok, false);
+    assert.equal(requests.imageAction({ action: 'save', promptId: 1, imageIndex: 999, url: 'https://x' }).ok, false);
+    assert.equal(requests.imageAction({ action: 'save', promptId: 1, imageIndex: 0, url: 'x'.repeat(5000) }).ok, false);
+    assert.equal(requests.setLiked({ promptId: 5, liked: 'yes' }).ok, false);
+    assert.equal(requests.openPromptEditor({ promptId: 5, mode: 'edit', image: null }).ok, false);
+    assert.equal(requests.loadPage(null).ok, false);
+    assert.equal(requests.loadPage([1]).ok, false);
+  });
+
+  it('checks subjects (commands and restored state)', () => {
+    assert.ok(gallerySubjectCheck({ kind: 'tune', tuneId: 3, title: 'x' }).ok);
+    assert.ok(gallerySubjectCheck({ kind: 'prompt', tuneId: 3, promptId: 4 }).ok);
+    assert.ok(gallerySubjectCheck({ kind: 'recent' }).ok);
+    assert.equal(gallerySubjectCheck({ kind: 'tune' }).ok, false);
+    assert.equal(gallerySubjectCheck({ kind: 'recent', tuneId: 1 }).ok, false);
+    assert.equal(gallerySubjectCheck({ kind: 'all' }).ok, false);
+    assert.deepEqual(subjectFromViewState({ version: 1, subject: { kind: 'prompt', tuneId: 3, promptId: 4 } }), { kind: 'prompt', tuneId: 3, promptId: 4 });
+    assert.equal(subjectFromViewState(undefined), undefined);
+    assert.equal(subjectFromViewState({ subject: { kind: 'tune', tuneId: 'x' } }), undefined);
+  });
+
+  it('keys subjects by identity, not title', () => {
+    assert.equal(gallerySubjectKey({ kind: 'tune', tuneId: 1, title: 'a' }), gallerySubjectKey({ kind: 'tune', tuneId: 1 }));
+    assert.notEqual(gallerySubjectKey({ kind: 'tune', tuneId: 1 }), gallerySubjectKey({ kind: 'prompt', tuneId: 1, promptId: 1 }));
+  });
+});
+
+describe('what the webview is sent', () => {
+  it('refuses javascript:, data: and other non-http(s) image URLs', () => {
+    const view = toGalleryPrompt(
+      prompt({
+        images: ['javascript:alert(1)', 'data:image/png;base64,AAAA', 'file:///etc/passwd', 'https://ok.example/a.png', 'http://user:pw@x/a.png', 'JaVaScRiPt:alert(1)', ' javascript:alert(1)'],
+      }),
+    );
+    assert.deepEqual(view.images, [
+      { blocked: true },
+      { blocked: true },
+      { blocked: true },
+      { url: 'https://ok.example/a.png' },
+      { blocked: true },
+      { blocked: true },
+      { blocked: true },
+    ]);
+    assert.equal(isDisplayableImageUrl('http://127.0.0.1:4011/images/1-1.png'), true);
+  });
+
+  it('derives status, parameters and aspect', () => {
+    const view = toGalleryPrompt(prompt({ seed: 42, steps: 30, cfg_scale: '3.0', w: 1024, h: 768, aspect_ratio: null, liked: true, prompt_likes_count: 2 }));
+    assert.equal(view.status, 'done');
+    assert.equal(view.seed, 42);
+    assert.equal(view.cfgScale, '3.0');
+    assert.equal(view.size, '1024×768');
+    assert.equal(view.aspect, 1024 / 768);
+    assert.equal(view.liked, true);
+    const pending = toGalleryPrompt(prompt({ images: [], trained_at: null, num_images: 4 }));
+    assert.equal(pending.status, 'pending');
+    assert.equal(pending.expectedImages, 4);
+    assert.equal(promptAspect({ aspect_ratio: '16:9' }), 16 / 9);
+    assert.equal(promptAspect({ aspect_ratio: '1:100' }), 0.25);
+    assert.equal(promptAspect({ aspect_ratio: 'wide' }), 1);
+  });
+
+  it('bounds hostile sizes', () => {
+    const view = toGalleryPrompt(prompt({ text: 'x'.repeat(100_000), images: Array.from({ length: 500 }, (_, i) => `https://x/${i}.png`) }));
+    assert.ok(view.text.length <= 10_000);
+    assert.ok(view.images.length <= 64);
+  });
+});
+
+describe('saved files and Markdown', () => {
+  it('sanitizes tune titles into folder names', () => {
+    assert.equal(sanitizeFolderName('My Tune', 'f'), 'My Tune');
+    assert.equal(sanitizeFolderName('../../etc/passwd', 'f'), 'etc-passwd');
+    assert.equal(sanitizeFolderName('<script>alert(1)</script>', 'f'), 'script-alert-1-script');
+    assert.equal(sanitizeFolderName('..', 'f'), 'f');
+    assert.equal(sanitizeFolderName('', 'f'), 'f');
+    assert.equal(sanitizeFolderName('CON', 'f'), 'f');
+    assert.equal(sanitizeFolderName('Ünïcödé 🎨 тест', 'f'), 'Ünïcödé - тест');
+    assert.ok(sanitizeFolderName('a'.repeat(300), 'f').length <= 80);
+  });
+
+  it('builds the default path and numbered names', () => {
+    assert.deepEqual(defaultSavePath('Portraits', 7, 99, 0, 'https://cdn/x/99-1.jpeg?sig=1'), ['generated', 'Portraits', '99-1.jpg']);
+    assert.deepEqual(defaultSavePath(undefined, 7, 99, 2, 'https://cdn/x/noext'), ['generated', 'tune-7', '99-3.png']);
+    assert.equal(imageExtension('https://x/a.WEBP'), 'webp');
+    assert.equal(numberedFileName('99-1.png', 2), '99-1 (2).png');
+  });
+
+  it('escapes prompt text in Markdown alt text and the URL', () => {
+    assert.equal(imageMarkdown('a <faceid:1:1> [x](y)\n*b*', 'https://x/a (1).png'), '![a \\<faceid:1:1\\> \\[x\\]\\(y\\) \\*b\\*](https://x/a%20%281%29.png)');
+  });
+});
+
+describe('grid layout', () => {
+  const metrics = { width: 1000, minTileWidth: 200, gap: 10, groupSpacing: 20 };
+  const groups = Array.from({ length: 1000 }, (_, i) => ({ tiles: 1 + (i % 8), aspect: i % 2 ? 1 : 1.5, headerHeight: 80 }));
+  const layout = layoutGallery(groups, metrics);
+
+  it('fits columns and rows', () => {
+    assert.equal(layout.columns, 4);
+    assert.equal(layout.tileWidth, 242);
+    const first = layout.rows.slice(0, 2);
+    assert.deepEqual(first.map((r) => r.kind), ['header', 'tiles']);
+    assert.equal(first[1].height, Math.round(242 / 1.5));
+    const last = layout.rows[layout.rows.length - 1];
+    assert.ok(layout.height >= last.top + last.height);
+  });
+
+  it('finds the rows in a window by binary search', () => {
+    const { start, end } = rowsBetween(layout, 5000, 6000);
+    assert.ok(end > start);
+    for (let i = start; i < end; i++) assert.ok(layout.rows[i].top < 6000 && layout.rows[i].top + layout.rows[i].height > 5000);
+    if (start > 0) assert.ok(layout.rows[start - 1].top + layout.rows[start - 1].height <= 5000);
+    if (end < layout.rows.length) assert.ok(layout.rows[end].top >= 6000);
+  });
+
+  it('keeps a scroll anchor across a relayout', () => {
+    const anchor = anchorAt(layout, 12_345);
+    assert.ok(anchor);
+    assert.equal(scrollTopOf(layout, anchor), 12_345);
+    const narrow = layoutGallery(groups, { ...metrics, width: 500 });
+    const top = scrollTopOf(narrow, anchor);
+    assert.equal(anchorAt(narrow, top)?.group, anchor.group);
+  });
+
+  it('finds the row of a tile', () => {
+    const row = rowOfTile(layout, 7, 5);
+    assert.equal(row?.kind, 'tiles');
+    assert.equal(row?.group, 7);
+    assert.ok(row && row.kind === 'tiles' && row.first <= 5 && 5 < row.first + row.count);
+  });
+});
