@@ -15,7 +15,7 @@ import { galleryChecks, toGalleryPrompt } from '../src/webviews/galleryModel';
 import { AstriaClient } from '../src/api/astria/client';
 import { patternPng } from '../test/sandbox/png';
 import type { Prompt } from '../src/api/astria/types';
-import type { GalleryInit, GalleryPage, GalleryProtocol, GalleryPrompt, GallerySubject } from '../webview/protocol';
+import type { GalleryFocus, GalleryInit, GalleryPage, GalleryProtocol, GalleryPrompt, GallerySubject } from '../webview/protocol';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -78,6 +78,8 @@ export interface HarnessOptions {
   allowLoopbackMedia?: boolean;
   /** Title the host sends in `init`. */
   title?: string;
+  /** Image to open at once (what the tree's "Open Image" asks for). */
+  focus?: GalleryFocus;
 }
 
 export interface Harness {
@@ -85,10 +87,14 @@ export interface Harness {
   origin: string;
   /** Requests the webview sent, in order (method names). */
   requests: string[];
+  /** The cursor of every loadPage request, in order. */
+  pageCursors: (number | null)[];
   /** Messages the host-side checks refused. */
   refused: string[];
   /** Notifications the webview sent. */
   notifications: { method: string; params: unknown }[];
+  /** What the webview last saved with setState. */
+  state(): Promise<unknown>;
   /** A PNG served by the harness itself (same origin as the shell, so always allowed by the CSP). */
   imageUrl(key: string): string;
   /** Pushes a host notification into the webview. */
@@ -216,6 +222,7 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
   const page = await context.newPage();
   const requests: string[] = [];
+  const pageCursors: (number | null)[] = [];
   const refused: string[] = [];
   const notifications: { method: string; params: unknown }[] = [];
   const imageUrl = (key: string) => `${origin}/img/${encodeURIComponent(key)}.png`;
@@ -223,7 +230,7 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
   const theme = THEMES[options.theme ?? 'dark'];
 
   const post = (message: unknown) => page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), message);
-  const init: GalleryInit = { subject: options.source.subject, title: options.title ?? 'Gallery', canOpenPromptEditor: true, focus: null };
+  const init: GalleryInit = { subject: options.source.subject, title: options.title ?? 'Gallery', canOpenPromptEditor: true, focus: options.focus ?? null };
 
   await page.exposeFunction('__harnessPost', async (message: unknown) => {
     const m = message as { kind?: string; id?: number; method?: string; params?: unknown };
@@ -247,7 +254,11 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
     requests.push(method);
     try {
       let result: unknown = {};
-      if (method === 'loadPage') result = await loadPage((m.params as { cursor: number | null }).cursor);
+      if (method === 'loadPage') {
+        const { cursor } = m.params as { cursor: number | null };
+        pageCursors.push(cursor);
+        result = await loadPage(cursor);
+      }
       await post({ kind: 'response', id: m.id, ok: true, result });
     } catch (error) {
       await post({ kind: 'response', id: m.id, ok: false, error: String(error) });
@@ -255,12 +266,12 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
   });
   // Runs before the page's own scripts, outside its CSP (like VS Code's own preload). A string, not a
   // function: tsx would wrap a function's body in helpers that do not exist in the page.
+  // The state lives in sessionStorage, so it survives page.reload() like VS Code keeps it across reloads.
   await page.addInitScript(`(() => {
-    let state;
     window.acquireVsCodeApi = () => ({
       postMessage: (message) => void window.__harnessPost(message),
-      getState: () => state,
-      setState: (value) => { state = value; },
+      getState: () => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null') ?? undefined,
+      setState: (value) => sessionStorage.setItem('vscode-state', JSON.stringify(value)),
     });
     document.addEventListener('DOMContentLoaded', () => {
       document.body.classList.add(${JSON.stringify(theme.bodyClass)});
@@ -272,9 +283,11 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
     page,
     origin,
     requests,
+    pageCursors,
     refused,
     notifications,
     imageUrl,
+    state: () => page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null') as unknown),
     notify: async (method, params) => {
       await post({ kind: 'notification', method, params });
     },
