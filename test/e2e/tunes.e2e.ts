@@ -1,0 +1,36 @@
+// A person connects Tune Studio to the local sandbox from the command palette and browses tunes.
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { closeAll, openView, openWorkbench, paletteCommands, runCommand, screenshot, treeRows, type Workbench } from './workbench';
+
+describe('Tunes view (packaged extension in code-server)', { timeout: 180_000 }, () => {
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await openWorkbench();
+  });
+  after(async () => {
+    await wb?.close();
+    await closeAll();
+  });
+
+  it('lists Tune Studio commands in the command palette', async () => {
+    const titles = await paletteCommands(wb.page, 'Tune Studio: ');
+    assert.ok(titles.length >= 5, `palette rows: ${titles.join(' | ')}`);
+    assert.ok(titles.every((t) => t.startsWith('Tune Studio: ')), `palette rows: ${titles.join(' | ')}`);
+    assert.ok(titles.some((t) => t.startsWith('Tune Studio: Set Astria API Key')), `palette rows: ${titles.join(' | ')}`);
+    await wb.page.keyboard.press('Escape');
+  });
+
+  it('connects with "Use Local Sandbox" and shows the seeded tunes', async () => {
+    await runCommand(wb.page, 'Tune Studio: Use Local Sandbox');
+    await openView(wb.page, 'Tunes');
+    const rows = await treeRows(wb.page, 'Tunes', { atLeast: 5 });
+    assert.ok(rows.length >= 5, `expected tunes in the view, got: ${rows.join(' | ')}`);
+    // The sandbox saw the extension list tunes with the demo key.
+    const listed = wb.sandbox.requests.filter((r) => r.origin === 'api' && r.method === 'GET' && r.path === '/tunes');
+    assert.ok(listed.length > 0, 'GET /tunes reached the sandbox');
+    assert.equal(listed[0]!.headers.authorization, `Bearer ${wb.sandbox.astriaKey}`);
+    await screenshot(wb.page, 'tunes-tree.png');
+  });
+});
