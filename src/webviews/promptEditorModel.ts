@@ -1,0 +1,273 @@
+// Pure helpers of the prompt editor host (no runtime `vscode` import): checks of the webview's messages,
+// what the webview is sent about tunes and prompts, history, presets and saved drafts.
+import type { Prompt, Tune } from '../api/astria/types';
+import { promptState, tuneState } from '../api/astria/state';
+import { KNOWN_BASE_TUNES, modelCapabilities, type CapabilityTune } from '../../webview/promptEditor/capabilities';
+import {
+  DRAFT_FIELDS,
+  IMAGE_SOURCES,
+  MAX_FIELD_LENGTH,
+  draftFromPrompt,
+  normalizeDraft,
+  presetOptions,
+  type PresetOptions,
+  type PromptDraft,
+  type PromptLike,
+} from '../../webview/promptEditor/draft';
+import type {
+  DraftReplacedReason,
+  PromptEditorProtocol,
+  PromptEditorTune,
+  PromptHistoryEntry,
+  PromptPreset,
+  PromptRun,
+  ReferenceTune,
+} from '../../webview/promptEditor/protocol';
+import { isHttpUrl } from '../../webview/promptEditor/validation';
+import type { MessageChecks } from './panelHost';
+import { boolean, integer, isRecord, nullable, object, oneOf, string, type Check } from './validate';
+
+export const HISTORY_SIZE = 20;
+export const MAX_PRESETS = 50;
+export const MAX_PRESET_NAME = 80;
+/** More images than any model makes; bounds what a hostile response can make the webview render. */
+const MAX_IMAGES_PER_RUN = 16;
+const MAX_URI_LIST = 64_000;
+
+// ─── Checks of what the webview sends ────────────────────────────────────────────────────────────
+
+const empty: Check<Record<string, never>> = object<Record<string, never>>({});
+
+function draftFieldChecks(): Record<string, Check<unknown>> {
+  const defaults = normalizeDraft(undefined) as unknown as Record<string, unknown>;
+  const checks: Record<string, Check<unknown>> = {};
+  for (const field of DRAFT_FIELDS) {
+    if (field === 'input_image_source' || field === 'mask_image_source') checks[field] = oneOf(IMAGE_SOURCES);
+    else if (typeof defaults[field] === 'boolean') checks[field] = boolean;
+    else checks[field] = string(MAX_FIELD_LENGTH);
+  }
+  return checks;
+}
+
+/** A complete draft with exactly the known fields. */
+export const draftCheck: Check<PromptDraft> = object<PromptDraft>(draftFieldChecks() as { [K in keyof PromptDraft]-?: Check<PromptDraft[K]> });
+
+/** Preset options: a draft without text and images. */
+export const presetOptionsCheck: Check<PresetOptions> = (value) => {
+  if (!isRecord(value)) return { ok: false, reason: 'expected an object' };
+  const full = draftCheck({ ...normalizeDraft(undefined), ...value });
+  if (!full.ok) return full;
+  const options = presetOptions(full.value);
+  for (const key of Object.keys(value)) if (!(key in options)) return { ok: false, reason: `unexpected field "${key}"` };
+  return { ok: true, value: options };
+};
+
+const imageTarget = oneOf(['input_image', 'mask_image'] as const);
+const presetName: Check<string> = (value) =>
+  typeof value === 'string' && value.trim() !== '' && value.length <= MAX_PRESET_NAME
+    ? { ok: true, value: value.trim() }
+    : { ok: false, reason: `expected a name of 1–${MAX_PRESET_NAME} characters` };
+
+export const promptEditorChecks: MessageChecks<PromptEditorProtocol> = {
+  requests: {
+    submit: object({ draft: draftCheck }),
+    chooseFile: object({ target: imageTarget }),
+    dropFile: object({ target: imageTarget, uriList: string(MAX_URI_LIST) }),
+    listReferences: object({ cursor: nullable(integer(1)) }),
+    loadHistory: empty,
+    savePreset: object({ name: presetName, options: presetOptionsCheck }),
+    deletePreset: object({ name: presetName }),
+    openResult: object({ promptId: integer(1), imageIndex: integer(0, MAX_IMAGES_PER_RUN - 1) }),
+    openOnBaseTune: empty,
+    retryLoad: empty,
+  },
+  notifications: {
+    draftChanged: object({ draft: draftCheck }),
+    didRender: object({ fields: integer(0, 1000) }),
+    error: object({ message: string(4000) }),
+  },
+};
+
+// ─── What the webview is sent ────────────────────────────────────────────────────────────────────
+
+/** The tune as the form needs it; `baseTune` (when fetched) decides Gemini/Seedream for fine-tunes of them. */
+export function editorTune(tune: Tune, baseTune?: Tune): PromptEditorTune {
+  const capabilities = modelCapabilities(capabilityTune(tune), baseTune ? capabilityTune(baseTune) : undefined);
+  const characteristics: Record<string, string> = {};
+  if (isRecord(tune.characteristics)) {
+    for (const [key, value] of Object.entries(tune.characteristics).slice(0, 50)) {
+      if (/^\w{1,100}$/.test(key)) characteristics[key] = String(value).slice(0, 500);
+    }
+  }
+  const baseId = typeof tune.base_tune_id === 'number' ? tune.base_tune_id : null;
+  const baseTitle = baseTune?.title ?? (baseId !== null ? KNOWN_BASE_TUNES[baseId]?.title : undefined);
+  return {
+    id: tune.id,
+    title: typeof tune.title === 'string' && tune.title !== '' ? tune.title.slice(0, 500) : `Tune ${tune.id}`,
+    className: capabilities.isBaseModel || typeof tune.name !== 'string' || tune.name === '' ? null : tune.name.slice(0, 100),
+    token: capabilities.isBaseModel || typeof tune.token !== 'string' || tune.token === '' ? null : tune.token.slice(0, 100),
+    characteristics,
+    capabilities,
+    baseTune: baseId !== null ? { id: baseId, title: (baseTitle ?? `Tune ${baseId}`).slice(0, 500) } : null,
+  };
+}
+
+function capabilityTune(tune: Tune): CapabilityTune {
+  return { id: tune.id, title: tune.title, name: tune.name, branch: tune.branch, model_type: tune.model_type, base_tune_id: tune.base_tune_id };
+}
+
+const PHASE_OF_STATE = { pending: 'queued', generating: 'generating', done: 'done', failed: 'failed' } as const;
+
+/** A created prompt as the results strip shows it. */
+export function runFromPrompt(prompt: Prompt): PromptRun {
+  const phase = PHASE_OF_STATE[promptState(prompt)];
+  const images = prompt.images.filter((url) => typeof url === 'string' && isHttpUrl(url)).slice(0, MAX_IMAGES_PER_RUN);
+  const expected = typeof prompt.num_images === 'number' && prompt.num_images > 0 ? Math.min(MAX_IMAGES_PER_RUN, prompt.num_images) : images.length || 1;
+  return {
+    key: `prompt:${prompt.id}`,
+    phase,
+    promptId: prompt.id,
+    uploaded: null,
+    images,
+    expectedImages: phase === 'done' ? images.length : expected,
+    text: typeof prompt.text === 'string' ? prompt.text.slice(0, 500) : '',
+    error: phase === 'failed' && typeof prompt.user_error === 'string' ? prompt.user_error.slice(0, 2000) : null,
+  };
+}
+
+/** LoRA and FaceID tunes that finished training: what `<lora:ID:1>` / `<faceid:ID:1>` may name. */
+export function referenceTunes(page: readonly Tune[], now: number = Date.now()): ReferenceTune[] {
+  return page.flatMap((tune) => {
+    const kind = tune.model_type === 'lora' || tune.model_type === 'faceid' ? tune.model_type : undefined;
+    if (!kind || tuneState(tune, now) !== 'trained') return [];
+    return [{ id: tune.id, title: (tune.title || `Tune ${tune.id}`).slice(0, 200), kind, className: typeof tune.name === 'string' ? tune.name.slice(0, 100) : null }];
+  });
+}
+
+/** The last prompts of a tune, newest first: the server's first page plus those created in this session. */
+export function historyEntries(serverPage: readonly Prompt[], session: readonly Prompt[], limit = HISTORY_SIZE): PromptHistoryEntry[] {
+  const byId = new Map<number, Prompt>();
+  for (const prompt of [...session, ...serverPage]) if (!byId.has(prompt.id)) byId.set(prompt.id, prompt);
+  return [...byId.values()]
+    .sort((a, b) => b.id - a.id)
+    .slice(0, limit)
+    .map((prompt) => ({
+      promptId: prompt.id,
+      text: typeof prompt.text === 'string' ? prompt.text.slice(0, 500) : '',
+      createdAt: typeof prompt.created_at === 'string' ? prompt.created_at : '',
+      draft: draftFromPrompt(prompt),
+    }));
+}
+
+/** `file:` / remote URIs of a `text/uri-list` (comments and blank lines skipped, RFC 2483). */
+export function parseUriList(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+// ─── Presets (globalState) ───────────────────────────────────────────────────────────────────────
+
+/** Presets as stored, cleaned: bad entries dropped, names unique, sorted by name. */
+export function normalizePresets(value: unknown): PromptPreset[] {
+  if (!Array.isArray(value)) return [];
+  const byName = new Map<string, PromptPreset>();
+  for (const item of value) {
+    if (!isRecord(item) || typeof item.name !== 'string') continue;
+    const name = item.name.trim().slice(0, MAX_PRESET_NAME);
+    if (name === '' || byName.has(name)) continue;
+    byName.set(name, { name, options: presetOptions(normalizeDraft(item.options)) });
+  }
+  return sortPresets([...byName.values()]).slice(0, MAX_PRESETS);
+}
+
+export function savePreset(presets: readonly PromptPreset[], name: string, options: PresetOptions): PromptPreset[] {
+  const others = presets.filter((p) => p.name !== name);
+  if (others.length >= MAX_PRESETS) throw new RangeError(`At most ${MAX_PRESETS} presets: delete one first.`);
+  return sortPresets([...others, { name, options }]);
+}
+
+export function deletePreset(presets: readonly PromptPreset[], name: string): PromptPreset[] {
+  return presets.filter((p) => p.name !== name);
+}
+
+function sortPresets(presets: PromptPreset[]): PromptPreset[] {
+  return presets.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+// ─── Saved drafts (workspaceState) and the webview's saved state ─────────────────────────────────
+
+export interface StoredDraft {
+  version: 1;
+  draft: PromptDraft;
+  savedAt: number;
+}
+
+export function draftStorageKey(tuneId: number): string {
+  return `tuneStudio.promptEditor.draft.${tuneId}`;
+}
+
+export const PRESETS_STORAGE_KEY = 'tuneStudio.promptEditor.presets';
+
+export function readStoredDraft(value: unknown): PromptDraft | undefined {
+  if (!isRecord(value) || value.version !== 1) return undefined;
+  return normalizeDraft(value.draft);
+}
+
+/** The tune id a restored panel's webview state names. */
+export function tuneIdFromViewState(state: unknown): number | undefined {
+  if (!isRecord(state) || state.version !== 1) return undefined;
+  const id = state.tuneId;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+/** The draft a restored panel's webview saved, if any. */
+export function draftFromViewState(state: unknown): PromptDraft | undefined {
+  return isRecord(state) && state.version === 1 && isRecord(state.draft) ? normalizeDraft(state.draft) : undefined;
+}
+
+// ─── Arguments of `tuneStudio.openPromptEditor` ──────────────────────────────────────────────────
+
+/** What to open: a tune (or ask for one) and maybe a draft to put in the form. */
+export interface OpenRequest {
+  tuneId?: number;
+  tune?: Tune;
+  prefill?: { draft: PromptDraft; reason: DraftReplacedReason };
+}
+
+function positiveId(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
+function tuneOf(value: unknown): Tune | undefined {
+  return isRecord(value) && positiveId(value.id) !== undefined && typeof value.title === 'string' ? (value as unknown as Tune) : undefined;
+}
+
+/**
+ * Reads any argument the command may get: nothing (command palette), a tree node (`{kind:'tune', tune}` or
+ * `{kind:'prompt', prompt}` = remix), or `{tuneId?, prefill?, mode?, inputImageUrl?}` from the gallery.
+ */
+export function openRequest(arg: unknown): OpenRequest {
+  if (!isRecord(arg)) return {};
+  if (arg.kind === 'tune') {
+    const tune = tuneOf(arg.tune);
+    return tune ? { tuneId: tune.id, tune } : {};
+  }
+  if (arg.kind === 'prompt' && isRecord(arg.prompt)) {
+    const tuneId = positiveId(arg.prompt.tune_id);
+    return tuneId === undefined ? {} : { tuneId, prefill: { draft: draftFromPrompt(arg.prompt as PromptLike), reason: 'remix' } };
+  }
+  const prefill = isRecord(arg.prefill) ? arg.prefill : undefined;
+  const tuneId = positiveId(arg.tuneId) ?? positiveId(prefill?.tune_id);
+  const mode = arg.mode === 'remix' || arg.mode === 'img2img' ? arg.mode : undefined;
+  const inputImageUrl = typeof arg.inputImageUrl === 'string' && isHttpUrl(arg.inputImageUrl) ? arg.inputImageUrl : undefined;
+  if (!prefill && !inputImageUrl) return { tuneId };
+  const draft = prefill ? draftFromPrompt(prefill as PromptLike) : normalizeDraft(undefined);
+  if (inputImageUrl && mode !== 'remix') {
+    draft.input_image_source = 'url';
+    draft.input_image_url = inputImageUrl;
+  }
+  const reason: DraftReplacedReason = mode ?? (inputImageUrl ? 'img2img' : 'prefill');
+  return { tuneId, prefill: { draft, reason } };
+}

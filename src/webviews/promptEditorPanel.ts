@@ -1,0 +1,568 @@
+import * as vscode from 'vscode';
+import type { Prompt, Tune } from '../api/astria/types';
+import { isApiError } from '../api/errors';
+import type { PromptFiles } from '../api/astria/client';
+import type { Services } from '../services';
+import type { StatusPoller } from '../jobs/statusPoller';
+import type { ResponseMessage } from '../../webview/protocol';
+import {
+  PROMPT_EDITOR_VIEW_TYPE,
+  type DraftReplacedReason,
+  type ImageTarget,
+  type PickedFile,
+  type PromptEditorInit,
+  type PromptEditorProtocol,
+  type PromptEditorTune,
+  type PromptHistoryEntry,
+  type PromptPreset,
+  type PromptRun,
+  type ReferenceTune,
+  type SubmitResult,
+} from '../../webview/promptEditor/protocol';
+import { defaultDraft, sameDraft, type PresetOptions, type PromptDraft } from '../../webview/promptEditor/draft';
+import { KNOWN_BASE_TUNES, needsBaseTune } from '../../webview/promptEditor/capabilities';
+import { hasErrors, issuesFromServerError, validateDraft, type DraftIssue } from '../../webview/promptEditor/validation';
+import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
+import {
+  HISTORY_SIZE,
+  PRESETS_STORAGE_KEY,
+  deletePreset,
+  draftFromViewState,
+  draftStorageKey,
+  editorTune,
+  historyEntries,
+  normalizePresets,
+  parseUriList,
+  promptEditorChecks,
+  readStoredDraft,
+  referenceTunes,
+  runFromPrompt,
+  savePreset,
+  tuneIdFromViewState,
+  type StoredDraft,
+} from './promptEditorModel';
+import { ImageFileProblem, pickedFile, promptEditorDialogs, workspaceImage, type PromptEditorDialogs } from './promptEditorFiles';
+
+/** Typing is saved this long after the last change (and at once when the panel closes). */
+const DRAFT_SAVE_DELAY_MS = 400;
+/** A second submit of the very same draft within this window is taken for a double click. */
+export const DUPLICATE_SUBMIT_WINDOW_MS = 5_000;
+/** Upload progress is posted at most this often. */
+const PROGRESS_INTERVAL_MS = 100;
+const MAX_RUNS = 12;
+/** Tunes per reference-menu page: one request fills a long menu. */
+const REFERENCE_PAGE_SIZE = 120;
+const GALLERY_COMMAND = 'tuneStudio.showGallery';
+export const OPEN_PROMPT_EDITOR_COMMAND = 'tuneStudio.openPromptEditor';
+
+/** Who the editor writes for: one panel per tune. `tune` spares a request when the caller has it. */
+export interface PromptEditorSubject {
+  tuneId: number;
+  tune?: Tune;
+}
+
+/** Where a new prompt is announced so the Tunes view and the gallery show it. */
+export interface NewPromptSink {
+  provider: { addPrompt(prompt: Prompt): void };
+}
+
+export interface PromptEditorDeps {
+  extensionUri: vscode.Uri;
+  services: Services;
+  poller: StatusPoller;
+  tunes: NewPromptSink;
+  /** Prompts created in this session, per tune (History shows them before the server lists them). */
+  sessionPrompts: Map<number, Prompt[]>;
+  /** Base tunes looked up once per session (they decide Gemini/Seedream for fine-tunes). */
+  baseTunes: Map<number, Promise<Tune | undefined>>;
+  presets: PresetStore;
+  dialogs: PromptEditorDialogs;
+}
+
+/** Named presets in globalState, shared by every editor; changes reach every open one. */
+export class PresetStore {
+  private readonly changed = new vscode.EventEmitter<PromptPreset[]>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly state: vscode.Memento) {}
+
+  get all(): PromptPreset[] {
+    return normalizePresets(this.state.get<unknown>(PRESETS_STORAGE_KEY));
+  }
+
+  async save(name: string, options: PresetOptions): Promise<PromptPreset[]> {
+    let next: PromptPreset[];
+    try {
+      next = savePreset(this.all, name, options);
+    } catch (error) {
+      throw new UserFacingError(error instanceof Error ? error.message : String(error));
+    }
+    await this.state.update(PRESETS_STORAGE_KEY, next);
+    this.changed.fire(next);
+    return next;
+  }
+
+  async delete(name: string): Promise<PromptPreset[]> {
+    const next = deletePreset(this.all, name);
+    await this.state.update(PRESETS_STORAGE_KEY, next);
+    this.changed.fire(next);
+    return next;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** One prompt editor: the form's host side, the submit with its guards, and the results of this tune. */
+export class PromptEditorPanel implements HostedPanel {
+  readonly host: WebviewPanelHost<PromptEditorProtocol>;
+  private tune: PromptEditorTune | null = null;
+  private loadError: string | null = null;
+  private loading: Promise<void> | undefined;
+  private draft: PromptDraft;
+  private serverIssues: DraftIssue[] = [];
+  private runs: PromptRun[] = [];
+  private busy = false;
+  private lastSubmit: { draft: PromptDraft; at: number; promptId: number } | undefined;
+  /** A replacement made before the webview was ready: it gets the old draft first, so Undo works. */
+  private pendingReplacement: { previous: PromptDraft; reason: DraftReplacedReason } | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private localRunNumber = 0;
+  private rendered: number | undefined;
+  private readonly renderWaiters: ((fields: number) => void)[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly tuneId: number,
+    private readonly deps: PromptEditorDeps,
+    restored: { tune?: Tune; viewState?: unknown },
+  ) {
+    // The webview's own saved state is the newest copy after a reload; workspaceState covers a closed panel.
+    this.draft = draftFromViewState(restored.viewState) ?? this.storedDraft() ?? defaultDraft();
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.svg');
+    this.host = new WebviewPanelHost<PromptEditorProtocol>(panel, {
+      extensionUri: deps.extensionUri,
+      bundle: 'promptEditor',
+      log: deps.services.log,
+      apiBaseUrl: () => deps.services.settings.astriaBaseUrl,
+      checks: promptEditorChecks,
+      onReady: () => void this.sendInit(),
+      requests: {
+        submit: ({ draft }) => this.submit(draft),
+        chooseFile: ({ target }) => this.chooseFile(target),
+        dropFile: ({ target, uriList }) => this.dropFile(target, uriList),
+        listReferences: ({ cursor }) => this.listReferences(cursor),
+        loadHistory: () => this.loadHistory(),
+        savePreset: ({ name, options }) => deps.presets.save(name, options),
+        deletePreset: ({ name }) => deps.presets.delete(name),
+        openResult: ({ promptId, imageIndex }) => this.openResult(promptId, imageIndex),
+        openOnBaseTune: () => this.openOnBaseTune(),
+        retryLoad: async () => {
+          this.loading = undefined;
+          await this.sendInit();
+          return null;
+        },
+      },
+      notifications: {
+        draftChanged: ({ draft }) => this.draftChanged(draft),
+        didRender: ({ fields }) => {
+          this.rendered = fields;
+          for (const resolve of this.renderWaiters.splice(0)) resolve(fields);
+        },
+        error: ({ message }) => deps.services.log.warn(`Prompt editor webview: ${message}`),
+      },
+    });
+    this.loading = this.loadTune(restored.tune);
+    this.disposables.push(
+      this.host,
+      deps.poller.onDidUpdatePrompt((prompt) => this.promptChanged(prompt)),
+      deps.poller.onDidFinishPrompt((prompt) => this.promptChanged(prompt)),
+      deps.presets.onDidChange((presets) => this.host.notify('presets', { presets })),
+      deps.services.onDidChangeConnection(() => {
+        // Another account or server: the tune may differ, and the CSP's allowed image origins too.
+        this.loading = undefined;
+        this.host.render();
+      }),
+    );
+  }
+
+  // ─── For tests and the commands ────────────────────────────────────────────────────────────────
+
+  get currentDraft(): PromptDraft {
+    return this.draft;
+  }
+
+  get currentRuns(): readonly PromptRun[] {
+    return this.runs;
+  }
+
+  get currentServerIssues(): readonly DraftIssue[] {
+    return this.serverIssues;
+  }
+
+  get editorTune(): PromptEditorTune | null {
+    return this.tune;
+  }
+
+  get isBusy(): boolean {
+    return this.busy;
+  }
+
+  /** Resolves once the webview rendered the form (after the latest `init`). */
+  whenRendered(): Promise<number> {
+    if (this.rendered !== undefined) return Promise.resolve(this.rendered);
+    return new Promise((resolve) => this.renderWaiters.push(resolve));
+  }
+
+  /** Replaces the form (Remix, Use as Input Image, a prefilled open); the webview offers Undo. */
+  replaceDraft(draft: PromptDraft, reason: DraftReplacedReason): void {
+    const previous = this.pendingReplacement?.previous ?? this.draft;
+    this.draft = draft;
+    this.serverIssues = [];
+    void this.saveDraftNow();
+    // A webview that is ready but not yet initialized ignores this: its `init` carries the new draft.
+    if (this.host.isReady) this.postDraft(reason);
+    else this.pendingReplacement = { previous, reason };
+  }
+
+  private postDraft(reason: DraftReplacedReason): void {
+    this.host.notify('draft', { draft: this.draft, fileLabels: this.fileLabels(this.draft), reason });
+  }
+
+  /** Writes the draft to workspaceState now instead of after the typing pause. */
+  saveDraftNow(): Thenable<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    const stored: StoredDraft = { version: 1, draft: this.draft, savedAt: Date.now() };
+    return this.deps.services.context.workspaceState.update(draftStorageKey(this.tuneId), stored);
+  }
+
+  // ─── Loading ───────────────────────────────────────────────────────────────────────────────────
+
+  private storedDraft(): PromptDraft | undefined {
+    return readStoredDraft(this.deps.services.context.workspaceState.get<unknown>(draftStorageKey(this.tuneId)));
+  }
+
+  private async loadTune(known?: Tune): Promise<void> {
+    const { astria, log } = this.deps.services;
+    try {
+      const tune = known ?? (await astria.getTune(this.tuneId));
+      let base: Tune | undefined;
+      const baseId = tune.base_tune_id ?? undefined;
+      if (baseId !== undefined && (needsBaseTune(tune) || !KNOWN_BASE_TUNES[baseId])) base = await this.baseTune(baseId);
+      this.tune = editorTune(tune, base);
+      this.loadError = null;
+      this.panel.title = `Prompt: ${this.tune.title}`;
+    } catch (error) {
+      this.loadError = errorText(error);
+      log.warn(`Prompt editor: could not load tune ${this.tuneId}: ${this.loadError}`);
+    }
+  }
+
+  private baseTune(id: number): Promise<Tune | undefined> {
+    let cached = this.deps.baseTunes.get(id);
+    if (!cached) {
+      cached = this.deps.services.astria.getTune(id).catch((error: unknown) => {
+        this.deps.services.log.warn(`Prompt editor: could not look up base tune ${id}: ${errorText(error)}`);
+        this.deps.baseTunes.delete(id);
+        return undefined;
+      });
+      this.deps.baseTunes.set(id, cached);
+    }
+    return cached;
+  }
+
+  private async sendInit(): Promise<void> {
+    this.rendered = undefined;
+    this.loading ??= this.loadTune();
+    await this.loading;
+    const replacement = this.pendingReplacement;
+    this.pendingReplacement = undefined;
+    const shownFirst = replacement?.previous ?? this.draft;
+    const init: PromptEditorInit = {
+      tune: this.tune,
+      loadError: this.tune ? null : this.loadError,
+      draft: shownFirst,
+      fileLabels: this.fileLabels(shownFirst),
+      serverIssues: this.serverIssues,
+      runs: this.runs,
+      presets: this.deps.presets.all,
+      busy: this.busy,
+    };
+    this.host.notify('init', init);
+    if (replacement) this.postDraft(replacement.reason);
+  }
+
+  private fileLabels(draft: PromptDraft): Record<string, string> {
+    const labels: Record<string, string> = {};
+    for (const value of [draft.input_image_file, draft.mask_image_file]) {
+      if (!value) continue;
+      try {
+        labels[value] = vscode.workspace.asRelativePath(vscode.Uri.parse(value, true));
+      } catch {
+        // Not a URI: the webview shows it as is, and submitting reports the problem.
+      }
+    }
+    return labels;
+  }
+
+  // ─── Drafts ────────────────────────────────────────────────────────────────────────────────────
+
+  private draftChanged(draft: PromptDraft): void {
+    this.draft = draft;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.saveDraftNow(), DRAFT_SAVE_DELAY_MS);
+  }
+
+  // ─── Submit ────────────────────────────────────────────────────────────────────────────────────
+
+  private async submit(draft: PromptDraft): Promise<SubmitResult> {
+    this.draft = draft;
+    void this.saveDraftNow();
+    const tune = this.tune;
+    if (!tune) throw new UserFacingError(this.loadError ?? 'The tune is still loading.');
+    if (this.busy) return { status: 'busy' };
+    const last = this.lastSubmit;
+    if (last && sameDraft(last.draft, draft) && Date.now() - last.at < DUPLICATE_SUBMIT_WINDOW_MS) {
+      this.deps.services.log.info(`Prompt editor: ignored a second submit of the same draft (prompt ${last.promptId} was just created)`);
+      return { status: 'duplicate', promptId: last.promptId };
+    }
+    // The webview checked already; the host checks again because it must never trust the webview.
+    const checked = validateDraft(draft, { capabilities: tune.capabilities, characteristics: Object.keys(tune.characteristics) });
+    if (hasErrors(checked.issues) || !checked.params) return { status: 'invalid', issues: checked.issues };
+
+    this.setBusy(true);
+    const localKey = `local:${++this.localRunNumber}`;
+    const sending: PromptRun = {
+      key: localKey,
+      phase: 'sending',
+      promptId: null,
+      uploaded: null,
+      images: [],
+      expectedImages: checked.params.num_images ?? 1,
+      text: draft.text.slice(0, 500),
+      error: null,
+    };
+    try {
+      const files: PromptFiles = {};
+      const fileIssues: DraftIssue[] = [];
+      for (const [target, value] of Object.entries(checked.files) as [ImageTarget, string][]) {
+        try {
+          const image = await workspaceImage(value);
+          files[target] = { path: image.path, name: image.name, type: image.type };
+        } catch (error) {
+          if (!(error instanceof ImageFileProblem)) throw error;
+          fileIssues.push({ field: target === 'input_image' ? 'input_image_file' : 'mask_image_file', message: error.message, severity: 'error' });
+        }
+      }
+      if (fileIssues.length > 0) return { status: 'invalid', issues: fileIssues };
+      const uploading = Object.keys(files).length > 0;
+      if (uploading) sending.uploaded = 0;
+      this.upsertRun(sending, null);
+      let lastProgressAt = 0;
+      const prompt = await this.deps.services.astria.createPrompt(tune.id, checked.params, files, {
+        onProgress: ({ sentBytes, totalBytes }) => {
+          const now = Date.now();
+          if (now - lastProgressAt < PROGRESS_INTERVAL_MS && sentBytes < totalBytes) return;
+          lastProgressAt = now;
+          this.upsertRun({ ...sending, uploaded: totalBytes > 0 ? sentBytes / totalBytes : 0 }, localKey);
+        },
+      });
+      this.lastSubmit = { draft, at: Date.now(), promptId: prompt.id };
+      this.serverIssues = [];
+      this.remember(prompt);
+      this.upsertRun(runFromPrompt(prompt), localKey);
+      this.deps.tunes.provider.addPrompt(prompt);
+      this.deps.poller.watchPrompt(prompt);
+      this.deps.services.log.info(`Prompt editor: created prompt ${prompt.id} on tune ${tune.id}${uploading ? ' (with an uploaded image)' : ''}`);
+      return { status: 'created', promptId: prompt.id };
+    } catch (error) {
+      this.dropRun(localKey);
+      if (isApiError(error) && (error.kind === 'validation' || (error.kind === 'bad_request' && error.fields))) {
+        // The server's words, next to the field they name; the form keeps everything typed.
+        this.serverIssues = issuesFromServerError({ message: error.message, fields: error.fields });
+        return { status: 'invalid', issues: this.serverIssues };
+      }
+      this.deps.services.log.warn(`Prompt editor: creating a prompt on tune ${tune.id} failed: ${errorText(error)}`);
+      return { status: 'failed', message: errorText(error) };
+    } finally {
+      this.setBusy(false);
+    }
+  }
+
+  private setBusy(busy: boolean): void {
+    this.busy = busy;
+    this.host.notify('busy', { busy });
+  }
+
+  private remember(prompt: Prompt): void {
+    const list = this.deps.sessionPrompts.get(prompt.tune_id) ?? [];
+    this.deps.sessionPrompts.set(prompt.tune_id, [prompt, ...list.filter((p) => p.id !== prompt.id)].slice(0, HISTORY_SIZE));
+  }
+
+  private upsertRun(run: PromptRun, replacesKey: string | null): void {
+    const index = this.runs.findIndex((r) => r.key === (replacesKey ?? run.key) || r.key === run.key);
+    if (index >= 0) this.runs[index] = run;
+    else this.runs = [run, ...this.runs].slice(0, MAX_RUNS);
+    this.host.notify('run', { run, replacesKey });
+  }
+
+  private dropRun(key: string): void {
+    const had = this.runs.some((r) => r.key === key);
+    this.runs = this.runs.filter((r) => r.key !== key);
+    if (had) this.host.notify('removeRun', { key });
+  }
+
+  /** The poller saw one of our prompts progress. */
+  private promptChanged(prompt: Prompt): void {
+    const key = `prompt:${prompt.id}`;
+    const before = this.runs.find((r) => r.key === key);
+    if (!before) return;
+    const run = runFromPrompt(prompt);
+    if (JSON.stringify(run) === JSON.stringify(before)) return;
+    const index = this.runs.indexOf(before);
+    this.runs[index] = run;
+    this.host.notify('run', { run, replacesKey: null });
+    const list = this.deps.sessionPrompts.get(prompt.tune_id);
+    if (list) this.deps.sessionPrompts.set(prompt.tune_id, list.map((p) => (p.id === prompt.id ? prompt : p)));
+  }
+
+  // ─── Other requests ────────────────────────────────────────────────────────────────────────────
+
+  private async chooseFile(target: ImageTarget): Promise<PickedFile | null> {
+    const uri = await this.deps.dialogs.openImage(target === 'input_image' ? 'Choose the Input Image' : 'Choose the Mask Image');
+    if (!uri) return null;
+    try {
+      return await pickedFile(uri.toString());
+    } catch (error) {
+      if (error instanceof ImageFileProblem) throw new UserFacingError(error.message);
+      throw error;
+    }
+  }
+
+  private async dropFile(_target: ImageTarget, uriList: string): Promise<PickedFile | { error: string }> {
+    const uris = parseUriList(uriList);
+    if (uris.length === 0) return { error: 'Drop an image file from the Explorer.' };
+    try {
+      return await pickedFile(uris[0]);
+    } catch (error) {
+      if (error instanceof ImageFileProblem) return { error: error.message };
+      throw error;
+    }
+  }
+
+  private async listReferences(cursor: number | null): Promise<{ tunes: ReferenceTune[]; nextCursor: number | null }> {
+    const page = await this.deps.services.astria.listTunes({ beforeId: cursor ?? undefined, limit: REFERENCE_PAGE_SIZE });
+    const last = page.at(-1);
+    return { tunes: referenceTunes(page), nextCursor: page.length >= REFERENCE_PAGE_SIZE && last ? last.id : null };
+  }
+
+  private async loadHistory(): Promise<PromptHistoryEntry[]> {
+    const session = this.deps.sessionPrompts.get(this.tuneId) ?? [];
+    let serverPage: Prompt[] = [];
+    try {
+      serverPage = await this.deps.services.astria.listPrompts(this.tuneId, { limit: HISTORY_SIZE });
+    } catch (error) {
+      if (session.length === 0) throw error;
+      this.deps.services.log.warn(`Prompt editor: could not load the history of tune ${this.tuneId}: ${errorText(error)}`);
+    }
+    return historyEntries(serverPage, session);
+  }
+
+  private async openResult(promptId: number, imageIndex: number): Promise<null> {
+    const run = this.runs.find((r) => r.promptId === promptId);
+    if (!run || imageIndex >= run.images.length) throw new UserFacingError('That image is not in this editor.');
+    await vscode.commands.executeCommand(
+      GALLERY_COMMAND,
+      { kind: 'prompt', tuneId: this.tuneId, promptId, title: this.tune?.title },
+      { promptId, imageIndex },
+    );
+    return null;
+  }
+
+  private async openOnBaseTune(): Promise<null> {
+    const tune = this.tune;
+    const kind = tune?.capabilities.referenceKind;
+    if (!tune || !tune.baseTune || !kind) throw new UserFacingError('This tune is not referenced from a base tune.');
+    const subject = [tune.token, tune.className].filter(Boolean).join(' ');
+    const text = `<${kind}:${tune.id}:1>${subject ? ` ${subject}` : ''} `;
+    await vscode.commands.executeCommand(OPEN_PROMPT_EDITOR_COMMAND, { tuneId: tune.baseTune.id, prefill: { text } });
+    return null;
+  }
+
+  dispose(): void {
+    if (this.saveTimer) void this.saveDraftNow();
+    for (const d of this.disposables) d.dispose();
+    this.disposables.length = 0;
+  }
+}
+
+/** What the extension exports for tests (`promptEditor`). */
+export interface PromptEditorApi {
+  /** The open editor of a tune, if any. */
+  panelOf(tuneId: number): PromptEditorPanel | undefined;
+  /** Opens (or reveals) a tune's editor; a draft replaces the form as "prefill" would. */
+  open(subject: PromptEditorSubject, draft?: { draft: PromptDraft; reason: DraftReplacedReason }): PromptEditorPanel;
+  /** Handles a message as if the tune's webview had posted it, and returns the host's answer. */
+  receive(tuneId: number, message: unknown): Promise<ResponseMessage | undefined>;
+  /** The serializer's entry point: a panel VS Code restored, with the state its webview saved. */
+  revive(panel: vscode.WebviewPanel, state: unknown): PromptEditorPanel | undefined;
+  /** Replaceable file dialog (a test cannot click it). */
+  dialogs: PromptEditorDialogs;
+}
+
+/** Creates the editors' registry and serializer; the commands live in src/commands/promptEditor.ts. */
+export function createPromptEditors(
+  context: vscode.ExtensionContext,
+  services: Services,
+  poller: StatusPoller,
+  tunes: NewPromptSink,
+): PromptEditorApi {
+  const presets = new PresetStore(context.globalState);
+  const deps: PromptEditorDeps = {
+    extensionUri: context.extensionUri,
+    services,
+    poller,
+    tunes,
+    sessionPrompts: new Map(),
+    baseTunes: new Map(),
+    presets,
+    dialogs: promptEditorDialogs,
+  };
+  const panels = new SingletonPanels<PromptEditorSubject, PromptEditorPanel>({
+    viewType: PROMPT_EDITOR_VIEW_TYPE,
+    extensionUri: context.extensionUri,
+    key: (subject) => `tune:${subject.tuneId}`,
+    title: (subject) => `Prompt: ${subject.tune?.title ?? `Tune ${subject.tuneId}`}`,
+    create: (panel, subject, restoredState) => new PromptEditorPanel(panel, subject.tuneId, deps, { tune: subject.tune, viewState: restoredState }),
+    subjectFromState: (state) => {
+      const tuneId = tuneIdFromViewState(state);
+      return tuneId === undefined ? undefined : { tuneId };
+    },
+    log: services.log,
+  });
+  context.subscriptions.push(presets, panels, panels.registerSerializer());
+
+  const open = (subject: PromptEditorSubject, draft?: { draft: PromptDraft; reason: DraftReplacedReason }): PromptEditorPanel => {
+    const { panel } = panels.show(subject);
+    if (draft) panel.replaceDraft(draft.draft, draft.reason);
+    return panel;
+  };
+  return {
+    panelOf: (tuneId) => panels.get({ tuneId }),
+    open,
+    receive: async (tuneId, message) => {
+      const panel = panels.get({ tuneId });
+      if (!panel) throw new Error(`No prompt editor is open for tune ${tuneId}`);
+      return panel.host.handle(message);
+    },
+    revive: (panel, state) => panels.revive(panel, state),
+    dialogs: promptEditorDialogs,
+  };
+}
