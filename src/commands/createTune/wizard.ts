@@ -478,7 +478,7 @@ class TuneWizard {
 
   private async summaryStep(): Promise<StepOutcome> {
     for (;;) {
-      const answer = await this.ui.pick<SummaryAction>({ ...this.frame('summary'), placeholder: 'Check everything, then Create tune: nothing is uploaded before', items: this.summaryItems() });
+      const answer = await this.ui.pick<SummaryAction>({ ...this.frame('summary'), placeholder: 'Check the images and options: nothing is sent until you choose Create tune', items: this.summaryItems() });
       if (answer.action !== 'accept') return answer.action;
       const action = answer.value;
       switch (action.kind) {
@@ -507,6 +507,8 @@ class TuneWizard {
     const info = { kind: 'info' } as const;
     const items: PickItem<SummaryAction>[] = [];
     for (const notice of [...(this.context.notices ?? []), ...this.problems]) items.push({ label: `$(error) ${notice}`, value: info, group: 'Needs attention' });
+    // Create first: it is what Enter does, and the list then opens at its top, images in view.
+    items.push({ label: '$(check) Create tune', description: `upload ${formatMegabytes(selection.totalBytes)} and start training`, value: { kind: 'create' }, active: true });
     const names = selection.images.map((image) => image.name);
     items.push({
       label: `$(file-media) ${plural(selection.images.length, 'image')} · ${formatMegabytes(selection.totalBytes)}`,
@@ -526,8 +528,7 @@ class TuneWizard {
       items.push({ label, description: text, value: { kind: 'edit', step }, group: index === 0 ? 'Options (select one to change it)' : undefined });
     });
     items.push(
-      { label: '$(check) Create tune', description: `upload ${formatMegabytes(selection.totalBytes)} and start training`, value: { kind: 'create' }, group: 'Confirm', active: true },
-      { label: '$(arrow-left) Back', value: { kind: 'back' } },
+      { label: '$(arrow-left) Back', value: { kind: 'back' }, group: '' },
       { label: '$(close) Cancel', description: 'nothing is uploaded', value: { kind: 'cancel' } },
     );
     return items;
