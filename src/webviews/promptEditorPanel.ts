@@ -134,6 +134,9 @@ export class PromptEditorPanel implements HostedPanel {
   private saveTimer: NodeJS.Timeout | undefined;
   private localRunNumber = 0;
   private rendered: number | undefined;
+  private disposed = false;
+  /** Errors the webview reported (also logged): tests assert there are none. */
+  readonly webviewErrors: string[] = [];
   private readonly renderWaiters: ((fields: number) => void)[] = [];
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -175,7 +178,10 @@ export class PromptEditorPanel implements HostedPanel {
           this.rendered = fields;
           for (const resolve of this.renderWaiters.splice(0)) resolve(fields);
         },
-        error: ({ message }) => deps.services.log.warn(`Prompt editor webview: ${message}`),
+        error: ({ message }) => {
+          this.webviewErrors.push(message);
+          deps.services.log.warn(`Prompt editor webview: ${message}`);
+        },
       },
     });
     this.loading = this.loadTune(restored.tune);
@@ -258,7 +264,7 @@ export class PromptEditorPanel implements HostedPanel {
       if (baseId !== undefined && (needsBaseTune(tune) || !KNOWN_BASE_TUNES[baseId])) base = await this.baseTune(baseId);
       this.tune = editorTune(tune, base);
       this.loadError = null;
-      this.panel.title = `Prompt: ${this.tune.title}`;
+      if (!this.disposed) this.panel.title = `Prompt: ${this.tune.title}`;
     } catch (error) {
       this.loadError = errorText(error);
       log.warn(`Prompt editor: could not load tune ${this.tuneId}: ${this.loadError}`);
@@ -282,6 +288,7 @@ export class PromptEditorPanel implements HostedPanel {
     this.rendered = undefined;
     this.loading ??= this.loadTune();
     await this.loading;
+    if (this.disposed) return;
     const replacement = this.pendingReplacement;
     this.pendingReplacement = undefined;
     const shownFirst = replacement?.previous ?? this.draft;
@@ -497,6 +504,7 @@ export class PromptEditorPanel implements HostedPanel {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.saveTimer) void this.saveDraftNow();
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;

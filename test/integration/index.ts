@@ -12,6 +12,7 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['smoke.test.ts', () => import('./smoke.test')],
   ['tunes.test.ts', () => import('./tunes.test')],
   ['createTune.test.ts', () => import('./createTune.test')],
+  ['promptEditor.test.ts', () => import('./promptEditor.test')],
 ];
 
 export async function run(): Promise<void> {
