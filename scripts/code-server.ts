@@ -24,17 +24,26 @@ export function onCleanup(async: () => Promise<void>, sync: () => void = () => {
   return () => cleanups.delete(c);
 }
 
-/** Runs every registered cleanup (newest first). Safe to call more than once. */
-export async function cleanupAll(): Promise<void> {
-  const list = [...cleanups].reverse();
-  cleanups.clear();
-  for (const c of list) {
-    try {
-      await c.async();
-    } catch (e) {
-      console.error('[cleanup]', (e as Error).message);
+let running: Promise<void> | undefined;
+
+/**
+ * Runs every registered cleanup (newest first). Concurrent calls share one run; each cleanup stays
+ * registered (so the sync exit fallback still covers it) until its async part has finished.
+ */
+export function cleanupAll(): Promise<void> {
+  running ??= (async () => {
+    for (const c of [...cleanups].reverse()) {
+      try {
+        await c.async();
+      } catch (e) {
+        console.error('[cleanup]', (e as Error).message);
+      }
+      cleanups.delete(c);
     }
-  }
+  })().finally(() => {
+    running = undefined;
+  });
+  return running;
 }
 
 function installHandlers() {
@@ -45,10 +54,14 @@ function installHandlers() {
       try { c.sync(); } catch { /* exiting */ }
     }
   });
+  let signalled = false;
   for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.on(sig, () => {
+      // tsx relays the terminal's Ctrl+C, so the same signal can arrive twice: clean up once.
+      if (signalled) return;
+      signalled = true;
       console.error(`\n[${sig}] stopping everything that was started...`);
-      const hard = setTimeout(() => process.exit(code), 8000);
+      const hard = setTimeout(() => process.exit(code), 10_000); // 'exit' handler then SIGKILLs the rest
       hard.unref();
       void cleanupAll().finally(() => process.exit(code));
     });
@@ -199,8 +212,8 @@ export async function startCodeServer(opts: StartCodeServerOptions = {}): Promis
     async close() {
       if (closed) return;
       closed = true;
-      unregister();
       await stopProcessGroup(child);
+      unregister();
       logStream.end();
       if (!opts.keepTemp) rmSync(temp, { recursive: true, force: true });
     },
