@@ -195,6 +195,20 @@ describe('create-tune wizard', () => {
     assert.ok(summary.kind === 'pick' && summary.items[0].label.includes('name is not a known class'));
   });
 
+  it('a class typed in the filter box pre-fills the custom class input', async () => {
+    const ui = new ScriptedWizardUi([
+      enter('title'),
+      { screen: 'class', answer: { pick: 'Custom class…', filter: 'teapot' } },
+      enter('class.custom'),
+      { screen: 'model', answer: 'cancel' },
+    ]);
+    await runTuneWizard(ui, defaultDraft('x'), contextFor(selectionOf(4)));
+    const custom = ui.shown.find((s) => s.screen === 'class.custom');
+    assert.equal(custom?.kind === 'input' && custom.value, 'teapot');
+    const classes = ui.shown.find((s) => s.screen === 'class');
+    assert.equal(classes?.kind === 'pick' && classes.items.find((i) => i.label.includes('Custom'))?.alwaysShow, true);
+  });
+
   it('cancel anywhere returns nothing', async () => {
     const ui = new ScriptedWizardUi([enter('title'), { screen: 'class', answer: 'cancel' }]);
     assert.equal(await runTuneWizard(ui, defaultDraft('x'), contextFor(selectionOf(4))), undefined);
@@ -277,7 +291,7 @@ describe('UploadProgressTracker', () => {
     assert.deepEqual(tracker.update({ sentBytes: 10 * MB, totalBytes: total }), { message: '25% · 10.0 of 40.0 MB', increment: 25 });
     assert.equal(tracker.attemptNumber, 1);
     assert.deepEqual(tracker.update({ sentBytes: total, totalBytes: total }), { message: 'all 40.0 MB sent, waiting for Astria to answer…', increment: 75 });
-    assert.equal(tracker.bodyComplete, true);
+    assert.equal(tracker.bodyEverComplete, true);
   });
 
   it('follows a retry: the message restarts, the bar does not go back', () => {
@@ -287,9 +301,18 @@ describe('UploadProgressTracker', () => {
     tracker.update({ sentBytes: 6 * MB, totalBytes: total });
     const restart = tracker.update({ sentBytes: 0, totalBytes: total });
     assert.deepEqual(restart, { message: 'Retrying (attempt 2): 0% · 0.0 of 10.0 MB', increment: 0 });
-    assert.equal(tracker.bodyComplete, false);
+    assert.equal(tracker.bodyEverComplete, false);
     assert.equal(tracker.update({ sentBytes: 3 * MB, totalBytes: total })?.increment, 0);
     assert.deepEqual(tracker.update({ sentBytes: 8 * MB, totalBytes: total }), { message: 'Retrying (attempt 2): 80% · 8.0 of 10.0 MB', increment: 20 });
     assert.equal(tracker.attemptNumber, 2);
+  });
+
+  it('remembers that a whole body left even while a retry streams it again', () => {
+    const tracker = new UploadProgressTracker();
+    tracker.update({ sentBytes: 0, totalBytes: 100 });
+    tracker.update({ sentBytes: 100, totalBytes: 100 });
+    tracker.update({ sentBytes: 0, totalBytes: 100 });
+    tracker.update({ sentBytes: 40, totalBytes: 100 });
+    assert.equal(tracker.bodyEverComplete, true, 'a 504 after a full body may have created the tune');
   });
 });

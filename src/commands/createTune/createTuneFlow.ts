@@ -83,6 +83,9 @@ export class CreateTuneFlow {
     const local = picked.filter(isOnThisDisk);
     const remote = picked.filter((uri) => !isOnThisDisk(uri));
     if (remote.length > 0) this.services.log.warn(`Not on this machine's disk, left out: ${remote.map((uri) => uri.toString()).join(', ')}`);
+    if (local.length === 0) {
+      return this.refuse(`The selected files are not on this machine's disk (${remote[0]?.scheme}:), so they cannot be uploaded. Copy them into a local folder first.`);
+    }
     const selection = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking images…' }, () =>
       collectImageFiles(
         local.map((uri) => uri.fsPath),

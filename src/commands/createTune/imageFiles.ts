@@ -251,8 +251,6 @@ export interface SelectionVerdict {
   refusal?: string;
   /** Set when there are fewer images than Astria recommends (allowed). */
   fewImages?: string;
-  /** "3 files skipped: …" when files were left out. */
-  skipped?: string;
 }
 
 /** Whether the selection can be uploaded, and what to warn about. */
@@ -262,13 +260,10 @@ export function judgeSelection(selection: ImageSelection): SelectionVerdict {
     const why = skipped.length === 0 ? 'No files were selected.' : `${describeSkipped(skipped)}.`;
     return { refusal: `There are no images to train on. ${why} Pick ${SUPPORTED_FORMATS_TEXT} photos.` };
   }
-  return {
-    fewImages:
-      images.length < RECOMMENDED_MIN_IMAGES
-        ? `Only ${plural(images.length, 'image')}: Astria recommends at least ${RECOMMENDED_MIN_IMAGES} for a good tune.`
-        : undefined,
-    skipped: skipped.length > 0 ? `${describeSkipped(skipped)}.` : undefined,
-  };
+  if (images.length < RECOMMENDED_MIN_IMAGES) {
+    return { fewImages: `Only ${plural(images.length, 'image')}: Astria recommends at least ${RECOMMENDED_MIN_IMAGES} for a good tune.` };
+  }
+  return {};
 }
 
 const REASON_WORDS: Record<SkipReason, [one: string, many: string]> = {

@@ -6,7 +6,7 @@ type ItemWithValue<T> = vscode.QuickPickItem & { value?: T; active?: boolean };
 
 export class QuickInputWizardUi implements WizardUi {
   pick<T>(request: PickRequest<T>): Promise<Answer<T>> {
-    return this.showPick(request, false).then((answer) => (answer.action === 'accept' ? { action: 'accept', value: answer.value[0] } : answer));
+    return this.showPick(request, false).then((answer) => (answer.action === 'accept' ? { ...answer, value: answer.value[0] } : answer));
   }
 
   pickMany<T>(request: PickRequest<T>): Promise<Answer<T[]>> {
@@ -48,7 +48,7 @@ export class QuickInputWizardUi implements WizardUi {
       pick.onDidAccept(() => {
         const selected = canSelectMany ? pick.selectedItems : pick.activeItems.slice(0, 1);
         if (!canSelectMany && selected.length === 0) return;
-        resolve({ action: 'accept', value: selected.map((item) => item.value as T) });
+        resolve({ action: 'accept', value: selected.map((item) => item.value as T), filterText: pick.value });
       }),
     ]);
   }
@@ -91,7 +91,8 @@ function withSeparators<T>(items: readonly PickItem<T>[]): ItemWithValue<T>[] {
   const result: ItemWithValue<T>[] = [];
   for (const item of items) {
     if (item.group !== undefined) result.push({ label: item.group, kind: vscode.QuickPickItemKind.Separator });
-    result.push({ label: item.label, description: item.description, detail: item.detail, picked: item.picked, value: item.value, active: item.active });
+    const { label, description, detail, picked, value, active, alwaysShow } = item;
+    result.push({ label, description, detail, picked, value, active, alwaysShow });
   }
   return result;
 }

@@ -4,10 +4,10 @@ import type { Answer, InputRequest, PickItem, PickRequest, WizardUi } from './wi
 
 /**
  * `'enter'` accepts what is shown (the highlighted item, the pre-filled text); `type` replaces the text;
- * `pick` chooses the item whose label (icons stripped) equals or else contains the text; `check` sets
- * exactly these items of a multi-select.
+ * `pick` chooses the item whose label (icons stripped) equals or else contains the text, with `filter`
+ * as the text typed in the filter box; `check` sets exactly these items of a multi-select.
  */
-export type ScriptedAnswer = 'enter' | 'back' | 'cancel' | { type: string } | { pick: string } | { check: string[] };
+export type ScriptedAnswer = 'enter' | 'back' | 'cancel' | { type: string } | { pick: string; filter?: string } | { check: string[] };
 
 export interface ScriptedStep {
   /** The screen expected, e.g. 'title', 'class.custom', 'summary'. */
@@ -32,7 +32,7 @@ export class ScriptedWizardUi implements WizardUi {
 
   async pick<T>(request: PickRequest<T>): Promise<Answer<T>> {
     const answer = await this.pickMany(request, false);
-    return answer.action === 'accept' ? { action: 'accept', value: answer.value[0] } : answer;
+    return answer.action === 'accept' ? { ...answer, value: answer.value[0] } : answer;
   }
 
   async pickMany<T>(request: PickRequest<T>, many = true): Promise<Answer<T[]>> {
@@ -44,7 +44,7 @@ export class ScriptedWizardUi implements WizardUi {
       return { action: 'accept', value: chosen.map((item) => item.value) };
     }
     if ('check' in answer) return { action: 'accept', value: answer.check.map((label) => findItem(request, label).value) };
-    if ('pick' in answer) return { action: 'accept', value: [findItem(request, answer.pick).value] };
+    if ('pick' in answer) return { action: 'accept', value: [findItem(request, answer.pick).value], filterText: answer.filter };
     throw new Error(`Screen ${request.screen} is a pick; the script types “${answer.type}”`);
   }
 

@@ -53,6 +53,7 @@ export async function uploadTune(services: Services, request: UploadRequest, hoo
         request.packId === undefined
           ? await services.astria.createTune(params, files, options)
           : await services.astria.createTuneFromPack(request.packId, params, files, options);
+      services.log.info(`Created tune ${tune.id} “${tune.title}” (${plural(tracker.attemptNumber, 'attempt')}).`);
       return { status: 'created', tune, attempts: tracker.attemptNumber };
     } catch (error) {
       if (abort.signal.aborted) return afterCancel(services, params.title, tracker);
@@ -70,7 +71,7 @@ export async function uploadTune(services: Services, request: UploadRequest, hoo
  * the tune anyway. Look it up by its (unique) title so the user is told the truth.
  */
 async function afterCancel(services: Services, title: string, tracker: UploadProgressTracker): Promise<UploadResult> {
-  if (!tracker.bodyComplete) return { status: 'cancelled' };
+  if (!tracker.bodyEverComplete) return { status: 'cancelled' };
   try {
     const found = (await services.astria.listTunes({ title, limit: 10 })).find((tune) => tune.title === title);
     if (found) return { status: 'created', tune: found, attempts: tracker.attemptNumber };

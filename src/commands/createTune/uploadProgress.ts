@@ -20,15 +20,16 @@ export class UploadProgressTracker {
   private barPercent = 0;
   private lastMessage = '';
   private complete = false;
+  private anyComplete = false;
 
   /** Which try this is (1 = first); the client retries network errors and 5xx with the same title. */
   get attemptNumber(): number {
     return this.attempt;
   }
 
-  /** The whole body of the current attempt has left: the server may already have created the tune. */
-  get bodyComplete(): boolean {
-    return this.complete;
+  /** The whole body of some attempt has left: the server may have created the tune, even if a retry is under way. */
+  get bodyEverComplete(): boolean {
+    return this.anyComplete;
   }
 
   /** A report when something visible changed, else undefined (the client reports every chunk). */
@@ -37,6 +38,7 @@ export class UploadProgressTracker {
     if (sentBytes < this.lastSent || (sentBytes === 0 && this.lastSent > 0)) this.attempt++;
     this.lastSent = sentBytes;
     this.complete = totalBytes > 0 && sentBytes >= totalBytes;
+    this.anyComplete ||= this.complete;
     const percent = totalBytes > 0 ? Math.min(100, Math.floor((sentBytes / totalBytes) * 100)) : 0;
     const increment = Math.max(0, percent - this.barPercent);
     this.barPercent += increment;

@@ -53,6 +53,8 @@ export interface PickItem<T> {
   picked?: boolean;
   /** Highlighted when the pick opens (the current answer). */
   active?: boolean;
+  /** Stays listed whatever is typed in the filter box. */
+  alwaysShow?: boolean;
 }
 
 /** Where a screen sits in the wizard. `screen` names sub-screens too, e.g. 'class.custom'. */
@@ -78,7 +80,8 @@ export interface InputRequest extends ScreenFrame {
   check: (value: string) => string | undefined;
 }
 
-export type Answer<T> = { action: 'accept'; value: T } | { action: 'back' } | { action: 'cancel' };
+/** `filterText` is what the user had typed into a pick's filter box when accepting. */
+export type Answer<T> = { action: 'accept'; value: T; filterText?: string } | { action: 'back' } | { action: 'cancel' };
 
 /** What the wizard needs from a user interface. */
 export interface WizardUi {
@@ -316,11 +319,12 @@ class TuneWizard {
         return 'next';
       }
       const isCommon = COMMON_CLASSES.some((c) => c.name === current);
+      const typed = answer.filterText?.trim();
       const custom = await this.ui.input({
         ...this.frame('class', 'class.custom'),
         canGoBack: true,
         prompt: 'Class name: a word Astria knows for the subject (e.g. sneakers, teapot, sofa)',
-        value: isCommon ? '' : current,
+        value: typed || (isCommon ? '' : current),
         check: checkClassName,
       });
       if (custom.action === 'cancel') return 'cancel';
@@ -335,7 +339,8 @@ class TuneWizard {
     const isCommon = COMMON_CLASSES.some((c) => c.name === current);
     const items: PickItem<string | typeof CUSTOM_CLASS>[] = COMMON_CLASSES.map((c) => ({ label: c.name, value: c.name, group: c.group, active: c.name === current }));
     if (!isCommon && current !== '') items.unshift({ label: current, description: 'typed earlier', value: current, group: 'Custom', active: true });
-    items.push({ label: '$(edit) Custom class…', description: 'type any class', value: CUSTOM_CLASS, group: isCommon || current === '' ? 'Custom' : undefined });
+    // Always listed, so typing a class that is not in the list leaves it one Enter away.
+    items.push({ label: '$(edit) Custom class…', description: 'type any class', value: CUSTOM_CLASS, group: isCommon || current === '' ? 'Custom' : undefined, alwaysShow: true });
     return items;
   }
 
