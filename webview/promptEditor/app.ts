@@ -231,7 +231,7 @@ export class PromptEditorApp {
     const aspect = bind(selectControl('aspect_ratio', 'Aspect ratio', 'Shape of the image.', choices(ASPECT_RATIOS, 'Default'), onChange, 'narrow'));
     const resolution = caps.resolution ? bind(selectControl('resolution', 'Resolution', `Output size; ${caps.label} makes 2K by default.`, choices(RESOLUTIONS, 'Default'), onChange, 'narrow')) : undefined;
     const seed = bind(textControl('seed', 'Seed', 'Same seed and settings, same image. Empty = random.', onChange, { numeric: true, placeholder: 'random', className: 'seed-field' }));
-    const dice = el('button', { className: 'icon-button', title: 'Random seed', attrs: { type: 'button', 'aria-label': 'Random seed' } }, icon('symbol-numeric'));
+    const dice = el('vscode-button', { title: 'A random seed', attrs: { secondary: '', 'data-action': 'random-seed' } }, icon('refresh'), el('span', { text: ' Random' }));
     dice.addEventListener('click', () => {
       // 0 … 2^32 − 1: inside the documented 0 … 2^32.
       const value = crypto.getRandomValues(new Uint32Array(1))[0] % (SEED_MAX + 1);
@@ -280,9 +280,9 @@ export class PromptEditorApp {
       this.imageSection,
       this.advancedSection,
       footer,
-      this.results.element,
     );
-    this.root.replaceChildren(header, form);
+    // Wide panels show the results beside the form, narrow ones below it.
+    this.root.replaceChildren(header, el('div', { className: 'layout' }, form, this.results.element));
   }
 
   private textToolbar(tune: PromptEditorTune): HTMLElement {

@@ -24,16 +24,13 @@ const STEPS: PromptRunPhase[] = ['sending', 'queued', 'generating', 'done'];
 export class ResultsStrip {
   readonly element: HTMLElement;
   private readonly list: HTMLElement;
+  private readonly empty: HTMLElement;
   private runs: PromptRun[] = [];
 
   constructor(private readonly openImage: (promptId: number, imageIndex: number) => void) {
     this.list = el('div', { className: 'runs' });
-    this.element = el(
-      'section',
-      { className: 'results', attrs: { 'aria-label': 'Results', hidden: '' } },
-      el('h2', { text: 'Results' }),
-      this.list,
-    );
+    this.empty = el('p', { className: 'hint', text: 'Prompts you generate here appear with their progress and images. Click an image to open it in the gallery.' });
+    this.element = el('aside', { className: 'results', attrs: { 'aria-label': 'Results' } }, el('h2', { text: 'Results' }), this.empty, this.list);
   }
 
   setAll(runs: readonly PromptRun[]): void {
@@ -54,7 +51,7 @@ export class ResultsStrip {
   }
 
   private render(): void {
-    this.element.hidden = this.runs.length === 0;
+    this.empty.hidden = this.runs.length > 0;
     this.list.replaceChildren(...this.runs.map((run) => this.renderRun(run)));
   }
 
