@@ -85,9 +85,11 @@ export interface HarnessOptions {
 export interface Harness {
   page: Page;
   origin: string;
+  /** Opens the page, having started the first page's fetch the way GalleryPanel does at creation. */
+  open(): Promise<void>;
   /** Requests the webview sent, in order (method names). */
   requests: string[];
-  /** The cursor of every loadPage request, in order. */
+  /** The cursor of every page fetched from the source (the server), in order. */
   pageCursors: (number | null)[];
   /** Messages the host-side checks refused. */
   refused: string[];
@@ -230,11 +232,25 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
   const theme = THEMES[options.theme ?? 'dark'];
 
   const post = (message: unknown) => page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), message);
-  const init: GalleryInit = { subject: options.source.subject, title: options.title ?? 'Gallery', canOpenPromptEditor: true, focus: options.focus ?? null };
+  // Like GalleryPanel: the first page is fetched while the webview boots, and `init` carries it.
+  const fetchPage = (cursor: number | null) => {
+    pageCursors.push(cursor);
+    return loadPage(cursor);
+  };
+  let firstPage: Promise<GalleryPage | null> | undefined;
+  const prefetch = () => (firstPage ??= fetchPage(null).catch(() => null));
 
   await page.exposeFunction('__harnessPost', async (message: unknown) => {
     const m = message as { kind?: string; id?: number; method?: string; params?: unknown };
     if (m.kind === 'ready') {
+      const init: GalleryInit = {
+        subject: options.source.subject,
+        title: options.title ?? 'Gallery',
+        canOpenPromptEditor: true,
+        focus: options.focus ?? null,
+        firstPage: await prefetch(),
+      };
+      // A reload (page.reload) gets the same page again, from the "host's cache".
       await post({ kind: 'notification', method: 'init', params: init });
       return;
     }
@@ -256,8 +272,7 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
       let result: unknown = {};
       if (method === 'loadPage') {
         const { cursor } = m.params as { cursor: number | null };
-        pageCursors.push(cursor);
-        result = await loadPage(cursor);
+        result = cursor === null ? ((await prefetch()) ?? (await fetchPage(null))) : await fetchPage(cursor);
       }
       await post({ kind: 'response', id: m.id, ok: true, result });
     } catch (error) {
@@ -282,6 +297,10 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
   return {
     page,
     origin,
+    open: async () => {
+      void prefetch();
+      await page.goto(`${origin}/`);
+    },
     requests,
     pageCursors,
     refused,

@@ -136,6 +136,8 @@ export interface GalleryInit {
   /** Remix / Use as Input Image are offered only when the prompt editor exists. */
   canOpenPromptEditor: boolean;
   focus: GalleryFocus | null;
+  /** Fetched while the webview was booting; null when that failed (the webview then asks with loadPage). */
+  firstPage: GalleryPage | null;
 }
 
 export interface GalleryProtocol extends ProtocolShape {
@@ -154,7 +156,6 @@ export interface GalleryProtocol extends ProtocolShape {
     /** A prompt changed (the poller saw it progress, or it is new): replace or insert it. */
     promptUpdated: { prompt: GalleryPrompt };
     focus: GalleryFocus;
-    capabilities: { canOpenPromptEditor: boolean };
     /** The connection changed: drop everything and load again. */
     reset: Record<string, never>;
   };

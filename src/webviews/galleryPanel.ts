@@ -63,11 +63,14 @@ export class GalleryPanel implements HostedPanel {
   readonly host: WebviewPanelHost<GalleryProtocol>;
   /** Every prompt the webview was sent, freshest copy: the only images actions may touch. */
   private readonly shown = new Map<number, Prompt>();
-  /** Pages already fetched, by cursor: a webview reloaded after being hidden gets them without a request. */
-  private readonly pages = new Map<number | null, CachedPage>();
+  /** Pages fetched or being fetched, by cursor: a webview reloaded after being hidden gets them without a request. */
+  private readonly pages = new Map<number | null, Promise<CachedPage>>();
+  /** The first page once it arrived: new prompts from the poller are put on top of it. */
+  private firstPage: CachedPage | undefined;
+  /** Bumped when the cache is dropped, so a fetch still under way does not refill it. */
+  private cacheGeneration = 0;
   private readonly tuneTitles = new Map<number, string>();
   private pendingFocus: GalleryFocus | null = null;
-  private canOpenPromptEditor = false;
   private rendered: { prompts: number; images: number } | undefined;
   private readonly renderWaiters: ((stats: { prompts: number; images: number }) => void)[] = [];
   private readonly disposables: vscode.Disposable[] = [];
@@ -109,11 +112,24 @@ export class GalleryPanel implements HostedPanel {
       deps.poller.onDidFinishPrompt((prompt) => this.promptChanged(prompt)),
       deps.services.onDidChangeConnection(() => {
         // Another key or server: nothing shown may be reused, and the CSP's allowed origins may change.
-        this.shown.clear();
-        this.pages.clear();
+        this.dropCache();
+        this.prefetchFirstPage();
         this.host.render();
       }),
     );
+    this.prefetchFirstPage();
+  }
+
+  /** Fetches the first page while the webview is still booting: `init` then carries it. */
+  private prefetchFirstPage(): void {
+    this.page(null).catch(() => undefined);
+  }
+
+  private dropCache(): void {
+    this.cacheGeneration++;
+    this.pages.clear();
+    this.shown.clear();
+    this.firstPage = undefined;
   }
 
   get currentSubject(): GallerySubject {
@@ -146,21 +162,36 @@ export class GalleryPanel implements HostedPanel {
   }
 
   private async sendInit(): Promise<void> {
-    this.canOpenPromptEditor = await hasPromptEditor();
+    const [canOpenPromptEditor, firstPage] = await Promise.all([hasPromptEditor(), this.loadPage(null, false).catch(() => null)]);
     const focus = this.pendingFocus;
     this.pendingFocus = null;
-    this.host.notify('init', { subject: this.subject, title: this.panel.title, canOpenPromptEditor: this.canOpenPromptEditor, focus });
+    // Without a first page (it failed), the webview asks for it itself and shows the error.
+    this.host.notify('init', { subject: this.subject, title: this.panel.title, canOpenPromptEditor, focus, firstPage });
   }
 
   // ─── Requests ──────────────────────────────────────────────────────────────────────────────────
 
   private async loadPage(cursor: number | null, refresh: boolean): Promise<GalleryPage> {
-    if (refresh) {
-      this.pages.clear();
-      this.shown.clear();
+    if (refresh) this.dropCache();
+    return this.pageView(await this.page(cursor));
+  }
+
+  /** One page from the cache, or one request to the server (concurrent askers share it). */
+  private page(cursor: number | null): Promise<CachedPage> {
+    let page = this.pages.get(cursor);
+    if (!page) {
+      const generation = this.cacheGeneration;
+      page = this.fetchPage(cursor, generation);
+      this.pages.set(cursor, page);
+      const failed = page;
+      page.catch(() => {
+        if (this.pages.get(cursor) === failed) this.pages.delete(cursor);
+      });
     }
-    const cached = this.pages.get(cursor);
-    if (cached) return this.pageView(cached);
+    return page;
+  }
+
+  private async fetchPage(cursor: number | null, generation: number): Promise<CachedPage> {
     const { astria } = this.deps.services;
     const subject = this.subject;
     let prompts: Prompt[];
@@ -172,6 +203,9 @@ export class GalleryPanel implements HostedPanel {
       prompts = subject.kind === 'tune' ? await astria.listPrompts(subject.tuneId, options) : await astria.listAllPrompts(options);
       if (prompts.length >= PAGE_SIZE) nextCursor = Math.min(...prompts.map((p) => p.id));
     }
+    const page: CachedPage = { promptIds: prompts.map((p) => p.id), nextCursor };
+    // The cache was dropped meanwhile (refresh, other connection): answer, but remember nothing.
+    if (generation !== this.cacheGeneration) return page;
     for (const prompt of prompts) {
       this.shown.set(prompt.id, prompt);
       if (prompt.tune?.title) this.tuneTitles.set(prompt.tune_id, prompt.tune.title);
@@ -180,9 +214,8 @@ export class GalleryPanel implements HostedPanel {
     if (subject.kind === 'tune' && !subject.title && this.tuneTitles.has(subject.tuneId)) {
       this.retitle({ ...subject, title: this.tuneTitles.get(subject.tuneId) });
     }
-    const page: CachedPage = { promptIds: prompts.map((p) => p.id), nextCursor };
-    this.pages.set(cursor, page);
-    return this.pageView(page);
+    if (cursor === null) this.firstPage = page;
+    return page;
   }
 
   private pageView(page: CachedPage): GalleryPage {
@@ -316,7 +349,7 @@ export class GalleryPanel implements HostedPanel {
     if (!this.belongsHere(prompt)) return;
     const before = this.shown.get(prompt.id);
     if (!before) {
-      const firstPage = this.pages.get(null);
+      const firstPage = this.firstPage;
       const newest = firstPage?.promptIds[0];
       if (!firstPage || (newest !== undefined && prompt.id < newest)) return;
       firstPage.promptIds.unshift(prompt.id);

@@ -31,7 +31,7 @@ async function openTune(options: { height?: number } = {}): Promise<Harness> {
     viewport: { width: 1200, height: options.height ?? 800 },
     source: { kind: 'sandbox', url: sandbox.url, key: sandbox.astriaKey, subject: { kind: 'tune', tuneId } },
   });
-  await harness.page.goto(`${harness.origin}/`);
+  await harness.open();
   await harness.page.waitForSelector('.tile.loaded');
   return harness;
 }
@@ -131,7 +131,7 @@ describe('grid', () => {
       source: { kind: 'sandbox', url: sandbox.url, key: sandbox.astriaKey, subject: { kind: 'tune', tuneId } },
     });
     try {
-      await harness.page.goto(`${harness.origin}/`);
+      await harness.open();
       await harness.page.waitForSelector('.lightbox:not([hidden])');
       assert.equal(harness.pageCursors.length, 3, 'loaded pages until the prompt was there');
       const caption = () => harness.page.textContent('.lightbox-caption .meta');
@@ -170,7 +170,7 @@ describe('pending prompts', () => {
     };
     const harness = await openGalleryHarness(browser, { source: { kind: 'raw', subject: { kind: 'tune', tuneId: 1 }, prompts: () => [pending] } });
     try {
-      await harness.page.goto(`${harness.origin}/`);
+      await harness.open();
       await harness.page.waitForSelector('.tile-pending');
       assert.equal(await harness.page.locator('.tile-pending').count(), 3);
       assert.match((await harness.page.textContent('.group-header .status')) ?? '', /Generating/);

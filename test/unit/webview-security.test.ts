@@ -67,7 +67,7 @@ describe('hostile prompt texts and titles', () => {
         prompts: (imageUrl) => expected.map(({ id, text }) => hostilePrompt(id, text, [imageUrl(`h${id}`)])),
       },
     });
-    await harness.page.goto(`${harness.origin}/`);
+    await harness.open();
     await harness.page.waitForSelector(`.group-header[data-prompt-id="${expected[expected.length - 1].id}"]`);
     await harness.page.waitForTimeout(300);
   });
@@ -158,7 +158,7 @@ describe('image URLs', () => {
       source: { kind: 'fixed', subject: { kind: 'tune', tuneId: 1 }, prompts: (imageUrl) => [hostilePrompt(7, 'urls', [...refusedUrls, imageUrl('fine')])] },
     });
     try {
-      await harness.page.goto(`${harness.origin}/`);
+      await harness.open();
       await harness.page.waitForSelector('.tile.loaded');
       assert.equal(await harness.page.locator('.tile-blocked').count(), refusedUrls.length);
       assert.equal(await harness.page.locator('.tile-blocked').first().textContent(), 'Blocked image');
@@ -185,7 +185,7 @@ describe('image URLs', () => {
     ];
     const harness = await openGalleryHarness(browser, { source: { kind: 'raw', subject: { kind: 'tune', tuneId: 1 }, prompts: raw } });
     try {
-      await harness.page.goto(`${harness.origin}/`);
+      await harness.open();
       await harness.page.waitForSelector('.tile.loaded');
       assert.equal(await harness.page.locator('.tile-blocked').count(), refusedUrls.length);
       assert.deepEqual(await imageSources(harness.page), [harness.imageUrl('fine')]);
@@ -207,7 +207,7 @@ describe('content security policy', () => {
       allowLoopbackMedia: false,
       source: { kind: 'fixed', subject: { kind: 'tune', tuneId: 1 }, prompts: (imageUrl) => [hostilePrompt(1, 'csp', [imageUrl('a')])] },
     });
-    await harness.page.goto(`${harness.origin}/`);
+    await harness.open();
     await harness.page.waitForSelector('.tile.loaded');
     await harness.page.evaluate(() => {
       const w = window as unknown as { __violations: string[] };

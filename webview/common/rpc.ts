@@ -35,6 +35,7 @@ export class HostConnection<P extends ProtocolShape, State> {
 
   /** Call once every listener is in place: the host posts nothing before it. */
   ready(): void {
+    performance.mark('webview:ready');
     this.post({ kind: 'ready' });
   }
 

@@ -9,6 +9,7 @@ import {
   gallerySubjectKey,
   type GalleryFocus,
   type GalleryInit,
+  type GalleryPage,
   type GalleryPrompt,
   type GalleryProtocol,
   type GallerySubject,
@@ -89,7 +90,6 @@ export class GalleryApp {
       init: (init) => void this.onInit(init),
       promptUpdated: ({ prompt }) => this.onPromptUpdated(prompt),
       focus: (focus) => void this.focusImage(focus),
-      capabilities: ({ canOpenPromptEditor }) => this.setCanOpenPromptEditor(canOpenPromptEditor),
       reset: () => void this.reload(false),
     });
     this.saved = readSavedState(this.host.api.getState());
@@ -172,6 +172,7 @@ export class GalleryApp {
   // ─── Host messages ─────────────────────────────────────────────────────────────────────────────
 
   private async onInit(init: GalleryInit): Promise<void> {
+    performance.mark('gallery:init');
     const generation = ++this.generation;
     this.subject = init.subject;
     this.canOpenPromptEditor = init.canOpenPromptEditor;
@@ -184,7 +185,8 @@ export class GalleryApp {
     this.relayout();
     // Saved at once: a window reload restores this subject even before the first page arrived.
     this.saveState(saved?.anchor ?? null);
-    await this.loadNextPage();
+    if (init.firstPage) this.showPage(init.firstPage);
+    else await this.loadNextPage();
     if (generation !== this.generation) return;
     if (init.focus) await this.focusImage(init.focus);
     else if (saved?.anchor) await this.restoreAnchor(saved.anchor);
@@ -196,14 +198,6 @@ export class GalleryApp {
     this.store.upsert(prompt);
     this.relayout();
     if (this.lightbox.shown?.promptId === prompt.id) this.lightbox.refresh();
-  }
-
-  private setCanOpenPromptEditor(value: boolean): void {
-    if (value === this.canOpenPromptEditor) return;
-    this.canOpenPromptEditor = value;
-    this.rows.redrawAll();
-    this.rows.update();
-    this.lightbox.refresh();
   }
 
   private async reload(refresh: boolean): Promise<void> {
@@ -233,9 +227,7 @@ export class GalleryApp {
       .request('loadPage', { cursor, refresh })
       .then((page) => {
         if (generation !== this.generation) return false;
-        this.store.appendPage(page.prompts, page.nextCursor);
-        this.relayout();
-        this.reportFirstRender();
+        this.showPage(page);
         return page.prompts.length > 0;
       })
       .catch((error: unknown) => {
@@ -250,6 +242,12 @@ export class GalleryApp {
       });
     this.loading = loading;
     return loading;
+  }
+
+  private showPage(page: GalleryPage): void {
+    this.store.appendPage(page.prompts, page.nextCursor);
+    this.relayout();
+    this.reportFirstRender();
   }
 
   private maybeLoadMore(): void {

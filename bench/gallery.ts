@@ -1,0 +1,166 @@
+// Gallery benchmark: the real bundle in the real CSP shell in headless Chromium, fed by the sandbox over
+// HTTP (see harness.ts), with 1,000 and 5,000 images. Measures what a user feels (first image painted),
+// what the network sees (image requests before any scroll, pages), and what the webview holds (DOM nodes,
+// JS heap) after scrolling to the very end.
+import type { Browser, Page } from 'playwright-core';
+import { startSandbox, type Sandbox } from '../test/sandbox/server';
+import { galleryBundle, launchChromium, openGalleryHarness } from './harness';
+
+export interface GalleryRun {
+  images: number;
+  /** Navigation start → the first image painted (performance mark set two frames after its load). */
+  firstImagePaintedMs: number;
+  /** Navigation start → the first page of prompts arrived and was laid out. */
+  firstPageMs: number;
+  /** Navigation start → the bundle ran and posted `ready`. */
+  readyMs: number;
+  /** `ready` → `init` (with the first page): the host round trip, here through Playwright's bridge. */
+  handshakeMs: number;
+  imageRequestsBeforeScroll: number;
+  domNodesAtStart: number;
+  domNodesAtEnd: number;
+  /** Rows in the DOM at the end (the virtualization's window). */
+  rowsAtEnd: number;
+  pageRequests: number;
+  scrollToEndMs: number;
+  imageRequestsWhileScrolling: number;
+  /** JS heap after scrolling to the end and a forced GC (CDP), MB. */
+  jsHeapMb: number;
+  /** performance.memory.usedJSHeapSize at the same moment, MB. */
+  performanceMemoryMb: number;
+}
+
+const VIEWPORT = { width: 1280, height: 800 };
+
+async function seed(sandbox: Sandbox, count: number): Promise<number> {
+  const response = await fetch(`${sandbox.url}/__admin/seed-gallery`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ count, title: `Bench ${count}` }),
+  });
+  if (!response.ok) throw new Error(`seed-gallery answered ${response.status}`);
+  return ((await response.json()) as { id: number }).id;
+}
+
+function imageRequests(sandbox: Sandbox): number {
+  return sandbox.requests.filter((r) => r.origin === 'cdn' && r.path.startsWith('/images/')).length;
+}
+
+async function markTime(page: Page, name: string, timeoutMs = 15_000): Promise<number> {
+  const handle = await page.waitForFunction((mark) => performance.getEntriesByName(mark)[0]?.startTime, name, { timeout: timeoutMs, polling: 10 });
+  return Number(await handle.jsonValue());
+}
+
+/** Scrolls like a fast reader: two viewports per frame, waiting while a page loads, until the footer says so. */
+async function scrollToEnd(page: Page): Promise<number> {
+  const started = Date.now();
+  // A string: tsx would wrap the inner named function in a helper the page does not have.
+  const reachedEnd = await page.evaluate<boolean>(`new Promise((resolve) => {
+    const scroller = document.querySelector('.scroller');
+    const deadline = performance.now() + 120000;
+    const step = () => {
+      const atBottom = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1;
+      if (atBottom && document.querySelector('.footer')?.textContent === 'End of gallery') return resolve(true);
+      if (performance.now() > deadline) return resolve(false);
+      scroller.scrollTop += scroller.clientHeight * 2;
+      requestAnimationFrame(step);
+    };
+    step();
+  })`);
+  if (!reachedEnd) throw new Error('did not reach the end of the gallery within 2 minutes');
+  return Date.now() - started;
+}
+
+export async function runGalleryBench(browser: Browser, sandbox: Sandbox, images: number): Promise<GalleryRun> {
+  const tuneId = await seed(sandbox, images);
+  const harness = await openGalleryHarness(browser, {
+    viewport: VIEWPORT,
+    source: { kind: 'sandbox', url: sandbox.url, key: sandbox.astriaKey, subject: { kind: 'tune', tuneId } },
+  });
+  try {
+    const { page } = harness;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    sandbox.clearRequests();
+    // Marks when the first page is laid out: the first header row appears.
+    await page.addInitScript(`new MutationObserver((_, observer) => {
+      if (document.querySelector('.group-header')) { performance.mark('bench:first-page'); observer.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });`);
+    await harness.open();
+    const firstImagePaintedMs = await markTime(page, 'gallery:first-image-painted');
+    const firstPageMs = await markTime(page, 'bench:first-page');
+    const readyMs = await markTime(page, 'webview:ready');
+    const handshakeMs = (await markTime(page, 'gallery:init')) - readyMs;
+    // Let every image the first screen asked for go out, then count.
+    await page.waitForTimeout(1000);
+    const imageRequestsBeforeScroll = imageRequests(sandbox);
+    const domNodesAtStart = await page.evaluate(() => document.querySelectorAll('*').length);
+
+    const scrollToEndMs = await scrollToEnd(page);
+    await page.waitForTimeout(500);
+    const imageRequestsWhileScrolling = imageRequests(sandbox) - imageRequestsBeforeScroll;
+    const domNodesAtEnd = await page.evaluate(() => document.querySelectorAll('*').length);
+    const rowsAtEnd = await page.evaluate(() => document.querySelectorAll('.row').length);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const metrics = (await cdp.send('Performance.getMetrics')).metrics;
+    const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+    const performanceMemory = await page.evaluate(
+      () => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+    );
+    return {
+      images,
+      firstImagePaintedMs,
+      firstPageMs,
+      readyMs,
+      handshakeMs,
+      imageRequestsBeforeScroll,
+      domNodesAtStart,
+      domNodesAtEnd,
+      rowsAtEnd,
+      pageRequests: harness.pageCursors.length,
+      scrollToEndMs,
+      imageRequestsWhileScrolling,
+      jsHeapMb: heap / 2 ** 20,
+      performanceMemoryMb: performanceMemory / 2 ** 20,
+    };
+  } finally {
+    await harness.close();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Runs each size `repeat` times and keeps the medians. Every run gets a fresh sandbox: the sandbox draws
+ * PNGs on the fly, and a backlog from the previous run's scrolling would slow the next run's first image.
+ */
+export async function benchGallery(sizes: number[], repeat: number): Promise<GalleryRun[]> {
+  await galleryBundle();
+  const browser = await launchChromium();
+  const once = async (images: number) => {
+    const sandbox = await startSandbox({ seed: 'empty', quiet: true });
+    try {
+      return await runGalleryBench(browser, sandbox, images);
+    } finally {
+      await sandbox.close();
+    }
+  };
+  try {
+    // One untimed run warms up Chromium.
+    await once(40);
+    const results: GalleryRun[] = [];
+    for (const images of sizes) {
+      const runs: GalleryRun[] = [];
+      for (let i = 0; i < repeat; i++) runs.push(await once(images));
+      const keys = Object.keys(runs[0]) as (keyof GalleryRun)[];
+      results.push(Object.fromEntries(keys.map((key) => [key, median(runs.map((r) => r[key]))])) as unknown as GalleryRun);
+    }
+    return results;
+  } finally {
+    await browser.close();
+  }
+}
