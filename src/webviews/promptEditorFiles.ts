@@ -30,10 +30,12 @@ function isInside(child: string, parent: string): boolean {
 
 /** Checks a URI from the webview and returns the file to stream; throws ImageFileProblem. */
 export async function workspaceImage(value: string): Promise<UploadFile & { uri: vscode.Uri; label: string }> {
-  const uri = parseUri(value);
-  if (!READABLE_SCHEMES.has(uri.scheme)) throw new ImageFileProblem('Only files in the workspace can be uploaded.');
-  const folder = vscode.workspace.getWorkspaceFolder(uri);
-  if (!folder) throw new ImageFileProblem(`${path.basename(uri.fsPath)} is not inside the open workspace.`);
+  const parsed = parseUri(value);
+  // A drop from a browser workbench may name the file with another scheme; its path is what counts.
+  const candidates = parsed.scheme === 'file' ? [parsed] : [parsed, parsed.with({ scheme: 'file', authority: '' })];
+  const uri = candidates.find((candidate) => READABLE_SCHEMES.has(candidate.scheme) && vscode.workspace.getWorkspaceFolder(candidate));
+  const folder = uri && vscode.workspace.getWorkspaceFolder(uri);
+  if (!uri || !folder) throw new ImageFileProblem(`${path.posix.basename(parsed.path) || value} is not inside the open workspace.`);
   let real: string;
   let folderReal: string;
   try {
