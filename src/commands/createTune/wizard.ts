@@ -496,6 +496,7 @@ class TuneWizard {
         case 'cancel':
           return 'cancel';
         case 'edit':
+          this.problems = [];
           return { edit: action.step };
         case 'images':
         case 'skipped':
