@@ -7,6 +7,8 @@ import { CartesiaTreeProvider, type CartesiaNode } from './views/cartesiaTree';
 import { InFlightStatusBar } from './views/statusBar';
 import type { TunesNode } from './views/nodes';
 import { registerGallery } from './webviews/galleryPanel';
+import { registerPromptEditor } from './commands/promptEditor';
+import type { PromptEditorApi } from './webviews/promptEditorPanel';
 import { registerTunesCommands } from './commands/registerTunesCommands';
 import { useLocalSandbox } from './commands/apiKeys';
 import { announceFinishedWork } from './jobs/announcements';
@@ -19,10 +21,11 @@ export interface TuneStudioApi {
   keys: ApiKeys;
   services: Services;
   poller: StatusPoller;
-  tunes: { provider: TunesTreeProvider; view: vscode.TreeView<TunesNode> };
+  tunes: { provider: TunesTreeProvider; view: vscode.TreeView<TunesNode>; dropController: vscode.TreeDragAndDropController<TunesNode> };
   cartesia: { provider: CartesiaTreeProvider; view: vscode.TreeView<CartesiaNode> };
   statusBar: InFlightStatusBar;
   dialogs: Dialogs;
+  promptEditor: PromptEditorApi;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TuneStudioApi> {
@@ -43,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   const cartesiaProvider = new CartesiaTreeProvider(services);
   const cartesiaView = vscode.window.createTreeView('tuneStudio.cartesia', { treeDataProvider: cartesiaProvider, showCollapseAll: true });
   const statusBar = new InFlightStatusBar(poller);
-  const tunes = { provider: tunesProvider, view: tunesView };
+  const tunes = { provider: tunesProvider, view: tunesView, dropController: dragAndDropController };
   const cartesia = { provider: cartesiaProvider, view: cartesiaView };
 
   context.subscriptions.push(log, keys, services, poller, tunesProvider, tunesView, cartesiaProvider, cartesiaView, statusBar);
@@ -52,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
 
   registerTunesCommands(context, services, tunes, cartesia);
   registerGallery(context, services, poller);
+  const promptEditor = registerPromptEditor(context, services, poller, tunes);
 
   await Promise.all([keys.updateContext('astria'), keys.updateContext('cartesia')]);
   // `npm start` asks for the sandbox to be used right away, so nobody has to type a key.
@@ -59,7 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
     await useLocalSandbox(services, { silent: true });
   }
 
-  return { keys, services, poller, tunes, cartesia, statusBar, dialogs };
+  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, promptEditor };
 }
 
 export function deactivate(): void {
