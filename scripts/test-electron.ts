@@ -78,7 +78,7 @@ main()
     process.exit(code);
   })
   .catch(async (e: Error) => {
-    console.error(`[electron] ERROR: ${e.stack ?? e.message}`);
+    console.error(`[electron] ERROR: ${process.env.TUNE_STUDIO_TEST_VERBOSE === '1' ? (e.stack ?? e.message) : e.message}`);
     await cleanupAll();
     process.exit(1);
   });

@@ -155,7 +155,7 @@ main()
     process.exit(code);
   })
   .catch(async (e: Error) => {
-    console.error(`[integration] ERROR: ${e.stack ?? e.message}`);
+    console.error(`[integration] ERROR: ${verbose ? (e.stack ?? e.message) : e.message}`);
     await cleanupAll();
     process.exit(1);
   });
