@@ -122,11 +122,13 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
   async getChildren(node?: CartesiaNode): Promise<CartesiaNode[]> {
     if (!node) {
       if (!(await this.services.keys.get('cartesia'))) return [];
-      if (!this.root) {
-        this.root = { items: [], hasMore: true };
+      // Keep a local reference: a refresh during the await replaces this.root and fires another change.
+      let root = this.root;
+      if (!root) {
+        root = this.root = { items: [], hasMore: true };
         await this.loadRootPage();
       }
-      const { items, hasMore, error } = this.root;
+      const { items, hasMore, error } = root;
       const children: CartesiaNode[] = [...items];
       if (error) children.push(new CartesiaErrorNode(error, undefined));
       else if (hasMore) children.push(this.rootLoadMore);
@@ -134,11 +136,12 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
       return children;
     }
     if (node.kind === 'fineTune') {
-      if (!node.voices) {
-        node.voices = { items: [], hasMore: true };
+      let voices = node.voices;
+      if (!voices) {
+        voices = node.voices = { items: [], hasMore: true };
         await this.loadVoicesPage(node);
       }
-      const { items, hasMore, error } = node.voices;
+      const { items, hasMore, error } = voices;
       const children: CartesiaNode[] = [...items];
       if (error) children.push(new CartesiaErrorNode(error, node));
       else if (hasMore) children.push(new CartesiaLoadMoreNode(node));

@@ -94,13 +94,14 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
 
   private async rootChildren(): Promise<TunesNode[]> {
     if (!(await this.services.keys.get('astria'))) return []; // the welcome view takes over
-    if (!this.root) {
-      this.root = { items: [], hasMore: true };
+    // Keep a local reference: a refresh during the await replaces this.root and fires another change.
+    let list = this.root;
+    if (!list) {
+      list = this.root = { items: [], hasMore: true };
       await this.loadRootPage();
-    } else if (this.root.loading) {
-      await this.root.loading;
+    } else if (list.loading) {
+      await list.loading;
     }
-    const list = this.root;
     const children: TunesNode[] = [...list.items];
     if (list.error) children.push(new ErrorNode(list.error, undefined));
     else if (list.hasMore) children.push(this.rootLoadMore);
