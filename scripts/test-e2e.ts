@@ -42,15 +42,37 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const child = spawn(
-    process.execPath,
-    ['--test', '--test-reporter=spec', '--test-concurrency=1', '--import', 'tsx', ...files],
-    { stdio: 'inherit', env: { ...process.env, TUNE_STUDIO_E2E_VSIX: vsix } },
-  );
-  const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+  // One node:test process per scenario file. UI timing on a loaded 2-core machine can miss a beat, so a
+  // failing file gets one more run; the retry is printed, and a file that fails twice fails the suite.
+  let current: ReturnType<typeof spawn> | undefined;
+  const forward = (sig: NodeJS.Signals) => () => current?.kill(sig);
   process.on('SIGINT', forward('SIGINT'));
   process.on('SIGTERM', forward('SIGTERM'));
-  const code = await new Promise<number>((r) => child.on('exit', (c, s) => r(c ?? (s ? 1 : 0))));
+  const runFile = (file: string): Promise<number> => {
+    const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--import', 'tsx', file], {
+      stdio: 'inherit',
+      env: { ...process.env, TUNE_STUDIO_E2E_VSIX: vsix },
+    });
+    current = child;
+    return new Promise<number>((r) => child.on('exit', (c, s) => r(c ?? (s ? 1 : 0))));
+  };
+  let passed = 0;
+  const failed: string[] = [];
+  const retried: string[] = [];
+  for (const file of files) {
+    let fileCode = await runFile(file);
+    if (fileCode !== 0) {
+      console.log(`[e2e] ${file} failed; running it once more`);
+      retried.push(file);
+      fileCode = await runFile(file);
+    }
+    if (fileCode === 0) passed++;
+    else failed.push(file);
+  }
+  const code = failed.length ? 1 : 0;
+  if (retried.length) console.log(`[e2e] retried: ${retried.join(', ')}`);
+  if (failed.length) console.log(`[e2e] failed twice: ${failed.join(', ')}`);
+  console.log(`e2e: ${passed} passed, ${failed.length} failed`);
   console.log(`[e2e] ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return code;
 }
