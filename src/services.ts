@@ -44,15 +44,24 @@ export class Services implements vscode.Disposable {
     this.cartesiaClient = this.makeCartesia();
     this.disposables.push(
       this.connectionChanged,
-      keys.onDidChange(() => this.connectionChanged.fire()),
+      keys.onDidChange(() => this.announceConnectionChange()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('tuneStudio')) return;
         this.settingsValue = readSettings();
         this.astriaClient = this.makeAstria();
         this.cartesiaClient = this.makeCartesia();
-        this.connectionChanged.fire();
+        this.announceConnectionChange();
       }),
+      { dispose: () => clearTimeout(this.connectionTimer) },
     );
+  }
+
+  private connectionTimer: NodeJS.Timeout | undefined;
+
+  /** "Use Local Sandbox" changes two settings and two keys at once: the views reload once, not four times. */
+  private announceConnectionChange(): void {
+    clearTimeout(this.connectionTimer);
+    this.connectionTimer = setTimeout(() => this.connectionChanged.fire(), 50);
   }
 
   get settings(): Settings {

@@ -181,6 +181,7 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
         limit: Math.min(100, this.services.settings.pageSize),
         startingAfter: root.items.at(-1)?.fineTune.id,
       });
+      if (this.root !== root) return; // refreshed meanwhile
       root.items.push(...page.data.map((f) => new FineTuneNode(f)));
       // Trust has_more, but an empty page also ends the list (some servers never set has_more).
       root.hasMore = page.has_more && page.data.length > 0;

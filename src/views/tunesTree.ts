@@ -165,6 +165,7 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
         const last = list.items.at(-1);
         const limit = this.services.settings.pageSize;
         const page = await this.services.astria.listTunes({ beforeId: last?.tune.id, limit });
+        if (this.root !== list) return; // refreshed meanwhile: this page belongs to a list nobody shows
         for (const tune of page) {
           if (this.tuneNodes.has(tune.id)) continue;
           const node = new TuneNode(tune);
@@ -192,6 +193,7 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
         const last = list.items.at(-1);
         const limit = this.services.settings.pageSize;
         const page = await this.services.astria.listPrompts(tuneNode.tune.id, { beforeId: last?.prompt.id, limit });
+        if (this.promptLists.get(tuneNode.tune.id) !== list) return; // refreshed meanwhile
         for (const prompt of page) {
           if (list.items.some((p) => p.prompt.id === prompt.id)) continue;
           list.items.push(new PromptNode(prompt, tuneNode));

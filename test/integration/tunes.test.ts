@@ -68,6 +68,17 @@ describe('Tunes explorer', function () {
     assert.equal(listCalls.length, 3, 'three pages, three list requests');
   });
 
+  it('shows the first page after a refresh that lands while a page is loading', async () => {
+    api.tunes.provider.refresh();
+    const first = api.tunes.provider.getChildren();
+    await new Promise((resolve) => setImmediate(resolve)); // the first page request is now in flight
+    api.tunes.provider.refresh(); // e.g. a setting and a key change at once
+    const rows = await api.tunes.provider.getChildren();
+    await first;
+    assert.equal(rows.filter((n) => n.kind === 'tune').length, 20);
+    assert.equal((await api.tunes.provider.getChildren()).filter((n) => n.kind === 'tune').length, 20);
+  });
+
   it('shows each state with its own icon, a description and a tooltip with the details', async () => {
     const day = 86_400_000;
     const iso = (offset: number): string => new Date(Date.now() + offset).toISOString();
