@@ -79,6 +79,7 @@ export async function connectToSandbox(api: TuneStudioApi): Promise<void> {
   await config.update('cartesia.baseUrl', env.cartesiaUrl, target);
   await api.keys.set('astria', env.astriaKey);
   await api.keys.set('cartesia', env.cartesiaKey);
+  await sleep(200); // the views reload once per burst of changes, 50 ms after the last one
 }
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
