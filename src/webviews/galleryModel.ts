@@ -66,7 +66,11 @@ export function toGalleryPrompt(prompt: Prompt, tuneTitle?: string): GalleryProm
 export function sanitizeFolderName(title: string | undefined, fallback: string): string {
   const cleaned = (title ?? '')
     .normalize('NFKC')
-    .replace(/[^\p{L}\p{N}._ -]+/gu, '-')
+    // A run of other characters becomes "-" between two words, else a space: "a:b" → "a-b", "a <b>" → "a b".
+    .replace(/[^\p{L}\p{N}._ -]+/gu, (run, at: number, all: string) => {
+      const edge = (c: string | undefined) => c === undefined || /\s/.test(c);
+      return edge(all[at - 1]) || edge(all[at + run.length]) ? ' ' : '-';
+    })
     .replace(/-{2,}/g, '-')
     .replace(/\s+/g, ' ')
     .trim()

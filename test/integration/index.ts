@@ -13,6 +13,7 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['tunes.test.ts', () => import('./tunes.test')],
   ['createTune.test.ts', () => import('./createTune.test')],
   ['promptEditor.test.ts', () => import('./promptEditor.test')],
+  ['gallery.test.ts', () => import('./gallery.test')],
 ];
 
 export async function run(): Promise<void> {

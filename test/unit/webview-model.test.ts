@@ -165,7 +165,8 @@ describe('saved files and Markdown', () => {
     assert.equal(sanitizeFolderName('..', 'f'), 'f');
     assert.equal(sanitizeFolderName('', 'f'), 'f');
     assert.equal(sanitizeFolderName('CON', 'f'), 'f');
-    assert.equal(sanitizeFolderName('Ünïcödé 🎨 тест', 'f'), 'Ünïcödé - тест');
+    assert.equal(sanitizeFolderName('Ünïcödé 🎨 тест', 'f'), 'Ünïcödé тест');
+    assert.equal(sanitizeFolderName('Gallery <faceid:1:1> "quoted"', 'f'), 'Gallery faceid-1-1 quoted');
     assert.ok(sanitizeFolderName('a'.repeat(300), 'f').length <= 80);
   });
 
