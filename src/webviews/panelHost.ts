@@ -40,7 +40,7 @@ export interface PanelHostOptions<P extends ProtocolShape> {
   onReady: () => void;
 }
 
-/** A request failure whose message is meant for the user (others are logged and answered generically). */
+/** An expected refusal (the image is not in this panel, no editor is open…): shown as is, logged quietly. */
 export class UserFacingError extends Error {}
 
 const WEBVIEW_DIR = ['dist', 'webview'];
@@ -141,8 +141,10 @@ export class WebviewPanelHost<P extends ProtocolShape> implements vscode.Disposa
         try {
           return { kind: 'response', id, ok: true, result: await handler(result.value) };
         } catch (error) {
+          // Every failure's message goes back (API errors are written for people); unexpected ones are warnings.
           const message = error instanceof Error ? error.message : String(error);
-          log.warn(`${bundle}: ${method} failed: ${message}`);
+          if (error instanceof UserFacingError) log.info(`${bundle}: ${method} refused: ${message}`);
+          else log.warn(`${bundle}: ${method} failed: ${message}`);
           return { kind: 'response', id, ok: false, error: message };
         }
       }

@@ -75,11 +75,16 @@ describe('grid', () => {
     }
   });
 
-  it('keeps the DOM bounded to the end, one request per page', async () => {
+  it('keeps the DOM bounded to the end, one request per page, and skips the images a fling passes', async () => {
     const harness = await openTune();
     try {
       const atStart = await domSize(harness.page);
+      const before = sandbox.requests.length;
       await scrollToEnd(harness.page);
+      // Once the fling stops, the images where it stopped load.
+      await harness.page.waitForSelector('.tile.loaded >> nth=3');
+      const flung = sandbox.requests.slice(before).filter((r) => r.origin === 'cdn' && r.path.startsWith('/images/')).length;
+      assert.ok(flung < 100, `${flung} image requests while flinging through 1,000 images`);
       const atEnd = await domSize(harness.page);
       // 1,000 images in 125 prompts of 8, 40 prompts per page.
       assert.equal(harness.pageCursors.length, 4);
@@ -87,6 +92,33 @@ describe('grid', () => {
       assert.ok(atEnd < atStart * 2 && atEnd < 1500, `DOM nodes: ${atStart} at the start, ${atEnd} at the end`);
       assert.match((await harness.page.textContent('.summary')) ?? '', /^1,000 images · 125 prompts$/);
       assert.deepEqual(harness.refused, []);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('loads images while a person reads slowly down the page', async () => {
+    const harness = await openTune();
+    try {
+      const loadedBelow = () =>
+        harness.page.evaluate(() => {
+          const scroller = document.querySelector('.scroller') as HTMLElement;
+          const box = scroller.getBoundingClientRect();
+          return [...document.querySelectorAll('.tile.loaded')].filter((t) => {
+            const r = t.getBoundingClientRect();
+            return r.bottom > box.top && r.top < box.bottom;
+          }).length;
+        });
+      // A fifth of a viewport every 100 ms: two viewports a second, reading speed.
+      for (let i = 0; i < 30; i++) {
+        await harness.page.evaluate(() => {
+          const scroller = document.querySelector('.scroller') as HTMLElement;
+          scroller.scrollTop += scroller.clientHeight / 5;
+        });
+        await harness.page.waitForTimeout(100);
+      }
+      assert.ok((await harness.page.evaluate(() => (document.querySelector('.scroller') as HTMLElement).scrollTop)) > 3000);
+      assert.ok((await loadedBelow()) > 0, 'images in the viewport loaded without waiting for the scrolling to stop');
     } finally {
       await harness.close();
     }

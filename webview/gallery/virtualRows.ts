@@ -11,6 +11,10 @@ export interface RowRenderer {
 /** How far beyond the viewport rows exist (in viewports); images load only within LAZY_MARGIN. */
 const OVERSCAN = 0.75;
 const LAZY_MARGIN = '25% 0px';
+/** Faster than this (viewports per second) is a fling: images wait until it slows down. */
+const FLING_VIEWPORTS_PER_SECOND = 3;
+/** How often a waiting image checks whether the fling is over. */
+const FLING_CHECK_MS = 80;
 
 /** Where an image's URL waits until it is near the viewport. */
 const lazySources = new WeakMap<HTMLImageElement, string>();
@@ -25,6 +29,10 @@ export class VirtualRows {
   private layout: GalleryLayout | undefined;
   private readonly rendered = new Map<string, HTMLElement>();
   private readonly observer: IntersectionObserver;
+  /** Images near the viewport whose URL waits for a fling to end. */
+  private readonly waiting = new Set<HTMLImageElement>();
+  private flingTimer: number | undefined;
+  private lastScroll = { top: 0, at: 0, speed: 0 };
 
   constructor(
     private readonly scroller: HTMLElement,
@@ -32,15 +40,6 @@ export class VirtualRows {
     private readonly renderer: RowRenderer,
   ) {
     this.observer = new IntersectionObserver((entries) => this.reveal(entries), { root: scroller, rootMargin: LAZY_MARGIN });
-  }
-
-  get renderedRowCount(): number {
-    return this.rendered.size;
-  }
-
-  /** Rows currently in the DOM, by key. */
-  rowElement(key: string): HTMLElement | undefined {
-    return this.rendered.get(key);
   }
 
   setLayout(layout: GalleryLayout, extraHeight: number): void {
@@ -58,6 +57,7 @@ export class VirtualRows {
     const layout = this.layout;
     if (!layout) return { start: 0, end: 0 };
     const viewport = this.scroller.clientHeight || window.innerHeight;
+    this.measureSpeed(viewport);
     const top = this.scroller.scrollTop - viewport * OVERSCAN;
     const bottom = this.scroller.scrollTop + viewport * (1 + OVERSCAN);
     const range = rowsBetween(layout, top, bottom);
@@ -82,15 +82,44 @@ export class VirtualRows {
     return range;
   }
 
+  /** Scroll speed in viewports per second, smoothed over the last updates. */
+  private measureSpeed(viewport: number): void {
+    const now = performance.now();
+    const top = this.scroller.scrollTop;
+    const elapsed = now - this.lastScroll.at;
+    const speed = elapsed > 0 && elapsed < 500 ? (Math.abs(top - this.lastScroll.top) / viewport) * (1000 / elapsed) : 0;
+    this.lastScroll = { top, at: now, speed: (this.lastScroll.speed + speed) / 2 };
+  }
+
+  private get flinging(): boolean {
+    return performance.now() - this.lastScroll.at < FLING_CHECK_MS && this.lastScroll.speed > FLING_VIEWPORTS_PER_SECOND;
+  }
+
   private reveal(entries: IntersectionObserverEntry[]): void {
     for (const entry of entries) {
-      if (!entry.isIntersecting) continue;
       const img = entry.target as HTMLImageElement;
+      if (entry.isIntersecting) this.waiting.add(img);
+      else this.waiting.delete(img);
+    }
+    this.loadWaiting();
+  }
+
+  /** Gives the waiting images their URL, unless a fling would make them useless a frame later. */
+  private loadWaiting(): void {
+    if (this.flinging) {
+      this.flingTimer ??= window.setTimeout(() => {
+        this.flingTimer = undefined;
+        this.loadWaiting();
+      }, FLING_CHECK_MS);
+      return;
+    }
+    for (const img of this.waiting) {
       this.observer.unobserve(img);
       const url = lazySources.get(img);
-      if (url) img.src = url;
+      if (url && img.isConnected) img.src = url;
       delete img.dataset.lazy;
     }
+    this.waiting.clear();
   }
 
   private remove(key: string): void {
@@ -99,6 +128,7 @@ export class VirtualRows {
     this.rendered.delete(key);
     for (const img of element.querySelectorAll('img')) {
       this.observer.unobserve(img);
+      this.waiting.delete(img);
       // Detaching alone does not always stop a download; clearing src does.
       if (!img.complete) img.removeAttribute('src');
     }
@@ -107,5 +137,6 @@ export class VirtualRows {
 
   dispose(): void {
     this.observer.disconnect();
+    if (this.flingTimer !== undefined) clearTimeout(this.flingTimer);
   }
 }
