@@ -156,8 +156,6 @@ export interface GalleryProtocol extends ProtocolShape {
     /** A prompt changed (the poller saw it progress, or it is new): replace or insert it. */
     promptUpdated: { prompt: GalleryPrompt };
     focus: GalleryFocus;
-    /** The connection changed: drop everything and load again. */
-    reset: Record<string, never>;
   };
   viewNotifications: {
     /** Rendered the first page (tests and logs wait for it). */

@@ -216,6 +216,11 @@ describe('pending prompts', () => {
       await harness.notify('promptUpdated', { prompt: { ...pending, id: 51, text: 'newer prompt', status: 'pending', expectedImages: 2 } });
       await harness.page.waitForSelector('.group-header[data-prompt-id="51"]');
       assert.deepEqual(harness.pageCursors, [null], 'no page was loaded again');
+      // Refresh asks the host for the first page again, bypassing its cache.
+      await harness.page.click('vscode-toolbar-button[data-toolbar="refresh"]');
+      await harness.page.waitForFunction(() => !document.querySelector('.group-header[data-prompt-id="51"]'));
+      await harness.page.waitForSelector('.group-header[data-prompt-id="50"] .status');
+      assert.deepEqual(harness.requests, ['loadPage']);
     } finally {
       await harness.close();
     }

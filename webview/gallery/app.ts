@@ -90,7 +90,6 @@ export class GalleryApp {
       init: (init) => void this.onInit(init),
       promptUpdated: ({ prompt }) => this.onPromptUpdated(prompt),
       focus: (focus) => void this.focusImage(focus),
-      reset: () => void this.reload(false),
     });
     this.saved = readSavedState(this.host.api.getState());
     const rowContext = this.rowContext();
@@ -139,7 +138,7 @@ export class GalleryApp {
     );
     topbar.addEventListener('click', (event) => {
       const action = (event.target as Element).closest<HTMLElement>('[data-toolbar]')?.dataset.toolbar;
-      if (action === 'refresh') void this.reload(true);
+      if (action === 'refresh') void this.refresh();
       else if (action === 'smaller' || action === 'larger') this.changeTileSize(action === 'larger' ? 1 : -1);
     });
     this.content.append(this.footer);
@@ -200,7 +199,8 @@ export class GalleryApp {
     if (this.lightbox.shown?.promptId === prompt.id) this.lightbox.refresh();
   }
 
-  private async reload(refresh: boolean): Promise<void> {
+  /** Refresh button: drop everything (here and in the host's cache) and load the first page again. */
+  private async refresh(): Promise<void> {
     const generation = ++this.generation;
     this.lightbox.close();
     this.store.clear();
@@ -209,7 +209,7 @@ export class GalleryApp {
     this.rows.redrawAll();
     this.scroller.scrollTop = 0;
     this.relayout();
-    await this.loadNextPage(refresh);
+    await this.loadNextPage(true);
     if (generation === this.generation) this.afterScroll();
   }
 
