@@ -6,7 +6,7 @@ import { TunesTreeProvider } from './views/tunesTree';
 import { CartesiaTreeProvider, type CartesiaNode } from './views/cartesiaTree';
 import { InFlightStatusBar } from './views/statusBar';
 import type { TunesNode } from './views/nodes';
-import { registerGallery } from './webviews/galleryPanel';
+import { registerGallery, type GalleryApi } from './webviews/galleryPanel';
 import { registerPromptEditor } from './commands/promptEditor';
 import type { PromptEditorApi } from './webviews/promptEditorPanel';
 import { registerTunesCommands } from './commands/registerTunesCommands';
@@ -25,6 +25,7 @@ export interface TuneStudioApi {
   cartesia: { provider: CartesiaTreeProvider; view: vscode.TreeView<CartesiaNode> };
   statusBar: InFlightStatusBar;
   dialogs: Dialogs;
+  gallery: GalleryApi;
   promptEditor: PromptEditorApi;
 }
 
@@ -54,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   context.subscriptions.push(announceFinishedWork(poller, tunes));
 
   registerTunesCommands(context, services, tunes, cartesia);
-  registerGallery(context, services, poller);
+  const gallery = registerGallery(context, services, poller);
   const promptEditor = registerPromptEditor(context, services, poller, tunes);
 
   await Promise.all([keys.updateContext('astria'), keys.updateContext('cartesia')]);
@@ -63,7 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
     await useLocalSandbox(services, { silent: true });
   }
 
-  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, promptEditor };
+  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, gallery, promptEditor };
 }
 
 export function deactivate(): void {
