@@ -159,47 +159,60 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
   private loadRootPage(): Promise<void> {
     const list = this.root;
     if (!list) return Promise.resolve();
-    if (list.loading) return list.loading;
-    list.loading = (async () => {
-      try {
-        const last = list.items.at(-1);
-        const limit = this.services.settings.pageSize;
-        const page = await this.services.astria.listTunes({ beforeId: last?.tune.id, limit });
-        if (this.root !== list) return; // refreshed meanwhile: this page belongs to a list nobody shows
-        for (const tune of page) {
-          if (this.tuneNodes.has(tune.id)) continue;
-          const node = new TuneNode(tune);
-          this.tuneNodes.set(tune.id, node);
-          list.items.push(node);
-          this.poller.watchTune(tune);
-        }
-        list.hasMore = page.length >= limit;
-        list.error = undefined;
-      } catch (error) {
-        list.error = error;
-      } finally {
-        list.loading = undefined;
-      }
-    })();
-    return list.loading;
+    return this.loadNextPage(list, {
+      fetch: (beforeId, limit) => this.services.astria.listTunes({ beforeId, limit }),
+      lastId: (node) => node.tune.id,
+      isShown: () => this.root === list,
+      add: (tune) => {
+        if (this.tuneNodes.has(tune.id)) return undefined;
+        const node = new TuneNode(tune);
+        this.tuneNodes.set(tune.id, node);
+        this.poller.watchTune(tune);
+        return node;
+      },
+    });
   }
 
   private loadPromptPage(tuneNode: TuneNode): Promise<void> {
-    const list = this.promptLists.get(tuneNode.tune.id);
+    const tuneId = tuneNode.tune.id;
+    const list = this.promptLists.get(tuneId);
     if (!list) return Promise.resolve();
+    return this.loadNextPage(list, {
+      fetch: (beforeId, limit) => this.services.astria.listPrompts(tuneId, { beforeId, limit }),
+      lastId: (node) => node.prompt.id,
+      isShown: () => this.promptLists.get(tuneId) === list,
+      add: (prompt) => {
+        if (list.items.some((p) => p.prompt.id === prompt.id)) return undefined;
+        this.poller.watchPrompt(prompt);
+        return new PromptNode(prompt, tuneNode);
+      },
+    });
+  }
+
+  /** One request for the page after the list's last item (keyset paging); concurrent calls share it. */
+  private loadNextPage<T, N>(
+    list: PagedList<N>,
+    page: {
+      fetch: (beforeId: number | undefined, limit: number) => Promise<T[]>;
+      lastId: (node: N) => number;
+      /** False once a refresh replaced the list: its page is then dropped. */
+      isShown: () => boolean;
+      /** The row for an item, or undefined to skip it (already shown). */
+      add: (item: T) => N | undefined;
+    },
+  ): Promise<void> {
     if (list.loading) return list.loading;
     list.loading = (async () => {
       try {
         const last = list.items.at(-1);
         const limit = this.services.settings.pageSize;
-        const page = await this.services.astria.listPrompts(tuneNode.tune.id, { beforeId: last?.prompt.id, limit });
-        if (this.promptLists.get(tuneNode.tune.id) !== list) return; // refreshed meanwhile
-        for (const prompt of page) {
-          if (list.items.some((p) => p.prompt.id === prompt.id)) continue;
-          list.items.push(new PromptNode(prompt, tuneNode));
-          this.poller.watchPrompt(prompt);
+        const items = await page.fetch(last === undefined ? undefined : page.lastId(last), limit);
+        if (!page.isShown()) return;
+        for (const item of items) {
+          const node = page.add(item);
+          if (node) list.items.push(node);
         }
-        list.hasMore = page.length >= limit;
+        list.hasMore = items.length >= limit;
         list.error = undefined;
       } catch (error) {
         list.error = error;
