@@ -2,11 +2,24 @@
 // Also builds the compiled integration suite when asked (--tests), so code-server and test-electron share it.
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
 const watch = args.has('--watch');
 const withTests = args.has('--tests');
+
+/**
+ * ofetch's "node" entry bundles node-fetch-native (about 117 KB minified), a polyfill for Node versions
+ * without fetch. VS Code's extension host runs Node 20+, whose global fetch the universal entry uses.
+ * @type {esbuild.Plugin}
+ */
+const nativeFetchOfetch = {
+  name: 'ofetch-native-fetch',
+  setup(build) {
+    build.onResolve({ filter: /^ofetch$/ }, () => ({ path: fileURLToPath(new URL('../node_modules/ofetch/dist/index.mjs', import.meta.url)) }));
+  },
+};
 
 /** @type {esbuild.BuildOptions} */
 const common = {
@@ -32,6 +45,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [nativeFetchOfetch],
   },
 ];
 if (webviewEntries.length) {

@@ -59,7 +59,11 @@ describe('Create Tune from Images (packaged extension in code-server)', { timeou
     await explorer.getByRole('treeitem', { name: 'jane-1.png', exact: true }).waitFor({ state: 'visible' });
 
     await folder.click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Create Tune from Images…' }).click();
+    // VS Code's menus ignore a click that lands right after they open; hover, then choose with Enter.
+    const menuItem = page.getByRole('menuitem', { name: 'Create Tune from Images…' });
+    await menuItem.hover();
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
 
     await waitForScreen(page, /Title of the tune/);
     const { input, rows } = quickInput(page);
