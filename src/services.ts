@@ -3,6 +3,7 @@ import { createHttp, type ResponseEvent } from './api/http';
 import { AstriaClient } from './api/astria/client';
 import { CartesiaClient, CARTESIA_VERSION } from './api/cartesia/client';
 import { ApiKeys } from './auth/apiKeys';
+import type { Prompt } from './api/astria/types';
 
 export interface Settings {
   astriaBaseUrl: string;
@@ -33,6 +34,9 @@ export class Services implements vscode.Disposable {
   private readonly connectionChanged = new vscode.EventEmitter<void>();
   /** Fires when a key, a base URL or the workspace id changes: views reload. */
   readonly onDidChangeConnection = this.connectionChanged.event;
+  private readonly promptEdited = new vscode.EventEmitter<Prompt>();
+  /** A prompt changed through this extension (liked, unliked): every view showing it follows. */
+  readonly onDidEditPrompt = this.promptEdited.event;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -44,6 +48,7 @@ export class Services implements vscode.Disposable {
     this.cartesiaClient = this.makeCartesia();
     this.disposables.push(
       this.connectionChanged,
+      this.promptEdited,
       keys.onDidChange(() => this.announceConnectionChange()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('tuneStudio')) return;
@@ -62,6 +67,10 @@ export class Services implements vscode.Disposable {
   private announceConnectionChange(): void {
     clearTimeout(this.connectionTimer);
     this.connectionTimer = setTimeout(() => this.connectionChanged.fire(), 50);
+  }
+
+  promptEditedHere(prompt: Prompt): void {
+    this.promptEdited.fire(prompt);
   }
 
   get settings(): Settings {

@@ -148,7 +148,7 @@ export async function setLiked(services: Services, tunes: TunesView, node: Promp
     if (liked) await services.astria.likePrompt(node.prompt.id);
     else await services.astria.unlikePrompt(node.prompt.id);
     const count = (node.prompt.prompt_likes_count ?? 0) + (liked ? 1 : -1);
-    tunes.provider.updatePrompt({ ...node.prompt, liked, prompt_likes_count: Math.max(0, count) });
+    services.promptEditedHere({ ...node.prompt, liked, prompt_likes_count: Math.max(0, count) });
   });
 }
 

@@ -50,6 +50,7 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
       services.onDidChangeConnection(() => this.refresh()),
       poller.onDidUpdateTune((tune) => this.updateTune(tune)),
       poller.onDidUpdatePrompt((prompt) => this.updatePrompt(prompt)),
+      services.onDidEditPrompt((prompt) => this.updatePrompt(prompt)),
     );
   }
 

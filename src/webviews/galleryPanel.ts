@@ -110,6 +110,7 @@ export class GalleryPanel implements HostedPanel {
       this.host,
       deps.poller.onDidUpdatePrompt((prompt) => this.promptChanged(prompt)),
       deps.poller.onDidFinishPrompt((prompt) => this.promptChanged(prompt)),
+      deps.services.onDidEditPrompt((prompt) => this.promptChanged(prompt)),
       deps.services.onDidChangeConnection(() => {
         // Another key or server: nothing shown may be reused, and the CSP's allowed origins may change.
         this.dropCache();
@@ -320,7 +321,9 @@ export class GalleryPanel implements HostedPanel {
     const wasLiked = prompt.liked === true;
     const likes =
       typeof prompt.prompt_likes_count === 'number' ? Math.max(0, prompt.prompt_likes_count + (liked === wasLiked ? 0 : liked ? 1 : -1)) : undefined;
-    this.shown.set(promptId, { ...prompt, liked, prompt_likes_count: likes ?? prompt.prompt_likes_count });
+    const updated = { ...prompt, liked, prompt_likes_count: likes ?? prompt.prompt_likes_count };
+    this.shown.set(promptId, updated);
+    this.deps.services.promptEditedHere(updated); // the tree's heart follows
     return { liked, likes };
   }
 

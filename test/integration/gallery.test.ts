@@ -232,9 +232,13 @@ describe('Gallery', function () {
     });
 
     it('likes and unlikes the prompt on the server', async () => {
+      const edited: Prompt[] = [];
+      const watch = api.services.onDidEditPrompt((p) => edited.push(p));
       const liked = await request(tuneSubject, 'setLiked', { promptId: prompts[1].id, liked: true });
+      watch.dispose();
       assert.equal(liked.liked, true);
       assert.equal((await astria<Prompt>('GET', `/prompts/${prompts[1].id}`)).liked, true);
+      assert.ok(edited.some((p) => p.id === prompts[1].id && p.liked === true), 'the Tunes view is told about the like');
       await request(tuneSubject, 'setLiked', { promptId: prompts[1].id, liked: false });
       assert.equal((await astria<Prompt>('GET', `/prompts/${prompts[1].id}`)).liked, false);
     });

@@ -125,6 +125,24 @@ describe('Tunes explorer', function () {
     assert.equal(item.command?.command, 'tuneStudio.openGallery');
   });
 
+  it('likes and unlikes a prompt from the tree, and the row follows', async () => {
+    const tunes = (await api.tunes.provider.getChildren()).filter((n) => n.kind === 'tune');
+    let row: Extract<Node, { kind: 'prompt' }> | undefined;
+    for (const tuneRow of tunes) {
+      row = (await api.tunes.provider.getChildren(tuneRow)).find(
+        (c): c is Extract<Node, { kind: 'prompt' }> => c.kind === 'prompt' && !c.prompt.liked && c.prompt.images.length > 0,
+      );
+      if (row) break;
+    }
+    assert.ok(row, 'an unliked prompt with images');
+    await vscode.commands.executeCommand('tuneStudio.likePrompt', row);
+    assert.equal((await astria<Prompt>('GET', `/prompts/${row.prompt.id}`)).liked, true);
+    assert.match(String(api.tunes.provider.getTreeItem(row).contextValue), /\.liked$/);
+    await vscode.commands.executeCommand('tuneStudio.unlikePrompt', row);
+    assert.equal((await astria<Prompt>('GET', `/prompts/${row.prompt.id}`)).liked, false);
+    assert.match(String(api.tunes.provider.getTreeItem(row).contextValue), /\.unliked$/);
+  });
+
   it('deletes a tune after confirmation and leaves it alone when cancelled', async () => {
     const created = await astria<Tune>('POST', '/tunes', {
       tune: { title: `Delete me ${Date.now()}`, name: 'dog', branch: 'fast', image_urls: ['https://example.com/a.jpg'] },
