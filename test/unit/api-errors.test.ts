@@ -224,10 +224,10 @@ describe('errorFromException', () => {
 
 describe('scrubSecrets and missingKeyError', () => {
   it('removes known secrets and key-shaped tokens', () => {
-    const text = `a ${KEY} b sk_car_abcdef123456 c Bearer xyz`;
+    const text = `a ${KEY} b sk_car_fake_not_a_key c Bearer xyz`;
     const scrubbed = scrubSecrets(text, [KEY]);
     assert.ok(!scrubbed.includes(KEY));
-    assert.ok(!scrubbed.includes('sk_car_abcdef123456'));
+    assert.ok(!scrubbed.includes('sk_car_fake_not_a_key'));
     assert.ok(!scrubbed.includes('xyz'));
   });
 
