@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { CartesiaNode, CartesiaTreeProvider } from '../views/cartesiaTree';
-import { CartesiaErrorNode, CartesiaLoadMoreNode, FineTuneNode, VoiceNode } from '../views/cartesiaTree';
-import { ErrorNode, LoadMoreNode, PromptNode, TuneNode } from '../views/nodes';
+import type { FineTuneNode, VoiceNode } from '../views/cartesiaTree';
+import { PromptNode, TuneNode } from '../views/nodes';
+import type { ErrorNode, LoadMoreNode } from '../views/listRows';
 import { selectWorkspace, setApiKey, signOut, useLocalSandbox } from './apiKeys';
 import {
   copyId,
@@ -60,11 +61,11 @@ export function registerTunesCommands(
   register('tuneStudio.playVoice', (node: VoiceNode) => withNode(node, (n) => playVoicePreview(context, services, n.voice)));
 
   // "Load more" and "Retry" rows exist in both views.
-  register('tuneStudio.loadMore', (node: LoadMoreNode | CartesiaLoadMoreNode) =>
-    node instanceof LoadMoreNode ? tunes.provider.loadMore(node) : cartesia.provider.loadMore(node),
+  register('tuneStudio.loadMore', (node: LoadMoreNode<TuneNode> | LoadMoreNode<FineTuneNode>) =>
+    node.view === 'tunes' ? tunes.provider.loadMore(node as LoadMoreNode<TuneNode>) : cartesia.provider.loadMore(node as LoadMoreNode<FineTuneNode>),
   );
-  register('tuneStudio.retry', (node: ErrorNode | CartesiaErrorNode) =>
-    node instanceof ErrorNode ? tunes.provider.retry(node) : cartesia.provider.retry(node),
+  register('tuneStudio.retry', (node: ErrorNode<TuneNode> | ErrorNode<FineTuneNode>) =>
+    node.view === 'tunes' ? tunes.provider.retry(node as ErrorNode<TuneNode>) : cartesia.provider.retry(node as ErrorNode<FineTuneNode>),
   );
 }
 

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { FineTune, FineTuneStatus, Voice } from '../api/cartesia/types';
 import type { Services } from '../services';
-import { ApiError } from '../api/http';
+import { ErrorNode, LoadMoreNode, MessageNode, errorTreeItem, loadMoreInto, loadMoreTreeItem, messageTreeItem } from './listRows';
 
-export type CartesiaNode = FineTuneNode | VoiceNode | CartesiaLoadMoreNode | CartesiaErrorNode | CartesiaMessageNode;
+export type CartesiaNode = FineTuneNode | VoiceNode | LoadMoreNode<FineTuneNode> | ErrorNode<FineTuneNode> | MessageNode<FineTuneNode>;
 
 export class FineTuneNode {
   readonly kind = 'fineTune';
@@ -15,22 +15,6 @@ export class FineTuneNode {
 export class VoiceNode {
   readonly kind = 'voice';
   constructor(readonly voice: Voice, readonly parent: FineTuneNode) {}
-}
-
-export class CartesiaLoadMoreNode {
-  readonly kind = 'loadMore';
-  loading = false;
-  constructor(readonly parent: FineTuneNode | undefined) {}
-}
-
-export class CartesiaErrorNode {
-  readonly kind = 'error';
-  constructor(readonly error: unknown, readonly parent: FineTuneNode | undefined) {}
-}
-
-export class CartesiaMessageNode {
-  readonly kind = 'message';
-  constructor(readonly message: string, readonly parent: FineTuneNode | undefined) {}
 }
 
 const STATUS_ICON: Record<FineTuneStatus, vscode.ThemeIcon> = {
@@ -45,7 +29,7 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
   private readonly changed = new vscode.EventEmitter<CartesiaNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private root: { items: FineTuneNode[]; hasMore: boolean; error?: unknown } | undefined;
-  private readonly rootLoadMore = new CartesiaLoadMoreNode(undefined);
+  private readonly rootLoadMore = new LoadMoreNode<FineTuneNode>('cartesia', undefined, 'root');
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly services: Services) {
@@ -91,31 +75,12 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
         }
         return item;
       }
-      case 'loadMore': {
-        const item = new vscode.TreeItem(node.loading ? 'Loading…' : 'Load more');
-        item.id = `cartesiaLoadMore:${node.parent?.fineTune.id ?? 'root'}`;
-        item.iconPath = new vscode.ThemeIcon(node.loading ? 'loading~spin' : 'ellipsis');
-        item.command = { command: 'tuneStudio.loadMore', title: 'Load More', arguments: [node] };
-        return item;
-      }
-      case 'error': {
-        const message = node.error instanceof Error ? node.error.message : String(node.error);
-        const isAuth = node.error instanceof ApiError && node.error.kind === 'auth';
-        const item = new vscode.TreeItem(message);
-        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-        item.tooltip = message;
-        item.contextValue = 'error';
-        item.description = isAuth ? 'click to set a key' : 'click to retry';
-        item.command = isAuth
-          ? { command: 'tuneStudio.setCartesiaKey', title: 'Set Cartesia API Key' }
-          : { command: 'tuneStudio.retry', title: 'Retry', arguments: [node] };
-        return item;
-      }
-      case 'message': {
-        const item = new vscode.TreeItem(node.message);
-        item.iconPath = new vscode.ThemeIcon('info');
-        return item;
-      }
+      case 'loadMore':
+        return loadMoreTreeItem(node);
+      case 'error':
+        return errorTreeItem(node);
+      case 'message':
+        return messageTreeItem(node);
     }
   }
 
@@ -130,9 +95,9 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
       }
       const { items, hasMore, error } = root;
       const children: CartesiaNode[] = [...items];
-      if (error) children.push(new CartesiaErrorNode(error, undefined));
+      if (error) children.push(new ErrorNode<FineTuneNode>('cartesia', error, undefined, 'root'));
       else if (hasMore) children.push(this.rootLoadMore);
-      else if (!items.length) children.push(new CartesiaMessageNode('No fine-tunes yet.', undefined));
+      else if (!items.length) children.push(new MessageNode<FineTuneNode>('No fine-tunes yet.', undefined));
       return children;
     }
     if (node.kind === 'fineTune') {
@@ -143,28 +108,19 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
       }
       const { items, hasMore, error } = voices;
       const children: CartesiaNode[] = [...items];
-      if (error) children.push(new CartesiaErrorNode(error, node));
-      else if (hasMore) children.push(new CartesiaLoadMoreNode(node));
-      else if (!items.length) children.push(new CartesiaMessageNode('No voices.', node));
+      if (error) children.push(new ErrorNode('cartesia', error, node, `fineTune:${node.fineTune.id}`));
+      else if (hasMore) children.push(new LoadMoreNode('cartesia', node, `fineTune:${node.fineTune.id}`));
+      else if (!items.length) children.push(new MessageNode('No voices.', node));
       return children;
     }
     return [];
   }
 
-  async loadMore(node: CartesiaLoadMoreNode): Promise<void> {
-    if (node.loading) return;
-    node.loading = true;
-    this.changed.fire(node);
-    try {
-      if (node.parent) await this.loadVoicesPage(node.parent);
-      else await this.loadRootPage();
-    } finally {
-      node.loading = false;
-    }
-    this.changed.fire(node.parent);
+  loadMore(node: LoadMoreNode<FineTuneNode>): Promise<void> {
+    return loadMoreInto(node, (n) => this.changed.fire(n), (parent) => (parent ? this.loadVoicesPage(parent) : this.loadRootPage()));
   }
 
-  retry(node: CartesiaErrorNode): void {
+  retry(node: ErrorNode<FineTuneNode>): void {
     if (node.parent) {
       node.parent.voices = undefined;
       this.changed.fire(node.parent);

@@ -1,10 +1,16 @@
 import * as vscode from 'vscode';
 import type { Prompt, Tune } from '../api/astria/types';
 import { promptState, tuneState, type TuneState } from '../api/astria/state';
-import { ApiError } from '../api/http';
+import type { ErrorNode, LoadMoreNode, MessageNode } from './listRows';
 
 /** Everything shown in the Tunes view. `parent` makes reveal() work. */
-export type TunesNode = TuneNode | PromptNode | ImageNode | LoadMoreNode | ErrorNode | MessageNode;
+export type TunesNode =
+  | TuneNode
+  | PromptNode
+  | ImageNode
+  | LoadMoreNode<TuneNode>
+  | ErrorNode<TuneNode>
+  | MessageNode<TuneNode | PromptNode>;
 
 export class TuneNode {
   readonly kind = 'tune';
@@ -24,22 +30,6 @@ export class PromptNode {
 export class ImageNode {
   readonly kind = 'image';
   constructor(readonly url: string, readonly index: number, readonly parent: PromptNode) {}
-}
-
-export class LoadMoreNode {
-  readonly kind = 'loadMore';
-  loading = false;
-  constructor(readonly parent: TuneNode | undefined) {}
-}
-
-export class ErrorNode {
-  readonly kind = 'error';
-  constructor(readonly error: unknown, readonly parent: TuneNode | undefined) {}
-}
-
-export class MessageNode {
-  readonly kind = 'message';
-  constructor(readonly message: string, readonly parent: TuneNode | PromptNode | undefined) {}
 }
 
 const STATE_ICON: Record<TuneState, vscode.ThemeIcon> = {
@@ -184,32 +174,3 @@ function fileNameOf(url: string): string {
   }
 }
 
-export function loadMoreTreeItem(node: LoadMoreNode): vscode.TreeItem {
-  const item = new vscode.TreeItem(node.loading ? 'Loading…' : 'Load more', vscode.TreeItemCollapsibleState.None);
-  item.id = `loadMore:${node.parent?.tune.id ?? 'root'}`;
-  item.iconPath = new vscode.ThemeIcon(node.loading ? 'loading~spin' : 'ellipsis');
-  item.contextValue = 'loadMore';
-  item.command = { command: 'tuneStudio.loadMore', title: 'Load More', arguments: [node] };
-  return item;
-}
-
-export function errorTreeItem(node: ErrorNode): vscode.TreeItem {
-  const message = node.error instanceof Error ? node.error.message : String(node.error);
-  const isAuth = node.error instanceof ApiError && node.error.kind === 'auth';
-  const item = new vscode.TreeItem(message, vscode.TreeItemCollapsibleState.None);
-  item.id = `error:${node.parent?.tune.id ?? 'root'}`;
-  item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-  item.tooltip = message;
-  item.contextValue = 'error';
-  item.description = isAuth ? 'click to set a key' : 'click to retry';
-  item.command = isAuth
-    ? { command: 'tuneStudio.setAstriaKey', title: 'Set API Key' }
-    : { command: 'tuneStudio.retry', title: 'Retry', arguments: [node] };
-  return item;
-}
-
-export function messageTreeItem(node: MessageNode): vscode.TreeItem {
-  const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
-  item.iconPath = new vscode.ThemeIcon('info');
-  return item;
-}

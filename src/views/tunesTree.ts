@@ -2,21 +2,8 @@ import * as vscode from 'vscode';
 import type { Prompt, Tune } from '../api/astria/types';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
-import {
-  ErrorNode,
-  ImageNode,
-  LoadMoreNode,
-  MessageNode,
-  PromptNode,
-  TuneNode,
-  type TunesNode,
-  errorTreeItem,
-  imageTreeItem,
-  loadMoreTreeItem,
-  messageTreeItem,
-  promptTreeItem,
-  tuneTreeItem,
-} from './nodes';
+import { ImageNode, PromptNode, TuneNode, type TunesNode, imageTreeItem, promptTreeItem, tuneTreeItem } from './nodes';
+import { ErrorNode, LoadMoreNode, MessageNode, errorTreeItem, loadMoreInto, loadMoreTreeItem, messageTreeItem } from './listRows';
 
 /** One paged list (root tunes, or one tune's prompts) and where it stands. */
 interface PagedList<T> {
@@ -37,8 +24,8 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
   private root: PagedList<TuneNode> | undefined;
   private readonly tuneNodes = new Map<number, TuneNode>();
   private readonly promptLists = new Map<number, PagedList<PromptNode>>();
-  private readonly rootLoadMore = new LoadMoreNode(undefined);
-  private readonly promptLoadMore = new Map<number, LoadMoreNode>();
+  private readonly rootLoadMore = new LoadMoreNode<TuneNode>('tunes', undefined, 'root');
+  private readonly promptLoadMore = new Map<number, LoadMoreNode<TuneNode>>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -104,9 +91,9 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
       await list.loading;
     }
     const children: TunesNode[] = [...list.items];
-    if (list.error) children.push(new ErrorNode(list.error, undefined));
+    if (list.error) children.push(new ErrorNode<TuneNode>('tunes', list.error, undefined, 'root'));
     else if (list.hasMore) children.push(this.rootLoadMore);
-    else if (!list.items.length) children.push(new MessageNode('No tunes yet. Create one from images in your workspace.', undefined));
+    else if (!list.items.length) children.push(new MessageNode<TuneNode>('No tunes yet. Create one from images in your workspace.', undefined));
     return children;
   }
 
@@ -121,34 +108,25 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
       await list.loading;
     }
     const children: TunesNode[] = [...list.items];
-    if (list.error) children.push(new ErrorNode(list.error, tuneNode));
+    if (list.error) children.push(new ErrorNode('tunes', list.error, tuneNode, `tune:${tuneId}`));
     else if (list.hasMore) children.push(this.loadMoreFor(tuneNode));
     else if (!list.items.length) children.push(new MessageNode('No prompts yet.', tuneNode));
     return children;
   }
 
-  private loadMoreFor(tuneNode: TuneNode): LoadMoreNode {
+  private loadMoreFor(tuneNode: TuneNode): LoadMoreNode<TuneNode> {
     let node = this.promptLoadMore.get(tuneNode.tune.id);
-    if (!node) this.promptLoadMore.set(tuneNode.tune.id, (node = new LoadMoreNode(tuneNode)));
+    if (!node) this.promptLoadMore.set(tuneNode.tune.id, (node = new LoadMoreNode('tunes', tuneNode, `tune:${tuneNode.tune.id}`)));
     return node;
   }
 
   /** The "Load more" row: fetch the next page of its list. */
-  async loadMore(node: LoadMoreNode): Promise<void> {
-    if (node.loading) return;
-    node.loading = true;
-    this.changed.fire(node);
-    try {
-      if (node.parent) await this.loadPromptPage(node.parent);
-      else await this.loadRootPage();
-    } finally {
-      node.loading = false;
-    }
-    this.changed.fire(node.parent);
+  loadMore(node: LoadMoreNode<TuneNode>): Promise<void> {
+    return loadMoreInto(node, (n) => this.changed.fire(n), (parent) => (parent ? this.loadPromptPage(parent) : this.loadRootPage()));
   }
 
   /** The retry action of an error row. */
-  retry(node: ErrorNode): void {
+  retry(node: ErrorNode<TuneNode>): void {
     if (node.parent) {
       this.promptLists.delete(node.parent.tune.id);
       this.changed.fire(node.parent);
