@@ -5,8 +5,8 @@ import { startSandbox, type Sandbox } from '../sandbox/server';
 import { AstriaClient } from '../../src/api/astria/client';
 import { promptState, tuneState } from '../../src/api/astria/state';
 import type { Tune } from '../../src/api/astria/types';
-import { ApiError } from '../../src/api/errors';
 import { createHttp, type ResponseEvent } from '../../src/api/http';
+import { rejectsWith } from './support';
 
 let sandbox: Sandbox;
 let client: AstriaClient;
@@ -37,16 +37,6 @@ function unique(label: string): string {
   return `${label} ${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-async function rejectsWith(promise: Promise<unknown>, kind: ApiError['kind']): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ApiError, `expected ApiError, got ${String(error)}`);
-    assert.equal(error.kind, kind, error.message);
-    return error;
-  }
-  assert.fail(`expected a ${kind} error`);
-}
 
 describe('tunes', () => {
   it('listTunes returns one page of 20, newest first, with the auth header', async () => {

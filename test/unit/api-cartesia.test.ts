@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { CARTESIA_VERSION, CartesiaClient } from '../../src/api/cartesia/client';
 import type { FineTune } from '../../src/api/cartesia/types';
-import { ApiError } from '../../src/api/errors';
 import { createHttp } from '../../src/api/http';
+import { rejectsWith } from './support';
 
 let sandbox: Sandbox;
 let client: CartesiaClient;
@@ -25,16 +25,6 @@ async function everyFineTune(): Promise<FineTune[]> {
   return all;
 }
 
-async function rejectsWith(promise: Promise<unknown>, kind: ApiError['kind']): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ApiError, `expected ApiError, got ${String(error)}`);
-    assert.equal(error.kind, kind, error.message);
-    return error;
-  }
-  assert.fail(`expected a ${kind} error`);
-}
 
 describe('fine-tunes', () => {
   it('listFineTunes returns {data, has_more} from /fine-tunes/ with version and bearer headers', async () => {

@@ -11,7 +11,7 @@ import { AstriaClient } from '../../src/api/astria/client';
 import type { Prompt } from '../../src/api/astria/types';
 import { CartesiaClient } from '../../src/api/cartesia/client';
 import { downloadToFile, type DownloadProgress } from '../../src/api/download';
-import { ApiError } from '../../src/api/errors';
+import { rejectsWith } from './support';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -35,16 +35,6 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function rejectsWith(promise: Promise<unknown>, kind: ApiError['kind']): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ApiError, `expected ApiError, got ${String(error)}`);
-    assert.equal(error.kind, kind, error.message);
-    return error;
-  }
-  assert.fail(`expected a ${kind} error`);
-}
 
 describe('downloadToFile', () => {
   it('streams a generated image from the CDN to disk without an Authorization header', async () => {
