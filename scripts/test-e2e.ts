@@ -5,7 +5,7 @@
 //   npm run test:e2e                          package + all scenarios
 //   npm run test:e2e -- tunes                 only files whose name contains "tunes"
 //   npm run test:e2e -- --no-package          reuse dist/tune-studio.vsix
-//   TUNE_STUDIO_SCREENSHOT_DIR=dir            where screenshot() writes (default media/screenshots)
+//   TUNE_STUDIO_SCREENSHOT_DIR=dir            where screenshot() writes (default test-results/screenshots)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

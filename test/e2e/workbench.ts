@@ -13,7 +13,8 @@ import {
 import { repoRoot } from '../../scripts/install-code-server';
 
 export const VIEWPORT = { width: 1280, height: 800 };
-export const SCREENSHOT_DIR = process.env.TUNE_STUDIO_SCREENSHOT_DIR ?? join(repoRoot, 'media', 'screenshots');
+// Every run writes its pictures under test-results/; `npm run screenshots` refreshes the README's in media/screenshots.
+export const SCREENSHOT_DIR = process.env.TUNE_STUDIO_SCREENSHOT_DIR ?? join(repoRoot, 'test-results', 'screenshots');
 
 export interface Workbench {
   page: Page;
@@ -189,7 +190,7 @@ export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
-/** Full-workbench PNG into media/screenshots/<name> (README pictures); returns its path. */
+/** Full-workbench PNG into SCREENSHOT_DIR/<name>; returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = join(SCREENSHOT_DIR, name.endsWith('.png') ? name : `${name}.png`);
