@@ -1,7 +1,7 @@
 // A person connects Tune Studio to the local sandbox from the command palette and browses tunes.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { closeAll, openView, openWorkbench, paletteCommands, runCommand, screenshot, treeRows, type Workbench } from './workbench';
+import { closeAll, openView, openWorkbench, paletteCommands, runCommand, screenshot, treeRows, viewPane, type Workbench } from './workbench';
 
 describe('Tunes view (packaged extension in code-server)', { timeout: 180_000 }, () => {
   let wb: Workbench;
@@ -32,5 +32,25 @@ describe('Tunes view (packaged extension in code-server)', { timeout: 180_000 },
     assert.ok(listed.length > 0, 'GET /tunes reached the sandbox');
     assert.equal(listed[0]!.headers.authorization, `Bearer ${wb.sandbox.astriaKey}`);
     await screenshot(wb.page, 'tunes-tree.png');
+  });
+
+  it('finds an older tune by title on the server and reveals it in the tree', async () => {
+    const { page } = wb;
+    // A tune from the third page: the tree has only loaded the first.
+    const older = (await (await fetch(`${wb.sandbox.url}/tunes?limit=120`, { headers: { authorization: `Bearer ${wb.sandbox.astriaKey}` } })).json()) as { id: number; title: string }[];
+    const target = older[older.length - 3];
+    assert.ok(target, 'the sandbox has seeded tunes');
+    await runCommand(page, 'Tune Studio: Find Tune…');
+    const box = page.locator('.quick-input-widget .quick-input-box input');
+    await box.fill(target.title.slice(0, 12));
+    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: `ID ${target.id}` });
+    const searched = (): boolean => wb.sandbox.requests.some((r) => r.path === '/tunes' && r.query.title === target.title.slice(0, 12));
+    for (let waited = 0; !searched() && waited < 10_000; waited += 100) await page.waitForTimeout(100);
+    assert.ok(searched(), 'the title search ran on the server');
+    await row.first().waitFor({ state: 'visible' });
+    await row.first().click();
+    const selected = viewPane(page, 'Tunes').locator('.monaco-list-row.selected');
+    await selected.waitFor({ state: 'visible' });
+    assert.match((await selected.getAttribute('aria-label')) ?? (await selected.textContent()) ?? '', new RegExp(target.title.slice(0, 12).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   });
 });
