@@ -9,10 +9,10 @@ import { modelLabel } from '../views/nodes';
 import { KNOWN_BASE_TUNES } from '../../webview/promptEditor/capabilities';
 import { createPromptEditors, OPEN_PROMPT_EDITOR_COMMAND, type NewPromptSink, type PromptEditorApi, type PromptEditorSubject } from '../webviews/promptEditorPanel';
 import { openRequest } from '../webviews/promptEditorModel';
+import { searchQuickPick } from './searchQuickPick';
 
 /** Tunes per search: one request answers each keystroke pause. */
 const PICK_PAGE_SIZE = 50;
-const SEARCH_DELAY_MS = 250;
 
 type TuneItem = vscode.QuickPickItem & { tuneId?: number; tune?: Tune };
 
@@ -33,22 +33,14 @@ function tuneItem(tune: Tune): TuneItem {
 export const promptEditorPicker = {
   /** Searches titles on the server as you type; well-known base models are always offered; an id finds its tune. */
   async pickTune(services: Services): Promise<{ tuneId: number; tune?: Tune } | undefined> {
-    const pick = vscode.window.createQuickPick<TuneItem>();
-    pick.title = 'Tune Studio: New Prompt';
-    pick.placeholder = 'Search tunes by title (or type an id), including base models such as Flux1.dev';
-    pick.matchOnDescription = true;
-    pick.matchOnDetail = true;
-    let timer: NodeJS.Timeout | undefined;
-    let controller: AbortController | undefined;
-    const search = async (query: string): Promise<void> => {
-      controller?.abort();
-      const current = (controller = new AbortController());
-      pick.busy = true;
-      try {
-        const byId = /^\d{1,12}$/.test(query) ? services.astria.getTune(Number(query), { signal: current.signal }).catch(() => undefined) : undefined;
-        const found = await services.astria.listTunes({ title: query || undefined, limit: PICK_PAGE_SIZE, signal: current.signal });
+    const chosen = await searchQuickPick<TuneItem>({
+      title: 'Tune Studio: New Prompt',
+      placeholder: 'Search tunes by title (or type an id), including base models such as Flux1.dev',
+      matchOnDescription: true,
+      search: async (query, signal) => {
+        const byId = /^\d{1,12}$/.test(query) ? services.astria.getTune(Number(query), { signal }).catch(() => undefined) : undefined;
+        const found = await services.astria.listTunes({ title: query || undefined, limit: PICK_PAGE_SIZE, signal });
         const exact = byId ? await byId : undefined;
-        if (current.signal.aborted) return;
         const tunes = exact && !found.some((t) => t.id === exact.id) ? [exact, ...found] : found;
         const listed = new Set(tunes.map((t) => t.id));
         // Base models are public: not every account's listing has them, so the well-known ones are added.
@@ -58,31 +50,9 @@ export const promptEditorPicker = {
           .map(([id, info]) => ({ label: info.title, description: 'base model', detail: `ID ${id}`, iconPath: new vscode.ThemeIcon('library'), tuneId: Number(id) }));
         const items: TuneItem[] = tunes.map(tuneItem);
         if (extraBases.length > 0) items.push({ label: 'Base models', kind: vscode.QuickPickItemKind.Separator }, ...extraBases);
-        pick.items = items;
-      } catch (error) {
-        if (current.signal.aborted) return;
-        pick.items = [];
-        pick.placeholder = error instanceof Error ? error.message : String(error);
-      } finally {
-        if (!current.signal.aborted) pick.busy = false;
-      }
-    };
-    pick.onDidChangeValue((value) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void search(value.trim()), SEARCH_DELAY_MS);
+        return items;
+      },
     });
-    void search('');
-    const chosen = await new Promise<TuneItem | undefined>((resolve) => {
-      pick.onDidAccept(() => {
-        resolve(pick.selectedItems[0]);
-        pick.hide();
-      });
-      pick.onDidHide(() => resolve(undefined));
-      pick.show();
-    });
-    clearTimeout(timer);
-    controller?.abort();
-    pick.dispose();
     return chosen?.tuneId === undefined ? undefined : { tuneId: chosen.tuneId, tune: chosen.tune };
   },
 };

@@ -57,7 +57,6 @@ export function registerTunesCommands(
   register('tuneStudio.unlikePrompt', (node?: PromptNode) => withNode(selectedPrompt(node), (n) => setLiked(services, tunes, n, false)));
   register('tuneStudio.openGallery', (node?: TuneNode) => openGallery(node, tunes));
   register('tuneStudio.openRecentImages', () => vscode.commands.executeCommand('tuneStudio.showGallery', { kind: 'recent' }));
-  register('tuneStudio.openImage', (url: string) => (typeof url === 'string' && /^https?:/i.test(url) ? vscode.env.openExternal(vscode.Uri.parse(url)) : undefined));
   register('tuneStudio.playVoice', (node: VoiceNode) => withNode(node, (n) => playVoicePreview(context, services, n.voice)));
 
   // "Load more" and "Retry" rows exist in both views.

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { Tune } from '../api/astria/types';
-import { tuneState } from '../api/astria/state';
 import type { Services } from '../services';
 import type { TunesTreeProvider } from '../views/tunesTree';
 import { ImageNode, PromptNode, TuneNode, type TunesNode } from '../views/nodes';
 import type { GallerySubject, GalleryFocus } from '../webviews/galleryPanel';
 import { modelLabel, stateLabel } from '../views/nodes';
 import { dialogs } from './dialogs';
+import { searchQuickPick } from './searchQuickPick';
 
 export interface TunesView {
   provider: TunesTreeProvider;
@@ -28,43 +28,14 @@ export async function findTune(services: Services, tunes: TunesView): Promise<Tu
     detail: `ID ${tune.id}`,
     tune,
   });
-  const pick = vscode.window.createQuickPick<Item>();
-  pick.title = 'Tune Studio: Find Tune';
-  pick.placeholder = 'Type part of a title to search all your tunes';
-  pick.matchOnDetail = true;
-  pick.items = tunes.provider.loadedTunes.map(toItem);
-  let timer: NodeJS.Timeout | undefined;
-  let controller: AbortController | undefined;
-  const search = async (title: string): Promise<void> => {
-    controller?.abort();
-    controller = new AbortController();
-    pick.busy = true;
-    try {
-      const found = await services.astria.listTunes({ title: title || undefined, limit: 50, signal: controller.signal });
-      pick.items = found.map(toItem);
-    } catch (error) {
-      if (!controller.signal.aborted) pick.items = [];
-      if (!controller.signal.aborted) pick.placeholder = error instanceof Error ? error.message : String(error);
-    } finally {
-      pick.busy = false;
-    }
-  };
-  pick.onDidChangeValue((value) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void search(value.trim()), 250);
-  });
-  void search('');
-  const chosen = await new Promise<Tune | undefined>((resolve) => {
-    pick.onDidAccept(() => {
-      resolve(pick.selectedItems[0]?.tune);
-      pick.hide();
-    });
-    pick.onDidHide(() => resolve(undefined));
-    pick.show();
-  });
-  clearTimeout(timer);
-  controller?.abort();
-  pick.dispose();
+  const chosen = (
+    await searchQuickPick<Item>({
+      title: 'Tune Studio: Find Tune',
+      placeholder: 'Type part of a title to search all your tunes',
+      initialItems: tunes.provider.loadedTunes.map(toItem),
+      search: async (title, signal) => (await services.astria.listTunes({ title: title || undefined, limit: 50, signal })).map(toItem),
+    })
+  )?.tune;
   if (chosen) await revealTune(tunes, chosen);
   return chosen;
 }
@@ -196,9 +167,4 @@ export async function openGallery(node: TunesNode | undefined, tunes: TunesView)
     return;
   }
   await vscode.commands.executeCommand('tuneStudio.showGallery', resolved.subject, resolved.focus, resolved.imageUrl);
-}
-
-export function isTrainingOrPending(tune: Tune): boolean {
-  const state = tuneState(tune);
-  return state === 'pending' || state === 'training';
 }

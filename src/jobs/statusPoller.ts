@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Prompt, Tune } from '../api/astria/types';
-import { promptState, tuneState } from '../api/astria/state';
+import { isPromptInProgress, isTuneInProgress, tuneState } from '../api/astria/state';
 import type { Services } from '../services';
 import { ApiError } from '../api/http';
 
@@ -66,8 +66,7 @@ export class StatusPoller implements vscode.Disposable {
 
   /** Start watching a tune if it is still pending or training; safe to call with any tune. */
   watchTune(tune: Tune): void {
-    const state = tuneState(tune);
-    if (state !== 'pending' && state !== 'training') return;
+    if (!isTuneInProgress(tune)) return;
     const isNew = !this.trainingTunes.has(tune.id);
     this.trainingTunes.set(tune.id, tune);
     if (isNew) this.somethingNew();
@@ -75,8 +74,7 @@ export class StatusPoller implements vscode.Disposable {
 
   /** Start watching a prompt if it has no images yet; safe to call with any prompt. */
   watchPrompt(prompt: Prompt): void {
-    const state = promptState(prompt);
-    if (state !== 'pending' && state !== 'generating') return;
+    if (!isPromptInProgress(prompt)) return;
     let prompts = this.pendingPrompts.get(prompt.tune_id);
     if (!prompts) this.pendingPrompts.set(prompt.tune_id, (prompts = new Map()));
     const isNew = !prompts.has(prompt.id);
@@ -160,10 +158,9 @@ export class StatusPoller implements vscode.Disposable {
     const fresh = await this.services.astria.getTune(tuneId);
     const before = this.trainingTunes.get(tuneId);
     this.tuneUpdated.fire(fresh);
-    const state = tuneState(fresh);
-    if (state === 'pending' || state === 'training') {
+    if (isTuneInProgress(fresh)) {
       this.trainingTunes.set(tuneId, fresh);
-      return before ? tuneState(before) !== state : false;
+      return before ? tuneState(before) !== tuneState(fresh) : false;
     }
     this.trainingTunes.delete(tuneId);
     this.tuneFinished.fire(fresh);
@@ -184,8 +181,7 @@ export class StatusPoller implements vscode.Disposable {
     for (const fresh of page) {
       if (!watched.has(fresh.id)) continue;
       this.promptUpdated.fire(fresh);
-      const state = promptState(fresh);
-      if (state === 'done' || state === 'failed') {
+      if (!isPromptInProgress(fresh)) {
         watched.delete(fresh.id);
         this.promptFinished.fire(fresh);
         changed = true;
@@ -220,6 +216,6 @@ export class StatusPoller implements vscode.Disposable {
   }
 }
 
-export function errorMessage(error: unknown): string {
+function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

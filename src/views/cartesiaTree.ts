@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { FineTune, FineTuneStatus, Voice } from '../api/cartesia/types';
 import type { Services } from '../services';
-import { ErrorNode, LoadMoreNode, MessageNode, errorTreeItem, loadMoreInto, loadMoreTreeItem, messageTreeItem } from './listRows';
+import { ErrorNode, LoadMoreNode, MessageNode, listRowTreeItem, loadMoreInto } from './listRows';
 
 export type CartesiaNode = FineTuneNode | VoiceNode | LoadMoreNode<FineTuneNode> | ErrorNode<FineTuneNode> | MessageNode<FineTuneNode>;
 
@@ -75,12 +75,8 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
         }
         return item;
       }
-      case 'loadMore':
-        return loadMoreTreeItem(node);
-      case 'error':
-        return errorTreeItem(node);
-      case 'message':
-        return messageTreeItem(node);
+      default:
+        return listRowTreeItem(node);
     }
   }
 
@@ -163,9 +159,6 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
     }
   }
 
-  get loadedFineTunes(): FineTune[] {
-    return this.root?.items.map((n) => n.fineTune) ?? [];
-  }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();

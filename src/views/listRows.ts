@@ -71,3 +71,15 @@ export async function loadMoreInto<P extends object>(
   }
   redraw(node.parent);
 }
+
+/** The tree item of any list row, for the trees' getTreeItem. */
+export function listRowTreeItem(node: LoadMoreNode | ErrorNode | MessageNode): vscode.TreeItem {
+  switch (node.kind) {
+    case 'loadMore':
+      return loadMoreTreeItem(node);
+    case 'error':
+      return errorTreeItem(node);
+    case 'message':
+      return messageTreeItem(node);
+  }
+}

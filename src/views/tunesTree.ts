@@ -3,7 +3,7 @@ import type { Prompt, Tune } from '../api/astria/types';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
 import { ImageNode, PromptNode, TuneNode, type TunesNode, imageTreeItem, promptTreeItem, tuneTreeItem } from './nodes';
-import { ErrorNode, LoadMoreNode, MessageNode, errorTreeItem, loadMoreInto, loadMoreTreeItem, messageTreeItem } from './listRows';
+import { ErrorNode, LoadMoreNode, MessageNode, listRowTreeItem, loadMoreInto } from './listRows';
 
 /** One paged list (root tunes, or one tune's prompts) and where it stands. */
 interface PagedList<T> {
@@ -58,12 +58,8 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
         return promptTreeItem(node);
       case 'image':
         return imageTreeItem(node);
-      case 'loadMore':
-        return loadMoreTreeItem(node);
-      case 'error':
-        return errorTreeItem(node);
-      case 'message':
-        return messageTreeItem(node);
+      default:
+        return listRowTreeItem(node);
     }
   }
 
