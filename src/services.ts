@@ -85,7 +85,8 @@ export class Services implements vscode.Disposable {
     return this.cartesiaClient;
   }
 
-  private logResponse = (r: ResponseEvent): void => {
+  /** One line per request in the output channel: method, path, status, duration; never the key. */
+  readonly logResponse = (r: ResponseEvent): void => {
     const retry = r.attempt > 1 ? ` [retry ${r.attempt - 1}]` : '';
     const line = `${r.method} ${r.path} → ${r.status || r.errorKind || 'no response'} (${Math.round(r.durationMs)} ms)${retry}`;
     if (r.status >= 400 || !r.status) this.log.warn(line);

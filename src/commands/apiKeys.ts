@@ -16,10 +16,10 @@ export const SANDBOX_DEFAULTS = {
 async function checkKey(services: Services, provider: Provider, key: string): Promise<void> {
   const { settings } = services;
   if (provider === 'astria') {
-    const http = createHttp({ provider: 'Astria', baseUrl: settings.astriaBaseUrl, getKey: () => key, workspaceId: settings.workspaceId, retries: 0 });
+    const http = createHttp({ provider: 'Astria', baseUrl: settings.astriaBaseUrl, getKey: () => key, workspaceId: settings.workspaceId, retries: 0, onResponse: services.logResponse });
     await new AstriaClient(http).listTunes({ limit: 1 });
   } else {
-    const http = createHttp({ provider: 'Cartesia', baseUrl: settings.cartesiaBaseUrl, getKey: () => key, headers: { 'Cartesia-Version': CARTESIA_VERSION }, retries: 0 });
+    const http = createHttp({ provider: 'Cartesia', baseUrl: settings.cartesiaBaseUrl, getKey: () => key, headers: { 'Cartesia-Version': CARTESIA_VERSION }, retries: 0, onResponse: services.logResponse });
     await new CartesiaClient(http).listFineTunes({ limit: 1 });
   }
 }
