@@ -3,8 +3,8 @@
 // Steps follow docs "Running the extension in a real VS Code on these machines (no internet)":
 //   1. npm install code-server@VERSION --ignore-scripts          (cache folder with its own package.json)
 //   2. lib/vscode: npm install --omit=dev --ignore-scripts
-//   3. link Debian's rg into node_modules/@vscode/ripgrep/bin    (its postinstall would download it)
-//   4. lib/vscode: npm rebuild with npm_config_yes=true           (spdlog, node-pty, native-watchdog, kerberos)
+//   3. link Debian's rg into node_modules/@vscode/ripgrep/bin    (when installed: search only; its postinstall would download it)
+//   4. lib/vscode: npm rebuild NAMES with npm_config_yes=true     (spdlog, node-pty, native-watchdog, watcher, deviceid)
 //   5. lib/vscode/extensions: npm install --omit=dev             (built-in extensions' deps)
 //   6. cache folder: npm rebuild argon2                           (code-server's own native dependency)
 // plus the two symlinks code-server's own postinstall.sh makes (node_modules.asar, remote-cli).
@@ -14,6 +14,10 @@
 // command line or as npm_config_* env is refused for project-scoped rebuilds. So each folder we
 // rebuild in gets a project .npmrc with an explicit `allow-scripts=` list, and the result is
 // verified by looking for the built .node files, not by trusting npm's exit code.
+//
+// Not built: kerberos. VS Code loads it lazily, only to answer a Kerberos/Negotiate proxy challenge, and
+// building it needs libkrb5-dev; without it code-server starts and works (proxy Negotiate auth is off).
+// Not required: ripgrep. It only powers search inside the workbench; linked when present (also later).
 //
 // Idempotent: a marker file is written last; a later run with the marker present returns at once.
 // Usage: tsx scripts/install-code-server.ts [--force] [--no-chromium]
@@ -30,21 +34,20 @@ export const codeServerDir = join(cacheDir, 'node_modules', 'code-server');
 export const CHROMIUM_PATH = process.env.TUNE_STUDIO_CHROMIUM || '/usr/bin/chromium';
 
 const MARKER = '.tune-studio-installed.json';
-const APT_HINT = 'sudo apt-get update && sudo apt-get install -y chromium ripgrep libkrb5-dev';
 
 /** Native modules that must exist after the build (relative to codeServerDir). */
 const REQUIRED_NATIVE = [
   'lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node',
   'lib/vscode/node_modules/node-pty/build/Release/pty.node',
   'lib/vscode/node_modules/native-watchdog/build/Release/watchdog.node',
-  'lib/vscode/node_modules/kerberos/build/Release/kerberos.node',
 ];
 
-/** Packages in lib/vscode whose install scripts we let run (see `npm install-scripts ls` there). */
-const VSCODE_ALLOW_SCRIPTS = [
-  'kerberos', 'native-watchdog', 'node-pty', '@parcel/watcher', '@vscode/deviceid', '@vscode/spdlog',
-  '@vscode/ripgrep', '@vscode/windows-registry', '@vscode/windows-process-tree',
-];
+/**
+ * Packages in lib/vscode whose install scripts run (see `npm install-scripts ls` there), rebuilt by
+ * name so nothing else builds: not kerberos (needs libkrb5-dev, proxy auth only) and not
+ * @vscode/ripgrep (its script only downloads rg from GitHub).
+ */
+const VSCODE_NATIVE_PACKAGES = ['native-watchdog', 'node-pty', '@parcel/watcher', '@vscode/deviceid', '@vscode/spdlog'];
 
 function which(cmd: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
@@ -56,30 +59,88 @@ export function findRipgrep(): string | undefined {
   return which('rg');
 }
 
-function hasKrb5Headers(): boolean {
-  return existsSync('/usr/include/gssapi/gssapi.h') || existsSync('/usr/include/krb5.h') || !!which('krb5-config');
+/** A system program the scripts need, with the Debian package that provides it. */
+export interface Requirement {
+  name: string;
+  debian?: string;
+  /** What it is for, said when it is missing. */
+  why: string;
+  present: () => boolean;
 }
 
-/** Throws one clear error listing every missing system prerequisite. */
-export function checkPrerequisites(opts: { chromium?: boolean; build?: boolean } = {}): void {
-  const { chromium = true, build = true } = opts;
-  const missing: string[] = [];
-  if (chromium && !existsSync(CHROMIUM_PATH)) missing.push(`chromium (no ${CHROMIUM_PATH}; Debian package "chromium", or set TUNE_STUDIO_CHROMIUM)`);
-  if (build && !findRipgrep()) missing.push('ripgrep (no rg on PATH; Debian package "ripgrep")');
-  if (build && !hasKrb5Headers()) missing.push('libkrb5-dev (no gssapi/krb5 headers; code-server\'s kerberos module is built from source)');
-  if (build) {
-    for (const tool of ['make', 'g++', 'python3']) {
-      if (!which(tool)) missing.push(`${tool} (needed by node-gyp to build code-server's native modules)`);
+function isNode20(): boolean {
+  return Number(process.versions.node.split('.')[0]) === 20;
+}
+
+export const NODE_REQUIREMENT: Requirement = {
+  name: 'Node 20',
+  why: `code-server ${CODE_SERVER_VERSION} requires Node 20; this is ${process.version}`,
+  present: isNode20,
+};
+/** What code-server's native modules need to build (node-gyp): the same as any native npm package. */
+export const BUILD_REQUIREMENTS: Requirement[] = [
+  { name: 'make', debian: 'make', why: "node-gyp builds code-server's native modules", present: () => !!which('make') },
+  { name: 'g++', debian: 'g++', why: "node-gyp builds code-server's native modules", present: () => !!which('g++') },
+  { name: 'python3', debian: 'python3', why: 'node-gyp runs on Python', present: () => !!which('python3') },
+];
+export const CHROMIUM_REQUIREMENT: Requirement = {
+  name: 'chromium',
+  debian: 'chromium',
+  why: `the tests drive VS Code in a headless browser (no ${CHROMIUM_PATH}; or set TUNE_STUDIO_CHROMIUM)`,
+  present: () => existsSync(CHROMIUM_PATH),
+};
+export const RIPGREP_REQUIREMENT: Requirement = {
+  name: 'ripgrep',
+  debian: 'ripgrep',
+  why: 'search inside VS Code (Ctrl+Shift+F, Quick Open by content); everything else works without it',
+  present: () => !!findRipgrep(),
+};
+
+export function aptCommand(packages: string[], root = isRoot()): string {
+  const sudo = root ? '' : 'sudo ';
+  return `${sudo}apt-get update && ${sudo}apt-get install -y ${packages.join(' ')}`;
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/**
+ * Installs missing Debian packages when that can be done without asking anyone: running as root with
+ * apt-get present (CI, containers). Returns false when it did not try.
+ */
+function aptInstall(packages: string[], say: (s: string) => void): boolean {
+  if (!packages.length || !isRoot() || !which('apt-get')) return false;
+  say(`installing ${packages.join(' ')} with apt-get (running as root)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-q'], ['install', '-y', '-q', ...packages]]) {
+    const r = spawnSync('apt-get', args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.status !== 0) {
+      say(`apt-get ${args[0]} failed (exit ${r.status}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
+      return false;
     }
   }
-  const major = Number(process.versions.node.split('.')[0]);
-  if (build && major !== 20) missing.push(`Node 20 (code-server ${CODE_SERVER_VERSION} requires Node 20; this is ${process.version})`);
-  if (missing.length) {
-    throw new Error(
-      `Missing prerequisites for running VS Code (code-server) tests:\n  - ${missing.join('\n  - ')}\n` +
-        `On Debian/Ubuntu: ${APT_HINT}`,
-    );
-  }
+  return true;
+}
+
+/**
+ * Throws one clear error listing every missing system prerequisite. With `autoInstall` (the test
+ * runners), missing Debian packages are installed first when running as root with apt-get.
+ */
+export function checkPrerequisites(opts: { chromium?: boolean; build?: boolean; autoInstall?: boolean; say?: (s: string) => void } = {}): void {
+  const { chromium = true, build = true, autoInstall = false, say = () => {} } = opts;
+  const wanted = [...(chromium ? [CHROMIUM_REQUIREMENT] : []), ...(build ? [NODE_REQUIREMENT, ...BUILD_REQUIREMENTS] : [])];
+  let missing = wanted.filter((r) => !r.present());
+  const packages = missing.flatMap((r) => (r.debian ? [r.debian] : []));
+  if (autoInstall && packages.length && aptInstall(packages, say)) missing = missing.filter((r) => !r.present());
+  if (!missing.length) return;
+  const lines = missing.map((r) => `${r.name}: ${r.why}${r.debian ? ` (Debian package "${r.debian}")` : ''}`);
+  const debian = missing.flatMap((r) => (r.debian ? [r.debian] : []));
+  throw new Error(
+    `Missing prerequisites for running VS Code (code-server):\n  - ${lines.join('\n  - ')}` +
+      (debian.length ? `\nOn Debian/Ubuntu: ${aptCommand(debian)}` : '') +
+      '\n`npm run doctor` checks everything at once.',
+  );
 }
 
 interface Marker { version: string; node: string; platform: string; arch: string; }
@@ -163,13 +224,36 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Installs code-server if needed. Fast (marker check) when already installed. */
+/** rg inside code-server's @vscode/ripgrep, pointing at the system's; true when search works. */
+export function ripgrepLinkPath(): string {
+  return join(codeServerDir, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg');
+}
+
+/** Links the system's rg into a code-server tree (`vscodeDir` = its lib/vscode); false when there is none. */
+function linkRipgrep(vscodeDir: string): boolean {
+  const rg = findRipgrep();
+  const bin = join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin');
+  const link = join(bin, 'rg');
+  if (!rg) return false;
+  if (existsSync(link)) return true;
+  mkdirSync(bin, { recursive: true });
+  rmSync(link, { force: true });
+  symlinkSync(rg, link);
+  return true;
+}
+
+/** Installs code-server if needed. Fast (marker check) when already installed. */
 export async function ensureCodeServer(opts: { force?: boolean; chromium?: boolean; quiet?: boolean } = {}): Promise<string> {
   const say = (s: string) => { if (!opts.quiet) console.log(`[code-server] ${s}`); };
+  // Only the test runners ask for Chromium; they may also install what is missing (as root with apt).
+  const chromium = opts.chromium ?? true;
+  const prerequisites = { chromium, autoInstall: chromium, say: (s: string) => console.log(`[code-server] ${s}`) };
   if (!opts.force && isInstalled()) {
-    checkPrerequisites({ chromium: opts.chromium ?? true, build: false });
+    checkPrerequisites({ ...prerequisites, build: false });
+    linkRipgrep(join(codeServerDir, 'lib', 'vscode')); // installed after code-server: search starts working
     return codeServerDir;
   }
-  checkPrerequisites({ chromium: opts.chromium ?? true, build: true });
+  checkPrerequisites({ ...prerequisites, build: true });
   return withLock(async () => {
     if (!opts.force && isInstalled()) return codeServerDir; // built by whoever held the lock
     const started = Date.now();
@@ -206,20 +290,15 @@ export async function ensureCodeServer(opts: { force?: boolean; chromium?: boole
     say('1/6 code-server package installed');
 
     // 2. VS Code's own dependencies, scripts off.
-    writeFileSync(join(vs, '.npmrc'), `allow-scripts=${VSCODE_ALLOW_SCRIPTS.join(',')}\n`);
+    writeFileSync(join(vs, '.npmrc'), `allow-scripts=${VSCODE_NATIVE_PACKAGES.join(',')}\n`);
     await run('npm', ['install', '--omit=dev', '--ignore-scripts'], vs, env, log);
     say('2/6 VS Code dependencies installed');
 
-    // 3. ripgrep: Debian's binary instead of a download from GitHub.
-    const rgBin = join(vs, 'node_modules', '@vscode', 'ripgrep', 'bin');
-    mkdirSync(rgBin, { recursive: true });
-    rmSync(join(rgBin, 'rg'), { force: true });
-    symlinkSync(findRipgrep()!, join(rgBin, 'rg'));
-    say('3/6 ripgrep linked');
+    // 3. ripgrep: Debian's binary instead of a download from GitHub; without it search is off.
+    say(linkRipgrep(vs) ? '3/6 ripgrep linked' : '3/6 no ripgrep: search inside VS Code stays off until it is installed');
 
-    // 4. Native modules of VS Code (ripgrep's postinstall sees bin/ and skips its download).
-    // build_from_source=<name>: prebuild-install/node-pre-gyp skip their GitHub download attempt.
-    await run('npm', ['rebuild', '--foreground-scripts'], vs, { ...env, npm_config_build_from_source: 'kerberos' }, log);
+    // 4. Native modules of VS Code, by name (not kerberos, not ripgrep's downloader).
+    await run('npm', ['rebuild', ...VSCODE_NATIVE_PACKAGES, '--foreground-scripts'], vs, env, log);
     say('4/6 native modules built');
 
     // 5. Built-in extensions' dependencies.

@@ -18,7 +18,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, cleanupAll, onCleanup, sandboxEnv, startCodeServer, stopProcessGroup, workbenchUrl } from './code-server';
-import { ensureCodeServer, repoRoot } from './install-code-server';
+import { ensureCodeServer, repoRoot, ripgrepLinkPath, aptCommand } from './install-code-server';
 
 const { values } = parseArgs({
   options: {
@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     `  Sandbox  Astria ${sandbox.url}  Cartesia ${sandbox.cartesiaUrl}  CDN ${sandbox.cdnUrl}`,
     `  Keys     ${sandbox.astriaKey} / ${sandbox.cartesiaKey} (demo keys of the sandbox)`,
     `  Folder   ${workspace.replace(`${repoRoot}/`, '')}`,
+    ...(existsSync(ripgrepLinkPath()) ? [] : [`  Search   off inside VS Code until ripgrep is installed: ${aptCommand(['ripgrep'])}`]),
     values.watch ? '  Rebuilds on change; run "Developer: Reload Window" to load them.' : '  After code changes: restart, or use --watch and "Developer: Reload Window".',
     '',
     'Press Ctrl+C to stop.',
