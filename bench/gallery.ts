@@ -3,7 +3,9 @@
 // what the network sees (image requests before any scroll, pages), and what the webview holds (DOM nodes,
 // JS heap) after scrolling to the very end.
 import type { Browser, Page } from 'playwright-core';
+import { AstriaClient } from '../src/api/astria/client';
 import { startSandbox, type Sandbox } from '../test/sandbox/server';
+import { baselineFirstPaint } from './baseline';
 import { galleryBundle, launchChromium, openGalleryHarness } from './harness';
 
 export interface GalleryRun {
@@ -16,6 +18,17 @@ export interface GalleryRun {
   readyMs: number;
   /** `ready` → `init` (with the first page): the host round trip, here through Playwright's bridge. */
   handshakeMs: number;
+  /** Navigation start → the bundle (gallery.js) fully downloaded. */
+  bundleLoadedMs: number;
+  /** The host's fetch of the first page (started when the panel opens; the sandbox's time included). */
+  hostFirstPageFetchMs: number;
+  /** Navigation start → the first image request left / its bytes arrived (resource timing). */
+  firstImageRequestMs: number;
+  firstImageLoadedMs: number;
+  /** The static grid of the same images in the same shell (baseline.ts): open → first image painted. */
+  baselineFirstImagePaintedMs: number;
+  /** firstImagePaintedMs / baselineFirstImagePaintedMs, measured back to back. */
+  firstPaintRatio: number;
   imageRequestsBeforeScroll: number;
   domNodesAtStart: number;
   domNodesAtEnd: number;
@@ -71,8 +84,22 @@ async function scrollToEnd(page: Page): Promise<number> {
   return Date.now() - started;
 }
 
+/**
+ * The sandbox draws each PNG on its first request; real images come ready-made from a CDN. Asking for the
+ * first page's images once, from Node, before the timed open makes the bench measure the extension.
+ * Returns those image URLs (newest first) for the baseline.
+ */
+async function pregenerateFirstImages(sandbox: Sandbox, tuneId: number): Promise<string[]> {
+  const client = new AstriaClient({ baseUrl: sandbox.url, getKey: () => sandbox.astriaKey, retries: 0 });
+  const prompts = await client.listPrompts(tuneId, { limit: 40 });
+  const urls = prompts.flatMap((p) => p.images);
+  await Promise.all(urls.map(async (url) => (await fetch(url)).arrayBuffer()));
+  return urls;
+}
+
 export async function runGalleryBench(browser: Browser, sandbox: Sandbox, images: number): Promise<GalleryRun> {
   const tuneId = await seed(sandbox, images);
+  const firstImages = await pregenerateFirstImages(sandbox, tuneId);
   const harness = await openGalleryHarness(browser, {
     viewport: VIEWPORT,
     source: { kind: 'sandbox', url: sandbox.url, key: sandbox.astriaKey, subject: { kind: 'tune', tuneId } },
@@ -91,6 +118,11 @@ export async function runGalleryBench(browser: Browser, sandbox: Sandbox, images
     const firstPageMs = await markTime(page, 'bench:first-page');
     const readyMs = await markTime(page, 'webview:ready');
     const handshakeMs = (await markTime(page, 'gallery:init')) - readyMs;
+    const resources = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => ({ name: e.name, start: (e as PerformanceResourceTiming).requestStart || e.startTime, end: (e as PerformanceResourceTiming).responseEnd })),
+    );
+    const bundle = resources.find((r) => r.name.endsWith('/gallery.js'));
+    const imageTimings = resources.filter((r) => r.name.includes('/images/'));
     // Let every image the first screen asked for go out, then count.
     await page.waitForTimeout(1000);
     const imageRequestsBeforeScroll = imageRequests(sandbox);
@@ -107,12 +139,20 @@ export async function runGalleryBench(browser: Browser, sandbox: Sandbox, images
     const performanceMemory = await page.evaluate(
       () => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
     );
+    // Back to back with the gallery, so both see the same machine load.
+    const baselineFirstImagePaintedMs = await baselineFirstPaint(browser, firstImages.slice(0, 16), VIEWPORT);
     return {
       images,
       firstImagePaintedMs,
       firstPageMs,
       readyMs,
       handshakeMs,
+      bundleLoadedMs: bundle?.end ?? NaN,
+      hostFirstPageFetchMs: harness.pageFetchMs[0] ?? NaN,
+      firstImageRequestMs: Math.min(...imageTimings.map((r) => r.start)),
+      firstImageLoadedMs: Math.min(...imageTimings.map((r) => r.end)),
+      baselineFirstImagePaintedMs,
+      firstPaintRatio: firstImagePaintedMs / baselineFirstImagePaintedMs,
       imageRequestsBeforeScroll,
       domNodesAtStart,
       domNodesAtEnd,
@@ -128,17 +168,26 @@ export async function runGalleryBench(browser: Browser, sandbox: Sandbox, images
   }
 }
 
-function median(values: number[]): number {
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+export type GallerySummary = { [K in keyof GalleryRun]: Spread } & { runs: number };
+
+export function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { min: sorted[0], median, max: sorted[sorted.length - 1] };
 }
 
 /**
- * Runs each size `repeat` times and keeps the medians. Every run gets a fresh sandbox: the sandbox draws
- * PNGs on the fly, and a backlog from the previous run's scrolling would slow the next run's first image.
+ * Runs each size `runs` times; every figure is kept as min / median / max. Every run gets a fresh
+ * sandbox, so a backlog of PNGs drawn for the previous run's scrolling cannot slow the next one.
  */
-export async function benchGallery(sizes: number[], repeat: number): Promise<GalleryRun[]> {
+export async function benchGallery(sizes: number[], runs: number): Promise<GallerySummary[]> {
   await galleryBundle();
   const browser = await launchChromium();
   const once = async (images: number) => {
@@ -152,12 +201,12 @@ export async function benchGallery(sizes: number[], repeat: number): Promise<Gal
   try {
     // One untimed run warms up Chromium.
     await once(40);
-    const results: GalleryRun[] = [];
+    const results: GallerySummary[] = [];
     for (const images of sizes) {
-      const runs: GalleryRun[] = [];
-      for (let i = 0; i < repeat; i++) runs.push(await once(images));
-      const keys = Object.keys(runs[0]) as (keyof GalleryRun)[];
-      results.push(Object.fromEntries(keys.map((key) => [key, median(runs.map((r) => r[key]))])) as unknown as GalleryRun);
+      const all: GalleryRun[] = [];
+      for (let i = 0; i < runs; i++) all.push(await once(images));
+      const keys = Object.keys(all[0]) as (keyof GalleryRun)[];
+      results.push({ runs, ...Object.fromEntries(keys.map((key) => [key, spread(all.map((r) => r[key]))])) } as GallerySummary);
     }
     return results;
   } finally {

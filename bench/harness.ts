@@ -22,7 +22,7 @@ const ROOT = path.resolve(__dirname, '..');
 let bundleDir: Promise<string> | undefined;
 
 /**
- * The gallery bundle as the packaged extension ships it (same esbuild options as scripts/build.mjs,
+ * The webview bundles (gallery, prompt editor, codicons) as the packaged extension ships them (same esbuild options as scripts/build.mjs,
  * minified), built once per process into a temp folder: independent of whatever dist/ holds right now.
  */
 export function galleryBundle(): Promise<string> {
@@ -31,10 +31,11 @@ export function galleryBundle(): Promise<string> {
     process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
     await build({
       absWorkingDir: ROOT,
-      entryPoints: ['webview/gallery.ts', 'webview/codicons.ts'],
+      entryPoints: ['webview/gallery.ts', 'webview/promptEditor.ts', 'webview/codicons.ts'],
       outdir,
       bundle: true,
-      minify: true,
+      // Unminified for `npm run bench:trace -- --profile`, so the CPU profile names our functions.
+      minify: process.env.TUNE_STUDIO_BENCH_UNMINIFIED !== '1',
       legalComments: 'none',
       platform: 'browser',
       format: 'iife',
@@ -91,6 +92,8 @@ export interface Harness {
   requests: string[];
   /** The cursor of every page fetched from the source (the server), in order. */
   pageCursors: (number | null)[];
+  /** How long each of those fetches took (ms, the source's own time included). */
+  pageFetchMs: number[];
   /** Messages the host-side checks refused. */
   refused: string[];
   /** Notifications the webview sent. */
@@ -233,9 +236,15 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
 
   const post = (message: unknown) => page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), message);
   // Like GalleryPanel: the first page is fetched while the webview boots, and `init` carries it.
-  const fetchPage = (cursor: number | null) => {
+  const pageFetchMs: number[] = [];
+  const fetchPage = async (cursor: number | null) => {
     pageCursors.push(cursor);
-    return loadPage(cursor);
+    const started = performance.now();
+    try {
+      return await loadPage(cursor);
+    } finally {
+      pageFetchMs.push(performance.now() - started);
+    }
   };
   let firstPage: Promise<GalleryPage | null> | undefined;
   const prefetch = () => (firstPage ??= fetchPage(null).catch(() => null));
@@ -303,6 +312,7 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
     },
     requests,
     pageCursors,
+    pageFetchMs,
     refused,
     notifications,
     imageUrl,

@@ -3,7 +3,7 @@
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { HostConnection } from '../common/rpc';
-import { el, icon } from '../common/dom';
+import { el, formatNumber, icon } from '../common/dom';
 import {
   TILE_SIZES,
   gallerySubjectKey,
@@ -17,7 +17,7 @@ import {
   type TileSize,
 } from '../protocol';
 import { anchorAt, layoutGallery, scrollTopOf, rowOfTile, type GalleryLayout } from './layout';
-import { GalleryStore, tilesOf, type ImagePosition } from './store';
+import { GalleryStore, tileCount, type ImagePosition } from './store';
 import { VirtualRows } from './virtualRows';
 import { renderRow, rowKey, type RowContext } from './rows';
 import { Lightbox } from './lightbox';
@@ -180,11 +180,17 @@ export class GalleryApp {
     const saved = this.saved && gallerySubjectKey(this.saved.subject) === gallerySubjectKey(init.subject) ? this.saved : undefined;
     if (saved) this.tileSize = saved.tileSize;
     this.store.clear();
+    // The first page usually comes with init: laid out once, with it, instead of empty and then again.
+    if (init.firstPage) this.store.appendPage(init.firstPage.prompts, init.firstPage.nextCursor);
     this.rows.redrawAll();
     this.relayout();
-    // Saved at once: a window reload restores this subject even before the first page arrived.
-    this.saveState(saved?.anchor ?? null);
-    if (init.firstPage) this.showPage(init.firstPage);
+    // Saved in the next frame, not later: a window reload restores this subject even before the first page
+    // arrived. Not now: reading the scroll position here would force a layout of the rows just drawn.
+    const anchor = saved?.anchor ?? null;
+    requestAnimationFrame(() => {
+      if (generation === this.generation) this.saveState(anchor);
+    });
+    if (init.firstPage) this.reportFirstRender();
     else await this.loadNextPage();
     if (generation !== this.generation) return;
     if (init.focus) await this.focusImage(init.focus);
@@ -282,7 +288,7 @@ export class GalleryApp {
     const width = Math.max(100, this.lastWidth - 2 * PADDING);
     this.layout = layoutGallery(
       this.store.prompts.map((p) => ({
-        tiles: tilesOf(p).length,
+        tiles: tileCount(p),
         aspect: p.aspect,
         headerHeight: HEADER_HEIGHT + (p.negativePrompt ? NEGATIVE_LINE_HEIGHT : 0),
       })),
@@ -354,7 +360,7 @@ export class GalleryApp {
     const prompts = this.store.prompts.length;
     const more = this.store.hasMore && this.store.loadedOnce ? '+' : '';
     this.summaryElement.textContent = this.store.loadedOnce
-      ? `${images.toLocaleString()}${more} image${images === 1 ? '' : 's'} · ${prompts.toLocaleString()}${more} prompt${prompts === 1 ? '' : 's'}`
+      ? `${formatNumber(images)}${more} image${images === 1 ? '' : 's'} · ${formatNumber(prompts)}${more} prompt${prompts === 1 ? '' : 's'}`
       : '';
   }
 

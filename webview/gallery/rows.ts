@@ -1,5 +1,5 @@
 // Drawing one layout row: a prompt's header (text, negative prompt, parameters) or a row of tiles.
-import { el, icon, iconButton } from '../common/dom';
+import { el, formatDateTime, icon, iconButton } from '../common/dom';
 import type { GalleryPrompt } from '../protocol';
 import type { LayoutRow } from './layout';
 import { tilesOf, type Tile } from './store';
@@ -64,7 +64,7 @@ function renderHeader(prompt: GalleryPrompt, context: RowContext): HTMLElement {
   if (context.showTuneTitle && prompt.tuneTitle) meta.append(el('span', { className: 'tune-title', text: prompt.tuneTitle, title: prompt.tuneTitle }));
   const date = prompt.createdAt ? new Date(prompt.createdAt) : undefined;
   if (date && !Number.isNaN(date.getTime())) {
-    meta.append(el('span', { className: 'date', text: date.toLocaleString(), title: prompt.createdAt }));
+    meta.append(el('span', { className: 'date', text: formatDateTime(date), title: prompt.createdAt }));
   }
 
   const like = iconButton(prompt.liked ? 'heart-filled' : 'heart', prompt.liked ? 'Unlike Prompt' : 'Like Prompt', prompt.liked ? 'unlike' : 'like', {

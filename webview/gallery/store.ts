@@ -20,6 +20,11 @@ export function tileOf(image: GalleryImage | undefined): Tile {
   return { kind: 'blocked' };
 }
 
+/** How many tiles `tilesOf` gives, without checking every URL (the layout needs only the count). */
+export function tileCount(prompt: GalleryPrompt): number {
+  return prompt.status === 'done' ? prompt.images.length : Math.max(1, prompt.expectedImages);
+}
+
 export function tilesOf(prompt: GalleryPrompt): Tile[] {
   if (prompt.status === 'done') return prompt.images.map(tileOf);
   const count = Math.max(1, prompt.expectedImages);

@@ -58,8 +58,12 @@ export class VirtualRows {
     if (!layout) return { start: 0, end: 0 };
     const viewport = this.scroller.clientHeight || window.innerHeight;
     this.measureSpeed(viewport);
-    const top = this.scroller.scrollTop - viewport * OVERSCAN;
-    const bottom = this.scroller.scrollTop + viewport * (1 + OVERSCAN);
+    const scrollTop = this.scroller.scrollTop;
+    const top = scrollTop - viewport * OVERSCAN;
+    const bottom = scrollTop + viewport * (1 + OVERSCAN);
+    // Rows already on screen get their images now, not a frame later from the IntersectionObserver.
+    const loadNow = !this.flinging;
+    const firstScreen = this.rendered.size === 0;
     const range = rowsBetween(layout, top, bottom);
     const wanted = new Map<string, LayoutRow>();
     for (let i = range.start; i < range.end; i++) {
@@ -74,7 +78,11 @@ export class VirtualRows {
         element.classList.add('row');
         this.rendered.set(key, element);
         this.content.append(element);
-        for (const img of element.querySelectorAll<HTMLImageElement>('img[data-lazy]')) this.observer.observe(img);
+        const onScreen = loadNow && row.top < scrollTop + viewport && row.top + row.height > scrollTop;
+        for (const img of element.querySelectorAll<HTMLImageElement>('img[data-lazy]')) {
+          if (onScreen) this.load(img, firstScreen);
+          else this.observer.observe(img);
+        }
       }
       element.style.transform = `translateY(${row.top}px)`;
       element.style.height = `${row.height}px`;
@@ -115,11 +123,17 @@ export class VirtualRows {
     }
     for (const img of this.waiting) {
       this.observer.unobserve(img);
-      const url = lazySources.get(img);
-      if (url && img.isConnected) img.src = url;
-      delete img.dataset.lazy;
+      if (img.isConnected) this.load(img, false);
     }
     this.waiting.clear();
+  }
+
+  /** Gives an image its URL; the first screen's images go before anything else the page fetches. */
+  private load(img: HTMLImageElement, urgent: boolean): void {
+    const url = lazySources.get(img);
+    if (urgent) img.fetchPriority = 'high';
+    if (url) img.src = url;
+    delete img.dataset.lazy;
   }
 
   private remove(key: string): void {

@@ -1,0 +1,143 @@
+// Prompt editor benchmark: its real bundle in the real CSP shell in headless Chromium, with a stand-in
+// for the host that answers `ready` with `init` the way PromptEditorPanel does (the tune loaded from the
+// sandbox over HTTP when the panel opens). Measures open → form rendered (`didRender`, what the
+// integration tests wait for), the same baseline as the gallery (baseline.ts's static page), and the
+// breakdown: bundle downloaded, bundle ran (`ready`), `init` handled.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { AstriaClient } from '../src/api/astria/client';
+import type { Tune } from '../src/api/astria/types';
+import { renderShell } from '../src/webviews/html';
+import { editorTune } from '../src/webviews/promptEditorModel';
+import { startSandbox } from '../test/sandbox/server';
+import { defaultDraft } from '../webview/promptEditor/draft';
+import type { PromptEditorInit } from '../webview/protocol';
+import { baselineFirstPaint } from './baseline';
+import { galleryBundle, launchChromium } from './harness';
+
+export interface PromptEditorRun {
+  /** Navigation start → the webview said the form is rendered (`didRender`). */
+  formRenderedMs: number;
+  bundleLoadedMs: number;
+  readyMs: number;
+  /** `ready` → the form rendered: the host round trip plus building the form. */
+  readyToRenderedMs: number;
+  /** The form's fields (`didRender`), to show it rendered the whole form. */
+  fields: number;
+  /** The same shell and stylesheets with a static line of text (baseline.ts), measured back to back. */
+  baselineMs: number;
+  formRenderedRatio: number;
+}
+
+async function open(browser: Browser, init: () => Promise<PromptEditorInit>): Promise<Omit<PromptEditorRun, 'baselineMs' | 'formRenderedRatio'>> {
+  const webviewDir = await galleryBundle();
+  let origin = '';
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        renderShell({
+          cspSource: origin,
+          scriptUri: `${origin}/dist/webview/promptEditor.js`,
+          styleUris: [`${origin}/dist/webview/promptEditor.css`],
+          codiconsUri: `${origin}/dist/webview/codicons.css`,
+          title: 'Prompt',
+          allowLoopbackMedia: true,
+        }),
+      );
+      return;
+    }
+    const file = path.join(webviewDir, path.normalize(url.pathname.replace(/^\/dist\/webview\//, '')));
+    if (!url.pathname.startsWith('/dist/webview/') || !file.startsWith(webviewDir)) {
+      res.writeHead(404).end();
+      return;
+    }
+    readFile(file).then(
+      (body) => {
+        const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.ttf') ? 'font/ttf' : 'application/octet-stream';
+        res.writeHead(200, { 'content-type': type });
+        res.end(body);
+      },
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    // Like PromptEditorPanel: the tune is loaded while the webview boots, and `init` carries it.
+    const initial = init();
+    let fields = 0;
+    await page.exposeFunction('__harnessPost', async (message: { kind?: string; method?: string; id?: number; params?: { fields?: number } }) => {
+      if (message.kind === 'ready') {
+        const data = await initial;
+        await page.evaluate((d) => window.dispatchEvent(new MessageEvent('message', { data: d })), { kind: 'notification', method: 'init', params: data });
+      } else if (message.kind === 'notification' && message.method === 'didRender') {
+        fields = message.params?.fields ?? 0;
+      } else if (message.kind === 'request') {
+        // Nothing the first paint needs: every request is answered empty.
+        const result = message.method === 'loadHistory' ? [] : message.method === 'listReferences' ? { tunes: [], nextCursor: null } : null;
+        await page.evaluate((d) => window.dispatchEvent(new MessageEvent('message', { data: d })), { kind: 'response', id: message.id, ok: true, result });
+      }
+    });
+    await page.addInitScript(`(() => {
+      window.acquireVsCodeApi = () => ({
+        postMessage: (message) => {
+          if (message && message.method === 'didRender') performance.mark('bench:form-rendered');
+          void window.__harnessPost(message);
+        },
+        getState: () => undefined,
+        setState: () => {},
+      });
+      document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
+    })();`);
+    await page.goto(`${origin}/`);
+    const formRenderedMs = await mark(page, 'bench:form-rendered');
+    const readyMs = await mark(page, 'webview:ready');
+    const bundleLoadedMs = await page.evaluate(
+      () => (performance.getEntriesByType('resource').find((e) => e.name.endsWith('/promptEditor.js')) as PerformanceResourceTiming | undefined)?.responseEnd ?? NaN,
+    );
+    return { formRenderedMs, bundleLoadedMs, readyMs, readyToRenderedMs: formRenderedMs - readyMs, fields };
+  } finally {
+    await context.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+async function mark(page: Page, name: string): Promise<number> {
+  const handle = await page.waitForFunction((m) => performance.getEntriesByName(m)[0]?.startTime, name, { timeout: 15_000, polling: 10 });
+  return Number(await handle.jsonValue());
+}
+
+/** `runs` opens of the editor on a trained Flux LoRA of the sandbox's demo data (after one warm-up). */
+export async function benchPromptEditor(runs: number): Promise<PromptEditorRun[]> {
+  const sandbox = await startSandbox({ quiet: true });
+  const browser = await launchChromium();
+  try {
+    const client = new AstriaClient({ baseUrl: sandbox.url, getKey: () => sandbox.astriaKey, retries: 0 });
+    const tunes = await client.listTunes({ limit: 50 });
+    const tune = tunes.find((t) => t.trained_at && t.model_type === 'lora' && t.base_tune_id) ?? tunes.find((t) => t.trained_at);
+    if (!tune) throw new Error('the sandbox has no trained tune');
+    const init = async (): Promise<PromptEditorInit> => {
+      const fresh: Tune = await client.getTune(tune.id);
+      const base = fresh.base_tune_id ? await client.getTune(fresh.base_tune_id) : undefined;
+      return { tune: editorTune(fresh, base), loadError: null, draft: defaultDraft(), fileLabels: {}, serverIssues: [], runs: [], presets: [], busy: false };
+    };
+    await open(browser, init); // warm-up
+    const results: PromptEditorRun[] = [];
+    for (let i = 0; i < runs; i++) {
+      const run = await open(browser, init);
+      const baselineMs = await baselineFirstPaint(browser, [], { width: 1280, height: 800 }, 'promptEditor.css');
+      results.push({ ...run, baselineMs, formRenderedRatio: run.formRenderedMs / baselineMs });
+    }
+    return results;
+  } finally {
+    await browser.close();
+    await sandbox.close();
+  }
+}
