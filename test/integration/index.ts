@@ -14,6 +14,8 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['createTune.test.ts', () => import('./createTune.test')],
   ['promptEditor.test.ts', () => import('./promptEditor.test')],
   ['gallery.test.ts', () => import('./gallery.test')],
+  // Last: searches everything the suites above left behind for an API key.
+  ['keyLeak.test.ts', () => import('./keyLeak.test')],
 ];
 
 export async function run(): Promise<void> {
