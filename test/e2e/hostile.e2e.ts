@@ -1,0 +1,159 @@
+// Hostile server strings in every place the extension shows them, and hostile text typed into every
+// field a person can type in: tune titles in the Tunes view (rows and tooltips), prompt text and negative
+// prompts in the tree, the gallery, its lightbox and the prompt editor, and the Find Tune quick pick.
+// Each string of test/hostileCorpus.ts would, if treated as markup, a URL or a style, run script, add an
+// element with id `ts-injected` or call a loopback "beacon" this test owns. None may happen.
+import * as assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { hostileCorpus } from '../hostileCorpus';
+import { closeAll, openView, openWorkbench, runCommand, screenshot, viewPane, webviewFrame, type Workbench } from './workbench';
+
+const PROMPTS_TUNE = 'Hostile prompts';
+
+/** What the page's frames show: elements the corpus would inject, and inline handlers in webviews. */
+async function injected(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  for (const frame of page.frames()) {
+    const report = await frame
+      .evaluate(() => {
+        const out: string[] = [];
+        if (document.getElementById('ts-injected')) out.push('an element with id ts-injected');
+        // Our panels' documents (the CSP shell with #app): no inline handler, no script but the bundle.
+        if (document.getElementById('app') && document.querySelector('meta[http-equiv="Content-Security-Policy"]')) {
+          for (const el of document.querySelectorAll('*')) {
+            const handler = [...el.attributes].find((a) => a.name.startsWith('on'));
+            if (handler) out.push(`<${el.localName} ${handler.name}>`);
+          }
+          for (const script of document.querySelectorAll('script')) {
+            // VS Code itself puts acquireVsCodeApi into every webview document before its content.
+            const vscodeOwn = (script.textContent ?? '').trim().startsWith('globalThis.acquireVsCodeApi');
+            if (!script.src && !vscodeOwn) out.push(`an inline script: ${(script.textContent ?? '').slice(0, 80)}`);
+          }
+        }
+        return out;
+      })
+      .catch(() => [] as string[]); // a frame that navigated away meanwhile
+    found.push(...report.map((r) => `${r} in ${frame.url().slice(0, 80)}`));
+  }
+  return found;
+}
+
+describe('Hostile strings (packaged extension in code-server)', { timeout: 300_000 }, () => {
+  let wb: Workbench;
+  let beacon: Server;
+  let beaconUrl = '';
+  const beaconHits: string[] = [];
+  const browserHits: string[] = [];
+  let corpus: string[] = [];
+  let createdPrompts = 0;
+
+  before(async () => {
+    beacon = createServer((req, res) => {
+      beaconHits.push(`${req.method} ${req.url}`);
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => beacon.listen(0, '127.0.0.1', resolve));
+    beaconUrl = `http://127.0.0.1:${(beacon.address() as AddressInfo).port}`;
+    corpus = hostileCorpus(beaconUrl);
+    assert.ok(corpus.length >= 40, `${corpus.length} hostile strings`);
+
+    wb = await openWorkbench();
+    wb.page.context().on('request', (request) => {
+      if (request.url().startsWith(beaconUrl)) browserHits.push(request.url());
+    });
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${wb.sandbox.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${wb.sandbox.astriaKey}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, json: (await res.json().catch(() => null)) as { id: number } | null };
+    };
+    const images = [1, 2, 3, 4].map((n) => `${wb.sandbox.cdnUrl}/training/1-${n}.png`);
+    // Every hostile string as a tune title (the newest page of the Tunes view shows them).
+    for (const title of corpus) {
+      const created = await api('POST', '/tunes', { tune: { title, name: 'man', branch: 'fast', image_urls: images } });
+      assert.ok(created.status < 300, `tune with title ${JSON.stringify(title.slice(0, 40))} answered ${created.status}`);
+    }
+    // And as prompt text and negative prompt, on one trained tune created last (top of the view).
+    const tune = await api('POST', '/tunes', { tune: { title: PROMPTS_TUNE, name: 'man', branch: 'fast', image_urls: images } });
+    assert.ok(tune.json);
+    await fetch(`${wb.sandbox.url}/__admin/tunes/${tune.json.id}/finish`, { method: 'POST' });
+    for (const text of corpus) {
+      const created = await api('POST', `/tunes/${tune.json.id}/prompts`, { prompt: { text, negative_prompt: text, num_images: 1 } });
+      if (created.status < 300) createdPrompts++;
+    }
+    assert.ok(createdPrompts >= 35, `${createdPrompts} hostile prompts created (the server refuses a few as invalid)`);
+  });
+  after(async () => {
+    await wb?.close();
+    await closeAll();
+    await new Promise<void>((resolve) => beacon?.close(() => resolve()));
+  });
+
+  it('shows every hostile string as text: tree, tooltips, gallery, lightbox, prompt editor, quick pick', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Tune Studio: Use Local Sandbox');
+    await openView(page, 'Tunes');
+    const tunes = viewPane(page, 'Tunes');
+
+    // Tree rows and their Markdown tooltips.
+    const promptsRow = tunes.locator('.monaco-list-row', { hasText: PROMPTS_TUNE }).first();
+    await promptsRow.waitFor({ state: 'visible', timeout: 30_000 });
+    const rows = tunes.locator('.monaco-list-row');
+    for (let i = 1; i < Math.min(6, await rows.count()); i++) {
+      await rows.nth(i).hover();
+      await page.waitForTimeout(700); // the hover appears after a delay
+    }
+    // Expand the tune: its prompts show hostile text; hover one for its tooltip.
+    await promptsRow.click();
+    await page.keyboard.press('ArrowRight');
+    await tunes.locator('.monaco-list-row[aria-level="2"]').nth(2).waitFor({ state: 'visible', timeout: 20_000 });
+    await tunes.locator('.monaco-list-row[aria-level="2"]').nth(2).hover();
+    await page.waitForTimeout(700);
+
+    // The gallery of the hostile prompts, scrolled through, and its lightbox.
+    await promptsRow.hover();
+    await promptsRow.locator('.action-label[aria-label="Open Gallery"]').click();
+    const gallery = webviewFrame(page);
+    await gallery.locator('.tile.loaded').first().waitFor({ state: 'visible', timeout: 60_000 });
+    const headerTexts = await gallery.locator('.prompt-text').allTextContents();
+    assert.ok(headerTexts.some((t) => /<[a-z]+ [a-z]+=/i.test(t)), 'prompt text is shown literally, tags and all');
+    await screenshot(page, 'hostile-gallery.png');
+    for (let i = 0; i < 8; i++) await gallery.locator('.scroller').evaluate((el) => el.scrollBy(0, el.clientHeight));
+    await gallery.locator('.scroller').evaluate((el) => el.scrollTo(0, 0));
+    await gallery.locator('.tile.loaded .tile-open').first().click();
+    await gallery.locator('.lightbox').waitFor({ state: 'visible' });
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Escape');
+
+    // Remix a hostile prompt into the prompt editor, and type hostile text into its fields.
+    await gallery.locator('.group-header .icon-button[data-action="remix"]').first().click();
+    await page.locator('.tabs-container .tab', { hasText: `Prompt: ${PROMPTS_TUNE}` }).waitFor({ state: 'visible', timeout: 30_000 });
+    const form = webviewFrame(page);
+    const text = form.locator('vscode-textarea[data-field="text"] textarea');
+    await text.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.ok(corpus.includes(await text.inputValue()), 'the remixed hostile text is in the text field, unchanged');
+    await text.fill(corpus[1]);
+    const negative = form.locator('vscode-textarea[data-field="negative_prompt"] textarea');
+    if (await negative.count()) await negative.fill(corpus[17]);
+    await page.waitForTimeout(500);
+
+    // The Find Tune quick pick, typed into and showing hostile titles.
+    await runCommand(page, 'Tune Studio: Find Tune…');
+    const quick = page.locator('.quick-input-widget');
+    await quick.waitFor({ state: 'visible' });
+    await quick.locator('.quick-input-box input').fill('<img');
+    await quick.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Escape');
+
+    await page.waitForTimeout(1000); // anything a payload started has had time to call the beacon
+    assert.deepEqual(await injected(page), [], 'nothing was injected into the workbench or a webview');
+    assert.deepEqual(browserHits, [], 'the browser never requested the beacon');
+    assert.deepEqual(beaconHits, [], 'the beacon received no request');
+  });
+});
