@@ -15,6 +15,7 @@ import { announceFinishedWork } from './jobs/announcements';
 import { dialogs, type Dialogs } from './commands/dialogs';
 import { registerCreateTune } from './commands/createTune';
 import { revealTune } from './commands/tuneActions';
+import { registerAgentTools } from './agent/tools';
 
 /** What tests (and other extensions) can reach after activation. */
 export interface TuneStudioApi {
@@ -27,6 +28,8 @@ export interface TuneStudioApi {
   dialogs: Dialogs;
   gallery: GalleryApi;
   promptEditor: PromptEditorApi;
+  /** The Language Model tools, as registered (tests invoke them directly as well as through vscode.lm). */
+  agentTools: ReturnType<typeof registerAgentTools>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TuneStudioApi> {
@@ -57,6 +60,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   registerTunesCommands(context, services, tunes, cartesia);
   const gallery = registerGallery(context, services, poller);
   const promptEditor = registerPromptEditor(context, services, poller, tunes);
+  const agentTools = registerAgentTools(context, services, poller, {
+    gallery: (subject) => void vscode.commands.executeCommand('tuneStudio.showGallery', subject),
+    promptEditor: (tuneId) => void promptEditor.open({ tuneId }),
+  });
 
   await Promise.all([keys.updateContext('astria'), keys.updateContext('cartesia')]);
   // `npm start` asks for the sandbox to be used right away, so nobody has to type a key.
@@ -64,7 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
     await useLocalSandbox(services, { silent: true });
   }
 
-  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, gallery, promptEditor };
+  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, gallery, promptEditor, agentTools };
 }
 
 export function deactivate(): void {
