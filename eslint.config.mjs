@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['webview/**/*.ts'],
+    files: ['webview-ui/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

@@ -15,7 +15,7 @@ import { galleryChecks, toGalleryPrompt } from '../src/webviews/galleryModel';
 import { AstriaClient } from '../src/api/astria/client';
 import { patternPng } from '../test/sandbox/png';
 import type { Prompt } from '../src/api/astria/types';
-import type { GalleryFocus, GalleryInit, GalleryPage, GalleryProtocol, GalleryPrompt, GallerySubject } from '../webview/protocol';
+import type { GalleryFocus, GalleryInit, GalleryPage, GalleryProtocol, GalleryPrompt, GallerySubject } from '../src/shared/protocol';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -31,7 +31,7 @@ export function galleryBundle(): Promise<string> {
     process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
     await build({
       absWorkingDir: ROOT,
-      entryPoints: ['webview/gallery.ts', 'webview/promptEditor.ts', 'webview/codicons.ts'],
+      entryPoints: ['webview-ui/gallery.ts', 'webview-ui/promptEditor.ts', 'webview-ui/codicons.ts'],
       outdir,
       bundle: true,
       // Unminified for `npm run bench:trace -- --profile`, so the CPU profile names our functions.

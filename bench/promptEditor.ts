@@ -13,8 +13,8 @@ import type { Tune } from '../src/api/astria/types';
 import { renderShell } from '../src/webviews/html';
 import { editorTune } from '../src/webviews/promptEditorModel';
 import { startSandbox } from '../test/sandbox/server';
-import { defaultDraft } from '../webview/promptEditor/draft';
-import type { PromptEditorInit } from '../webview/protocol';
+import { defaultDraft } from '../src/shared/prompt/draft';
+import type { PromptEditorInit } from '../src/shared/protocol';
 import { baselineFirstPaint } from './baseline';
 import { galleryBundle, launchChromium } from './harness';
 

@@ -30,9 +30,9 @@ const common = {
   legalComments: 'none',
 };
 
-const webviewEntries = existsSync('webview')
-  ? readdirSync('webview').filter((f) => /^[a-z][\w-]*\.ts$/.test(f) && !f.endsWith('.d.ts') && f !== 'protocol.ts')
-      .map((f) => `webview/${f}`)
+// Every .ts file at the top of webview-ui/ is one webview's entry point (gallery.ts, promptEditor.ts, …).
+const webviewEntries = existsSync('webview-ui')
+  ? readdirSync('webview-ui').filter((f) => /^[a-z][\w-]*\.ts$/.test(f) && !f.endsWith('.d.ts')).map((f) => `webview-ui/${f}`)
   : [];
 
 /** @type {esbuild.BuildOptions[]} */

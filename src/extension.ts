@@ -13,7 +13,7 @@ import { registerTunesCommands } from './commands/registerTunesCommands';
 import { useLocalSandbox } from './commands/apiKeys';
 import { announceFinishedWork } from './jobs/announcements';
 import { dialogs, type Dialogs } from './commands/dialogs';
-import { registerCreateTune } from './commands/createTune';
+import { registerCreateTune } from './commands/createTune/register';
 import { revealTune } from './commands/tuneActions';
 import { registerAgentTools } from './agent/tools';
 

@@ -17,8 +17,8 @@ import {
   type DraftField,
   type FlagField,
   type PromptDraft,
-} from '../../webview/promptEditor/draft';
-import { CFG_SCALE_MAX, SEED_MAX, SIZE_MAX, SIZE_MULTIPLE, STEPS_MAX } from '../../webview/promptEditor/validation';
+} from '../shared/prompt/draft';
+import { CFG_SCALE_MAX, SEED_MAX, SIZE_MAX, SIZE_MULTIPLE, STEPS_MAX } from '../shared/prompt/validation';
 
 type JsonSchema = Record<string, unknown>;
 

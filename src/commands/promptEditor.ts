@@ -6,7 +6,7 @@ import { tuneState } from '../api/astria/state';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
 import { modelLabel } from '../views/nodes';
-import { KNOWN_BASE_TUNES } from '../../webview/promptEditor/capabilities';
+import { KNOWN_BASE_TUNES } from '../shared/prompt/capabilities';
 import { createPromptEditors, OPEN_PROMPT_EDITOR_COMMAND, type NewPromptSink, type PromptEditorApi, type PromptEditorSubject } from '../webviews/promptEditorPanel';
 import { openRequest } from '../webviews/promptEditorModel';
 import { searchQuickPick } from './searchQuickPick';

@@ -11,9 +11,9 @@ import {
   type GalleryProtocol,
   type GallerySubject,
   type ImageRef,
-} from '../../webview/protocol';
+} from '../shared/protocol';
 import type { MessageChecks } from './panelHost';
-import { boolean, integer, isRecord, nullable, object, oneOf, optional, string, type Check } from './validate';
+import { boolean, integer, isRecord, nullable, object, oneOf, optional, string, type Check } from '../shared/check';
 
 /** Longest prompt text sent to the webview: enough for any real prompt, bounded for hostile ones. */
 const MAX_TEXT = 10_000;

@@ -15,13 +15,13 @@ import {
   type ImageRef,
   type PromptEditorMode,
   type ResponseMessage,
-} from '../../webview/protocol';
+} from '../shared/protocol';
 import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
 import { defaultSavePath, galleryChecks, gallerySubjectCheck, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
 import { downloadImage, galleryDialogs, resolveClash, type GalleryDialogs } from './saveImage';
 import { LastTextEditor } from './lastTextEditor';
 
-export type { GallerySubject, GalleryFocus } from '../../webview/protocol';
+export type { GallerySubject, GalleryFocus } from '../shared/protocol';
 
 /** Prompts per page; Astria allows up to 120, and one page of groups fills several screens. */
 const PAGE_SIZE = 40;

@@ -8,9 +8,9 @@ import type {
   RequestResult,
   ResponseMessage,
   ViewNotificationMethod,
-} from '../../webview/protocol';
+} from '../shared/protocol';
 import { renderShell, isLoopbackUrl } from './html';
-import { describeForLog, isRecord, type Check } from './validate';
+import { describeForLog, isRecord, type Check } from '../shared/check';
 
 export type RequestHandlers<P extends ProtocolShape> = {
   [M in RequestMethod<P>]: (params: RequestParams<P, M>) => Promise<RequestResult<P, M>>;

@@ -2,7 +2,7 @@
 // what the webview is sent about tunes and prompts, history, presets and saved drafts.
 import type { Prompt, Tune } from '../api/astria/types';
 import { promptState, tuneState } from '../api/astria/state';
-import { KNOWN_BASE_TUNES, modelCapabilities, type CapabilityTune } from '../../webview/promptEditor/capabilities';
+import { KNOWN_BASE_TUNES, modelCapabilities, type CapabilityTune } from '../shared/prompt/capabilities';
 import {
   DRAFT_FIELDS,
   IMAGE_SOURCES,
@@ -13,7 +13,7 @@ import {
   type PresetOptions,
   type PromptDraft,
   type PromptLike,
-} from '../../webview/promptEditor/draft';
+} from '../shared/prompt/draft';
 import type {
   DraftReplacedReason,
   PromptEditorProtocol,
@@ -22,10 +22,10 @@ import type {
   PromptPreset,
   PromptRun,
   ReferenceTune,
-} from '../../webview/promptEditor/protocol';
-import { isHttpUrl } from '../../webview/promptEditor/validation';
+} from '../shared/promptEditor';
+import { isHttpUrl } from '../shared/prompt/validation';
 import type { MessageChecks } from './panelHost';
-import { boolean, integer, isRecord, nullable, object, oneOf, string, type Check } from './validate';
+import { boolean, integer, isRecord, nullable, object, oneOf, string, type Check } from '../shared/check';
 
 export const HISTORY_SIZE = 20;
 export const MAX_PRESETS = 50;

@@ -4,7 +4,7 @@ import { isApiError } from '../api/errors';
 import type { PromptFiles } from '../api/astria/client';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
-import type { ResponseMessage } from '../../webview/protocol';
+import type { ResponseMessage } from '../shared/protocol';
 import {
   PROMPT_EDITOR_VIEW_TYPE,
   type DraftReplacedReason,
@@ -18,10 +18,10 @@ import {
   type PromptRun,
   type ReferenceTune,
   type SubmitResult,
-} from '../../webview/promptEditor/protocol';
-import { defaultDraft, sameDraft, type PresetOptions, type PromptDraft } from '../../webview/promptEditor/draft';
-import { KNOWN_BASE_TUNES, needsBaseTune } from '../../webview/promptEditor/capabilities';
-import { hasErrors, issuesFromServerError, validateDraft, type DraftIssue } from '../../webview/promptEditor/validation';
+} from '../shared/promptEditor';
+import { defaultDraft, sameDraft, type PresetOptions, type PromptDraft } from '../shared/prompt/draft';
+import { KNOWN_BASE_TUNES, needsBaseTune } from '../shared/prompt/capabilities';
+import { hasErrors, issuesFromServerError, validateDraft, type DraftIssue } from '../shared/prompt/validation';
 import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
 import {
   HISTORY_SIZE,

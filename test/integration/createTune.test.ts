@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TuneStudioApi } from '../../src/extension';
 import type { Prompt, Tune } from '../../src/api/astria/types';
-import type { CreateTuneOptions, CreateTuneOutcome } from '../../src/commands/createTune';
+import type { CreateTuneOptions, CreateTuneOutcome } from '../../src/commands/createTune/register';
 import { TunesDropController } from '../../src/commands/createTune/dropController';
 import { ScriptedWizardUi, type ScriptedStep } from '../../src/commands/createTune/scriptedUi';
 import { admin, astria, connectToSandbox, extensionApi, recordedRequests, waitFor } from './helpers';

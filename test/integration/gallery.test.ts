@@ -17,7 +17,7 @@ import {
   type RequestParams,
   type RequestResult,
   type ResponseMessage,
-} from '../../webview/protocol';
+} from '../../src/shared/protocol';
 import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, waitFor } from './helpers';
 
 type Method = RequestMethod<GalleryProtocol>;

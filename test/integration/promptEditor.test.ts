@@ -13,7 +13,7 @@ import type { TuneStudioApi } from '../../src/extension';
 import type { Prompt, Tune } from '../../src/api/astria/types';
 import type { PromptEditorPanel } from '../../src/webviews/promptEditorPanel';
 import { draftStorageKey, PRESETS_STORAGE_KEY } from '../../src/webviews/promptEditorModel';
-import { defaultDraft, type DraftField, type PresetOptions, type PromptDraft } from '../../webview/promptEditor/draft';
+import { defaultDraft, type DraftField, type PresetOptions, type PromptDraft } from '../../src/shared/prompt/draft';
 import {
   PROMPT_EDITOR_VIEW_TYPE,
   type PickedFile,
@@ -22,8 +22,8 @@ import {
   type PromptPreset,
   type ReferenceTune,
   type SubmitResult,
-} from '../../webview/promptEditor/protocol';
-import type { RequestMethod, RequestParams, RequestResult } from '../../webview/protocol';
+} from '../../src/shared/promptEditor';
+import type { RequestMethod, RequestParams, RequestResult } from '../../src/shared/protocol';
 import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, waitFor } from './helpers';
 
 type Method = RequestMethod<PromptEditorProtocol>;

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { TOOL_NAMES } from '../../src/agent/names';
 import { PROMPT_OPTION_NAMES, generateImagesInputSchema, toolDraft } from '../../src/agent/promptOptions';
-import { modelCapabilities } from '../../webview/promptEditor/capabilities';
-import { DRAFT_FIELDS } from '../../webview/promptEditor/draft';
-import { validateDraft } from '../../webview/promptEditor/validation';
+import { modelCapabilities } from '../../src/shared/prompt/capabilities';
+import { DRAFT_FIELDS } from '../../src/shared/prompt/draft';
+import { validateDraft } from '../../src/shared/prompt/validation';
 
 interface ManifestTool {
   name: string;

@@ -18,7 +18,7 @@ import {
   savePreset,
   tuneIdFromViewState,
 } from '../../src/webviews/promptEditorModel';
-import { defaultDraft, presetOptions } from '../../webview/promptEditor/draft';
+import { defaultDraft, presetOptions } from '../../src/shared/prompt/draft';
 
 const NOW = Date.parse('2026-05-01T12:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();

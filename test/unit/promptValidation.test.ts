@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { modelCapabilities, modelFamily, needsBaseTune, type CapabilityTune, type ModelCapabilities } from '../../webview/promptEditor/capabilities';
+import { modelCapabilities, modelFamily, needsBaseTune, type CapabilityTune, type ModelCapabilities } from '../../src/shared/prompt/capabilities';
 import {
   ASPECT_RATIOS,
   COLOR_GRADINGS,
@@ -15,7 +15,7 @@ import {
   sameDraft,
   type DraftField,
   type PromptDraft,
-} from '../../webview/promptEditor/draft';
+} from '../../src/shared/prompt/draft';
 import {
   characteristicKeys,
   draftFieldForServerKey,
@@ -25,7 +25,7 @@ import {
   malformedReferences,
   validateDraft,
   type ValidationResult,
-} from '../../webview/promptEditor/validation';
+} from '../../src/shared/prompt/validation';
 
 const FLUX_LORA: CapabilityTune = { id: 4100200, title: 'Priya', name: 'woman', branch: 'flux1', model_type: 'lora', base_tune_id: 1504944 };
 const FLUX_BASE: CapabilityTune = { id: 1504944, title: 'Flux1.dev', name: null as unknown as string, branch: 'flux1', base_tune_id: null };

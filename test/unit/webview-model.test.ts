@@ -16,8 +16,8 @@ import {
   toGalleryPrompt,
 } from '../../src/webviews/galleryModel';
 import type { Prompt } from '../../src/api/astria/types';
-import { gallerySubjectKey, isDisplayableImageUrl } from '../../webview/protocol';
-import { anchorAt, layoutGallery, rowOfTile, rowsBetween, scrollTopOf } from '../../webview/gallery/layout';
+import { gallerySubjectKey, isDisplayableImageUrl } from '../../src/shared/protocol';
+import { anchorAt, layoutGallery, rowOfTile, rowsBetween, scrollTopOf } from '../../webview-ui/gallery/layout';
 
 function prompt(overrides: Partial<Prompt> = {}): Prompt {
   return {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { Services } from '../services';
-import type { StatusPoller } from '../jobs/statusPoller';
-import type { TunesNode } from '../views/nodes';
-import { CreateTuneFlow, type CreateTuneOptions, type CreateTuneOutcome, type CreateTuneWiring } from './createTune/createTuneFlow';
-import { TunesDropController } from './createTune/dropController';
+import type { Services } from '../../services';
+import type { StatusPoller } from '../../jobs/statusPoller';
+import type { TunesNode } from '../../views/nodes';
+import { CreateTuneFlow, type CreateTuneOptions, type CreateTuneOutcome, type CreateTuneWiring } from './createTuneFlow';
+import { TunesDropController } from './dropController';
 
 export type { CreateTuneOptions, CreateTuneOutcome, CreateTuneWiring };
 

@@ -193,4 +193,4 @@ export function isDisplayableImageUrl(value: string): boolean {
 // Owned by the prompt editor. Its messages live in their own file (same rules as this one: types and
 // tiny pure helpers only) so the two panels can change without editing each other's lines.
 
-export * from './promptEditor/protocol';
+export * from './promptEditor';

@@ -14,8 +14,8 @@ import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-s
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
 import type { VscodeRadioGroup } from '@vscode-elements/elements/dist/vscode-radio-group/vscode-radio-group.js';
 import { el } from '../common/dom';
-import type { DraftField } from './draft';
-import type { DraftIssue } from './validation';
+import type { DraftField } from '../../src/shared/prompt/draft';
+import type { DraftIssue } from '../../src/shared/prompt/validation';
 
 /** One control bound to one draft field. */
 export interface FieldBinding {

@@ -15,7 +15,7 @@ import {
   type GallerySubject,
   type GalleryViewState,
   type TileSize,
-} from '../protocol';
+} from '../../src/shared/protocol';
 import { anchorAt, layoutGallery, scrollTopOf, rowOfTile, type GalleryLayout } from './layout';
 import { GalleryStore, tileCount, type ImagePosition } from './store';
 import { VirtualRows } from './virtualRows';

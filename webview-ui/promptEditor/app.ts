@@ -22,8 +22,8 @@ import {
   sameDraft,
   type DraftField,
   type PromptDraft,
-} from './draft';
-import { SEED_MAX, validateDraft, type DraftIssue } from './validation';
+} from '../../src/shared/prompt/draft';
+import { SEED_MAX, validateDraft, type DraftIssue } from '../../src/shared/prompt/validation';
 import type {
   DraftReplacedReason,
   ImageTarget,
@@ -33,7 +33,7 @@ import type {
   PromptEditorViewState,
   PromptPreset,
   ReferenceTune,
-} from './protocol';
+} from '../../src/shared/promptEditor';
 import { checkboxControl, issueList, radioControl, selectControl, textControl, type Choice, type FieldBinding } from './form';
 import { PopupMenu, type MenuContent } from './menu';
 import { ResultsStrip } from './results';

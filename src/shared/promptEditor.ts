@@ -1,9 +1,9 @@
 // The prompt editor's messages between the extension host and its webview. Re-exported from
 // webview/protocol.ts (the one protocol file): types and tiny pure helpers only.
-import type { ProtocolShape } from '../protocol';
-import type { ModelCapabilities } from './capabilities';
-import type { DraftIssue } from './validation';
-import type { PresetOptions, PromptDraft } from './draft';
+import type { ProtocolShape } from './protocol';
+import type { ModelCapabilities } from './prompt/capabilities';
+import type { DraftIssue } from './prompt/validation';
+import type { PresetOptions, PromptDraft } from './prompt/draft';
 
 export const PROMPT_EDITOR_VIEW_TYPE = 'tuneStudio.promptEditor';
 

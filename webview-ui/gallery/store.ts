@@ -1,5 +1,5 @@
 // The prompts the gallery has loaded, in display order (newest first), and the paging cursor.
-import { isDisplayableImageUrl, type GalleryImage, type GalleryPrompt } from '../protocol';
+import { isDisplayableImageUrl, type GalleryImage, type GalleryPrompt } from '../../src/shared/protocol';
 
 export interface ImagePosition {
   promptId: number;

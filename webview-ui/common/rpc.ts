@@ -8,7 +8,7 @@ import type {
   RequestResult,
   ViewNotificationMethod,
   WebviewToHostMessage,
-} from '../protocol';
+} from '../../src/shared/protocol';
 
 /** What `acquireVsCodeApi()` returns; the state is whatever the panel saves across reloads. */
 export interface VsCodeApi<State> {

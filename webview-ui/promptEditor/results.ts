@@ -1,7 +1,7 @@
 // The results strip: every prompt submitted from this editor, its progress (sending → queued →
 // generating → done) and its images; clicking an image opens it in the gallery.
 import { el, icon } from '../common/dom';
-import type { PromptRun, PromptRunPhase } from './protocol';
+import type { PromptRun, PromptRunPhase } from '../../src/shared/promptEditor';
 
 const PHASE_TEXT: Record<PromptRunPhase, string> = {
   sending: 'Sending…',

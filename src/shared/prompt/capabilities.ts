@@ -8,7 +8,7 @@
 //  4. the branch: flux1 → Flux, sdxl1 → SDXL, sd15 → SD 1.5, fast → Flux (Astria's mock mode).
 // Gemini takes `resolution` (1K/2K/4K) and plain text; Seedream takes 1–4 images and plain text; neither
 // uses the diffusion knobs (steps, CFG, scheduler, super resolution…), which are hidden for them.
-import type { Tune } from '../../src/api/astria/types';
+import type { Tune } from '../../api/astria/types';
 
 export type ModelFamily = 'gemini' | 'seedream' | 'flux' | 'sdxl' | 'sd15' | 'unknown';
 

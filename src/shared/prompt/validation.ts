@@ -1,7 +1,7 @@
 // The prompt editor's rules, shared by the webview (inline messages while typing) and the extension host
 // (checked again before anything is sent). Pure: no DOM, no `vscode`. Mirrors Astria's documented ranges
 // and dependencies; the server stays the final judge, and its 422s are mapped back onto fields here too.
-import type { PromptCreateParams } from '../../src/api/astria/types';
+import type { PromptCreateParams } from '../../api/astria/types';
 import type { ModelCapabilities } from './capabilities';
 import {
   ASPECT_RATIOS,
