@@ -11,11 +11,12 @@ import * as path from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderShell } from '../src/webviews/html';
-import { galleryChecks, toGalleryPrompt } from '../src/webviews/galleryModel';
+import { toGalleryPrompt } from '../src/webviews/galleryModel';
+import { galleryChecks } from '../src/shared/gallery';
 import { AstriaClient } from '../src/api/astria/client';
 import { patternPng } from '../test/sandbox/png';
 import type { Prompt } from '../src/api/astria/types';
-import type { GalleryFocus, GalleryInit, GalleryPage, GalleryProtocol, GalleryPrompt, GallerySubject } from '../src/shared/protocol';
+import type { GalleryFocus, GalleryInit, GalleryPage, GalleryProtocol, GalleryPrompt, GallerySubject } from '../src/shared/gallery';
 
 const ROOT = path.resolve(__dirname, '..');
 

@@ -14,7 +14,7 @@ import { renderShell } from '../src/webviews/html';
 import { editorTune } from '../src/webviews/promptEditorModel';
 import { startSandbox } from '../test/sandbox/server';
 import { defaultDraft } from '../src/shared/prompt/draft';
-import type { PromptEditorInit } from '../src/shared/protocol';
+import type { PromptEditorInit } from '../src/shared/promptEditor';
 import { baselineFirstPaint } from './baseline';
 import { galleryBundle, launchChromium } from './harness';
 

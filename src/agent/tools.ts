@@ -13,7 +13,7 @@ import type { Services } from '../services';
 import { editorTune } from '../webviews/promptEditorModel';
 import { defaultSavePath, imageMarkdown } from '../webviews/galleryModel';
 import { downloadImage } from '../webviews/saveImage';
-import type { GallerySubject } from '../shared/protocol';
+import type { GallerySubject } from '../shared/gallery';
 import { hasErrors, validateDraft } from '../shared/prompt/validation';
 import { collectImageFiles, describeSkipped, judgeSelection, megabytesToBytes, plural, DEFAULT_MAX_IMAGE_MB, MAX_IMAGE_SIZE_SETTING } from '../commands/createTune/imageFiles';
 import { uploadTune } from '../commands/createTune/upload';

@@ -1,9 +1,16 @@
-// The prompt editor's messages between the extension host and its webview. Re-exported from
-// webview/protocol.ts (the one protocol file): types and tiny pure helpers only.
-import type { ProtocolShape } from './protocol';
+// The prompt editor's messages between the extension host and its webview, each next to the host's
+// check of it.
+import { boolean, integer, isRecord, nullable, object, oneOf, string, type Check } from './check';
 import type { ModelCapabilities } from './prompt/capabilities';
+import { DRAFT_FIELDS, IMAGE_SOURCES, MAX_FIELD_LENGTH, normalizeDraft, presetOptions, type PresetOptions, type PromptDraft } from './prompt/draft';
 import type { DraftIssue } from './prompt/validation';
-import type { PresetOptions, PromptDraft } from './prompt/draft';
+import type { MessageChecks, ProtocolShape } from './rpc';
+
+export const MAX_PRESETS = 50;
+export const MAX_PRESET_NAME = 80;
+/** More images than any model makes; bounds what a hostile response can make the webview render. */
+export const MAX_IMAGES_PER_RUN = 16;
+const MAX_URI_LIST = 64_000;
 
 export const PROMPT_EDITOR_VIEW_TYPE = 'tuneStudio.promptEditor';
 
@@ -140,3 +147,57 @@ export interface PromptEditorViewState {
   draft: PromptDraft;
   advancedOpen: boolean;
 }
+
+// ─── Checks of what the webview sends ────────────────────────────────────────────────────────────
+
+const empty: Check<Record<string, never>> = object<Record<string, never>>({});
+
+function draftFieldChecks(): Record<string, Check<unknown>> {
+  const defaults = normalizeDraft(undefined) as unknown as Record<string, unknown>;
+  const checks: Record<string, Check<unknown>> = {};
+  for (const field of DRAFT_FIELDS) {
+    if (field === 'input_image_source' || field === 'mask_image_source') checks[field] = oneOf(IMAGE_SOURCES);
+    else if (typeof defaults[field] === 'boolean') checks[field] = boolean;
+    else checks[field] = string(MAX_FIELD_LENGTH);
+  }
+  return checks;
+}
+
+/** A complete draft with exactly the known fields. */
+export const draftCheck: Check<PromptDraft> = object<PromptDraft>(draftFieldChecks() as { [K in keyof PromptDraft]-?: Check<PromptDraft[K]> });
+
+/** Preset options: a draft without text and images. */
+export const presetOptionsCheck: Check<PresetOptions> = (value) => {
+  if (!isRecord(value)) return { ok: false, reason: 'expected an object' };
+  const full = draftCheck({ ...normalizeDraft(undefined), ...value });
+  if (!full.ok) return full;
+  const options = presetOptions(full.value);
+  for (const key of Object.keys(value)) if (!(key in options)) return { ok: false, reason: `unexpected field "${key}"` };
+  return { ok: true, value: options };
+};
+
+const imageTarget = oneOf(['input_image', 'mask_image'] as const);
+const presetName: Check<string> = (value) =>
+  typeof value === 'string' && value.trim() !== '' && value.length <= MAX_PRESET_NAME
+    ? { ok: true, value: value.trim() }
+    : { ok: false, reason: `expected a name of 1–${MAX_PRESET_NAME} characters` };
+
+export const promptEditorChecks: MessageChecks<PromptEditorProtocol> = {
+  requests: {
+    submit: object({ draft: draftCheck }),
+    chooseFile: object({ target: imageTarget }),
+    dropFile: object({ target: imageTarget, uriList: string(MAX_URI_LIST) }),
+    listReferences: object({ cursor: nullable(integer(1)) }),
+    loadHistory: empty,
+    savePreset: object({ name: presetName, options: presetOptionsCheck }),
+    deletePreset: object({ name: presetName }),
+    openResult: object({ promptId: integer(1), imageIndex: integer(0, MAX_IMAGES_PER_RUN - 1) }),
+    openOnBaseTune: empty,
+    retryLoad: empty,
+  },
+  notifications: {
+    draftChanged: object({ draft: draftCheck }),
+    didRender: object({ fields: integer(0, 1000) }),
+    error: object({ message: string(4000) }),
+  },
+};

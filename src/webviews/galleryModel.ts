@@ -1,23 +1,12 @@
-// Pure helpers of the gallery host (no `vscode` import): what the webview is sent, names of saved files,
-// and the checks of the webview's messages.
+// Pure helpers of the gallery host (no `vscode` import): what the webview is sent and names of saved
+// files. The checks of the webview's messages live with the messages, in shared/gallery.ts.
 import type { Prompt } from '../api/astria/types';
 import { promptState } from '../api/astria/state';
-import {
-  IMAGE_ACTIONS,
-  PROMPT_EDITOR_MODES,
-  isDisplayableImageUrl,
-  type GalleryImage,
-  type GalleryPrompt,
-  type GalleryProtocol,
-  type GallerySubject,
-  type ImageRef,
-} from '../shared/protocol';
-import type { MessageChecks } from './panelHost';
-import { boolean, integer, isRecord, nullable, object, oneOf, optional, string, type Check } from '../shared/check';
+import { MAX_IMAGES_PER_PROMPT, gallerySubjectCheck, isDisplayableImageUrl, type GalleryImage, type GalleryPrompt, type GallerySubject } from '../shared/gallery';
+import { isRecord } from '../shared/check';
 
 /** Longest prompt text sent to the webview: enough for any real prompt, bounded for hostile ones. */
 const MAX_TEXT = 10_000;
-const MAX_IMAGES_PER_PROMPT = 64;
 
 /** Width / height from "16:9" or from w and h; square when unknown; clamped so no tile gets absurd. */
 export function promptAspect(prompt: Pick<Prompt, 'aspect_ratio' | 'w' | 'h'>): number {
@@ -112,50 +101,6 @@ export function imageMarkdown(altText: string, url: string): string {
   const target = url.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   return `![${alt}](${target})`;
 }
-
-// ─── Checks of what the webview sends ────────────────────────────────────────────────────────────
-
-const id = integer(1);
-const imageRefFields = {
-  promptId: id,
-  imageIndex: integer(0, MAX_IMAGES_PER_PROMPT - 1),
-  url: string(4096),
-};
-const imageRef: Check<ImageRef> = object<ImageRef>(imageRefFields);
-
-export const galleryChecks: MessageChecks<GalleryProtocol> = {
-  requests: {
-    loadPage: object({ cursor: nullable(id), refresh: boolean }),
-    imageAction: object({ ...imageRefFields, action: oneOf(IMAGE_ACTIONS) }),
-    setLiked: object({ promptId: id, liked: boolean }),
-    openPromptEditor: object({ promptId: id, mode: oneOf(PROMPT_EDITOR_MODES), image: nullable(imageRef) }),
-  },
-  notifications: {
-    didRender: object({ prompts: integer(), images: integer() }),
-    error: object({ message: string(4000) }),
-  },
-};
-
-const optionalTitle = optional(string(1000));
-
-export const gallerySubjectCheck: Check<GallerySubject> = (value) => {
-  if (!isRecord(value)) return { ok: false, reason: 'expected an object' };
-  switch (value.kind) {
-    case 'tune':
-      return object<GallerySubject & { kind: 'tune' }>({ kind: oneOf(['tune'] as const), tuneId: id, title: optionalTitle })(value);
-    case 'prompt':
-      return object<GallerySubject & { kind: 'prompt' }>({
-        kind: oneOf(['prompt'] as const),
-        tuneId: id,
-        promptId: id,
-        title: optionalTitle,
-      })(value);
-    case 'recent':
-      return object<GallerySubject & { kind: 'recent' }>({ kind: oneOf(['recent'] as const) })(value);
-    default:
-      return { ok: false, reason: 'unknown subject kind' };
-  }
-};
 
 /** The subject of a restored panel, read from the webview's saved state (which the webview wrote). */
 export function subjectFromViewState(state: unknown): GallerySubject | undefined {

@@ -3,25 +3,15 @@ import * as path from 'node:path';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
 import type { Prompt } from '../api/astria/types';
-import {
-  GALLERY_VIEW_TYPE,
-  gallerySubjectKey,
-  isDisplayableImageUrl,
-  type GalleryFocus,
-  type GalleryPage,
-  type GalleryProtocol,
-  type GallerySubject,
-  type ImageAction,
-  type ImageRef,
-  type PromptEditorMode,
-  type ResponseMessage,
-} from '../shared/protocol';
+import { GALLERY_VIEW_TYPE, gallerySubjectKey, isDisplayableImageUrl, type GalleryFocus, type GalleryPage, type GalleryProtocol, type GallerySubject, type ImageAction, type ImageRef, type PromptEditorMode } from '../shared/gallery';
+import { type ResponseMessage } from '../shared/rpc';
 import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
-import { defaultSavePath, galleryChecks, gallerySubjectCheck, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
+import { defaultSavePath, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
+import { galleryChecks, gallerySubjectCheck } from '../shared/gallery';
 import { downloadImage, galleryDialogs, resolveClash, type GalleryDialogs } from './saveImage';
 import { LastTextEditor } from './lastTextEditor';
 
-export type { GallerySubject, GalleryFocus } from '../shared/protocol';
+export type { GallerySubject, GalleryFocus } from '../shared/gallery';
 
 /** Prompts per page; Astria allows up to 120, and one page of groups fills several screens. */
 const PAGE_SIZE = 40;

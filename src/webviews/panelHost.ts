@@ -1,14 +1,5 @@
 import * as vscode from 'vscode';
-import type {
-  HostNotificationMethod,
-  HostToWebviewMessage,
-  ProtocolShape,
-  RequestMethod,
-  RequestParams,
-  RequestResult,
-  ResponseMessage,
-  ViewNotificationMethod,
-} from '../shared/protocol';
+import type { HostNotificationMethod, HostToWebviewMessage, ProtocolShape, RequestMethod, RequestParams, RequestResult, ResponseMessage, ViewNotificationMethod } from '../shared/rpc';
 import { renderShell, isLoopbackUrl } from './html';
 import { describeForLog, isRecord, type Check } from '../shared/check';
 

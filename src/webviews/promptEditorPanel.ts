@@ -4,7 +4,7 @@ import { isApiError } from '../api/errors';
 import type { PromptFiles } from '../api/astria/client';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
-import type { ResponseMessage } from '../shared/protocol';
+import type { ResponseMessage } from '../shared/rpc';
 import {
   PROMPT_EDITOR_VIEW_TYPE,
   type DraftReplacedReason,
@@ -23,24 +23,8 @@ import { defaultDraft, sameDraft, type PresetOptions, type PromptDraft } from '.
 import { KNOWN_BASE_TUNES, needsBaseTune } from '../shared/prompt/capabilities';
 import { hasErrors, issuesFromServerError, validateDraft, type DraftIssue } from '../shared/prompt/validation';
 import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
-import {
-  HISTORY_SIZE,
-  PRESETS_STORAGE_KEY,
-  deletePreset,
-  draftFromViewState,
-  draftStorageKey,
-  editorTune,
-  historyEntries,
-  normalizePresets,
-  parseUriList,
-  promptEditorChecks,
-  readStoredDraft,
-  referenceTunes,
-  runFromPrompt,
-  savePreset,
-  tuneIdFromViewState,
-  type StoredDraft,
-} from './promptEditorModel';
+import { HISTORY_SIZE, PRESETS_STORAGE_KEY, deletePreset, draftFromViewState, draftStorageKey, editorTune, historyEntries, normalizePresets, parseUriList, readStoredDraft, referenceTunes, runFromPrompt, savePreset, tuneIdFromViewState, type StoredDraft } from './promptEditorModel';
+import { promptEditorChecks } from '../shared/promptEditor';
 import { ImageFileProblem, pickedFile, promptEditorDialogs, workspaceImage, type PromptEditorDialogs } from './promptEditorFiles';
 
 /** Typing is saved this long after the last change (and at once when the panel closes). */

@@ -8,16 +8,8 @@ import type { Prompt, Tune } from '../../src/api/astria/types';
 import type { GalleryApi, GalleryPanel } from '../../src/webviews/galleryPanel';
 import type { ExistingFileChoice } from '../../src/webviews/saveImage';
 import { imageMarkdown } from '../../src/webviews/galleryModel';
-import {
-  GALLERY_VIEW_TYPE,
-  type GalleryProtocol,
-  type GallerySubject,
-  type GalleryViewState,
-  type RequestMethod,
-  type RequestParams,
-  type RequestResult,
-  type ResponseMessage,
-} from '../../src/shared/protocol';
+import { GALLERY_VIEW_TYPE, type GalleryProtocol, type GallerySubject, type GalleryViewState } from '../../src/shared/gallery';
+import { type RequestMethod, type RequestParams, type RequestResult, type ResponseMessage } from '../../src/shared/rpc';
 import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, waitFor } from './helpers';
 
 type Method = RequestMethod<GalleryProtocol>;

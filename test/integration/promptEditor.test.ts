@@ -23,7 +23,7 @@ import {
   type ReferenceTune,
   type SubmitResult,
 } from '../../src/shared/promptEditor';
-import type { RequestMethod, RequestParams, RequestResult } from '../../src/shared/protocol';
+import type { RequestMethod, RequestParams, RequestResult } from '../../src/shared/rpc';
 import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, waitFor } from './helpers';
 
 type Method = RequestMethod<PromptEditorProtocol>;

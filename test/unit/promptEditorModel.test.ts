@@ -1,23 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Prompt, Tune } from '../../src/api/astria/types';
-import {
-  deletePreset,
-  draftCheck,
-  draftFromViewState,
-  editorTune,
-  historyEntries,
-  MAX_PRESETS,
-  normalizePresets,
-  openRequest,
-  parseUriList,
-  promptEditorChecks,
-  readStoredDraft,
-  referenceTunes,
-  runFromPrompt,
-  savePreset,
-  tuneIdFromViewState,
-} from '../../src/webviews/promptEditorModel';
+import { deletePreset, draftFromViewState, editorTune, historyEntries, normalizePresets, openRequest, parseUriList, readStoredDraft, referenceTunes, runFromPrompt, savePreset, tuneIdFromViewState } from '../../src/webviews/promptEditorModel';
+import { draftCheck, MAX_PRESETS, promptEditorChecks } from '../../src/shared/promptEditor';
 import { defaultDraft, presetOptions } from '../../src/shared/prompt/draft';
 
 const NOW = Date.parse('2026-05-01T12:00:00.000Z');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { launchChromium, openGalleryHarness, type Harness } from '../../bench/harness';
-import type { GalleryPrompt, GalleryViewState } from '../../src/shared/protocol';
+import type { GalleryPrompt, GalleryViewState } from '../../src/shared/gallery';
 
 let browser: Browser;
 let sandbox: Sandbox;

@@ -3,20 +3,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { contentSecurityPolicy, isLoopbackUrl, renderShell } from '../../src/webviews/html';
-import {
-  defaultSavePath,
-  galleryChecks,
-  gallerySubjectCheck,
-  imageExtension,
-  imageMarkdown,
-  numberedFileName,
-  promptAspect,
-  sanitizeFolderName,
-  subjectFromViewState,
-  toGalleryPrompt,
-} from '../../src/webviews/galleryModel';
+import { defaultSavePath, imageExtension, imageMarkdown, numberedFileName, promptAspect, sanitizeFolderName, subjectFromViewState, toGalleryPrompt } from '../../src/webviews/galleryModel';
+import { galleryChecks, gallerySubjectCheck } from '../../src/shared/gallery';
 import type { Prompt } from '../../src/api/astria/types';
-import { gallerySubjectKey, isDisplayableImageUrl } from '../../src/shared/protocol';
+import { gallerySubjectKey, isDisplayableImageUrl } from '../../src/shared/gallery';
 import { anchorAt, layoutGallery, rowOfTile, rowsBetween, scrollTopOf } from '../../webview-ui/gallery/layout';
 
 function prompt(overrides: Partial<Prompt> = {}): Prompt {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openGalleryHarness, type Harness } from '../../bench/harness';
 import type { Prompt } from '../../src/api/astria/types';
-import type { GalleryPrompt } from '../../src/shared/protocol';
+import type { GalleryPrompt } from '../../src/shared/gallery';
 
 const LONG_WORD = 'A'.repeat(3000);
 const HOSTILE: string[] = [

@@ -1,14 +1,5 @@
 // The webview's side of the protocol: requests with sequence ids, notifications, and the `ready` handshake.
-import type {
-  HostNotificationMethod,
-  HostToWebviewMessage,
-  ProtocolShape,
-  RequestMethod,
-  RequestParams,
-  RequestResult,
-  ViewNotificationMethod,
-  WebviewToHostMessage,
-} from '../../src/shared/protocol';
+import type { HostNotificationMethod, HostToWebviewMessage, ProtocolShape, RequestMethod, RequestParams, RequestResult, ViewNotificationMethod, WebviewToHostMessage } from '../../src/shared/rpc';
 
 /** What `acquireVsCodeApi()` returns; the state is whatever the panel saves across reloads. */
 export interface VsCodeApi<State> {

@@ -1,4 +1,4 @@
-import { IMAGE_ACTIONS, type ImageAction } from '../../src/shared/protocol';
+import { IMAGE_ACTIONS, type ImageAction } from '../../src/shared/gallery';
 
 /** Everything a user can do with an image: the host's image actions plus what the webview handles. */
 export type GalleryAction = ImageAction | 'open' | 'like' | 'unlike' | 'remix' | 'img2img';

@@ -4,18 +4,7 @@ import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { HostConnection } from '../common/rpc';
 import { el, formatNumber, icon } from '../common/dom';
-import {
-  TILE_SIZES,
-  gallerySubjectKey,
-  type GalleryFocus,
-  type GalleryInit,
-  type GalleryPage,
-  type GalleryPrompt,
-  type GalleryProtocol,
-  type GallerySubject,
-  type GalleryViewState,
-  type TileSize,
-} from '../../src/shared/protocol';
+import { TILE_SIZES, gallerySubjectKey, type GalleryFocus, type GalleryInit, type GalleryPage, type GalleryPrompt, type GalleryProtocol, type GallerySubject, type GalleryViewState, type TileSize } from '../../src/shared/gallery';
 import { anchorAt, layoutGallery, scrollTopOf, rowOfTile, type GalleryLayout } from './layout';
 import { GalleryStore, tileCount, type ImagePosition } from './store';
 import { VirtualRows } from './virtualRows';

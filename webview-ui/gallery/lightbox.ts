@@ -2,7 +2,7 @@
 // between zoom-to-fit and actual size. Its toolbar offers the same actions as a tile's menu.
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { el, icon } from '../common/dom';
-import type { GalleryPrompt } from '../../src/shared/protocol';
+import type { GalleryPrompt } from '../../src/shared/gallery';
 import { parameterSummary, statusText } from './rows';
 import type { ImagePosition } from './store';
 import type { GalleryAction } from './actions';

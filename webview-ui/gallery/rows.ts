@@ -1,6 +1,6 @@
 // Drawing one layout row: a prompt's header (text, negative prompt, parameters) or a row of tiles.
 import { el, formatDateTime, icon, iconButton } from '../common/dom';
-import type { GalleryPrompt } from '../../src/shared/protocol';
+import type { GalleryPrompt } from '../../src/shared/gallery';
 import type { LayoutRow } from './layout';
 import { tilesOf, type Tile } from './store';
 import { setLazySource } from './virtualRows';

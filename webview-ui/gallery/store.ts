@@ -1,5 +1,5 @@
 // The prompts the gallery has loaded, in display order (newest first), and the paging cursor.
-import { isDisplayableImageUrl, type GalleryImage, type GalleryPrompt } from '../../src/shared/protocol';
+import { isDisplayableImageUrl, type GalleryImage, type GalleryPrompt } from '../../src/shared/gallery';
 
 export interface ImagePosition {
   promptId: number;

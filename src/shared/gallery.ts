@@ -1,58 +1,9 @@
-// The typed message protocol between the extension host and the webviews. Imported by both bundles,
-// so it holds only types and tiny pure helpers: a message that is not described here cannot be sent.
+// The gallery's messages between host and webview, each next to the host's check of it.
+import { boolean, integer, isRecord, nullable, object, oneOf, optional, string, type Check } from './check';
+import type { MessageChecks, ProtocolShape } from './rpc';
 
-// ─── Envelope shared by every panel ──────────────────────────────────────────────────────────────
-
-/** The shape every panel protocol has: requests with replies, and notifications both ways. */
-export interface ProtocolShape {
-  /** Webview → host, answered by a `response` with the same id. */
-  requests: Record<string, { params: unknown; result: unknown }>;
-  /** Host → webview, fire and forget. */
-  hostNotifications: Record<string, unknown>;
-  /** Webview → host, fire and forget (besides `ready`). */
-  viewNotifications: Record<string, unknown>;
-}
-
-export type RequestMethod<P extends ProtocolShape> = Extract<keyof P['requests'], string>;
-export type RequestParams<P extends ProtocolShape, M extends RequestMethod<P>> = P['requests'][M]['params'];
-export type RequestResult<P extends ProtocolShape, M extends RequestMethod<P>> = P['requests'][M]['result'];
-export type HostNotificationMethod<P extends ProtocolShape> = Extract<keyof P['hostNotifications'], string>;
-export type ViewNotificationMethod<P extends ProtocolShape> = Extract<keyof P['viewNotifications'], string>;
-
-/** The first message of every webview (after each load): the host posts nothing before it. */
-export interface ReadyMessage {
-  kind: 'ready';
-}
-
-export interface RequestMessage<P extends ProtocolShape, M extends RequestMethod<P> = RequestMethod<P>> {
-  kind: 'request';
-  /** Sequence id chosen by the webview; the response carries it back. */
-  id: number;
-  method: M;
-  params: RequestParams<P, M>;
-}
-
-export interface ViewNotificationMessage<P extends ProtocolShape, M extends ViewNotificationMethod<P> = ViewNotificationMethod<P>> {
-  kind: 'notification';
-  method: M;
-  params: P['viewNotifications'][M];
-}
-
-export type WebviewToHostMessage<P extends ProtocolShape> = ReadyMessage | RequestMessage<P> | ViewNotificationMessage<P>;
-
-export type ResponseMessage =
-  | { kind: 'response'; id: number; ok: true; result: unknown }
-  | { kind: 'response'; id: number; ok: false; error: string };
-
-export interface HostNotificationMessage<P extends ProtocolShape, M extends HostNotificationMethod<P> = HostNotificationMethod<P>> {
-  kind: 'notification';
-  method: M;
-  params: P['hostNotifications'][M];
-}
-
-export type HostToWebviewMessage<P extends ProtocolShape> = ResponseMessage | HostNotificationMessage<P>;
-
-// ─── Gallery ─────────────────────────────────────────────────────────────────────────────────────
+/** More images than any prompt has: bounds what an image index may be. */
+export const MAX_IMAGES_PER_PROMPT = 64;
 
 export const GALLERY_VIEW_TYPE = 'tuneStudio.gallery';
 
@@ -189,8 +140,46 @@ export function isDisplayableImageUrl(value: string): boolean {
   }
 }
 
-// ─── Prompt editor ───────────────────────────────────────────────────────────────────────────────
-// Owned by the prompt editor. Its messages live in their own file (same rules as this one: types and
-// tiny pure helpers only) so the two panels can change without editing each other's lines.
+// ─── Checks of what the webview sends ────────────────────────────────────────────────────────────
 
-export * from './promptEditor';
+const id = integer(1);
+const imageRefFields = {
+  promptId: id,
+  imageIndex: integer(0, MAX_IMAGES_PER_PROMPT - 1),
+  url: string(4096),
+};
+const imageRef: Check<ImageRef> = object<ImageRef>(imageRefFields);
+
+export const galleryChecks: MessageChecks<GalleryProtocol> = {
+  requests: {
+    loadPage: object({ cursor: nullable(id), refresh: boolean }),
+    imageAction: object({ ...imageRefFields, action: oneOf(IMAGE_ACTIONS) }),
+    setLiked: object({ promptId: id, liked: boolean }),
+    openPromptEditor: object({ promptId: id, mode: oneOf(PROMPT_EDITOR_MODES), image: nullable(imageRef) }),
+  },
+  notifications: {
+    didRender: object({ prompts: integer(), images: integer() }),
+    error: object({ message: string(4000) }),
+  },
+};
+
+const optionalTitle = optional(string(1000));
+
+export const gallerySubjectCheck: Check<GallerySubject> = (value) => {
+  if (!isRecord(value)) return { ok: false, reason: 'expected an object' };
+  switch (value.kind) {
+    case 'tune':
+      return object<GallerySubject & { kind: 'tune' }>({ kind: oneOf(['tune'] as const), tuneId: id, title: optionalTitle })(value);
+    case 'prompt':
+      return object<GallerySubject & { kind: 'prompt' }>({
+        kind: oneOf(['prompt'] as const),
+        tuneId: id,
+        promptId: id,
+        title: optionalTitle,
+      })(value);
+    case 'recent':
+      return object<GallerySubject & { kind: 'recent' }>({ kind: oneOf(['recent'] as const) })(value);
+    default:
+      return { ok: false, reason: 'unknown subject kind' };
+  }
+};
