@@ -9,11 +9,10 @@ import {
   describeSkipped,
   judgeSelection,
   sha256OfFile,
-  sniffImageFormat,
   sourceFolderName,
-  SNIFF_BYTES,
   type ImageSelection,
 } from '../../src/commands/createTune/imageFiles';
+import { SNIFF_BYTES, sniffImageFormat } from '../../src/shared/imageFormats';
 
 const PNG_HEAD = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];
 const JPEG_HEAD = [0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0];

@@ -8,12 +8,12 @@ import type { Services } from '../../services';
 import {
   collectImageFiles,
   DEFAULT_MAX_IMAGE_MB,
-  IMAGE_EXTENSIONS,
   judgeSelection,
   megabytesToBytes,
   sourceFolderName,
   type ImageSelection,
 } from './imageFiles';
+import { IMAGE_EXTENSIONS } from '../../shared/imageFormats';
 import { QuickInputWizardUi } from './quickInputUi';
 import { defaultDraft, draftProblems, packClasses, tuneParams, type PackChoice, type TuneDraft } from './tuneOptions';
 import { uploadTune } from './upload';
