@@ -146,3 +146,27 @@ export async function* cursorPages<T extends { id: string }>(
     position = backwards ? { endingBefore: cursor } : { startingAfter: cursor };
   }
 }
+
+/**
+ * Cartesia's cursor pages as a Pager: `starting_after = last id`, trusting `has_more` but also stopping on
+ * a page with nothing new (a server that ignores the cursor cannot loop us).
+ */
+export function cursorPager<T extends { id: string }>(fetchPage: (position: CursorPosition) => Promise<CursorPage<T>>): Pager<T> {
+  const seen = new Set<string>();
+  let last: string | undefined;
+  let more = true;
+  return {
+    get hasMore() {
+      return more;
+    },
+    async next(): Promise<PagerPage<T>> {
+      if (!more) return { items: [], hasMore: false };
+      const page = await fetchPage(last === undefined ? {} : { startingAfter: last });
+      const fresh = page.data.filter((item) => !seen.has(item.id));
+      for (const item of fresh) seen.add(item.id);
+      last = page.data.at(-1)?.id ?? last;
+      more = page.has_more && fresh.length > 0;
+      return { items: fresh, hasMore: more };
+    },
+  };
+}

@@ -140,7 +140,11 @@ export class AstriaClient {
       options.signal?.throwIfAborted();
       const { items } = await pager.next();
       searched += items.length;
-      for (const tune of items) if (matches(tune) && !seen.has(tune.id)) (seen.add(tune.id), found.push(tune));
+      for (const tune of items) {
+        if (!matches(tune) || seen.has(tune.id)) continue;
+        seen.add(tune.id);
+        found.push(tune);
+      }
       options.onProgress?.({ searched, serverFiltered: false });
     }
     return found;
