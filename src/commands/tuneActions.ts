@@ -33,12 +33,16 @@ export async function findTune(services: Services, tunes: TunesView): Promise<Tu
       title: 'Tune Studio: Find Tune',
       placeholder: 'Type part of a title to search all your tunes',
       initialItems: tunes.provider.loadedTunes.map(toItem),
-      search: async (title, signal, progress) =>
-        (await services.astria.searchTunes(title, { limit: 50, signal, onProgress: (p) => progress(tuneSearchNote(p)) })).map(toItem),
+      search: async (title, signal, progress) => (await searchTunesFor(services)(title, signal, progress)).map(toItem),
     })
   )?.tune;
   if (chosen) await revealTune(tunes, chosen);
   return chosen;
+}
+
+/** Find Tune's search (exported for the integration suite, which cannot type into a QuickPick). */
+export function searchTunesFor(services: Services): (query: string, signal: AbortSignal, progress: (note: string) => void) => Promise<Tune[]> {
+  return (query, signal, progress) => services.astria.searchTunes(query, { limit: 50, signal, onProgress: (p) => progress(tuneSearchNote(p)) });
 }
 
 export async function revealTune(tunes: TunesView, tune: Tune): Promise<void> {

@@ -82,7 +82,7 @@ describe('Tunes explorer', function () {
   it('shows each state with its own icon, a description and a tooltip with the details', async () => {
     const day = 86_400_000;
     const iso = (offset: number): string => new Date(Date.now() + offset).toISOString();
-    const base = { title: 'State <faceid:1:1.0> & "quotes"', name: 'man', created_at: iso(-2 * day), branch: 'flux1', model_type: 'lora' };
+    const base = { title: 'State <faceid:1:1.0> & "quotes"', name: 'man', created_at: iso(-2 * day), branch: 'flux1', model_type: 'lora', auto_extend: false };
     const tunes: Record<string, Partial<Tune>> = {
       pending: { started_training_at: null, trained_at: null },
       training: { started_training_at: iso(-60_000), trained_at: null, eta: iso(10 * 60_000) },
@@ -103,6 +103,9 @@ describe('Tunes explorer', function () {
       assert.match(tooltip, new RegExp(`ID: ${tune.id}`));
       assert.ok(tooltip.includes('\\<faceid') && !/(^|[^\\])<faceid/.test(tooltip), 'markup-like text is escaped in the tooltip');
     }
+    // A server that does not send auto_extend (it is undocumented): the row says it is unknown.
+    const unknown = { id: id++, ...base, auto_extend: undefined, started_training_at: null, trained_at: null } as unknown as Tune;
+    assert.equal(api.tunes.provider.getTreeItem({ kind: 'tune', tune: unknown, busy: undefined, parent: undefined } as unknown as Node).contextValue, 'tune.pending.autoExtendUnknown');
     // The seeded tunes show real states too.
     const seeded = await astria<Tune[]>('GET', '/tunes?limit=120');
     const states = new Set(seeded.map((t) => String(api.tunes.provider.getTreeItem(
