@@ -221,6 +221,49 @@ describe('Tunes explorer', function () {
     api.poller.forgetTune(tune.id);
   });
 
+  it('deleting a training tune also stops watching its pending prompts', async () => {
+    api.poller.clear();
+    await admin('POST', '/speed', { speed: 1 }); // keep the tune training while the test runs
+    try {
+      const tune = await astria<Tune>('POST', '/tunes', {
+        tune: { title: `Forget me ${Date.now()}`, name: 'dog', image_urls: ['https://example.com/a.jpg'] },
+      });
+      const prompt = await astria<Prompt>('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: 'a dog', num_images: 1 } });
+      api.poller.watchTune(tune);
+      api.poller.watchPrompt(prompt);
+      assert.equal(api.poller.trainingCount, 1);
+      assert.equal(api.poller.generatingCount, 1);
+      api.poller.forgetTune(tune.id);
+      assert.equal(api.poller.generatingCount, 0, 'its prompts are no longer polled');
+      assert.ok(api.poller.isIdle, 'nothing left to poll');
+    } finally {
+      await admin('POST', '/speed', { speed: 20 });
+      api.poller.clear();
+    }
+  });
+
+  it('turns a pending prompt done even when it is not on the newest page of its tune (rich profile)', async () => {
+    api.poller.clear();
+    await admin('POST', '/speed', { speed: 1 });
+    try {
+      const tune = await astria<Tune>('POST', '/tunes', { tune: { title: `Many prompts ${Date.now()}`, name: 'man', image_urls: ['https://example.com/1.jpg'] } });
+      const target = await astria<Prompt>('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: 'oldest', num_images: 1 } });
+      for (let n = 0; n < 22; n++) await astria('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: `newer ${n}`, num_images: 1 } });
+      const finished = new Promise<Prompt>((resolve) => {
+        const sub = api.poller.onDidFinishPrompt((p) => p.id === target.id && (sub.dispose(), resolve(p)));
+      });
+      api.poller.watchPrompt(target);
+      await api.poller.tick();
+      assert.equal(api.poller.generatingCount, 1, 'still watched after a poll');
+      await admin('POST', `/tunes/${tune.id}/finish`);
+      const done = await Promise.race([finished, sleep(20_000).then(() => undefined)]);
+      assert.ok(done && done.images.length === 1, 'the prompt turned done');
+    } finally {
+      await admin('POST', '/speed', { speed: 20 });
+      api.poller.clear();
+    }
+  });
+
   it('pages Cartesia fine-tunes with cursors and lists a completed fine-tune’s voices', async () => {
     await connectToSandbox(api);
     api.cartesia.provider.refresh();
