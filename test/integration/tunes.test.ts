@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TuneStudioApi } from '../../src/extension';
 import type { Prompt, Tune } from '../../src/api/astria/types';
+import { revealTune, searchTunesFor } from '../../src/commands/tuneActions';
 import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, sleep, waitFor } from './helpers';
 
 type Node = Awaited<ReturnType<TuneStudioApi['tunes']['provider']['getChildren']>>[number];
@@ -281,5 +282,57 @@ describe('Tunes explorer', function () {
     assert.ok(completed);
     const voices = await api.cartesia.provider.getChildren(completed);
     assert.ok(voices.some((v) => v.kind === 'voice'));
+  });
+
+  it('Cartesia: concurrent loads share one request, and a page arriving after a refresh is dropped', async () => {
+    await connectToSandbox(api);
+    api.cartesia.provider.refresh();
+    await admin('DELETE', '/requests');
+    const [a, b] = await Promise.all([api.cartesia.provider.getChildren(), api.cartesia.provider.getChildren()]);
+    assert.equal(a.length, b.length);
+    const lists = (await recordedRequests()).filter((r) => r.method === 'GET' && r.path === '/cartesia/fine-tunes/');
+    assert.equal(lists.length, 1, 'one request for two concurrent callers');
+    const loadMore = a.at(-1);
+    assert.ok(loadMore && loadMore.kind === 'loadMore');
+    const stale = vscode.commands.executeCommand('tuneStudio.loadMore', loadMore);
+    api.cartesia.provider.refresh(); // lands while the second page is in flight
+    await stale;
+    const rows = await api.cartesia.provider.getChildren();
+    const ids = rows.filter((n) => n.kind === 'fineTune').map((n) => n.kind === 'fineTune' && n.fineTune.id);
+    assert.equal(ids.length, a.filter((n) => n.kind === 'fineTune').length, 'only the fresh first page, not the stale second one');
+    assert.equal(new Set(ids).size, ids.length);
+  });
+
+  it('the auto-extend toggle turns a tune off and on without asking when the server says (rich profile)', async () => {
+    const tune = await astria<Tune>('POST', '/tunes', {
+      tune: { title: `Toggle rich ${Date.now()}`, name: 'cat', branch: 'fast', auto_extend: true, image_urls: ['https://example.com/a.jpg'] },
+    });
+    assert.equal(tune.auto_extend, true);
+    api.tunes.provider.refresh();
+    const node = await api.tunes.provider.nodeForTune(tune);
+    const original = api.dialogs.chooseAutoExtend;
+    api.dialogs.chooseAutoExtend = async () => assert.fail('must not ask when auto_extend is known');
+    try {
+      await vscode.commands.executeCommand('tuneStudio.toggleAutoExtend', node);
+      assert.equal((await astria<Tune>('GET', `/tunes/${tune.id}`)).auto_extend, false, 'turned off');
+      await vscode.commands.executeCommand('tuneStudio.toggleAutoExtend', api.tunes.provider.tuneNode(tune.id) ?? node);
+      assert.equal((await astria<Tune>('GET', `/tunes/${tune.id}`)).auto_extend, true, 'turned on');
+    } finally {
+      api.dialogs.chooseAutoExtend = original;
+    }
+  });
+
+  it('Find Tune reaches a tune on page 3 with the server’s title filter (rich profile)', async () => {
+    const all = await astria<Tune[]>('GET', '/tunes?limit=120');
+    const onPage3 = all.filter((t) => t.name !== null)[42] ?? all.at(-1)!;
+    await admin('DELETE', '/requests');
+    const notes: string[] = [];
+    const found = await searchTunesFor(api.services)(onPage3.title, new AbortController().signal, (note) => notes.push(note));
+    assert.ok(found.some((t) => t.id === onPage3.id));
+    assert.equal((await recordedRequests()).filter((r) => r.path === '/tunes').length, 1, 'one filtered request');
+    api.tunes.provider.refresh();
+    await api.tunes.provider.getChildren();
+    await revealTune(api.tunes, found.find((t) => t.id === onPage3.id)!);
+    assert.equal((api.tunes.view.selection[0] as Extract<Node, { kind: 'tune' }>)?.tune.id, onPage3.id);
   });
 });
