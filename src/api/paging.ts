@@ -53,6 +53,8 @@ export interface PagerPage<T> {
 export interface Pager<T> {
   next(): Promise<PagerPage<T>>;
   readonly hasMore: boolean;
+  /** Items already returned were deleted on the server: offset paging steps back so none is skipped. */
+  itemsDeleted?(count: number): void;
 }
 
 /**
@@ -88,6 +90,9 @@ export function createPager<T extends { id: number }>(options: {
   return {
     get hasMore() {
       return more;
+    },
+    itemsDeleted(count: number) {
+      listed = Math.max(0, listed - count);
     },
     async next(): Promise<PagerPage<T>> {
       if (!more) return { items: [], hasMore: false };

@@ -52,6 +52,13 @@ export class PagedList<T, P extends object = object, R = unknown> {
     return this.loading;
   }
 
+  /** Drops rows whose items were deleted on the server (so offset paging does not skip the next one). */
+  removeDeleted(match: (item: T) => boolean): void {
+    const before = this.items.length;
+    this.items = this.items.filter((item) => !match(item));
+    if (this.items.length < before) this.options.pager.itemsDeleted?.(before - this.items.length);
+  }
+
   /** The first page once, or the load in flight. */
   async ensureLoaded(): Promise<void> {
     if (!this.started) await this.loadNext();

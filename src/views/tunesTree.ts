@@ -216,7 +216,7 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
     if (!node || !this.root) return;
     this.tuneNodes.delete(tuneId);
     this.promptLists.delete(tuneId);
-    this.root.items = this.root.items.filter((n) => n !== node);
+    this.root.removeDeleted((n) => n === node);
     this.poller.forgetTune(tuneId);
     this.changed.fire(undefined);
   }
@@ -224,7 +224,7 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
   removePrompt(tuneId: number, promptId: number): void {
     const list = this.promptLists.get(tuneId);
     if (!list) return;
-    list.items = list.items.filter((p) => p.prompt.id !== promptId);
+    list.removeDeleted((p) => p.prompt.id === promptId);
     this.changed.fire(this.tuneNodes.get(tuneId));
   }
 

@@ -153,6 +153,20 @@ describe('createPager', () => {
     assert.equal(pagingStrategy('x'), 'offset');
   });
 
+  it('offset paging steps back after a deletion, so the next page skips nothing', async () => {
+    resetPagingStrategies();
+    const items = ids.slice(0, 40).map((item) => ({ ...item }));
+    const live = [...items];
+    const fetchPage = async (request: PageRequest) => live.slice(request.offset ?? 0, (request.offset ?? 0) + 20);
+    const pager = createPager({ list: 'd', fetchPage });
+    const first = (await pager.next()).items;
+    live.splice(live.indexOf(items[3]), 1); // deleted in the tree after it was listed
+    pager.itemsDeleted?.(1);
+    const second = (await pager.next()).items;
+    assert.equal(first.length + second.length, 40, 'the tune after the first page is not skipped');
+    assert.equal(second[0].id, items[20].id);
+  });
+
   it('"more" means the last page brought new items: an exactly full last page costs one empty fetch', async () => {
     resetPagingStrategies();
     const forty = ids.slice(0, 40);
