@@ -82,6 +82,8 @@ export interface RequestContext {
   repeatable: boolean;
   /** Secrets to blank out of any text that ends up in an error. */
   secrets: readonly string[];
+  /** The API version header sent, if any (Cartesia-Version), for a refused-version message. */
+  apiVersion?: string;
 }
 
 const TRANSIENT_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -123,6 +125,8 @@ export function errorFromResponse(
       return new ApiError({ ...base, kind: 'auth', message: rejectedKeyMessage(ctx.provider) });
     case status === 403:
       return new ApiError({ ...base, kind: 'auth', message: `${who} refused access${suffix(words)}. Check the API key and workspace.` });
+    case status === 404 && /api version/i.test(words ?? ''):
+      return new ApiError({ ...base, kind: 'not_found', message: refusedVersionMessage(who, ctx.apiVersion, words ?? '') });
     case status === 404:
       return new ApiError({ ...base, kind: 'not_found', message: `${who} could not find ${ctx.path}${suffix(words)}.` });
     case status === 422:
@@ -259,6 +263,12 @@ function gatewayTimeoutMessage(who: string, ctx: RequestContext): string {
 
 function providerName(provider: ProviderInfo): string {
   return provider.name ?? 'The server';
+}
+
+/** Cartesia answers an unknown Cartesia-Version with 404: the version, not the path, is what was refused. */
+function refusedVersionMessage(who: string, version: string | undefined, words: string): string {
+  const sent = version ? ` ${version}` : '';
+  return `${who} refused the API version${sent} that Tune Studio sent (Cartesia-Version header): ${words.replace(/[.\s]+$/, '')}.`;
 }
 
 function suffix(words: string | undefined): string {

@@ -121,6 +121,7 @@ export function createHttp(options: HttpOptions): Http {
       path: cleanPath,
       repeatable: SAFE_METHODS.has(method) || opts.idempotent === true,
       secrets: [key],
+      apiVersion: headerValue(options.headers, 'cartesia-version'),
     };
     const maxRetries = ctx.repeatable ? (opts.retries ?? retries) : 0;
     for (let attempt = 1; ; attempt++) {
@@ -306,4 +307,8 @@ function definedQuery(query: Record<string, QueryValue> | undefined): Record<str
 function stripQuery(path: string): string {
   const cut = path.search(/[?#]/);
   return cut === -1 ? path : path.slice(0, cut);
+}
+
+function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
+  return Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 }

@@ -8,7 +8,7 @@ export { multipartBody, railsFormEntries, toFormData, iterableToStream } from '.
 export type { FilePart, FormEntry, ProgressListener } from './multipart';
 export { downloadToFile, parseDownloadUrl } from './download';
 export type { DownloadOptions, DownloadProgress, DownloadResult } from './download';
-export { keysetPages, cursorPages } from './paging';
+export { createPager, cursorPages } from './paging';
 export type { CursorPosition } from './paging';
 
 export { AstriaClient, ASTRIA_BASE_URL, DEFAULT_UPLOAD_TIMEOUT_MS, normalizePrompt, normalizeTune } from './astria/client';

@@ -1,26 +1,126 @@
 // Page walkers shared by the clients: Astria's keyset `before_id` and Cartesia's cursor pages.
 import type { CursorPage } from './cartesia/types';
 
-const ASTRIA_DEFAULT_PAGE_SIZE = 20;
+/** Astria's documented page size: a page shorter than this (and than the limit asked for) is the last. */
+export const ASTRIA_DEFAULT_PAGE_SIZE = 20;
+
+/** How "the next page" is asked for: keyset `before_id` (preferred), or `offset` when the server ignores it. */
+export type PagingStrategy = 'keyset' | 'offset';
+
+export interface PageRequest {
+  beforeId?: number;
+  offset?: number;
+}
+
+export interface PagingStrategyEvent {
+  /** Base URL and list, e.g. "https://api.astria.ai GET /tunes". */
+  list: string;
+  strategy: PagingStrategy;
+}
+
+/** What each list of each server honours, for the session (clients are rebuilt, this is not). */
+const strategies = new Map<string, PagingStrategy>();
+const strategyListeners = new Set<(event: PagingStrategyEvent) => void>();
+
+/** Told once per list whenever its strategy is found or changes (the extension logs it). */
+export function onPagingStrategy(listener: (event: PagingStrategyEvent) => void): { dispose(): void } {
+  strategyListeners.add(listener);
+  return { dispose: () => void strategyListeners.delete(listener) };
+}
+
+export function pagingStrategy(list: string): PagingStrategy | undefined {
+  return strategies.get(list);
+}
+
+/** For tests: forget what was learnt. */
+export function resetPagingStrategies(): void {
+  strategies.clear();
+}
+
+function learn(list: string, strategy: PagingStrategy): void {
+  if (strategies.get(list) === strategy) return;
+  strategies.set(list, strategy);
+  for (const listener of strategyListeners) listener({ list, strategy });
+}
+
+export interface PagerPage<T> {
+  /** Items not returned before by this pager, in server order. */
+  items: T[];
+  /** The last request brought new items (and a full page), so asking again may bring more. */
+  hasMore: boolean;
+}
+
+export interface Pager<T> {
+  next(): Promise<PagerPage<T>>;
+  readonly hasMore: boolean;
+  /** Items already returned were deleted on the server: offset paging steps back so none is skipped. */
+  itemsDeleted?(count: number): void;
+}
 
 /**
- * Follows `before_id = last id of the page` until a short or empty page.
- * Stops too if the server repeats a cursor, so a misbehaving server cannot loop us forever.
+ * Pages through a newest-first list whatever the server supports. The first "next page" request uses
+ * `before_id`; if the page does not move (ids not all below the cursor, or nothing new), the server
+ * ignored the cursor, so the same page is asked again with `offset`, and that is remembered for `list`.
+ * Items are never returned twice; a page with nothing new ends the list, so it cannot loop.
  */
-export async function* keysetPages<T extends { id: number }>(
-  fetchPage: (beforeId: number | undefined) => Promise<T[]>,
-  startBeforeId: number | undefined,
-  limit: number | undefined,
-): AsyncGenerator<T[], void, undefined> {
-  const pageSize = limit ?? ASTRIA_DEFAULT_PAGE_SIZE;
-  let beforeId = startBeforeId;
-  for (;;) {
-    const page = await fetchPage(beforeId);
-    if (page.length === 0) return;
-    yield page;
-    const lastId = page[page.length - 1].id;
-    if (page.length < pageSize || (beforeId !== undefined && lastId >= beforeId)) return;
-    beforeId = lastId;
+export function createPager<T extends { id: number }>(options: {
+  list: string;
+  limit?: number;
+  fetchPage: (request: PageRequest) => Promise<T[]>;
+  /** Start below this id (keyset only; a server that ignores it starts from the top). */
+  startBeforeId?: number;
+}): Pager<T> {
+  const seen = new Set<number>();
+  const shortPage = Math.min(options.limit ?? ASTRIA_DEFAULT_PAGE_SIZE, ASTRIA_DEFAULT_PAGE_SIZE);
+  let listed = 0; // items the server has listed before the next page (the offset)
+  let cursor = options.startBeforeId;
+  let first = options.startBeforeId === undefined;
+  let more = true;
+
+  const take = (page: T[]): PagerPage<T> => {
+    const fresh = page.filter((item) => !seen.has(item.id));
+    for (const item of fresh) seen.add(item.id);
+    listed += page.length;
+    const lowest = page.reduce((min, item) => Math.min(min, item.id), Number.POSITIVE_INFINITY);
+    if (Number.isFinite(lowest)) cursor = cursor === undefined ? lowest : Math.min(cursor, lowest);
+    more = fresh.length > 0 && page.length >= shortPage;
+    return { items: fresh, hasMore: more };
+  };
+
+  return {
+    get hasMore() {
+      return more;
+    },
+    itemsDeleted(count: number) {
+      listed = Math.max(0, listed - count);
+    },
+    async next(): Promise<PagerPage<T>> {
+      if (!more) return { items: [], hasMore: false };
+      if (first) {
+        first = false;
+        return take(await options.fetchPage({}));
+      }
+      if (strategies.get(options.list) !== 'offset' && cursor !== undefined) {
+        const before = cursor;
+        const page = await options.fetchPage({ beforeId: before });
+        const moved = page.length === 0 || (page.every((item) => item.id < before) && page.some((item) => !seen.has(item.id)));
+        if (moved) {
+          // An empty page proves nothing about the cursor: only a moving one teaches "keyset".
+          if (page.length > 0) learn(options.list, 'keyset');
+          return take(page);
+        }
+        learn(options.list, 'offset');
+      }
+      return take(await options.fetchPage({ offset: listed }));
+    },
+  };
+}
+
+/** Every page of a pager as an async iterator (empty pages skipped). */
+export async function* pagesOf<T>(pager: Pager<T>): AsyncGenerator<T[], void, undefined> {
+  while (pager.hasMore) {
+    const { items } = await pager.next();
+    if (items.length > 0) yield items;
   }
 }
 
@@ -50,4 +150,28 @@ export async function* cursorPages<T extends { id: string }>(
     seen.add(cursor);
     position = backwards ? { endingBefore: cursor } : { startingAfter: cursor };
   }
+}
+
+/**
+ * Cartesia's cursor pages as a Pager: `starting_after = last id`, trusting `has_more` but also stopping on
+ * a page with nothing new (a server that ignores the cursor cannot loop us).
+ */
+export function cursorPager<T extends { id: string }>(fetchPage: (position: CursorPosition) => Promise<CursorPage<T>>): Pager<T> {
+  const seen = new Set<string>();
+  let last: string | undefined;
+  let more = true;
+  return {
+    get hasMore() {
+      return more;
+    },
+    async next(): Promise<PagerPage<T>> {
+      if (!more) return { items: [], hasMore: false };
+      const page = await fetchPage(last === undefined ? {} : { startingAfter: last });
+      const fresh = page.data.filter((item) => !seen.has(item.id));
+      for (const item of fresh) seen.add(item.id);
+      last = page.data.at(-1)?.id ?? last;
+      more = page.has_more && fresh.length > 0;
+      return { items: fresh, hasMore: more };
+    },
+  };
 }

@@ -8,6 +8,14 @@ export const dialogs = {
   async confirm(message: string, detail: string, action: string): Promise<boolean> {
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
   },
+  /** The server did not say whether auto-extend is on: true = turn on, false = turn off, undefined = cancelled. */
+  async chooseAutoExtend(title: string): Promise<boolean | undefined> {
+    const choice = await vscode.window.showQuickPick(['Turn On', 'Turn Off'], {
+      title: `Auto-extend for “${title}”`,
+      placeHolder: 'Astria did not say whether auto-extend is on for this tune',
+    });
+    return choice === undefined ? undefined : choice === 'Turn On';
+  },
 };
 
 export type Dialogs = typeof dialogs;

@@ -9,7 +9,7 @@ import { modelLabel } from '../views/nodes';
 import { KNOWN_BASE_TUNES } from '../shared/prompt/capabilities';
 import { createPromptEditors, OPEN_PROMPT_EDITOR_COMMAND, type NewPromptSink, type PromptEditorApi, type PromptEditorSubject } from '../webviews/promptEditorPanel';
 import { openRequest } from '../webviews/promptEditorModel';
-import { searchQuickPick } from './searchQuickPick';
+import { searchQuickPick, tuneSearchNote } from './searchQuickPick';
 
 /** Tunes per search: one request answers each keystroke pause. */
 const PICK_PAGE_SIZE = 50;
@@ -37,9 +37,9 @@ export const promptEditorPicker = {
       title: 'Tune Studio: New Prompt',
       placeholder: 'Search tunes by title (or type an id), including base models such as Flux1.dev',
       matchOnDescription: true,
-      search: async (query, signal) => {
+      search: async (query, signal, progress) => {
         const byId = /^\d{1,12}$/.test(query) ? services.astria.getTune(Number(query), { signal }).catch(() => undefined) : undefined;
-        const found = await services.astria.listTunes({ title: query || undefined, limit: PICK_PAGE_SIZE, signal });
+        const found = await services.astria.searchTunes(query, { limit: PICK_PAGE_SIZE, signal, onProgress: (p) => progress(tuneSearchNote(p)) });
         const exact = byId ? await byId : undefined;
         const tunes = exact && !found.some((t) => t.id === exact.id) ? [exact, ...found] : found;
         const listed = new Set(tunes.map((t) => t.id));

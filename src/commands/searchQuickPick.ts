@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { TuneSearchProgress } from '../api/astria/client';
 
 const SEARCH_DELAY_MS = 250;
 
@@ -8,8 +9,16 @@ export interface SearchQuickPickOptions<T extends vscode.QuickPickItem> {
   /** Shown at once, before the first answer arrives. */
   initialItems?: T[];
   matchOnDescription?: boolean;
-  /** Asked after each pause in typing (and once with ''); an older search is aborted by a newer one. */
-  search: (query: string, signal: AbortSignal) => Promise<T[]>;
+  /**
+   * Asked after each pause in typing (and once with ''); an older search is aborted by a newer one and
+   * by hiding the QuickPick. `progress` shows how far a long (client-side) search got.
+   */
+  search: (query: string, signal: AbortSignal, progress: (note: string) => void) => Promise<T[]>;
+}
+
+/** Progress of a tune search for the QuickPick's title ("searched 60 tunes"). */
+export function tuneSearchNote(progress: TuneSearchProgress): string {
+  return progress.serverFiltered ? '' : `searched ${progress.searched} tune${progress.searched === 1 ? '' : 's'}`;
 }
 
 /** A QuickPick whose items come from the server as you type; resolves with the accepted item. */
@@ -26,9 +35,15 @@ export async function searchQuickPick<T extends vscode.QuickPickItem>(options: S
     controller?.abort();
     const current = (controller = new AbortController());
     pick.busy = true;
+    const progress = (note: string): void => {
+      if (!current.signal.aborted) pick.title = note ? `${options.title} (${note}…)` : options.title;
+    };
     try {
-      const items = await options.search(query, current.signal);
-      if (!current.signal.aborted) pick.items = items;
+      const items = await options.search(query, current.signal, progress);
+      if (!current.signal.aborted) {
+        pick.items = items;
+        pick.title = options.title;
+      }
     } catch (error) {
       if (current.signal.aborted) return;
       pick.items = [];
@@ -47,7 +62,10 @@ export async function searchQuickPick<T extends vscode.QuickPickItem>(options: S
       resolve(pick.selectedItems[0]);
       pick.hide();
     });
-    pick.onDidHide(() => resolve(undefined));
+    pick.onDidHide(() => {
+      controller?.abort(); // stop a long search at once
+      resolve(undefined);
+    });
     pick.show();
   });
   clearTimeout(timer);

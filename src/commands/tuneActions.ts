@@ -6,7 +6,7 @@ import { ImageNode, PromptNode, TuneNode, type TunesNode } from '../views/nodes'
 import type { GallerySubject, GalleryFocus } from '../webviews/galleryPanel';
 import { modelLabel, stateLabel } from '../views/nodes';
 import { dialogs } from './dialogs';
-import { searchQuickPick } from './searchQuickPick';
+import { searchQuickPick, tuneSearchNote } from './searchQuickPick';
 
 export interface TunesView {
   provider: TunesTreeProvider;
@@ -19,7 +19,7 @@ export function reportError(services: Services, what: string, error: unknown): v
   void vscode.window.showErrorMessage(`${what}: ${message}`);
 }
 
-/** QuickPick with server-side title search; the chosen tune is revealed in the tree. */
+/** QuickPick searching titles (on the server when it filters, else page by page); the chosen tune is revealed. */
 export async function findTune(services: Services, tunes: TunesView): Promise<Tune | undefined> {
   type Item = vscode.QuickPickItem & { tune: Tune };
   const toItem = (tune: Tune): Item => ({
@@ -33,11 +33,16 @@ export async function findTune(services: Services, tunes: TunesView): Promise<Tu
       title: 'Tune Studio: Find Tune',
       placeholder: 'Type part of a title to search all your tunes',
       initialItems: tunes.provider.loadedTunes.map(toItem),
-      search: async (title, signal) => (await services.astria.listTunes({ title: title || undefined, limit: 50, signal })).map(toItem),
+      search: async (title, signal, progress) => (await searchTunesFor(services)(title, signal, progress)).map(toItem),
     })
   )?.tune;
   if (chosen) await revealTune(tunes, chosen);
   return chosen;
+}
+
+/** Find Tune's search (exported for the integration suite, which cannot type into a QuickPick). */
+export function searchTunesFor(services: Services): (query: string, signal: AbortSignal, progress: (note: string) => void) => Promise<Tune[]> {
+  return (query, signal, progress) => services.astria.searchTunes(query, { limit: 50, signal, onProgress: (p) => progress(tuneSearchNote(p)) });
 }
 
 export async function revealTune(tunes: TunesView, tune: Tune): Promise<void> {
@@ -78,7 +83,10 @@ export async function renameTune(services: Services, tunes: TunesView, node: Tun
 }
 
 export async function toggleAutoExtend(services: Services, tunes: TunesView, node: TuneNode): Promise<void> {
-  const next = !node.tune.auto_extend;
+  // `auto_extend` is undocumented: when the server does not say, ask rather than guess from a missing field.
+  const current = node.tune.auto_extend;
+  const next = current === undefined ? await dialogs.chooseAutoExtend(node.tune.title) : !current;
+  if (next === undefined) return;
   await withBusy(services, tunes, node, next ? 'Turning auto-extend on…' : 'Turning auto-extend off…', 'Changing auto-extend failed', async () => {
     const updated = await services.astria.updateTune(node.tune.id, { auto_extend: next });
     tunes.provider.updateTune({ ...node.tune, ...updated, auto_extend: updated.auto_extend ?? next });
@@ -118,8 +126,10 @@ export async function setLiked(services: Services, tunes: TunesView, node: Promp
   await withBusy(services, tunes, node, liked ? 'Liking…' : 'Unliking…', liked ? 'Liking the prompt failed' : 'Unliking the prompt failed', async () => {
     if (liked) await services.astria.likePrompt(node.prompt.id);
     else await services.astria.unlikePrompt(node.prompt.id);
-    const count = (node.prompt.prompt_likes_count ?? 0) + (liked ? 1 : -1);
-    services.promptEditedHere({ ...node.prompt, liked, prompt_likes_count: Math.max(0, count) });
+    // The count is only adjusted when the server reports one (it is undocumented).
+    const count = node.prompt.prompt_likes_count;
+    const likes = count === undefined ? {} : { prompt_likes_count: Math.max(0, count + (liked ? 1 : -1)) };
+    services.promptEditedHere({ ...node.prompt, liked, ...likes });
   });
 }
 

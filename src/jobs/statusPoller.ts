@@ -91,7 +91,10 @@ export class StatusPoller implements vscode.Disposable {
   }
 
   forgetTune(tuneId: number): void {
-    const had = this.trainingTunes.delete(tuneId) || this.pendingPrompts.delete(tuneId);
+    // Both maps, always: `a || b` would keep polling the prompts of a tune that was still training.
+    const hadTune = this.trainingTunes.delete(tuneId);
+    const hadPrompts = this.pendingPrompts.delete(tuneId);
+    const had = hadTune || hadPrompts;
     if (had) this.afterChange();
   }
 
@@ -173,27 +176,30 @@ export class StatusPoller implements vscode.Disposable {
       this.pendingPrompts.delete(tuneId);
       return false;
     }
-    // A tune's prompts are newest first: the page that holds the oldest watched prompt covers them all.
-    const oldest = Math.min(...watched.keys());
+    // One list request covers every watched prompt on the newest page (the common case). A server may
+    // ignore before_id/limit (20 per page): a watched prompt missing from the page is then fetched by id,
+    // and only a 404 there proves it was deleted. Worst case per tick: 1 + (watched prompts not listed).
     const newest = Math.max(...watched.keys());
     const page = await this.services.astria.listPrompts(tuneId, { beforeId: newest + 1, limit: 120 });
+    const listed = new Map(page.map((p) => [p.id, p]));
     let changed = false;
-    for (const fresh of page) {
-      if (!watched.has(fresh.id)) continue;
+    for (const id of [...watched.keys()]) {
+      let fresh = listed.get(id);
+      if (!fresh) {
+        try {
+          fresh = await this.services.astria.getPrompt(tuneId, id);
+        } catch (error) {
+          if (!(error instanceof ApiError && error.kind === 'not_found')) throw error;
+          watched.delete(id); // deleted elsewhere
+          changed = true;
+          continue;
+        }
+      }
       this.promptUpdated.fire(fresh);
       if (!isPromptInProgress(fresh)) {
-        watched.delete(fresh.id);
+        watched.delete(id);
         this.promptFinished.fire(fresh);
         changed = true;
-      }
-    }
-    // Watched prompts that no longer exist (deleted elsewhere) stop being watched.
-    if (page.length < 120 || page.some((p) => p.id <= oldest)) {
-      for (const id of [...watched.keys()]) {
-        if (!page.some((p) => p.id === id)) {
-          watched.delete(id);
-          changed = true;
-        }
       }
     }
     if (watched.size === 0) this.pendingPrompts.delete(tuneId);

@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import type { FineTune, FineTuneStatus, Voice } from '../api/cartesia/types';
 import type { Services } from '../services';
 import { ErrorNode, LoadMoreNode, MessageNode, listRowTreeItem, loadMoreInto } from './listRows';
+import { PagedList } from './pagedList';
 
 export type CartesiaNode = FineTuneNode | VoiceNode | LoadMoreNode<FineTuneNode> | ErrorNode<FineTuneNode> | MessageNode<FineTuneNode>;
 
 export class FineTuneNode {
   readonly kind = 'fineTune';
-  voices: { items: VoiceNode[]; hasMore: boolean; error?: unknown } | undefined;
+  voices: PagedList<VoiceNode, FineTuneNode, Voice> | undefined;
   constructor(readonly fineTune: FineTune) {}
   readonly parent = undefined;
 }
@@ -28,8 +29,7 @@ const STATUS_ICON: Record<FineTuneStatus, vscode.ThemeIcon> = {
 export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<CartesiaNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private root: { items: FineTuneNode[]; hasMore: boolean; error?: unknown } | undefined;
-  private readonly rootLoadMore = new LoadMoreNode<FineTuneNode>('cartesia', undefined, 'root');
+  private root: PagedList<FineTuneNode, FineTuneNode, FineTune> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly services: Services) {
@@ -84,30 +84,14 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
     if (!node) {
       if (!(await this.services.keys.get('cartesia'))) return [];
       // Keep a local reference: a refresh during the await replaces this.root and fires another change.
-      let root = this.root;
-      if (!root) {
-        root = this.root = { items: [], hasMore: true };
-        await this.loadRootPage();
-      }
-      const { items, hasMore, error } = root;
-      const children: CartesiaNode[] = [...items];
-      if (error) children.push(new ErrorNode<FineTuneNode>('cartesia', error, undefined, 'root'));
-      else if (hasMore) children.push(this.rootLoadMore);
-      else if (!items.length) children.push(new MessageNode<FineTuneNode>('No fine-tunes yet.', undefined));
-      return children;
+      const root = (this.root ??= this.newRootList());
+      await root.ensureLoaded();
+      return root.rows();
     }
     if (node.kind === 'fineTune') {
-      let voices = node.voices;
-      if (!voices) {
-        voices = node.voices = { items: [], hasMore: true };
-        await this.loadVoicesPage(node);
-      }
-      const { items, hasMore, error } = voices;
-      const children: CartesiaNode[] = [...items];
-      if (error) children.push(new ErrorNode('cartesia', error, node, `fineTune:${node.fineTune.id}`));
-      else if (hasMore) children.push(new LoadMoreNode('cartesia', node, `fineTune:${node.fineTune.id}`));
-      else if (!items.length) children.push(new MessageNode('No voices.', node));
-      return children;
+      const voices = (node.voices ??= this.newVoiceList(node));
+      await voices.ensureLoaded();
+      return voices.rows();
     }
     return [];
   }
@@ -125,40 +109,39 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
     }
   }
 
-  private async loadRootPage(): Promise<void> {
-    const root = this.root;
-    if (!root) return;
-    try {
-      const page = await this.services.cartesia.listFineTunes({
-        limit: Math.min(100, this.services.settings.pageSize),
-        startingAfter: root.items.at(-1)?.fineTune.id,
-      });
-      if (this.root !== root) return; // refreshed meanwhile
-      root.items.push(...page.data.map((f) => new FineTuneNode(f)));
-      // Trust has_more, but an empty page also ends the list (some servers never set has_more).
-      root.hasMore = page.has_more && page.data.length > 0;
-      root.error = undefined;
-    } catch (error) {
-      root.error = error;
-    }
+  private newRootList(): PagedList<FineTuneNode, FineTuneNode, FineTune> {
+    const list: PagedList<FineTuneNode, FineTuneNode, FineTune> = new PagedList<FineTuneNode, FineTuneNode, FineTune>({
+      pager: this.services.cartesia.fineTunePager(Math.min(100, this.services.settings.pageSize)),
+      isCurrent: () => this.root === list,
+      toItem: (fineTune) => new FineTuneNode(fineTune),
+      view: 'cartesia',
+      parent: undefined,
+      listKey: 'root',
+      emptyMessage: 'No fine-tunes yet.',
+    });
+    return list;
   }
 
-  private async loadVoicesPage(node: FineTuneNode): Promise<void> {
-    const voices = node.voices;
-    if (!voices) return;
-    try {
-      const page = await this.services.cartesia.listVoices(node.fineTune.id, {
-        limit: 100,
-        startingAfter: voices.items.at(-1)?.voice.id,
-      });
-      voices.items.push(...page.data.map((v) => new VoiceNode(v, node)));
-      voices.hasMore = page.has_more && page.data.length > 0;
-      voices.error = undefined;
-    } catch (error) {
-      voices.error = error;
-    }
+  private newVoiceList(node: FineTuneNode): PagedList<VoiceNode, FineTuneNode, Voice> {
+    const list: PagedList<VoiceNode, FineTuneNode, Voice> = new PagedList<VoiceNode, FineTuneNode, Voice>({
+      pager: this.services.cartesia.voicePager(node.fineTune.id, 100),
+      isCurrent: () => node.voices === list && this.root?.items.includes(node) === true,
+      toItem: (voice) => new VoiceNode(voice, node),
+      view: 'cartesia',
+      parent: node,
+      listKey: `fineTune:${node.fineTune.id}`,
+      emptyMessage: 'No voices.',
+    });
+    return list;
   }
 
+  private loadRootPage(): Promise<void> {
+    return this.root?.loadNext() ?? Promise.resolve();
+  }
+
+  private loadVoicesPage(node: FineTuneNode): Promise<void> {
+    return node.voices?.loadNext() ?? Promise.resolve();
+  }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();

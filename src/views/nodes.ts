@@ -78,7 +78,7 @@ export function tuneTreeItem(node: TuneNode): vscode.TreeItem {
   item.id = `tune:${tune.id}`;
   item.description = node.busy ?? [tune.name, modelLabel(tune), tune.branch, stateLabel(tune)].filter(Boolean).join(' · ');
   item.iconPath = node.busy ? new vscode.ThemeIcon('loading~spin') : STATE_ICON[state];
-  item.contextValue = `tune.${state}${tune.auto_extend ? '.autoExtend' : ''}`;
+  item.contextValue = `tune.${state}${tune.auto_extend === true ? '.autoExtend' : tune.auto_extend === undefined ? '.autoExtendUnknown' : ''}`;
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.supportHtml = false;
   tooltip.appendMarkdown(`**${md(tune.title || `Tune ${tune.id}`)}**\n\n`);
@@ -125,7 +125,8 @@ export function promptTreeItem(node: PromptNode): vscode.TreeItem {
       : state === 'done'
         ? new vscode.ThemeIcon('file-media')
         : new vscode.ThemeIcon('loading~spin');
-  item.contextValue = `prompt.${state}.${prompt.liked ? 'liked' : 'unliked'}`;
+  // `liked` is undocumented: when the server does not send it, both Like and Unlike are offered.
+  item.contextValue = `prompt.${state}.${prompt.liked === undefined ? 'likeUnknown' : prompt.liked ? 'liked' : 'unliked'}`;
   const tooltip = new vscode.MarkdownString();
   tooltip.appendText(prompt.text);
   const details = [

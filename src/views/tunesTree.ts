@@ -3,29 +3,20 @@ import type { Prompt, Tune } from '../api/astria/types';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
 import { ImageNode, PromptNode, TuneNode, type TunesNode, imageTreeItem, promptTreeItem, tuneTreeItem } from './nodes';
-import { ErrorNode, LoadMoreNode, MessageNode, listRowTreeItem, loadMoreInto } from './listRows';
-
-/** One paged list (root tunes, or one tune's prompts) and where it stands. */
-interface PagedList<T> {
-  items: T[];
-  hasMore: boolean;
-  error?: unknown;
-  loading?: Promise<void>;
-}
+import { ErrorNode, LoadMoreNode, listRowTreeItem, loadMoreInto } from './listRows';
+import { PagedList } from './pagedList';
 
 /**
- * The Tunes view: tunes → prompts → images, newest first, one request per page (keyset paging with
- * before_id). Nodes are kept by id so updates from the poller change rows in place.
+ * The Tunes view: tunes → prompts → images, newest first, one request per page (the API's pagers pick
+ * keyset or offset paging). Nodes are kept by id so updates from the poller change rows in place.
  */
 export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TunesNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  private root: PagedList<TuneNode> | undefined;
+  private root: PagedList<TuneNode, TuneNode, Tune> | undefined;
   private readonly tuneNodes = new Map<number, TuneNode>();
-  private readonly promptLists = new Map<number, PagedList<PromptNode>>();
-  private readonly rootLoadMore = new LoadMoreNode<TuneNode>('tunes', undefined, 'root');
-  private readonly promptLoadMore = new Map<number, LoadMoreNode<TuneNode>>();
+  private readonly promptLists = new Map<number, PagedList<PromptNode, TuneNode, Prompt>>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -46,7 +37,6 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
     this.root = undefined;
     this.tuneNodes.clear();
     this.promptLists.clear();
-    this.promptLoadMore.clear();
     this.changed.fire(undefined);
   }
 
@@ -79,41 +69,54 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
   private async rootChildren(): Promise<TunesNode[]> {
     if (!(await this.services.keys.get('astria'))) return []; // the welcome view takes over
     // Keep a local reference: a refresh during the await replaces this.root and fires another change.
-    let list = this.root;
-    if (!list) {
-      list = this.root = { items: [], hasMore: true };
-      await this.loadRootPage();
-    } else if (list.loading) {
-      await list.loading;
-    }
-    const children: TunesNode[] = [...list.items];
-    if (list.error) children.push(new ErrorNode<TuneNode>('tunes', list.error, undefined, 'root'));
-    else if (list.hasMore) children.push(this.rootLoadMore);
-    else if (!list.items.length) children.push(new MessageNode<TuneNode>('No tunes yet. Create one from images in your workspace.', undefined));
-    return children;
+    const list = (this.root ??= this.newRootList());
+    await list.ensureLoaded();
+    return list.rows();
+  }
+
+  private newRootList(): PagedList<TuneNode, TuneNode, Tune> {
+    const list: PagedList<TuneNode, TuneNode, Tune> = new PagedList<TuneNode, TuneNode, Tune>({
+      pager: this.services.astria.tunePager({ limit: this.services.settings.pageSize }),
+      isCurrent: () => this.root === list,
+      view: 'tunes',
+      parent: undefined,
+      listKey: 'root',
+      emptyMessage: 'No tunes yet. Create one from images in your workspace.',
+      toItem: (tune) => {
+        if (this.tuneNodes.has(tune.id)) return undefined;
+        const node = new TuneNode(tune);
+        this.tuneNodes.set(tune.id, node);
+        this.poller.watchTune(tune);
+        return node;
+      },
+    });
+    return list;
   }
 
   private async promptChildren(tuneNode: TuneNode): Promise<TunesNode[]> {
     const tuneId = tuneNode.tune.id;
     let list = this.promptLists.get(tuneId);
-    if (!list) {
-      list = { items: [], hasMore: true };
-      this.promptLists.set(tuneId, list);
-      await this.loadPromptPage(tuneNode);
-    } else if (list.loading) {
-      await list.loading;
-    }
-    const children: TunesNode[] = [...list.items];
-    if (list.error) children.push(new ErrorNode('tunes', list.error, tuneNode, `tune:${tuneId}`));
-    else if (list.hasMore) children.push(this.loadMoreFor(tuneNode));
-    else if (!list.items.length) children.push(new MessageNode('No prompts yet.', tuneNode));
-    return children;
+    if (!list) this.promptLists.set(tuneId, (list = this.newPromptList(tuneNode)));
+    await list.ensureLoaded();
+    return list.rows();
   }
 
-  private loadMoreFor(tuneNode: TuneNode): LoadMoreNode<TuneNode> {
-    let node = this.promptLoadMore.get(tuneNode.tune.id);
-    if (!node) this.promptLoadMore.set(tuneNode.tune.id, (node = new LoadMoreNode('tunes', tuneNode, `tune:${tuneNode.tune.id}`)));
-    return node;
+  private newPromptList(tuneNode: TuneNode): PagedList<PromptNode, TuneNode, Prompt> {
+    const tuneId = tuneNode.tune.id;
+    const list: PagedList<PromptNode, TuneNode, Prompt> = new PagedList<PromptNode, TuneNode, Prompt>({
+      pager: this.services.astria.promptPager(tuneId, { limit: this.services.settings.pageSize }),
+      isCurrent: () => this.promptLists.get(tuneId) === list,
+      view: 'tunes',
+      parent: tuneNode,
+      listKey: `tune:${tuneId}`,
+      emptyMessage: 'No prompts yet.',
+      toItem: (prompt) => {
+        if (list.items.some((p) => p.prompt.id === prompt.id)) return undefined; // added by addPrompt meanwhile
+        this.poller.watchPrompt(prompt);
+        return new PromptNode(prompt, tuneNode);
+      },
+    });
+    return list;
   }
 
   /** The "Load more" row: fetch the next page of its list. */
@@ -132,70 +135,11 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
   }
 
   private loadRootPage(): Promise<void> {
-    const list = this.root;
-    if (!list) return Promise.resolve();
-    return this.loadNextPage(list, {
-      fetch: (beforeId, limit) => this.services.astria.listTunes({ beforeId, limit }),
-      lastId: (node) => node.tune.id,
-      isShown: () => this.root === list,
-      add: (tune) => {
-        if (this.tuneNodes.has(tune.id)) return undefined;
-        const node = new TuneNode(tune);
-        this.tuneNodes.set(tune.id, node);
-        this.poller.watchTune(tune);
-        return node;
-      },
-    });
+    return this.root?.loadNext() ?? Promise.resolve();
   }
 
   private loadPromptPage(tuneNode: TuneNode): Promise<void> {
-    const tuneId = tuneNode.tune.id;
-    const list = this.promptLists.get(tuneId);
-    if (!list) return Promise.resolve();
-    return this.loadNextPage(list, {
-      fetch: (beforeId, limit) => this.services.astria.listPrompts(tuneId, { beforeId, limit }),
-      lastId: (node) => node.prompt.id,
-      isShown: () => this.promptLists.get(tuneId) === list,
-      add: (prompt) => {
-        if (list.items.some((p) => p.prompt.id === prompt.id)) return undefined;
-        this.poller.watchPrompt(prompt);
-        return new PromptNode(prompt, tuneNode);
-      },
-    });
-  }
-
-  /** One request for the page after the list's last item (keyset paging); concurrent calls share it. */
-  private loadNextPage<T, N>(
-    list: PagedList<N>,
-    page: {
-      fetch: (beforeId: number | undefined, limit: number) => Promise<T[]>;
-      lastId: (node: N) => number;
-      /** False once a refresh replaced the list: its page is then dropped. */
-      isShown: () => boolean;
-      /** The row for an item, or undefined to skip it (already shown). */
-      add: (item: T) => N | undefined;
-    },
-  ): Promise<void> {
-    if (list.loading) return list.loading;
-    list.loading = (async () => {
-      try {
-        const last = list.items.at(-1);
-        const limit = this.services.settings.pageSize;
-        const items = await page.fetch(last === undefined ? undefined : page.lastId(last), limit);
-        if (!page.isShown()) return;
-        for (const item of items) {
-          const node = page.add(item);
-          if (node) list.items.push(node);
-        }
-        list.hasMore = items.length >= limit;
-        list.error = undefined;
-      } catch (error) {
-        list.error = error;
-      } finally {
-        list.loading = undefined;
-      }
-    })();
-    return list.loading;
+    return this.promptLists.get(tuneNode.tune.id)?.loadNext() ?? Promise.resolve();
   }
 
   /** Load tune pages until the tune is in the tree (for reveal after Find Tune or create). */
@@ -272,7 +216,7 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
     if (!node || !this.root) return;
     this.tuneNodes.delete(tuneId);
     this.promptLists.delete(tuneId);
-    this.root.items = this.root.items.filter((n) => n !== node);
+    this.root.removeDeleted((n) => n === node);
     this.poller.forgetTune(tuneId);
     this.changed.fire(undefined);
   }
@@ -280,7 +224,7 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
   removePrompt(tuneId: number, promptId: number): void {
     const list = this.promptLists.get(tuneId);
     if (!list) return;
-    list.items = list.items.filter((p) => p.prompt.id !== promptId);
+    list.removeDeleted((p) => p.prompt.id === promptId);
     this.changed.fire(this.tuneNodes.get(tuneId));
   }
 

@@ -14,6 +14,7 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['createTune.test.ts', () => import('./createTune.test')],
   ['promptEditor.test.ts', () => import('./promptEditor.test')],
   ['gallery.test.ts', () => import('./gallery.test')],
+  ['documented.test.ts', () => import('./documented.test')],
   ['agentTools.test.ts', () => import('./agentTools.test')],
   // Last: searches everything the suites above left behind for an API key.
   ['keyLeak.test.ts', () => import('./keyLeak.test')],

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TuneStudioApi } from '../../src/extension';
 import type { Prompt, Tune } from '../../src/api/astria/types';
+import { revealTune, searchTunesFor } from '../../src/commands/tuneActions';
 import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, sleep, waitFor } from './helpers';
 
 type Node = Awaited<ReturnType<TuneStudioApi['tunes']['provider']['getChildren']>>[number];
@@ -82,7 +83,7 @@ describe('Tunes explorer', function () {
   it('shows each state with its own icon, a description and a tooltip with the details', async () => {
     const day = 86_400_000;
     const iso = (offset: number): string => new Date(Date.now() + offset).toISOString();
-    const base = { title: 'State <faceid:1:1.0> & "quotes"', name: 'man', created_at: iso(-2 * day), branch: 'flux1', model_type: 'lora' };
+    const base = { title: 'State <faceid:1:1.0> & "quotes"', name: 'man', created_at: iso(-2 * day), branch: 'flux1', model_type: 'lora', auto_extend: false };
     const tunes: Record<string, Partial<Tune>> = {
       pending: { started_training_at: null, trained_at: null },
       training: { started_training_at: iso(-60_000), trained_at: null, eta: iso(10 * 60_000) },
@@ -103,6 +104,9 @@ describe('Tunes explorer', function () {
       assert.match(tooltip, new RegExp(`ID: ${tune.id}`));
       assert.ok(tooltip.includes('\\<faceid') && !/(^|[^\\])<faceid/.test(tooltip), 'markup-like text is escaped in the tooltip');
     }
+    // A server that does not send auto_extend (it is undocumented): the row says it is unknown.
+    const unknown = { id: id++, ...base, auto_extend: undefined, started_training_at: null, trained_at: null } as unknown as Tune;
+    assert.equal(api.tunes.provider.getTreeItem({ kind: 'tune', tune: unknown, busy: undefined, parent: undefined } as unknown as Node).contextValue, 'tune.pending.autoExtendUnknown');
     // The seeded tunes show real states too.
     const seeded = await astria<Tune[]>('GET', '/tunes?limit=120');
     const states = new Set(seeded.map((t) => String(api.tunes.provider.getTreeItem(
@@ -218,6 +222,49 @@ describe('Tunes explorer', function () {
     api.poller.forgetTune(tune.id);
   });
 
+  it('deleting a training tune also stops watching its pending prompts', async () => {
+    api.poller.clear();
+    await admin('POST', '/speed', { speed: 1 }); // keep the tune training while the test runs
+    try {
+      const tune = await astria<Tune>('POST', '/tunes', {
+        tune: { title: `Forget me ${Date.now()}`, name: 'dog', image_urls: ['https://example.com/a.jpg'] },
+      });
+      const prompt = await astria<Prompt>('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: 'a dog', num_images: 1 } });
+      api.poller.watchTune(tune);
+      api.poller.watchPrompt(prompt);
+      assert.equal(api.poller.trainingCount, 1);
+      assert.equal(api.poller.generatingCount, 1);
+      api.poller.forgetTune(tune.id);
+      assert.equal(api.poller.generatingCount, 0, 'its prompts are no longer polled');
+      assert.ok(api.poller.isIdle, 'nothing left to poll');
+    } finally {
+      await admin('POST', '/speed', { speed: 20 });
+      api.poller.clear();
+    }
+  });
+
+  it('turns a pending prompt done even when it is not on the newest page of its tune (rich profile)', async () => {
+    api.poller.clear();
+    await admin('POST', '/speed', { speed: 1 });
+    try {
+      const tune = await astria<Tune>('POST', '/tunes', { tune: { title: `Many prompts ${Date.now()}`, name: 'man', image_urls: ['https://example.com/1.jpg'] } });
+      const target = await astria<Prompt>('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: 'oldest', num_images: 1 } });
+      for (let n = 0; n < 22; n++) await astria('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: `newer ${n}`, num_images: 1 } });
+      const finished = new Promise<Prompt>((resolve) => {
+        const sub = api.poller.onDidFinishPrompt((p) => p.id === target.id && (sub.dispose(), resolve(p)));
+      });
+      api.poller.watchPrompt(target);
+      await api.poller.tick();
+      assert.equal(api.poller.generatingCount, 1, 'still watched after a poll');
+      await admin('POST', `/tunes/${tune.id}/finish`);
+      const done = await Promise.race([finished, sleep(20_000).then(() => undefined)]);
+      assert.ok(done && done.images.length === 1, 'the prompt turned done');
+    } finally {
+      await admin('POST', '/speed', { speed: 20 });
+      api.poller.clear();
+    }
+  });
+
   it('pages Cartesia fine-tunes with cursors and lists a completed fine-tune’s voices', async () => {
     await connectToSandbox(api);
     api.cartesia.provider.refresh();
@@ -235,5 +282,57 @@ describe('Tunes explorer', function () {
     assert.ok(completed);
     const voices = await api.cartesia.provider.getChildren(completed);
     assert.ok(voices.some((v) => v.kind === 'voice'));
+  });
+
+  it('Cartesia: concurrent loads share one request, and a page arriving after a refresh is dropped', async () => {
+    await connectToSandbox(api);
+    api.cartesia.provider.refresh();
+    await admin('DELETE', '/requests');
+    const [a, b] = await Promise.all([api.cartesia.provider.getChildren(), api.cartesia.provider.getChildren()]);
+    assert.equal(a.length, b.length);
+    const lists = (await recordedRequests()).filter((r) => r.method === 'GET' && r.path === '/cartesia/fine-tunes/');
+    assert.equal(lists.length, 1, 'one request for two concurrent callers');
+    const loadMore = a.at(-1);
+    assert.ok(loadMore && loadMore.kind === 'loadMore');
+    const stale = vscode.commands.executeCommand('tuneStudio.loadMore', loadMore);
+    api.cartesia.provider.refresh(); // lands while the second page is in flight
+    await stale;
+    const rows = await api.cartesia.provider.getChildren();
+    const ids = rows.filter((n) => n.kind === 'fineTune').map((n) => n.kind === 'fineTune' && n.fineTune.id);
+    assert.equal(ids.length, a.filter((n) => n.kind === 'fineTune').length, 'only the fresh first page, not the stale second one');
+    assert.equal(new Set(ids).size, ids.length);
+  });
+
+  it('the auto-extend toggle turns a tune off and on without asking when the server says (rich profile)', async () => {
+    const tune = await astria<Tune>('POST', '/tunes', {
+      tune: { title: `Toggle rich ${Date.now()}`, name: 'cat', branch: 'fast', auto_extend: true, image_urls: ['https://example.com/a.jpg'] },
+    });
+    assert.equal(tune.auto_extend, true);
+    api.tunes.provider.refresh();
+    const node = await api.tunes.provider.nodeForTune(tune);
+    const original = api.dialogs.chooseAutoExtend;
+    api.dialogs.chooseAutoExtend = async () => assert.fail('must not ask when auto_extend is known');
+    try {
+      await vscode.commands.executeCommand('tuneStudio.toggleAutoExtend', node);
+      assert.equal((await astria<Tune>('GET', `/tunes/${tune.id}`)).auto_extend, false, 'turned off');
+      await vscode.commands.executeCommand('tuneStudio.toggleAutoExtend', api.tunes.provider.tuneNode(tune.id) ?? node);
+      assert.equal((await astria<Tune>('GET', `/tunes/${tune.id}`)).auto_extend, true, 'turned on');
+    } finally {
+      api.dialogs.chooseAutoExtend = original;
+    }
+  });
+
+  it('Find Tune reaches a tune on page 3 with the server’s title filter (rich profile)', async () => {
+    const all = await astria<Tune[]>('GET', '/tunes?limit=120');
+    const onPage3 = all.filter((t) => t.name !== null)[42] ?? all.at(-1)!;
+    await admin('DELETE', '/requests');
+    const notes: string[] = [];
+    const found = await searchTunesFor(api.services)(onPage3.title, new AbortController().signal, (note) => notes.push(note));
+    assert.ok(found.some((t) => t.id === onPage3.id));
+    assert.equal((await recordedRequests()).filter((r) => r.path === '/tunes').length, 1, 'one filtered request');
+    api.tunes.provider.refresh();
+    await api.tunes.provider.getChildren();
+    await revealTune(api.tunes, found.find((t) => t.id === onPage3.id)!);
+    assert.equal((api.tunes.view.selection[0] as Extract<Node, { kind: 'tune' }>)?.tune.id, onPage3.id);
   });
 });

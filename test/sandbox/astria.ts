@@ -23,16 +23,22 @@ function notFound(what = 'Record'): never {
   throw new HttpError(404, { error: `${what} not found` });
 }
 
-/** Newest first, `before_id` keyset, `limit` (default 20, clamped to 1..120), legacy `offset`. */
-function page<T extends { id: number }>(items: T[], query: URLSearchParams, offsetCap: number): T[] {
+/** The documented profile's page size: `limit` is not a documented parameter, so it is ignored. */
+const DOCUMENTED_PAGE_SIZE = 20;
+
+/**
+ * Newest first, `before_id` keyset, `limit` (default 20, clamped to 1..120), legacy `offset`.
+ * The documented profile knows only `offset`, 20 per page.
+ */
+function page<T extends { id: number }>(items: T[], query: URLSearchParams, offsetCap: number, documented: boolean): T[] {
   const sorted = [...items].sort((a, b) => b.id - a.id);
-  const beforeId = Number(query.get('before_id'));
-  const limitRaw = Number.parseInt(query.get('limit') ?? '', 10);
+  const beforeId = documented ? Number.NaN : Number(query.get('before_id'));
+  const limitRaw = documented ? DOCUMENTED_PAGE_SIZE : Number.parseInt(query.get('limit') ?? '', 10);
   const limit = Number.isFinite(limitRaw) && limitRaw > 0 ? Math.min(limitRaw, 120) : 20;
   const offsetRaw = Number.parseInt(query.get('offset') ?? '', 10);
   const offset = Number.isFinite(offsetRaw) && offsetRaw > 0 ? offsetRaw : 0;
   if (offset > offsetCap) throw new HttpError(400, { error: 'offset is too large, use before_id' });
-  const after = query.has('before_id') && Number.isFinite(beforeId) ? sorted.filter((t) => t.id < beforeId) : sorted;
+  const after = !documented && query.has('before_id') && Number.isFinite(beforeId) ? sorted.filter((t) => t.id < beforeId) : sorted;
   return after.slice(offset, offset + limit);
 }
 
@@ -56,24 +62,31 @@ function creationWorkspace(req: AstriaRequest): string | null {
 
 function listTunes(req: AstriaRequest): Reply {
   const { store, query, scope, now } = req;
-  const title = query.get('title')?.toLowerCase();
-  const exact = (field: string, value: string | null | undefined) => !query.has(field) || query.get(field) === (value ?? '');
+  const documented = store.documented;
+  // Documented: no filters at all, and only the tunes the user owns (no public base tunes).
+  const title = documented ? undefined : query.get('title')?.toLowerCase();
+  const exact = (field: string, value: string | null | undefined) => documented || !query.has(field) || query.get(field) === (value ?? '');
   const tunes = [...store.tunes.values()].filter(
     (t) =>
-      store.visible(t, scope, t.isBase) &&
+      (documented ? !t.isBase && store.visible(t, scope) : store.visible(t, scope, t.isBase)) &&
       (!title || t.title.toLowerCase().includes(title)) &&
       exact('branch', t.branch) &&
       exact('model_type', t.modelType) &&
       exact('name', t.name),
   );
-  return json(200, page(tunes, query, TUNE_OFFSET_CAP).map((t) => store.tuneJson(t, now)));
+  return json(200, page(tunes, query, TUNE_OFFSET_CAP, documented).map((t) => store.tuneJson(t, now)));
 }
 
-/** Creates a tune (and its prompts_attributes); an existing title in the same scope is returned as is. */
+/**
+ * Creates a tune (and its prompts_attributes); an existing title in the same scope is returned as is
+ * (idempotency is an account setting: the documented profile has it off, so a repeat creates another).
+ */
 function createTune(req: AstriaRequest, input: TuneInput, pack?: StoredPack): Reply {
   const { store, now } = req;
   const workspaceId = creationWorkspace(req);
-  const existing = [...store.tunes.values()].find((t) => !t.isBase && t.workspaceId === workspaceId && t.title === input.title);
+  const existing = store.documented
+    ? undefined
+    : [...store.tunes.values()].find((t) => !t.isBase && t.workspaceId === workspaceId && t.title === input.title);
   if (existing) return json(200, store.tuneJson(existing, now));
 
   const placeholder: StoredTune = {
@@ -150,7 +163,7 @@ function visiblePrompts(req: AstriaRequest): StoredPrompt[] {
 function listTunePrompts(req: AstriaRequest, [tuneId]: number[]): Reply {
   ownTune(req, tuneId);
   const prompts = visiblePrompts(req).filter((p) => p.tuneId === tuneId);
-  return json(200, page(prompts, req.query, PROMPT_OFFSET_CAP).map((p) => req.store.promptJson(p, req.now)));
+  return json(200, page(prompts, req.query, PROMPT_OFFSET_CAP, req.store.documented).map((p) => req.store.promptJson(p, req.now)));
 }
 
 function listPrompts(req: AstriaRequest): Reply {
@@ -164,7 +177,7 @@ function listPrompts(req: AstriaRequest): Reply {
       (!tuneId || p.tuneId === tuneId) &&
       (!packId || p.packId === packId),
   );
-  return json(200, page(prompts, query, PROMPT_OFFSET_CAP).map((p) => req.store.promptJson(p, req.now)));
+  return json(200, page(prompts, query, PROMPT_OFFSET_CAP, req.store.documented).map((p) => req.store.promptJson(p, req.now)));
 }
 
 function checkGeneratable(tune: StoredTune, now: number, store: Store): void {
@@ -266,12 +279,27 @@ function postPackTune(req: AstriaRequest, [packId]: number[]): Reply {
 
 // ---- routing ----------------------------------------------------------------------------------
 
+/** Documented profile: a tune's 422 is one `{"error": "…"}` message, never field-keyed. */
+function singleMessage422(handler: Handler): Handler {
+  return (req, ids) => {
+    try {
+      return handler(req, ids);
+    } catch (error) {
+      if (!req.store.documented || !(error instanceof HttpError) || error.status !== 422) throw error;
+      const body = error.body as Record<string, unknown>;
+      if (typeof body.error === 'string') throw error;
+      const messages = Object.entries(body).flatMap(([field, list]) => (Array.isArray(list) ? list : [list]).map((m) => `${field} ${String(m)}`));
+      throw new HttpError(422, { error: messages.join('; ') });
+    }
+  };
+}
+
 const ROUTES: [string, RegExp, Handler][] = [
   ['GET', /^\/tunes$/, listTunes],
-  ['POST', /^\/tunes$/, postTune],
+  ['POST', /^\/tunes$/, singleMessage422(postTune)],
   ['GET', /^\/tunes\/(\d+)$/, (req, [id]) => json(200, req.store.tuneJson(ownTune(req, id), req.now))],
-  ['PATCH', /^\/tunes\/(\d+)$/, patchTune],
-  ['PUT', /^\/tunes\/(\d+)$/, patchTune],
+  ['PATCH', /^\/tunes\/(\d+)$/, singleMessage422(patchTune)],
+  ['PUT', /^\/tunes\/(\d+)$/, singleMessage422(patchTune)],
   ['DELETE', /^\/tunes\/(\d+)$/, deleteTune],
   ['GET', /^\/tunes\/(\d+)\/prompts$/, listTunePrompts],
   ['POST', /^\/tunes\/(\d+)\/prompts$/, postPrompt],
@@ -287,7 +315,7 @@ const ROUTES: [string, RegExp, Handler][] = [
   ['GET', /^\/gallery\/packs$/, (req) => json(200, req.store.packs.map((p) => req.store.packJson(p)))],
   ['GET', /^\/p\/(\d+)$/, (req, [id]) => json(200, req.store.packDetailJson(findPack(req, id)))],
   ['GET', /^\/packs\/(\d+)$/, (req, [id]) => json(200, req.store.packDetailJson(findPack(req, id)))],
-  ['POST', /^\/p\/(\d+)\/tunes$/, postPackTune],
+  ['POST', /^\/p\/(\d+)\/tunes$/, singleMessage422(postPackTune)],
 ];
 
 export function handleAstria(req: AstriaRequest): Reply {

@@ -1,9 +1,9 @@
 // `npm run sandbox` — starts the local Astria + Cartesia sandbox and prints where it listens.
-//   npm run sandbox -- --port 4010 --cdn-port 4011 --speed 1 --seed demo --host 127.0.0.1 --quiet
+//   npm run sandbox -- --port 4010 --cdn-port 4011 --speed 1 --seed demo --profile rich --host 127.0.0.1 --quiet
 // Each flag also reads from the environment: SANDBOX_PORT, SANDBOX_CDN_PORT, SANDBOX_SPEED, SANDBOX_SEED,
-// SANDBOX_HOST, SANDBOX_QUIET=1.
+// SANDBOX_PROFILE, SANDBOX_HOST, SANDBOX_QUIET=1.
 import { parseArgs } from 'node:util';
-import { startSandbox } from './server';
+import { PROFILES, startSandbox, type SandboxProfile } from './server';
 
 const { values } = parseArgs({
   options: {
@@ -11,6 +11,7 @@ const { values } = parseArgs({
     'cdn-port': { type: 'string' },
     speed: { type: 'string' },
     seed: { type: 'string' },
+    profile: { type: 'string' },
     host: { type: 'string' },
     quiet: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -18,7 +19,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('Usage: npm run sandbox -- [--port 4010] [--cdn-port 4011] [--speed 1] [--seed demo|empty] [--host 127.0.0.1] [--quiet]');
+  console.log('Usage: npm run sandbox -- [--port 4010] [--cdn-port 4011] [--speed 1] [--seed demo|empty] [--profile rich|documented] [--host 127.0.0.1] [--quiet]');
   process.exit(0);
 }
 
@@ -30,6 +31,12 @@ if (seedName !== 'demo' && seedName !== 'empty') {
   process.exit(2);
 }
 const seed: 'demo' | 'empty' = seedName;
+const profileName = values.profile ?? env.SANDBOX_PROFILE ?? 'rich';
+if (!PROFILES.includes(profileName as SandboxProfile)) {
+  console.error(`--profile must be one of ${PROFILES.join(', ')}, not "${profileName}"`);
+  process.exit(2);
+}
+const profile = profileName as SandboxProfile;
 
 async function main(): Promise<void> {
   const sandbox = await startSandbox({
@@ -38,12 +45,13 @@ async function main(): Promise<void> {
     cdnPort: Number(values['cdn-port'] ?? env.SANDBOX_CDN_PORT ?? (port === 0 ? 0 : port + 1)),
     speed: Number(values.speed ?? env.SANDBOX_SPEED ?? 1),
     seed,
+    profile,
     quiet: values.quiet ?? env.SANDBOX_QUIET === '1',
   });
 
   console.log(
     [
-      'Tune Studio sandbox is running',
+      `Tune Studio sandbox is running (profile: ${sandbox.profile})`,
       `  Astria API    ${sandbox.url}  key ${sandbox.astriaKey}`,
       `  Cartesia API  ${sandbox.cartesiaUrl}  key ${sandbox.cartesiaKey}  (Cartesia-Version: 2026-03-01)`,
       `  CDN           ${sandbox.cdnUrl}`,

@@ -17,6 +17,18 @@ export const BASE_TUNES = {
   seedream: 3000002,
 } as const;
 
+/**
+ * `rich` (default): everything Astria's clients have been seen to use (keyset `before_id`, `limit` up to
+ * 120, `title` filter, idempotent titles, `auto_extend`/`liked`/… fields, field-keyed 422s).
+ * `documented`: only what Astria's public docs promise (see docs/ARCHITECTURE.md, "Sandbox").
+ */
+export type SandboxProfile = 'rich' | 'documented';
+export const PROFILES: readonly SandboxProfile[] = ['rich', 'documented'];
+
+/** Fields present in the rich profile's JSON that the public docs never promise. */
+const UNDOCUMENTED_TUNE_FIELDS = ['auto_extend', 'preset', 'user_error'] as const;
+const UNDOCUMENTED_PROMPT_FIELDS = ['liked', 'prompt_likes_count', 'user_error'] as const;
+
 export const DAY_MS = 86_400_000;
 const EXPIRY_MS = 30 * DAY_MS;
 
@@ -170,8 +182,13 @@ export class Store {
   nextTuneId = 4_200_001;
   nextPromptId = 22_000_001;
   nextUploadId = 1;
+  profile: SandboxProfile = 'rich';
 
   constructor(public speed: number) {}
+
+  get documented(): boolean {
+    return this.profile === 'documented';
+  }
 
   clear(): void {
     this.tunes.clear();
@@ -270,7 +287,15 @@ export class Store {
     return `${this.cdnUrl}/uploads/${upload.id}/${encodeURIComponent(upload.filename)}`;
   }
 
+  /** The tune as the current profile answers it. */
   tuneJson(tune: StoredTune, now: number): Record<string, unknown> {
+    const full = this.richTuneJson(tune, now);
+    if (this.documented) for (const field of UNDOCUMENTED_TUNE_FIELDS) delete full[field];
+    return full;
+  }
+
+  /** Every field, whatever the profile (the admin API shows hidden state to tests). */
+  richTuneJson(tune: StoredTune, now: number): Record<string, unknown> {
     const started = tune.startAt != null && tune.startAt <= now ? tune.startAt : null;
     const trained = !tune.userError && tune.trainedAt != null && tune.trainedAt <= now ? tune.trainedAt : null;
     const training = started != null && trained == null && !tune.userError;
@@ -320,6 +345,12 @@ export class Store {
   }
 
   promptJson(prompt: StoredPrompt, now: number): Record<string, unknown> {
+    const full = this.richPromptJson(prompt, now);
+    if (this.documented) for (const field of UNDOCUMENTED_PROMPT_FIELDS) delete full[field];
+    return full;
+  }
+
+  richPromptJson(prompt: StoredPrompt, now: number): Record<string, unknown> {
     const tune = this.tunes.get(prompt.tuneId);
     const { start, done } = this.promptTimes(prompt);
     const finished = this.promptDone(prompt, now);

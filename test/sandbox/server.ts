@@ -11,10 +11,10 @@ import { CartesiaStore, cartesiaError, checkCartesiaHeaders, handleCartesia } fr
 import { handleCdn } from './cdn';
 import { seedCartesia, seedDemo, seedGallery } from './demo';
 import { HttpError, json, type Reply } from './http';
-import { ASTRIA_KEY, CARTESIA_KEY, Store } from './model';
+import { ASTRIA_KEY, CARTESIA_KEY, PROFILES, Store, type SandboxProfile } from './model';
 
 export { ASTRIA_KEY, CARTESIA_KEY } from './model';
-export { BASE_TUNES } from './model';
+export { BASE_TUNES, PROFILES, type SandboxProfile } from './model';
 
 export interface SandboxOptions {
   host?: string;
@@ -25,6 +25,8 @@ export interface SandboxOptions {
   /** Time multiplier for training/generation; default 1. */
   speed?: number;
   seed?: 'demo' | 'empty';
+  /** `rich` (default) or `documented`: only what Astria's public docs promise. Survives reset. */
+  profile?: SandboxProfile;
   /** No request log on stdout. */
   quiet?: boolean;
 }
@@ -72,6 +74,9 @@ export interface Sandbox {
   // Conveniences beyond the contract; each mirrors an admin endpoint.
   reset(): void;
   setSpeed(speed: number): void;
+  /** Switches the Astria profile at once (same data). */
+  setProfile(profile: SandboxProfile): void;
+  readonly profile: SandboxProfile;
   addFault(fault: FaultSpec): void;
   clearRequests(): void;
   uploads(): Upload[];
@@ -137,6 +142,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const quiet = options.quiet ?? false;
   const seed = options.seed ?? 'demo';
   const store = new Store(options.speed && options.speed > 0 ? options.speed : 1);
+  const setProfile = (profile: SandboxProfile) => {
+    if (!PROFILES.includes(profile)) throw new HttpError(422, { error: `profile must be one of ${PROFILES.join(', ')}` });
+    store.profile = profile;
+  };
+  setProfile(options.profile ?? 'rich');
   const cartesia = new CartesiaStore();
   const requests: RecordedRequest[] = [];
   let faults: ActiveFault[] = [];
@@ -290,8 +300,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       let m: RegExpExecArray | null;
       if (method === 'GET' && path === '/__admin') {
         return json(200, {
-          url: sandbox.url, cartesiaUrl: sandbox.cartesiaUrl, cdnUrl: sandbox.cdnUrl, speed: store.speed,
+          url: sandbox.url, cartesiaUrl: sandbox.cartesiaUrl, cdnUrl: sandbox.cdnUrl, speed: store.speed, profile: store.profile,
           endpoints: [
+            'POST /__admin/profile {profile: rich|documented}', 'GET /__admin/tunes/:id (every field, whatever the profile)',
             'POST /__admin/reset', 'POST /__admin/faults', 'GET /__admin/faults', 'DELETE /__admin/faults',
             'GET /__admin/requests?origin=api|cdn&since=ms', 'DELETE /__admin/requests', 'POST /__admin/speed {speed}',
             'POST /__admin/prompts/:id/fail {message}', 'POST /__admin/tunes/:id/finish', 'GET /__admin/uploads?tune_id=',
@@ -324,6 +335,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           requests.length = 0;
           return json(200, { ok: true });
         }
+      }
+      if (method === 'POST' && path === '/__admin/profile') {
+        setProfile(body.profile as SandboxProfile);
+        return json(200, { profile: store.profile });
+      }
+      if (method === 'GET' && (m = /^\/__admin\/tunes\/(\d+)$/.exec(path))) {
+        const tune = store.tunes.get(Number(m[1]));
+        if (!tune) throw new HttpError(404, { error: 'Tune not found' });
+        return json(200, store.richTuneJson(tune, now));
       }
       if (method === 'POST' && path === '/__admin/speed') {
         setSpeed(Number(body.speed));
@@ -387,6 +407,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requests,
     reset,
     setSpeed,
+    setProfile,
+    get profile() {
+      return store.profile;
+    },
     addFault,
     clearRequests: () => void (requests.length = 0),
     uploads: () => [...store.uploads.values()].sort((a, b) => a.id - b.id),

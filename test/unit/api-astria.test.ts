@@ -289,3 +289,81 @@ describe('headers, workspace, logging and auth', () => {
     assert.equal(sandbox.requests.length, 0);
   });
 });
+
+// The same reading code against a server with every convenience (rich) and one that does only what
+// Astria's public docs promise (documented: offset paging, 20 per page, no title filter, no extra fields).
+for (const profile of ['rich', 'documented'] as const) {
+  describe(`paging and search whatever the server supports (${profile} profile)`, () => {
+    let server: Sandbox;
+    let api: AstriaClient;
+    before(async () => {
+      server = await startSandbox({ quiet: true, speed: 1000, profile });
+      api = new AstriaClient({ baseUrl: server.url, getKey: () => server.astriaKey, retry: { baseDelayMs: 1 } });
+    });
+    after(() => server.close());
+
+    const listed = profile === 'rich' ? 45 : 40; // documented: base tunes are not the user's own
+
+    it('a tune pager with page size 50 reaches every tune exactly once, then stops', async () => {
+      const pager = api.tunePager({ limit: 50 });
+      const ids: number[] = [];
+      for (let guard = 0; pager.hasMore && guard < 10; guard++) ids.push(...(await pager.next()).items.map((tune) => tune.id));
+      assert.equal(ids.length, listed);
+      assert.equal(new Set(ids).size, listed);
+      assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
+      const requests = server.requests.filter((r) => r.path === '/tunes').length;
+      assert.ok(requests <= 6, `${requests} requests`);
+    });
+
+    it('pagesOfTunes (limit 15) walks every tune exactly once', async () => {
+      const ids: number[] = [];
+      for await (const page of api.pagesOfTunes({ limit: 15 })) ids.push(...page.map((tune) => tune.id));
+      assert.equal(new Set(ids).size, listed);
+      assert.equal(ids.length, listed);
+    });
+
+    it('pagesOfPrompts walks all of a tune’s 35+ prompts exactly once', async () => {
+      const priya = (await api.searchTunes('Priya Sharma'))[0];
+      assert.ok(priya, 'Priya is found');
+      const ids: number[] = [];
+      for await (const page of api.pagesOfPrompts(priya.id, { limit: 50 })) ids.push(...page.map((prompt) => prompt.id));
+      assert.ok(ids.length >= 35, `${ids.length} prompts`);
+      assert.equal(new Set(ids).size, ids.length);
+    });
+
+    it('searchTunes finds the oldest tune (page 2+), filtering on the server only when it honours title', async () => {
+      const all: Tune[] = [];
+      for await (const page of api.pagesOfTunes()) all.push(...page);
+      const oldest = all.filter((tune) => tune.name !== null).at(-1)!;
+      const notes: { searched: number; serverFiltered: boolean }[] = [];
+      const found = await api.searchTunes(oldest.title.slice(0, 12).toUpperCase(), { onProgress: (p) => notes.push(p) });
+      assert.ok(found.some((tune) => tune.id === oldest.id), `“${oldest.title}” found`);
+      assert.equal(notes.at(-1)?.serverFiltered, profile === 'rich');
+      if (profile === 'documented') assert.ok(notes.at(-1)!.searched >= 21, 'scanned past the first page');
+    });
+
+    it('searchTunes stops at once when aborted', async () => {
+      const controller = new AbortController();
+      controller.abort();
+      await assert.rejects(api.searchTunes('nothing like this', { signal: controller.signal }));
+    });
+
+    it('findTuneByTitle matches the exact title only', async () => {
+      const [newest] = await api.listTunes();
+      assert.equal((await api.findTuneByTitle(newest.title))?.id, newest.id);
+      assert.equal(await api.findTuneByTitle(`${newest.title} (not this)`), undefined);
+    });
+
+    it(profile === 'rich' ? 'undocumented fields are sent' : 'undocumented fields are absent, and the types allow it', async () => {
+      const [tune] = await api.listTunes();
+      const [prompt] = await api.listAllPrompts();
+      for (const field of ['auto_extend', 'preset', 'user_error'] as const) assert.equal(field in tune, profile === 'rich', field);
+      for (const field of ['liked', 'prompt_likes_count', 'user_error'] as const) assert.equal(field in prompt, profile === 'rich', field);
+    });
+
+    it('a tune 422 shows the server’s words', async () => {
+      const error = await rejectsWith(api.createTune({ title: unique('Bad'), name: 'man' }), 'validation');
+      assert.match(error.message, /images must contain at least one image/);
+    });
+  });
+}

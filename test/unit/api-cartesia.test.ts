@@ -117,7 +117,9 @@ describe('errors', () => {
     const http = createHttp({ baseUrl: sandbox.cartesiaUrl, getKey: () => sandbox.cartesiaKey, provider: 'Cartesia', headers: { 'Cartesia-Version': '1999-01-01' } });
     const error = await rejectsWith(new CartesiaClient(http).listFineTunes(), 'not_found');
     assert.equal(error.status, 404);
+    assert.match(error.message, /^Cartesia refused the API version 1999-01-01 that Tune Studio sent/);
     assert.match(error.message, /API version not found/);
+    assert.doesNotMatch(error.message, /\.\.$|could not find/);
   });
 
   it('the client always sends its version, even over caller headers', async () => {

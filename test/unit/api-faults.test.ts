@@ -224,37 +224,54 @@ describe('creating a prompt is never retried', () => {
   });
 });
 
-describe('creating a tune is retried without duplicates (the title is the idempotency key)', () => {
-  for (const kind of ['status504', 'reset', 'status500'] as const) {
-    it(`${kind} → retried, exactly one tune with that title`, async () => {
+for (const profile of ['rich', 'documented'] as const) {
+  describe(`creating a tune never bills twice (${profile} profile: no idempotent titles there)`, () => {
+    before(() => sandbox.setProfile(profile));
+    after(() => sandbox.setProfile('rich'));
+
+    // 504, reset and hang happen after the sandbox created the tune; 500 before.
+    for (const kind of ['status504', 'reset'] as const) {
+      it(`${kind} after the work → found by title, not POSTed again, exactly one tune`, async () => {
+        const client = astria();
+        const title = uniqueTitle(`Create then ${kind}`);
+        fault({ match: /^\/tunes$/, method: 'POST', kind });
+        const result = await client.createTuneReporting({ title, name: 'woman', image_urls: ['https://example.com/1.jpg'] });
+        assert.equal(result.tune.title, title);
+        assert.equal(result.recovery, 'found-after-failure');
+        assert.equal(requestsTo('POST', '/tunes'), 1);
+        assert.equal((await tunesTitled(client, title)).length, 1);
+      });
+    }
+
+    it('status500 before the work → not found, POSTed once more, exactly one tune', async () => {
       const client = astria();
-      const title = uniqueTitle(`Retry after ${kind}`);
-      fault({ match: /^\/tunes$/, method: 'POST', kind });
-      const tune = await client.createTune({ title, name: 'woman', image_urls: ['https://example.com/1.jpg'] });
-      assert.equal(tune.title, title);
+      const title = uniqueTitle('Create after 500');
+      fault({ match: /^\/tunes$/, method: 'POST', kind: 'status500' });
+      const result = await client.createTuneReporting({ title, name: 'woman', image_urls: ['https://example.com/1.jpg'] });
+      assert.equal(result.recovery, 'retried');
       assert.equal(requestsTo('POST', '/tunes'), 2);
       assert.equal((await tunesTitled(client, title)).length, 1);
     });
-  }
 
-  it('hang → timeout, retried, exactly one tune', async () => {
-    const client = astria({ timeoutMs: 300 });
-    const title = uniqueTitle('Retry after hang');
-    fault({ match: /^\/tunes$/, method: 'POST', kind: 'hang' });
-    const tune = await client.createTune({ title, name: 'man', image_urls: ['https://example.com/1.jpg'] });
-    assert.equal(tune.title, title);
-    assert.equal((await tunesTitled(client, title)).length, 1);
-  });
+    it('hang → client timeout, found by title, exactly one tune', async () => {
+      const client = astria({ timeoutMs: 300 });
+      const title = uniqueTitle('Create then hang');
+      fault({ match: /^\/tunes$/, method: 'POST', kind: 'hang' });
+      const tune = await client.createTune({ title, name: 'man', image_urls: ['https://example.com/1.jpg'] });
+      assert.equal(tune.title, title);
+      assert.equal(requestsTo('POST', '/tunes'), 1);
+      assert.equal((await tunesTitled(client, title)).length, 1);
+    });
 
-  it('gives up after the retries with a retryable timeout', async () => {
-    const title = uniqueTitle('Always 504');
-    fault({ match: /^\/tunes$/, method: 'POST', kind: 'status504', count: 10 });
-    const error = await rejectsWith(astria({ retries: 2 }).createTune({ title, name: 'man', image_urls: ['https://example.com/1.jpg'] }), 'timeout');
-    assert.equal(error.retryable, true);
-    assert.equal(requestsTo('POST', '/tunes'), 3);
-    assert.equal((await tunesTitled(astria(), title)).length, 1);
+    it('500 twice → the error of the second POST, no tune, no third POST', async () => {
+      const title = uniqueTitle('Always 500');
+      fault({ match: /^\/tunes$/, method: 'POST', kind: 'status500', count: 10 });
+      await rejectsWith(astria().createTune({ title, name: 'man', image_urls: ['https://example.com/1.jpg'] }), 'server');
+      assert.equal(requestsTo('POST', '/tunes'), 2);
+      assert.equal((await tunesTitled(astria(), title)).length, 0);
+    });
   });
-});
+}
 
 describe('cancellation', () => {
   it('aborting during a hang → cancelled at once, not retried', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ApiError } from '../../src/api/errors';
 import { backoffDelay, createHttp, resolveTuning, retryDelay, type ResponseEvent } from '../../src/api/http';
 import { abortableSleep } from '../../src/api/abort';
-import { cursorPages, keysetPages } from '../../src/api/paging';
+import { createPager, cursorPages, onPagingStrategy, pagingStrategy, resetPagingStrategies, type PageRequest } from '../../src/api/paging';
 import { normalizePrompt, normalizeTune } from '../../src/api/astria/client';
 import { parseDownloadUrl } from '../../src/api/download';
 
@@ -98,44 +98,82 @@ describe('createHttp without a key', () => {
   });
 });
 
-describe('keysetPages', () => {
+describe('createPager', () => {
   const ids = Array.from({ length: 45 }, (_, index) => ({ id: 1000 - index }));
-  const fetchFrom = (calls: (number | undefined)[]) => async (beforeId: number | undefined) => {
-    calls.push(beforeId);
-    return ids.filter((item) => beforeId === undefined || item.id < beforeId).slice(0, 20);
+  /** A server that honours before_id (keyset) or only offset, 20 per page. */
+  const server = (honoursKeyset: boolean, calls: PageRequest[]) => async (request: PageRequest) => {
+    calls.push(request);
+    const below = honoursKeyset && request.beforeId !== undefined ? ids.filter((item) => item.id < request.beforeId!) : ids;
+    return below.slice(request.offset ?? 0, (request.offset ?? 0) + 20);
+  };
+  const drain = async (pager: ReturnType<typeof createPager<{ id: number }>>) => {
+    const got: number[] = [];
+    for (let guard = 0; pager.hasMore && guard < 20; guard++) got.push(...(await pager.next()).items.map((item) => item.id));
+    return got;
   };
 
-  it('follows the last id until a short page', async () => {
-    const calls: (number | undefined)[] = [];
-    const sizes: number[] = [];
-    for await (const page of keysetPages(fetchFrom(calls), undefined, 20)) sizes.push(page.length);
-    assert.deepEqual(sizes, [20, 20, 5]);
-    assert.deepEqual(calls, [undefined, 981, 961]);
+  it('follows before_id on a keyset server and remembers keyset', async () => {
+    resetPagingStrategies();
+    const calls: PageRequest[] = [];
+    const got = await drain(createPager({ list: 'k', fetchPage: server(true, calls) }));
+    assert.deepEqual(got, ids.map((item) => item.id));
+    assert.deepEqual(calls, [{}, { beforeId: 981 }, { beforeId: 961 }]);
+    assert.equal(pagingStrategy('k'), 'keyset');
   });
 
-  it('stops on an empty page when the last page was exactly full', async () => {
-    const forty = ids.slice(0, 40);
-    const calls: (number | undefined)[] = [];
-    const fetchPage = async (beforeId: number | undefined) => {
-      calls.push(beforeId);
-      return forty.filter((item) => beforeId === undefined || item.id < beforeId).slice(0, 20);
-    };
-    let pages = 0;
-    for await (const _page of keysetPages(fetchPage, undefined, 20)) pages++;
-    assert.equal(pages, 2);
-    assert.equal(calls.length, 3);
+  it('falls back to offset when before_id is ignored, once, and remembers it for the list', async () => {
+    resetPagingStrategies();
+    const events: string[] = [];
+    const subscription = onPagingStrategy((event) => events.push(`${event.list}:${event.strategy}`));
+    const calls: PageRequest[] = [];
+    const got = await drain(createPager({ list: 'o', limit: 50, fetchPage: server(false, calls) }));
+    assert.deepEqual(got, ids.map((item) => item.id), 'every item exactly once');
+    assert.deepEqual(calls, [{}, { beforeId: 981 }, { offset: 20 }, { offset: 40 }]);
+    assert.deepEqual(events, ['o:offset']);
+    const again: PageRequest[] = [];
+    await drain(createPager({ list: 'o', fetchPage: server(false, again) }));
+    assert.deepEqual(again, [{}, { offset: 20 }, { offset: 40 }], 'no second keyset probe');
+    subscription.dispose();
   });
 
-  it('stops when a server ignores the cursor', async () => {
+  it('stops when a server ignores both before_id and offset (never loops, never repeats)', async () => {
+    resetPagingStrategies();
     let calls = 0;
-    const stuck = async () => {
-      calls++;
-      return ids.slice(0, 20);
-    };
-    let pages = 0;
-    for await (const _page of keysetPages(stuck, undefined, 20)) pages++;
-    assert.equal(pages, 2);
-    assert.equal(calls, 2);
+    const stuck = async () => (calls++, ids.slice(0, 20));
+    const got = await drain(createPager({ list: 's', fetchPage: stuck }));
+    assert.equal(got.length, 20);
+    assert.equal(calls, 3);
+  });
+
+  it('a remembered keyset strategy that stops working falls back again', async () => {
+    resetPagingStrategies();
+    await drain(createPager({ list: 'x', fetchPage: server(true, []) }));
+    const got = await drain(createPager({ list: 'x', fetchPage: server(false, []) }));
+    assert.equal(new Set(got).size, 45);
+    assert.equal(pagingStrategy('x'), 'offset');
+  });
+
+  it('offset paging steps back after a deletion, so the next page skips nothing', async () => {
+    resetPagingStrategies();
+    const items = ids.slice(0, 40).map((item) => ({ ...item }));
+    const live = [...items];
+    const fetchPage = async (request: PageRequest) => live.slice(request.offset ?? 0, (request.offset ?? 0) + 20);
+    const pager = createPager({ list: 'd', fetchPage });
+    const first = (await pager.next()).items;
+    live.splice(live.indexOf(items[3]), 1); // deleted in the tree after it was listed
+    pager.itemsDeleted?.(1);
+    const second = (await pager.next()).items;
+    assert.equal(first.length + second.length, 40, 'the tune after the first page is not skipped');
+    assert.equal(second[0].id, items[20].id);
+  });
+
+  it('"more" means the last page brought new items: an exactly full last page costs one empty fetch', async () => {
+    resetPagingStrategies();
+    const forty = ids.slice(0, 40);
+    const calls: PageRequest[] = [];
+    const pager = createPager({ list: 'f', fetchPage: async (request: PageRequest) => (calls.push(request), forty.filter((item) => request.beforeId === undefined || item.id < request.beforeId).slice(0, 20)) });
+    assert.equal((await drain(pager)).length, 40);
+    assert.equal(calls.length, 3);
   });
 });
 

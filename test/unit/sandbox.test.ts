@@ -423,3 +423,46 @@ describe('sandbox: the seed curl examples work against it', () => {
     }
   });
 });
+
+describe('sandbox: documented profile (only what Astria’s public docs promise)', () => {
+  beforeEach(async () => {
+    const res = await admin('/profile', { profile: 'documented' });
+    assert.equal(res.status, 200);
+  });
+  after(() => sb.setProfile('rich'));
+
+  it('ignores before_id, limit and title; pages with offset, 20 at a time; lists no base tunes', async () => {
+    const first = (await (await api('/tunes?limit=50')).json()) as Json[];
+    assert.equal(first.length, 20);
+    const cursor = (await (await api(`/tunes?before_id=${first[19].id}`)).json()) as Json[];
+    assert.deepEqual(cursor.map((t) => t.id), first.map((t) => t.id), 'before_id ignored');
+    const titled = (await (await api(`/tunes?title=${encodeURIComponent(String(first[5].title))}`)).json()) as Json[];
+    assert.equal(titled.length, 20, 'title ignored');
+    const all: Json[] = [];
+    for (let offset = 0; offset < 100; offset += 20) all.push(...((await (await api(`/tunes?offset=${offset}`)).json()) as Json[]));
+    assert.equal(all.length, 40, 'the 40 own tunes, no base tunes');
+    assert.equal(new Set(all.map((t) => t.id)).size, 40);
+    assert.ok(all.every((t) => t.name !== null));
+  });
+
+  it('creates a second tune for a repeated title, and answers a tune 422 as {"error": …}', async () => {
+    const body = { tune: { title: 'Same title twice', name: 'man', image_urls: ['https://example.com/1.jpg'] } };
+    const a = (await (await postJson('/tunes', body)).json()) as Json;
+    const b = (await (await postJson('/tunes', body)).json()) as Json;
+    assert.notEqual(a.id, b.id);
+    const bad = await postJson('/tunes', { tune: { title: 'x' } });
+    assert.equal(bad.status, 422);
+    assert.deepEqual(Object.keys((await bad.json()) as object), ['error']);
+  });
+
+  it('leaves out the undocumented fields; the admin API still shows them', async () => {
+    const [tune] = (await (await api('/tunes')).json()) as Json[];
+    for (const field of ['auto_extend', 'preset', 'user_error']) assert.ok(!(field in tune), field);
+    const full = (await (await admin(`/tunes/${tune.id}`)).json()) as Json;
+    assert.equal(typeof full.auto_extend, 'boolean');
+  });
+
+  it('refuses an unknown profile', async () => {
+    assert.equal((await admin('/profile', { profile: 'strict' })).status, 422);
+  });
+});

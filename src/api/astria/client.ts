@@ -2,7 +2,7 @@
 import { ApiError, isRecord, malformedError } from '../errors';
 import { createHttp, type Http, type HttpOptions, type RequestOptions, type StreamBody } from '../http';
 import { multipartBody, railsFormEntries, type FormEntry } from '../multipart';
-import { keysetPages } from '../paging';
+import { createPager, pagesOf, type Pager } from '../paging';
 import type {
   Pack,
   PackDetail,
@@ -43,6 +43,39 @@ export interface PromptListOptions extends PageOptions {
   text?: string;
 }
 
+/** What a create did after a failure, so the user can be told. */
+export type CreateRecovery =
+  /** The request failed (5xx, 504, network) but the tune was found by its title: created once. */
+  | 'found-after-failure'
+  /** The request failed, the tune was not there, so it was sent again (once). */
+  | 'retried';
+
+export interface CreateTuneResult {
+  tune: Tune;
+  recovery?: CreateRecovery;
+  /** The failure that was recovered from. */
+  failure?: ApiError;
+}
+
+export interface TuneSearchProgress {
+  /** Tunes looked at so far. */
+  searched: number;
+  /** True when the server's `title` filter is honoured (one request answers). */
+  serverFiltered: boolean;
+}
+
+export interface TuneSearchOptions extends CallOptions {
+  limit?: number;
+  /** Called after each page while scanning client-side. */
+  onProgress?: (progress: TuneSearchProgress) => void;
+  /** Stop after this many tunes scanned (default 2000). */
+  maxScanned?: number;
+}
+
+/** Pages scanned for a tune by exact title after a failed create: it is the newest, so page 1 nearly always has it. */
+const RECOVERY_SCAN_PAGES = 3;
+const DEFAULT_MAX_SCANNED = 2_000;
+
 export interface PromptFiles {
   input_image?: UploadFile;
   mask_image?: UploadFile;
@@ -67,9 +100,64 @@ export class AstriaClient {
     return this.list(raw, 'GET', '/tunes').map(normalizeTune);
   }
 
-  /** Every page of tunes, following `before_id`; `beforeId` in options starts further down. */
+  /** Pages of the user's tunes, keyset or offset, whichever this server honours (see createPager). */
+  tunePager(options: TuneListOptions = {}): Pager<Tune> {
+    const { beforeId, offset: _offset, ...rest } = options;
+    return createPager({
+      list: `${this.http.baseUrl} GET /tunes`,
+      limit: options.limit,
+      startBeforeId: beforeId,
+      fetchPage: (request) => this.listTunes({ ...rest, ...request }),
+    });
+  }
+
+  /** Every page of tunes; `beforeId` in options starts further down (when the server honours it). */
   pagesOfTunes(options: TuneListOptions = {}): AsyncGenerator<Tune[], void, undefined> {
-    return keysetPages((beforeId) => this.listTunes({ ...options, beforeId }), options.beforeId, options.limit);
+    return pagesOf(this.tunePager(options));
+  }
+
+  /**
+   * Tunes whose title contains `query` (case-insensitive). Uses the `title` filter when the server honours
+   * it (every returned title matches), else scans pages client-side, reporting progress; abort with signal.
+   */
+  async searchTunes(query: string, options: TuneSearchOptions = {}): Promise<Tune[]> {
+    const needle = query.trim().toLowerCase();
+    const matches = (tune: Tune) => (tune.title ?? '').toLowerCase().includes(needle);
+    const limit = options.limit ?? 50;
+    if (needle === '') return this.listTunes({ limit, signal: options.signal });
+    const filtered = await this.listTunes({ title: query.trim(), limit, signal: options.signal });
+    if (filtered.every(matches)) {
+      options.onProgress?.({ searched: filtered.length, serverFiltered: true });
+      return filtered;
+    }
+    // The filter was ignored: what came back is just the newest page, so scan from there.
+    const found: Tune[] = [];
+    const seen = new Set<number>();
+    let searched = 0;
+    const pager = this.tunePager({ limit, signal: options.signal });
+    const max = options.maxScanned ?? DEFAULT_MAX_SCANNED;
+    while (pager.hasMore && searched < max) {
+      options.signal?.throwIfAborted();
+      const { items } = await pager.next();
+      searched += items.length;
+      for (const tune of items) {
+        if (!matches(tune) || seen.has(tune.id)) continue;
+        seen.add(tune.id);
+        found.push(tune);
+      }
+      options.onProgress?.({ searched, serverFiltered: false });
+    }
+    return found;
+  }
+
+  /** The newest tune with exactly this title among the first pages, or undefined (client-side match). */
+  async findTuneByTitle(title: string, options: CallOptions & { pages?: number } = {}): Promise<Tune | undefined> {
+    const pager = this.tunePager({ signal: options.signal });
+    for (let page = 0; page < (options.pages ?? RECOVERY_SCAN_PAGES) && pager.hasMore; page++) {
+      const found = (await pager.next()).items.find((tune) => tune.title === title);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   async getTune(id: number, options: CallOptions = {}): Promise<Tune> {
@@ -79,10 +167,14 @@ export class AstriaClient {
 
   /**
    * Creates a tune and starts training: JSON without files, multipart streamed from disk with them.
-   * Retried on network errors, 5xx and 504 because Astria treats the title as an idempotency key:
-   * use a unique title (the extension appends a short id) so a retry returns the same tune.
+   * Never re-POSTed blindly (title idempotency is an account setting): see createTuneAt.
    */
   async createTune(params: TuneCreateParams, files: readonly UploadFile[] = [], options: UploadOptions = {}): Promise<Tune> {
+    return (await this.createTuneAt('/tunes', params, files, options)).tune;
+  }
+
+  /** createTune, also telling what happened after a failure (found by title, or retried). */
+  async createTuneReporting(params: TuneCreateParams, files: readonly UploadFile[] = [], options: UploadOptions = {}): Promise<CreateTuneResult> {
     return this.createTuneAt('/tunes', params, files, options);
   }
 
@@ -112,11 +204,21 @@ export class AstriaClient {
     return this.list(raw, 'GET', '/prompts').map(normalizePrompt);
   }
 
+  /** Pages of one tune's prompts, or of all prompts (GET /prompts) when tuneId is undefined. */
+  promptPager(tuneId: number | undefined, options: PromptListOptions = {}): Pager<Prompt> {
+    const { beforeId, offset: _offset, ...rest } = options;
+    return createPager({
+      list: `${this.http.baseUrl} GET ${tuneId === undefined ? '/prompts' : '/tunes/:id/prompts'}`,
+      limit: options.limit,
+      startBeforeId: beforeId,
+      fetchPage: (request) =>
+        tuneId === undefined ? this.listAllPrompts({ ...rest, ...request }) : this.listPrompts(tuneId, { ...rest, ...request }),
+    });
+  }
+
   /** Every page of one tune's prompts, or of all prompts when tuneId is undefined. */
   pagesOfPrompts(tuneId: number | undefined, options: PromptListOptions = {}): AsyncGenerator<Prompt[], void, undefined> {
-    const fetchPage = (beforeId: number | undefined): Promise<Prompt[]> =>
-      tuneId === undefined ? this.listAllPrompts({ ...options, beforeId }) : this.listPrompts(tuneId, { ...options, beforeId });
-    return keysetPages(fetchPage, options.beforeId, options.limit);
+    return pagesOf(this.promptPager(tuneId, options));
   }
 
   async getPrompt(tuneId: number, id: number, options: CallOptions = {}): Promise<Prompt> {
@@ -177,14 +279,33 @@ export class AstriaClient {
 
   /** Creates a tune from a pack (queues the pack's prompts); same body and retry rules as createTune. */
   async createTuneFromPack(packId: number, params: TuneCreateParams, files: readonly UploadFile[] = [], options: UploadOptions = {}): Promise<Tune> {
+    return (await this.createTuneAt(`/p/${packId}/tunes`, params, files, options)).tune;
+  }
+
+  /** createTuneFromPack, also telling what happened after a failure. */
+  async createTuneFromPackReporting(packId: number, params: TuneCreateParams, files: readonly UploadFile[] = [], options: UploadOptions = {}): Promise<CreateTuneResult> {
     return this.createTuneAt(`/p/${packId}/tunes`, params, files, options);
   }
 
-  private async createTuneAt(path: string, params: TuneCreateParams, files: readonly UploadFile[], options: UploadOptions): Promise<Tune> {
-    const fileEntries = files.map((file): FormEntry => ['tune[images][]', file]);
-    const body = fileEntries.length === 0 ? { json: { tune: params } } : this.multipart('tune', params, fileEntries, options);
-    const raw = await this.http.post<unknown>(path, { ...body, signal: options.signal, idempotent: true });
-    return normalizeTune(this.record(unwrap(raw, 'tune'), 'POST', path));
+  /**
+   * One POST, never repeated blindly: after a 5xx, 504 or network failure the tune is looked for by its
+   * (unique) title among the newest tunes, and only when it is not there is the POST sent once more.
+   */
+  private async createTuneAt(path: string, params: TuneCreateParams, files: readonly UploadFile[], options: UploadOptions): Promise<CreateTuneResult> {
+    const post = async (): Promise<Tune> => {
+      const fileEntries = files.map((file): FormEntry => ['tune[images][]', file]);
+      const body = fileEntries.length === 0 ? { json: { tune: params } } : this.multipart('tune', params, fileEntries, options);
+      const raw = await this.http.post<unknown>(path, { ...body, signal: options.signal });
+      return normalizeTune(this.record(unwrap(raw, 'tune'), 'POST', path));
+    };
+    try {
+      return { tune: await post() };
+    } catch (error) {
+      if (!(error instanceof ApiError) || !MAYBE_CREATED.has(error.kind) || options.signal?.aborted) throw error;
+      const found = await this.findTuneByTitle(params.title, { signal: options.signal });
+      if (found) return { tune: found, recovery: 'found-after-failure', failure: error };
+      return { tune: await post(), recovery: 'retried', failure: error };
+    }
   }
 
   private multipart(root: string, params: object, files: FormEntry[], options: UploadOptions): Pick<RequestOptions, 'body' | 'timeoutMs'> {
@@ -244,8 +365,11 @@ function unwrap(raw: unknown, key: string): unknown {
   return raw;
 }
 
+/** Failures after which the server may or may not have created the tune. */
+const MAYBE_CREATED = new Set<ApiError['kind']>(['server', 'timeout', 'network']);
+
 function pageQuery(options: PageOptions): Record<string, number | undefined> {
-  return { before_id: options.beforeId, limit: options.limit };
+  return { before_id: options.beforeId, offset: options.offset || undefined, limit: options.limit };
 }
 
 function isHttp(source: Http | AstriaClientOptions): source is Http {

@@ -29,10 +29,12 @@ export interface Tune {
   url?: string;
   orig_images?: string[];
   cost_mc?: number | null;
+  /** Undocumented: absent on servers that follow the public docs; undefined = unknown, never false. */
   auto_extend?: boolean;
   characteristics?: Record<string, string> | null;
-  /** Not documented on tunes but harmless to read: some accounts see it. */
+  /** Undocumented on tunes: may be absent. */
   user_error?: string | null;
+  /** Undocumented: may be absent. */
   preset?: string | null;
 }
 
@@ -72,6 +74,7 @@ export interface Prompt {
   created_at: string;
   updated_at?: string;
   url?: string;
+  /** Undocumented fields: may be absent (undefined = unknown). */
   user_error?: string | null;
   liked?: boolean;
   prompt_likes_count?: number;
@@ -166,8 +169,10 @@ export interface UploadFile {
 }
 
 export interface PageOptions {
-  /** Keyset cursor: only items with id < beforeId. */
+  /** Keyset cursor: only items with id < beforeId (not in Astria's public docs: may be ignored). */
   beforeId?: number;
+  /** Items to skip (the documented way to page). */
+  offset?: number;
   /** Page size, 1–120 (server default 20). */
   limit?: number;
   signal?: AbortSignal;

@@ -1,7 +1,7 @@
 // Typed calls to Cartesia's fine-tunes API (voices trained from audio datasets).
 import { isRecord, malformedError } from '../errors';
 import { createHttp, type Http, type HttpOptions } from '../http';
-import { cursorPages, type CursorPosition } from '../paging';
+import { cursorPager, cursorPages, type CursorPosition, type Pager } from '../paging';
 import type { CursorOptions, CursorPage, Dataset, FineTune, Voice } from './types';
 
 export const CARTESIA_BASE_URL = 'https://api.cartesia.ai';
@@ -41,6 +41,16 @@ export class CartesiaClient {
   /** Every page, forwards from `startingAfter` (or the start), or backwards when only `endingBefore` is set. */
   pagesOfFineTunes(options: CursorOptions = {}): AsyncGenerator<CursorPage<FineTune>, void, undefined> {
     return cursorPages((cursor) => this.listFineTunes(at(options, cursor)), startOf(options));
+  }
+
+  /** Fine-tunes page by page, for a tree's Load more. */
+  fineTunePager(limit?: number): Pager<FineTune> {
+    return cursorPager((cursor) => this.listFineTunes({ limit, ...cursor }));
+  }
+
+  /** A fine-tune's voices page by page. */
+  voicePager(fineTuneId: string, limit?: number): Pager<Voice> {
+    return cursorPager((cursor) => this.listVoices(fineTuneId, { limit, ...cursor }));
   }
 
   async getFineTune(id: string, options: CallOptions = {}): Promise<FineTune> {

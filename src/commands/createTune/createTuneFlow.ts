@@ -138,7 +138,7 @@ export class CreateTuneFlow {
     }
   }
 
-  /** Uploads; on a failure other than a 422 offers Try Again (same title, so never a second tune). */
+  /** Uploads; on a failure other than a 422 offers Try Again (after looking for the tune by its title). */
   private async uploadUntilSettled(run: {
     draft: TuneDraft;
     pack: PackChoice | undefined;
@@ -154,7 +154,7 @@ export class CreateTuneFlow {
         { params, images: run.selection.images, packId: run.pack?.pack.id },
         { signal: run.options.signal, onProgress: run.options.onProgress },
       );
-      if (result.status === 'created') return this.created(result.tune, startedAt);
+      if (result.status === 'created') return this.created(result.tune, startedAt, recoveryNote(result.recovery, result.failure));
       if (result.status === 'cancelled') {
         const message = 'Upload cancelled: no tune was created.';
         void vscode.window.showInformationMessage(message);
@@ -173,10 +173,13 @@ export class CreateTuneFlow {
       }
       const choice = await vscode.window.showErrorMessage(message, 'Try Again');
       if (choice !== 'Try Again') return { status: 'failed', error, message };
+      // The failed attempt may have created the tune after all (no idempotent titles on every account).
+      const existing = await this.services.astria.findTuneByTitle(params.title).catch(() => undefined);
+      if (existing) return this.created(existing, startedAt, 'The earlier attempt did create the tune. ');
     }
   }
 
-  private async created(tune: Tune, startedAt: number): Promise<Omit<CreateTuneOutcome, 'selection'>> {
+  private async created(tune: Tune, startedAt: number, note = ''): Promise<Omit<CreateTuneOutcome, 'selection'>> {
     this.poller.watchTune(tune);
     try {
       await this.wiring.revealTune(tune);
@@ -187,7 +190,7 @@ export class CreateTuneFlow {
     const preExisting = Number.isFinite(createdAt) && createdAt < startedAt - FRESH_TUNE_MS;
     const message = preExisting
       ? `Astria already had a tune titled “${tune.title}” (id ${tune.id}) and returned it instead of creating another. Use a new title to create a new tune.`
-      : `Tune “${tune.title}” created: training has started. Tune Studio will tell you when it is trained.`;
+      : `${note}Tune “${tune.title}” created: training has started. Tune Studio will tell you when it is trained.`;
     void (preExisting ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
     return { status: 'created', tune, message };
   }
@@ -217,6 +220,13 @@ export class CreateTuneFlow {
     });
     return { status: 'refused', message };
   }
+}
+
+/** What the user is told when the create request failed but the tune exists now. */
+function recoveryNote(recovery: 'found-after-failure' | 'retried' | undefined, failure: ApiError | undefined): string {
+  if (!recovery) return '';
+  const what = failure?.kind === 'timeout' ? 'The server timed out' : failure?.kind === 'network' ? 'The connection failed' : 'The server failed';
+  return recovery === 'found-after-failure' ? `${what}; the tune was created. ` : `${what}; the tune was not created, so it was sent again. `;
 }
 
 function maxImageSizeMB(): number {

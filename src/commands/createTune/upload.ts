@@ -1,5 +1,6 @@
 // The one upload: streamed by the Astria client, shown as a cancellable progress notification.
 import * as vscode from 'vscode';
+import type { CreateRecovery } from '../../api/astria/client';
 import type { Tune, TuneCreateParams, UploadFile, UploadProgress } from '../../api/astria/types';
 import { ApiError } from '../../api/errors';
 import type { Services } from '../../services';
@@ -21,14 +22,15 @@ export interface UploadHooks {
 }
 
 export type UploadResult =
-  | { status: 'created'; tune: Tune; attempts: number }
+  /** `recovery`: a failure happened and the tune was found by its title, or was not and was created again. */
+  | { status: 'created'; tune: Tune; attempts: number; recovery?: CreateRecovery; failure?: ApiError }
   /** Cancelled before the body was complete: nothing was created. */
   | { status: 'cancelled' }
   | { status: 'failed'; error: ApiError | Error; attempts: number };
 
 /**
- * Creates the tune with its images streamed from disk. The client retries network errors and 5xx with
- * the same title, which Astria treats as an idempotency key, so at most one tune ever exists.
+ * Creates the tune with its images streamed from disk. After a 5xx, 504 or network failure the client
+ * looks for the tune by its unique title before sending it again, so at most one tune is created.
  */
 export async function uploadTune(services: Services, request: UploadRequest, hooks: UploadHooks = {}): Promise<UploadResult> {
   const { params, images } = request;
@@ -49,12 +51,13 @@ export async function uploadTune(services: Services, request: UploadRequest, hoo
     };
     try {
       const options = { signal: abort.signal, onProgress };
-      const tune =
+      const { tune, recovery, failure } =
         request.packId === undefined
-          ? await services.astria.createTune(params, files, options)
-          : await services.astria.createTuneFromPack(request.packId, params, files, options);
+          ? await services.astria.createTuneReporting(params, files, options)
+          : await services.astria.createTuneFromPackReporting(request.packId, params, files, options);
+      if (failure) services.log.warn(`Creating tune “${params.title}” failed (${failure.message}); ${recovery === 'found-after-failure' ? 'it was created anyway' : 'it was not created, so it was sent again'}.`);
       services.log.info(`Created tune ${tune.id} “${tune.title}” (${plural(tracker.attemptNumber, 'attempt')}).`);
-      return { status: 'created', tune, attempts: tracker.attemptNumber };
+      return { status: 'created', tune, attempts: tracker.attemptNumber, recovery, failure };
     } catch (error) {
       if (abort.signal.aborted) return afterCancel(services, params.title, tracker);
       services.log.error(`Creating tune “${params.title}” failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -73,7 +76,7 @@ export async function uploadTune(services: Services, request: UploadRequest, hoo
 async function afterCancel(services: Services, title: string, tracker: UploadProgressTracker): Promise<UploadResult> {
   if (!tracker.bodyEverComplete) return { status: 'cancelled' };
   try {
-    const found = (await services.astria.listTunes({ title, limit: 10 })).find((tune) => tune.title === title);
+    const found = await services.astria.findTuneByTitle(title);
     if (found) return { status: 'created', tune: found, attempts: tracker.attemptNumber };
   } catch (error) {
     services.log.warn(`Could not check whether “${title}” was created after the cancel: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,0 +1,150 @@
+// The extension against a server that does only what Astria's public docs promise (the sandbox's
+// `documented` profile: offset paging, 20 per page, no title filter, no auto_extend/liked fields).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TuneStudioApi } from '../../src/extension';
+import type { Prompt, Tune } from '../../src/api/astria/types';
+import { searchTunesFor, revealTune } from '../../src/commands/tuneActions';
+import { admin, astria, connectToSandbox, extensionApi, sleep, waitFor } from './helpers';
+
+type Node = Awaited<ReturnType<TuneStudioApi['tunes']['provider']['getChildren']>>[number];
+type TuneRow = Extract<Node, { kind: 'tune' }>;
+type PromptRow = Extract<Node, { kind: 'prompt' }>;
+
+async function createTune(title: string): Promise<Tune> {
+  return astria<Tune>('POST', '/tunes', { tune: { title, name: 'man', branch: 'fast', image_urls: ['https://example.com/1.jpg'] } });
+}
+
+/** Clicks "Load more" until the list ends (at most `max` times); returns the rows. */
+async function loadAll(api: TuneStudioApi, parent: Node | undefined, max = 10): Promise<Node[]> {
+  let rows = await api.tunes.provider.getChildren(parent);
+  for (let n = 0; n < max && rows.at(-1)?.kind === 'loadMore'; n++) {
+    await vscode.commands.executeCommand('tuneStudio.loadMore', rows.at(-1));
+    rows = await api.tunes.provider.getChildren(parent);
+  }
+  return rows;
+}
+
+describe('Against a server that does only what the docs promise', function () {
+  this.timeout(90_000);
+  let api: TuneStudioApi;
+  const config = () => vscode.workspace.getConfiguration('tuneStudio');
+
+  before(async () => {
+    api = await extensionApi();
+    await admin('POST', '/reset');
+    await admin('POST', '/profile', { profile: 'documented' });
+    // 40 own tunes in the seed (base tunes are not listed here): 5 more make 45, three pages of 20.
+    for (let n = 1; n <= 5; n++) await createTune(`Documented extra ${n}`);
+    await connectToSandbox(api);
+    await config().update('tunes.pageSize', 50, vscode.ConfigurationTarget.Workspace);
+    await sleep(200);
+  });
+
+  after(async () => {
+    await config().update('tunes.pageSize', undefined, vscode.ConfigurationTarget.Workspace);
+    await admin('POST', '/profile', { profile: 'rich' });
+    await admin('POST', '/reset');
+    api.tunes.provider.refresh();
+  });
+
+  it('reaches all 45 tunes with Load more, each exactly once, then no Load more (page size 50, server gives 20)', async () => {
+    api.tunes.provider.refresh();
+    const first = await api.tunes.provider.getChildren();
+    assert.equal(first.filter((n) => n.kind === 'tune').length, 20);
+    assert.equal(first.at(-1)?.kind, 'loadMore', 'a short page (20 < 50) still offers Load more');
+    const rows = await loadAll(api, undefined);
+    const ids = rows.filter((n): n is TuneRow => n.kind === 'tune').map((n) => n.tune.id);
+    assert.equal(ids.length, 45);
+    assert.equal(new Set(ids).size, 45, 'no tune twice');
+    assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
+    assert.notEqual(rows.at(-1)?.kind, 'loadMore', 'no Load more after the last page');
+  });
+
+  it('a pending prompt on page 2 of its tune turns done in the tree', async () => {
+    await admin('POST', '/speed', { speed: 1 }); // slow enough to see the prompt pending
+    try {
+      const tune = await astria<Tune>('POST', '/tunes', { tune: { title: `Paged prompts ${Date.now()}`, name: 'man', image_urls: ['https://example.com/1.jpg'] } });
+      const target = await astria<Prompt>('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: 'the one on page 2', num_images: 1 } });
+      for (let n = 0; n < 22; n++) await astria('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: `newer prompt ${n}`, num_images: 1 } });
+      api.tunes.provider.refresh();
+      const tuneNode = await api.tunes.provider.nodeForTune(tune);
+      const prompts = await loadAll(api, tuneNode);
+      const row = prompts.find((n): n is PromptRow => n.kind === 'prompt' && n.prompt.id === target.id);
+      assert.ok(row, 'the prompt is reachable with Load more');
+      assert.equal(row.prompt.images.length, 0, 'still pending');
+      await admin('POST', `/tunes/${tune.id}/finish`);
+      const done = await waitFor('the prompt on page 2 to turn done', async () => {
+        await api.poller.tick();
+        const node = api.tunes.provider.promptNode(tune.id, target.id);
+        return node && node.prompt.images.length > 0 ? node : undefined;
+      }, 30_000);
+      assert.equal(done.prompt.images.length, 1);
+      assert.equal(api.tunes.provider.getTreeItem(done).description, '1 image');
+    } finally {
+      await admin('POST', '/speed', { speed: 20 });
+    }
+  });
+
+  it('Find Tune reaches a tune on page 3 by scanning, with progress, and reveals it', async () => {
+    const all: Tune[] = [];
+    for (let offset = 0; offset < 60; offset += 20) all.push(...(await astria<Tune[]>('GET', `/tunes?offset=${offset}`)));
+    const onPage3 = all[42];
+    assert.ok(onPage3, 'a tune on page 3');
+    api.tunes.provider.refresh();
+    await api.tunes.provider.getChildren(); // only page 1 is loaded
+    const notes: string[] = [];
+    const found = await searchTunesFor(api.services)(onPage3.title.toLowerCase(), new AbortController().signal, (note) => notes.push(note));
+    const hit = found.find((tune) => tune.id === onPage3.id);
+    assert.ok(hit, `“${onPage3.title}” found`);
+    assert.ok(notes.some((note) => /^searched (4\d) tunes$/.test(note)), `progress: ${notes.join(', ')}`);
+    await revealTune(api.tunes, hit);
+    assert.equal(api.tunes.view.selection[0] && (api.tunes.view.selection[0] as TuneRow).tune.id, onPage3.id);
+  });
+
+  it('Find Tune’s scan stops when cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(searchTunesFor(api.services)('no such tune', controller.signal, () => {}));
+  });
+
+  it('the auto-extend toggle asks when the server does not say, and turns a tune off and on', async () => {
+    const tune = await createTune(`Auto-extend ${Date.now()}`);
+    assert.equal('auto_extend' in tune, false, 'the documented server does not send auto_extend');
+    api.tunes.provider.refresh();
+    const node = await api.tunes.provider.nodeForTune(tune);
+    assert.match(String(api.tunes.provider.getTreeItem(node).contextValue), /autoExtendUnknown/);
+    const original = api.dialogs.chooseAutoExtend;
+    const asked: string[] = [];
+    try {
+      api.dialogs.chooseAutoExtend = async (title) => (asked.push(title), false);
+      await vscode.commands.executeCommand('tuneStudio.toggleAutoExtend', node);
+      assert.deepEqual(asked, [tune.title], 'asked, since the state is unknown');
+      assert.equal((await admin<Tune>('GET', `/tunes/${tune.id}`)).auto_extend, false, 'turned off');
+      api.dialogs.chooseAutoExtend = async (title) => (asked.push(title), true);
+      const fresh = api.tunes.provider.tuneNode(tune.id) ?? node;
+      await vscode.commands.executeCommand('tuneStudio.toggleAutoExtend', fresh);
+      assert.equal((await admin<Tune>('GET', `/tunes/${tune.id}`)).auto_extend, true, 'turned on');
+      // Cancelling the question sends nothing.
+      api.tunes.provider.updateTune({ ...fresh.tune, auto_extend: undefined });
+      api.dialogs.chooseAutoExtend = async () => undefined;
+      await vscode.commands.executeCommand('tuneStudio.toggleAutoExtend', fresh);
+      assert.equal((await admin<Tune>('GET', `/tunes/${tune.id}`)).auto_extend, true, 'unchanged');
+    } finally {
+      api.dialogs.chooseAutoExtend = original;
+    }
+  });
+
+  it('offers both Like and Unlike when the server does not say whether a prompt is liked', async () => {
+    const [prompt] = await astria<Prompt[]>('GET', '/prompts');
+    assert.equal('liked' in prompt, false);
+    const item = api.tunes.provider.getTreeItem({ kind: 'prompt', prompt, busy: undefined, parent: {} } as unknown as Node);
+    const value = String(item.contextValue);
+    assert.match(value, /\.likeUnknown$/);
+    const pkg = vscode.extensions.getExtension('tune-studio.tune-studio')!.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    const whenOf = (command: string) => pkg.contributes.menus['view/item/context'].filter((m) => m.command === command).map((m) => m.when ?? '');
+    const matches = (when: string) => new RegExp(/viewItem =~ \/(.*)\//.exec(when)![1]).test(value);
+    assert.ok(whenOf('tuneStudio.likePrompt').every(matches), 'Like offered');
+    assert.ok(whenOf('tuneStudio.unlikePrompt').every(matches), 'Unlike offered');
+  });
+});
