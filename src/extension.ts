@@ -7,11 +7,12 @@ import { CartesiaTreeProvider, type CartesiaNode } from './views/cartesiaTree';
 import { InFlightStatusBar } from './views/statusBar';
 import type { TunesNode } from './views/nodes';
 import { registerGallery, type GalleryApi } from './webviews/galleryPanel';
-import { registerPromptEditor } from './commands/promptEditor';
-import type { PromptEditorApi } from './webviews/promptEditorPanel';
+import { registerPromptEditorCommands } from './commands/promptEditor';
+import { createPromptEditors, type PromptEditorApi } from './webviews/promptEditorPanel';
 import { registerTunesCommands } from './commands/registerTunesCommands';
 import { useLocalSandbox } from './commands/apiKeys';
-import { announceFinishedWork } from './jobs/announcements';
+import { announceFinishedWork } from './views/announcements';
+import { FrontDoors } from './open';
 import { dialogs, type Dialogs } from './commands/dialogs';
 import { registerCreateTune } from './commands/createTune/register';
 import { revealTune } from './commands/tuneActions';
@@ -54,16 +55,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   const cartesia = { provider: cartesiaProvider, view: cartesiaView };
 
   context.subscriptions.push(log, keys, services, poller, tunesProvider, tunesView, cartesiaProvider, cartesiaView, statusBar);
-  context.subscriptions.push(services.onDidChangeConnection(() => poller.clear()));
-  context.subscriptions.push(announceFinishedWork(poller, tunes));
+  // The front doors between features: the panels open each other, so they are bound once both exist.
+  const open = new FrontDoors();
+  const gallery = registerGallery(context, services, poller, open);
+  const promptEditor = createPromptEditors(context, services, poller, tunes, open);
+  open.bind({ gallery: gallery.open, promptEditor: promptEditor.openRequest });
 
-  registerTunesCommands(context, services, tunes, cartesia);
-  const gallery = registerGallery(context, services, poller);
-  const promptEditor = registerPromptEditor(context, services, poller, tunes);
-  const agentTools = registerAgentTools(context, services, poller, {
-    gallery: (subject) => void vscode.commands.executeCommand('tuneStudio.showGallery', subject),
-    promptEditor: (tuneId) => void promptEditor.open({ tuneId }),
-  });
+  context.subscriptions.push(services.onDidChangeConnection(() => poller.clear()));
+  context.subscriptions.push(announceFinishedWork(poller, tunes, open));
+  registerTunesCommands(context, services, tunes, cartesia, open);
+  registerPromptEditorCommands(context, services, open);
+  const agentTools = registerAgentTools(context, services, poller, open);
 
   await Promise.all([keys.updateContext('astria'), keys.updateContext('cartesia')]);
   // `npm start` asks for the sandbox to be used right away, so nobody has to type a key.

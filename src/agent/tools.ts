@@ -9,6 +9,7 @@ import { ApiError } from '../api/errors';
 import { promptState, tuneState } from '../api/astria/state';
 import type { Branch, Prompt, Tune, TuneCreateParams } from '../api/astria/types';
 import type { StatusPoller } from '../jobs/statusPoller';
+import type { Open } from '../open';
 import type { Services } from '../services';
 import { editorTune } from '../webviews/promptEditorModel';
 import { defaultSavePath, imageMarkdown } from '../webviews/galleryModel';
@@ -21,11 +22,6 @@ import { uniqueSuffix } from '../commands/createTune/tuneOptions';
 import { TOOL_NAMES, type ToolName } from './names';
 import { toolDraft } from './promptOptions';
 
-/** What the tools open; built in extension.ts from the panels. */
-export interface AgentOpeners {
-  gallery(subject: GallerySubject): void;
-  promptEditor(tuneId: number): void;
-}
 
 
 type Input = Record<string, unknown>;
@@ -113,7 +109,7 @@ function withErrors(invoke: (input: Input, token: vscode.CancellationToken) => P
   };
 }
 
-export function createAgentTools(services: Services, poller: StatusPoller, open: AgentOpeners): Record<ToolName, Tool> {
+export function createAgentTools(services: Services, poller: StatusPoller, open: Open): Record<ToolName, Tool> {
   const astria = () => services.astria;
 
   const loadTune = async (tuneId: number): Promise<{ tune: Tune; base?: Tune }> => {
@@ -311,7 +307,7 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
         const promptId = int(input, 'promptId');
         if (view === 'promptEditor') {
           if (tuneId === undefined) throw new InputProblem('"tuneId" is required to open the prompt editor.');
-          open.promptEditor(tuneId);
+          open.promptEditor({ kind: 'tune', tuneId });
           return text(`Opened the prompt editor of tune ${tuneId}.`);
         }
         if (view !== 'gallery') throw new InputProblem('"view" must be gallery or promptEditor.');
@@ -325,7 +321,7 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
 }
 
 /** Registers every tool; the chat (or any extension) reaches them through vscode.lm. */
-export function registerAgentTools(context: vscode.ExtensionContext, services: Services, poller: StatusPoller, open: AgentOpeners): Record<ToolName, Tool> {
+export function registerAgentTools(context: vscode.ExtensionContext, services: Services, poller: StatusPoller, open: Open): Record<ToolName, Tool> {
   const tools = createAgentTools(services, poller, open);
   for (const name of TOOL_NAMES) context.subscriptions.push(vscode.lm.registerTool(name, tools[name]));
   return tools;

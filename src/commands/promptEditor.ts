@@ -1,14 +1,14 @@
-// Opening the prompt editor: from the command palette (pick a tune), the tree ("Generate…") and the
-// gallery (Remix, Use as Input Image). The editor itself lives in src/webviews/promptEditorPanel.ts.
+// The prompt editor's commands: from the command palette (pick a tune), the tree ("Generate…", a prompt's
+// Remix) and `tuneStudio.openPromptEditor` for other extensions. Each reads its argument once, here, and
+// goes through the front door (open.ts); the editor itself lives in src/webviews/promptEditorPanel.ts.
 import * as vscode from 'vscode';
 import type { Tune } from '../api/astria/types';
 import { tuneState } from '../api/astria/state';
 import type { Services } from '../services';
-import type { StatusPoller } from '../jobs/statusPoller';
+import type { Open } from '../open';
 import { modelLabel } from '../views/nodes';
 import { KNOWN_BASE_TUNES } from '../shared/prompt/capabilities';
-import { createPromptEditors, OPEN_PROMPT_EDITOR_COMMAND, type NewPromptSink, type PromptEditorApi, type PromptEditorSubject } from '../webviews/promptEditorPanel';
-import { openRequest } from '../webviews/promptEditorModel';
+import { parseOpenArgument } from './promptEditorArgs';
 import { searchQuickPick, tuneSearchNote } from './searchQuickPick';
 
 /** Tunes per search: one request answers each keystroke pause. */
@@ -57,30 +57,21 @@ export const promptEditorPicker = {
   },
 };
 
-/**
- * Registers the prompt editor: its panels and serializer, and the commands
- * `tuneStudio.openPromptEditor(arg?)`, `tuneStudio.newPrompt` and `tuneStudio.generate(node)`.
- */
-export function registerPromptEditor(
-  context: vscode.ExtensionContext,
-  services: Services,
-  poller: StatusPoller,
-  tunes: NewPromptSink,
-): PromptEditorApi {
-  const editors = createPromptEditors(context, services, poller, tunes);
-
+/** Registers `tuneStudio.openPromptEditor(arg?)`, `tuneStudio.newPrompt` and `tuneStudio.generate(node)`. */
+export function registerPromptEditorCommands(context: vscode.ExtensionContext, services: Services, open: Open): void {
   const openFrom = async (arg: unknown): Promise<void> => {
-    const request = openRequest(arg);
-    let target: PromptEditorSubject | undefined = request.tuneId === undefined ? undefined : { tuneId: request.tuneId, tune: request.tune };
-    target ??= await promptEditorPicker.pickTune(services);
-    if (!target) return;
-    editors.open(target, request.prefill);
+    let request = parseOpenArgument(arg);
+    if (!request) {
+      const picked = await promptEditorPicker.pickTune(services);
+      if (!picked) return;
+      request = { kind: 'tune', tuneId: picked.tuneId, tune: picked.tune };
+    }
+    open.promptEditor(request);
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(OPEN_PROMPT_EDITOR_COMMAND, openFrom),
+    vscode.commands.registerCommand('tuneStudio.openPromptEditor', openFrom),
     vscode.commands.registerCommand('tuneStudio.newPrompt', () => openFrom(undefined)),
     vscode.commands.registerCommand('tuneStudio.generate', (node?: unknown) => openFrom(node)),
   );
-  return editors;
 }

@@ -15,8 +15,9 @@ import {
   renameTune,
   setLiked,
   toggleAutoExtend,
-  type TunesView,
 } from './tuneActions';
+import type { TunesView } from '../views/tunesTree';
+import type { Open } from '../open';
 import { playVoicePreview } from './voicePreview';
 
 /** Commands of the two tree views and of the API keys. Each handler is a line: the work lives elsewhere. */
@@ -25,6 +26,7 @@ export function registerTunesCommands(
   services: Services,
   tunes: TunesView,
   cartesia: { provider: CartesiaTreeProvider; view: vscode.TreeView<CartesiaNode> },
+  open: Open,
 ): void {
   const selectedTune = (node?: TuneNode): TuneNode | undefined =>
     node ?? (tunes.view.selection[0] instanceof TuneNode ? tunes.view.selection[0] : undefined);
@@ -55,8 +57,8 @@ export function registerTunesCommands(
   register('tuneStudio.deletePrompt', (node?: PromptNode) => withNode(selectedPrompt(node), (n) => deletePrompt(services, tunes, n)));
   register('tuneStudio.likePrompt', (node?: PromptNode) => withNode(selectedPrompt(node), (n) => setLiked(services, tunes, n, true)));
   register('tuneStudio.unlikePrompt', (node?: PromptNode) => withNode(selectedPrompt(node), (n) => setLiked(services, tunes, n, false)));
-  register('tuneStudio.openGallery', (node?: TuneNode) => openGallery(node, tunes));
-  register('tuneStudio.openRecentImages', () => vscode.commands.executeCommand('tuneStudio.showGallery', { kind: 'recent' }));
+  register('tuneStudio.openGallery', (node?: unknown) => openGallery(node, tunes, open));
+  register('tuneStudio.openRecentImages', () => open.gallery({ kind: 'recent' }));
   register('tuneStudio.playVoice', (node: VoiceNode) => withNode(node, (n) => playVoicePreview(context, services, n.voice)));
 
   // "Load more" and "Retry" rows exist in both views.

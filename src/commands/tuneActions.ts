@@ -1,20 +1,15 @@
 import * as vscode from 'vscode';
 import type { Tune } from '../api/astria/types';
 import type { Services } from '../services';
-import type { TunesTreeProvider } from '../views/tunesTree';
-import { ImageNode, PromptNode, TuneNode, type TunesNode } from '../views/nodes';
-import type { GallerySubject, GalleryFocus } from '../webviews/galleryPanel';
-import { modelLabel, stateLabel } from '../views/nodes';
+import type { TunesView } from '../views/tunesTree';
+import { PromptNode, TuneNode, gallerySubjectFor, isTunesNode, modelLabel, stateLabel } from '../views/nodes';
+import { errorMessage } from '../api/errors';
+import type { Open } from '../open';
 import { dialogs } from './dialogs';
 import { searchQuickPick, tuneSearchNote } from './searchQuickPick';
 
-export interface TunesView {
-  provider: TunesTreeProvider;
-  view: vscode.TreeView<TunesNode>;
-}
-
 export function reportError(services: Services, what: string, error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   services.log.error(`${what}: ${message}`);
   void vscode.window.showErrorMessage(`${what}: ${message}`);
 }
@@ -152,29 +147,11 @@ async function withBusy(
   }
 }
 
-/** From a tree row to what the gallery shows. */
-export function gallerySubjectFor(node: TunesNode): { subject: GallerySubject; focus?: GalleryFocus; imageUrl?: string } | undefined {
-  if (node instanceof TuneNode) return { subject: { kind: 'tune', tuneId: node.tune.id, title: node.tune.title } };
-  if (node instanceof PromptNode) {
-    return { subject: { kind: 'prompt', tuneId: node.prompt.tune_id, promptId: node.prompt.id, title: node.parent.tune.title } };
-  }
-  if (node instanceof ImageNode) {
-    const prompt = node.parent.prompt;
-    return {
-      subject: { kind: 'prompt', tuneId: prompt.tune_id, promptId: prompt.id, title: node.parent.parent.tune.title },
-      focus: { promptId: prompt.id, imageIndex: node.index },
-      imageUrl: node.url,
-    };
-  }
-  return undefined;
-}
-
-export async function openGallery(node: TunesNode | undefined, tunes: TunesView): Promise<void> {
+/** The tree's "Open Gallery": the row's tune, prompt or image, the selection's, or recent images. */
+export function openGallery(node: unknown, tunes: TunesView, open: Open): void {
+  if (node !== undefined && !isTunesNode(node)) return; // not a row: nothing to open (the argument is not ours)
   const target = node ?? tunes.view.selection[0];
   const resolved = target && gallerySubjectFor(target);
-  if (!resolved) {
-    await vscode.commands.executeCommand('tuneStudio.showGallery', { kind: 'recent' } satisfies GallerySubject);
-    return;
-  }
-  await vscode.commands.executeCommand('tuneStudio.showGallery', resolved.subject, resolved.focus, resolved.imageUrl);
+  if (!resolved) open.gallery({ kind: 'recent' });
+  else open.gallery(resolved.subject, resolved.focus);
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Prompt, Tune } from '../api/astria/types';
 import { promptState, tuneState, type TuneState } from '../api/astria/state';
+import type { GalleryFocus, GallerySubject } from '../shared/gallery';
 import type { ErrorNode, LoadMoreNode, MessageNode } from './listRows';
 
 /** Everything shown in the Tunes view. `parent` makes reveal() work. */
@@ -41,6 +42,27 @@ const STATE_ICON: Record<TuneState, vscode.ThemeIcon> = {
 };
 
 const MODEL_LABEL: Record<string, string> = { lora: 'LoRA', pti: 'PTI', faceid: 'FaceID' };
+
+/** True for a row of the Tunes view (commands get rows, or anything another caller passes). */
+export function isTunesNode(value: unknown): value is TuneNode | PromptNode | ImageNode {
+  return value instanceof TuneNode || value instanceof PromptNode || value instanceof ImageNode;
+}
+
+/** From a tree row to what the gallery shows (an image row: its prompt, scrolled to that image). */
+export function gallerySubjectFor(node: TunesNode): { subject: GallerySubject; focus?: GalleryFocus } | undefined {
+  if (node instanceof TuneNode) return { subject: { kind: 'tune', tuneId: node.tune.id, title: node.tune.title } };
+  if (node instanceof PromptNode) {
+    return { subject: { kind: 'prompt', tuneId: node.prompt.tune_id, promptId: node.prompt.id, title: node.parent.tune.title } };
+  }
+  if (node instanceof ImageNode) {
+    const prompt = node.parent.prompt;
+    return {
+      subject: { kind: 'prompt', tuneId: prompt.tune_id, promptId: prompt.id, title: node.parent.parent.tune.title },
+      focus: { promptId: prompt.id, imageIndex: node.index },
+    };
+  }
+  return undefined;
+}
 
 export function modelLabel(tune: Tune): string {
   if (tune.model_type && MODEL_LABEL[tune.model_type]) return MODEL_LABEL[tune.model_type];

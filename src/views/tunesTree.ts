@@ -6,6 +6,12 @@ import { ImageNode, PromptNode, TuneNode, type TunesNode, imageTreeItem, promptT
 import { ErrorNode, LoadMoreNode, listRowTreeItem, loadMoreInto } from './listRows';
 import { PagedList } from './pagedList';
 
+/** The Tunes view as commands and notifications use it: the provider and its tree view. */
+export interface TunesView {
+  provider: TunesTreeProvider;
+  view: vscode.TreeView<TunesNode>;
+}
+
 /**
  * The Tunes view: tunes → prompts → images, newest first, one request per page (the API's pagers pick
  * keyset or offset paging). Nodes are kept by id so updates from the poller change rows in place.

@@ -3,33 +3,35 @@ import * as path from 'node:path';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
 import type { Prompt } from '../api/astria/types';
-import { GALLERY_VIEW_TYPE, gallerySubjectKey, isDisplayableImageUrl, type GalleryFocus, type GalleryPage, type GalleryProtocol, type GallerySubject, type ImageAction, type ImageRef, type PromptEditorMode } from '../shared/gallery';
-import { type ResponseMessage } from '../shared/rpc';
+import type { Open } from '../open';
+import {
+  GALLERY_VIEW_TYPE,
+  galleryChecks,
+  gallerySubjectKey,
+  isDisplayableImageUrl,
+  type GalleryFocus,
+  type GalleryPage,
+  type GalleryProtocol,
+  type GallerySubject,
+  type ImageAction,
+  type ImageRef,
+  type PromptEditorMode,
+} from '../shared/gallery';
+import type { ResponseMessage } from '../shared/rpc';
 import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
 import { defaultSavePath, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
-import { galleryChecks, gallerySubjectCheck } from '../shared/gallery';
 import { downloadImage, galleryDialogs, resolveClash, type GalleryDialogs } from './saveImage';
 import { LastTextEditor } from './lastTextEditor';
 
-export type { GallerySubject, GalleryFocus } from '../shared/gallery';
-
 /** Prompts per page; Astria allows up to 120, and one page of groups fills several screens. */
 const PAGE_SIZE = 40;
-const PROMPT_EDITOR_COMMAND = 'tuneStudio.openPromptEditor';
 
 interface GalleryDeps {
   extensionUri: vscode.Uri;
   services: Services;
   poller: StatusPoller;
   lastEditor: LastTextEditor;
-}
-
-/** Arguments of `tuneStudio.openPromptEditor` (the prompt editor registers that command). */
-export interface OpenPromptEditorArgs {
-  tuneId: number;
-  prefill: Prompt;
-  mode: PromptEditorMode;
-  inputImageUrl?: string;
+  open: Open;
 }
 
 interface CachedPage {
@@ -153,11 +155,11 @@ export class GalleryPanel implements HostedPanel {
   }
 
   private async sendInit(): Promise<void> {
-    const [canOpenPromptEditor, firstPage] = await Promise.all([hasPromptEditor(), this.loadPage(null, false).catch(() => null)]);
+    const firstPage = await this.loadPage(null, false).catch(() => null);
     const focus = this.pendingFocus;
     this.pendingFocus = null;
     // Without a first page (it failed), the webview asks for it itself and shows the error.
-    this.host.notify('init', { subject: this.subject, title: this.panel.title, canOpenPromptEditor, focus, firstPage });
+    this.host.notify('init', { subject: this.subject, title: this.panel.title, canOpenPromptEditor: true, focus, firstPage });
   }
 
   // ─── Requests ──────────────────────────────────────────────────────────────────────────────────
@@ -322,9 +324,7 @@ export class GalleryPanel implements HostedPanel {
     if (!prompt) throw new UserFacingError('That prompt is not in this gallery.');
     const inputImageUrl = image ? this.shownImage(image).url : undefined;
     if (image && image.promptId !== promptId) throw new UserFacingError('That image belongs to another prompt.');
-    if (!(await hasPromptEditor())) throw new UserFacingError('The prompt editor is not available.');
-    const args: OpenPromptEditorArgs = { tuneId: prompt.tune_id, prefill: prompt, mode, inputImageUrl };
-    await vscode.commands.executeCommand(PROMPT_EDITOR_COMMAND, args);
+    this.deps.open.promptEditor(mode === 'img2img' && inputImageUrl ? { kind: 'img2img', prompt, imageUrl: inputImageUrl } : { kind: 'remix', prompt });
     return null;
   }
 
@@ -360,12 +360,10 @@ export class GalleryPanel implements HostedPanel {
   }
 }
 
-async function hasPromptEditor(): Promise<boolean> {
-  return (await vscode.commands.getCommands(true)).includes(PROMPT_EDITOR_COMMAND);
-}
-
 /** What tests reach through the extension's exports (`gallery`). */
 export interface GalleryApi {
+  /** The gallery's front door (see open.ts): opens or reveals the panel of a subject, at an image. */
+  open(subject: GallerySubject, focus?: GalleryFocus): void;
   /** Subjects of the open gallery panels. */
   openSubjects(): GallerySubject[];
   /** The open panel of a subject, if any. */
@@ -378,10 +376,10 @@ export interface GalleryApi {
   dialogs: GalleryDialogs;
 }
 
-/** Registers `tuneStudio.showGallery(subject, focus?)` and the panel serializer. */
-export function registerGallery(context: vscode.ExtensionContext, services: Services, poller: StatusPoller): GalleryApi {
+/** Creates the gallery panels and their serializer; they are opened through the front door `open`. */
+export function registerGallery(context: vscode.ExtensionContext, services: Services, poller: StatusPoller, open: Open): GalleryApi {
   const lastEditor = new LastTextEditor();
-  const deps: GalleryDeps = { extensionUri: context.extensionUri, services, poller, lastEditor };
+  const deps: GalleryDeps = { extensionUri: context.extensionUri, services, poller, lastEditor, open };
   const panels = new SingletonPanels<GallerySubject, GalleryPanel>({
     viewType: GALLERY_VIEW_TYPE,
     extensionUri: context.extensionUri,
@@ -391,30 +389,14 @@ export function registerGallery(context: vscode.ExtensionContext, services: Serv
     subjectFromState: subjectFromViewState,
     log: services.log,
   });
-  const focusCheck = (value: unknown): GalleryFocus | undefined => {
-    const ok =
-      typeof value === 'object' && value !== null &&
-      Number.isSafeInteger((value as GalleryFocus).promptId) && Number.isSafeInteger((value as GalleryFocus).imageIndex);
-    return ok ? { promptId: (value as GalleryFocus).promptId, imageIndex: (value as GalleryFocus).imageIndex } : undefined;
-  };
-
-  context.subscriptions.push(
-    lastEditor,
-    panels,
-    panels.registerSerializer(),
-    vscode.commands.registerCommand('tuneStudio.showGallery', (subject: unknown, focus?: unknown) => {
-      const checked = gallerySubjectCheck(subject);
-      if (!checked.ok) {
-        services.log.warn(`tuneStudio.showGallery: invalid subject (${checked.reason})`);
-        return;
-      }
-      const { panel, created } = panels.show(checked.value);
-      if (!created) panel.retitle(checked.value);
-      panel.focus(focusCheck(focus));
-    }),
-  );
+  context.subscriptions.push(lastEditor, panels, panels.registerSerializer());
 
   return {
+    open: (subject, focus) => {
+      const { panel, created } = panels.show(subject);
+      if (!created) panel.retitle(subject);
+      panel.focus(focus);
+    },
     openSubjects: () => panels.all.map((p) => p.currentSubject),
     panelOf: (subject) => panels.get(subject),
     receive: async (subject, message) => {

@@ -23,6 +23,7 @@ import {
   type ReferenceTune,
 } from '../shared/promptEditor';
 import { isHttpUrl } from '../shared/prompt/validation';
+import type { PromptEditorRequest } from '../open';
 import { isRecord } from '../shared/check';
 
 export const HISTORY_SIZE = 20;
@@ -169,44 +170,27 @@ export function draftFromViewState(state: unknown): PromptDraft | undefined {
 // ─── Arguments of `tuneStudio.openPromptEditor` ──────────────────────────────────────────────────
 
 /** What to open: a tune (or ask for one) and maybe a draft to put in the form. */
+/** Where the editor opens and what replaces its form: what a front-door request means for the panels. */
 export interface OpenRequest {
   tuneId?: number;
   tune?: Tune;
   prefill?: { draft: PromptDraft; reason: DraftReplacedReason };
 }
 
-function positiveId(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
-}
-
-function tuneOf(value: unknown): Tune | undefined {
-  return isRecord(value) && positiveId(value.id) !== undefined && typeof value.title === 'string' ? (value as unknown as Tune) : undefined;
-}
-
-/**
- * Reads any argument the command may get: nothing (command palette), a tree node (`{kind:'tune', tune}` or
- * `{kind:'prompt', prompt}` = remix), or `{tuneId?, prefill?, mode?, inputImageUrl?}` from the gallery.
- */
-export function openRequest(arg: unknown): OpenRequest {
-  if (!isRecord(arg)) return {};
-  if (arg.kind === 'tune') {
-    const tune = tuneOf(arg.tune);
-    return tune ? { tuneId: tune.id, tune } : {};
+/** A front-door request as the editor registry needs it: the tune, and the draft that replaces the form. */
+export function editorTarget(request: PromptEditorRequest): OpenRequest & { tuneId: number } {
+  switch (request.kind) {
+    case 'tune':
+      return request.tune ? { tuneId: request.tuneId, tune: request.tune } : { tuneId: request.tuneId };
+    case 'remix':
+      return { tuneId: request.prompt.tune_id, prefill: { draft: draftFromPrompt(request.prompt as PromptLike), reason: 'remix' } };
+    case 'img2img': {
+      const draft = draftFromPrompt(request.prompt as PromptLike);
+      draft.input_image_source = 'url';
+      draft.input_image_url = request.imageUrl;
+      return { tuneId: request.prompt.tune_id, prefill: { draft, reason: 'img2img' } };
+    }
+    case 'prefill':
+      return { tuneId: request.tuneId, prefill: { draft: { ...normalizeDraft(undefined), text: request.text }, reason: 'prefill' } };
   }
-  if (arg.kind === 'prompt' && isRecord(arg.prompt)) {
-    const tuneId = positiveId(arg.prompt.tune_id);
-    return tuneId === undefined ? {} : { tuneId, prefill: { draft: draftFromPrompt(arg.prompt as PromptLike), reason: 'remix' } };
-  }
-  const prefill = isRecord(arg.prefill) ? arg.prefill : undefined;
-  const tuneId = positiveId(arg.tuneId) ?? positiveId(prefill?.tune_id);
-  const mode = arg.mode === 'remix' || arg.mode === 'img2img' ? arg.mode : undefined;
-  const inputImageUrl = typeof arg.inputImageUrl === 'string' && isHttpUrl(arg.inputImageUrl) ? arg.inputImageUrl : undefined;
-  if (!prefill && !inputImageUrl) return { tuneId };
-  const draft = prefill ? draftFromPrompt(prefill as PromptLike) : normalizeDraft(undefined);
-  if (inputImageUrl && mode !== 'remix') {
-    draft.input_image_source = 'url';
-    draft.input_image_url = inputImageUrl;
-  }
-  const reason: DraftReplacedReason = mode ?? (inputImageUrl ? 'img2img' : 'prefill');
-  return { tuneId, prefill: { draft, reason } };
 }

@@ -14,16 +14,17 @@ import {
   type PromptEditorProtocol,
   type PromptEditorTune,
   type PromptHistoryEntry,
-  type PromptPreset,
   type PromptRun,
   type ReferenceTune,
   type SubmitResult,
 } from '../shared/promptEditor';
-import { defaultDraft, sameDraft, type PresetOptions, type PromptDraft } from '../shared/prompt/draft';
+import { defaultDraft, sameDraft, type PromptDraft } from '../shared/prompt/draft';
 import { KNOWN_BASE_TUNES, needsBaseTune } from '../shared/prompt/capabilities';
 import { hasErrors, issuesFromServerError, validateDraft, type DraftIssue } from '../shared/prompt/validation';
 import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
-import { HISTORY_SIZE, PRESETS_STORAGE_KEY, deletePreset, draftFromViewState, draftStorageKey, editorTune, historyEntries, normalizePresets, parseUriList, readStoredDraft, referenceTunes, runFromPrompt, savePreset, tuneIdFromViewState, type StoredDraft } from './promptEditorModel';
+import { HISTORY_SIZE, draftFromViewState, draftStorageKey, editorTarget, editorTune, historyEntries, parseUriList, readStoredDraft, referenceTunes, runFromPrompt, tuneIdFromViewState, type StoredDraft } from './promptEditorModel';
+import { PresetStore } from './presetStore';
+import type { Open, PromptEditorRequest } from '../open';
 import { promptEditorChecks } from '../shared/promptEditor';
 import { ImageFileProblem, pickedFile, promptEditorDialogs, workspaceImage, type PromptEditorDialogs } from './promptEditorFiles';
 
@@ -36,8 +37,6 @@ const PROGRESS_INTERVAL_MS = 100;
 const MAX_RUNS = 12;
 /** Tunes per reference-menu page: one request fills a long menu. */
 const REFERENCE_PAGE_SIZE = 120;
-const GALLERY_COMMAND = 'tuneStudio.showGallery';
-export const OPEN_PROMPT_EDITOR_COMMAND = 'tuneStudio.openPromptEditor';
 
 /** Who the editor writes for: one panel per tune. `tune` spares a request when the caller has it. */
 export interface PromptEditorSubject {
@@ -61,42 +60,9 @@ export interface PromptEditorDeps {
   baseTunes: Map<number, Promise<Tune | undefined>>;
   presets: PresetStore;
   dialogs: PromptEditorDialogs;
+  open: Open;
 }
 
-/** Named presets in globalState, shared by every editor; changes reach every open one. */
-export class PresetStore {
-  private readonly changed = new vscode.EventEmitter<PromptPreset[]>();
-  readonly onDidChange = this.changed.event;
-
-  constructor(private readonly state: vscode.Memento) {}
-
-  get all(): PromptPreset[] {
-    return normalizePresets(this.state.get<unknown>(PRESETS_STORAGE_KEY));
-  }
-
-  async save(name: string, options: PresetOptions): Promise<PromptPreset[]> {
-    let next: PromptPreset[];
-    try {
-      next = savePreset(this.all, name, options);
-    } catch (error) {
-      throw new UserFacingError(error instanceof Error ? error.message : String(error));
-    }
-    await this.state.update(PRESETS_STORAGE_KEY, next);
-    this.changed.fire(next);
-    return next;
-  }
-
-  async delete(name: string): Promise<PromptPreset[]> {
-    const next = deletePreset(this.all, name);
-    await this.state.update(PRESETS_STORAGE_KEY, next);
-    this.changed.fire(next);
-    return next;
-  }
-
-  dispose(): void {
-    this.changed.dispose();
-  }
-}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -469,11 +435,7 @@ export class PromptEditorPanel implements HostedPanel {
   private async openResult(promptId: number, imageIndex: number): Promise<null> {
     const run = this.runs.find((r) => r.promptId === promptId);
     if (!run || imageIndex >= run.images.length) throw new UserFacingError('That image is not in this editor.');
-    await vscode.commands.executeCommand(
-      GALLERY_COMMAND,
-      { kind: 'prompt', tuneId: this.tuneId, promptId, title: this.tune?.title },
-      { promptId, imageIndex },
-    );
+    this.deps.open.gallery({ kind: 'prompt', tuneId: this.tuneId, promptId, title: this.tune?.title }, { promptId, imageIndex });
     return null;
   }
 
@@ -483,7 +445,7 @@ export class PromptEditorPanel implements HostedPanel {
     if (!tune || !tune.baseTune || !kind) throw new UserFacingError('This tune is not referenced from a base tune.');
     const subject = [tune.token, tune.className].filter(Boolean).join(' ');
     const text = `<${kind}:${tune.id}:1>${subject ? ` ${subject}` : ''} `;
-    await vscode.commands.executeCommand(OPEN_PROMPT_EDITOR_COMMAND, { tuneId: tune.baseTune.id, prefill: { text } });
+    this.deps.open.promptEditor({ kind: 'prefill', tuneId: tune.baseTune.id, text });
     return null;
   }
 
@@ -501,6 +463,8 @@ export interface PromptEditorApi {
   panelOf(tuneId: number): PromptEditorPanel | undefined;
   /** Opens (or reveals) a tune's editor; a draft replaces the form as "prefill" would. */
   open(subject: PromptEditorSubject, draft?: { draft: PromptDraft; reason: DraftReplacedReason }): PromptEditorPanel;
+  /** The prompt editor's front door (see open.ts). */
+  openRequest(request: PromptEditorRequest): void;
   /** Handles a message as if the tune's webview had posted it, and returns the host's answer. */
   receive(tuneId: number, message: unknown): Promise<ResponseMessage | undefined>;
   /** The serializer's entry point: a panel VS Code restored, with the state its webview saved. */
@@ -515,6 +479,7 @@ export function createPromptEditors(
   services: Services,
   poller: StatusPoller,
   tunes: NewPromptSink,
+  doors: Open,
 ): PromptEditorApi {
   const presets = new PresetStore(context.globalState);
   const deps: PromptEditorDeps = {
@@ -526,6 +491,7 @@ export function createPromptEditors(
     baseTunes: new Map(),
     presets,
     dialogs: promptEditorDialogs,
+    open: doors,
   };
   const panels = new SingletonPanels<PromptEditorSubject, PromptEditorPanel>({
     viewType: PROMPT_EDITOR_VIEW_TYPE,
@@ -549,6 +515,10 @@ export function createPromptEditors(
   return {
     panelOf: (tuneId) => panels.get({ tuneId }),
     open,
+    openRequest: (request) => {
+      const target = editorTarget(request);
+      open({ tuneId: target.tuneId, tune: target.tune }, target.prefill);
+    },
     receive: async (tuneId, message) => {
       const panel = panels.get({ tuneId });
       if (!panel) throw new Error(`No prompt editor is open for tune ${tuneId}`);

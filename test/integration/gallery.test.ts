@@ -38,7 +38,7 @@ async function request<M extends Method>(subject: GallerySubject, method: M, par
 }
 
 async function open(subject: GallerySubject, focus?: { promptId: number; imageIndex: number }): Promise<GalleryPanel> {
-  await vscode.commands.executeCommand('tuneStudio.showGallery', subject, focus);
+  gallery.open(subject, focus); // the front door the tree, the editor and the agent tools use
   const panel = gallery.panelOf(subject);
   assert.ok(panel, 'the gallery panel is open');
   return panel;
@@ -153,10 +153,10 @@ describe('Gallery', function () {
       assert.deepEqual(subjects, ['prompt', 'recent', 'tune']);
     });
 
-    it('ignores an invalid subject', async () => {
+    it('ignores an argument that is not a tree row', async () => {
       const before = gallery.openSubjects().length;
-      await vscode.commands.executeCommand('tuneStudio.showGallery', { kind: 'tune', tuneId: 'nope' });
-      await vscode.commands.executeCommand('tuneStudio.showGallery', { kind: 'everything' });
+      await vscode.commands.executeCommand('tuneStudio.openGallery', { kind: 'tune', tuneId: 'nope' });
+      await vscode.commands.executeCommand('tuneStudio.openGallery', { kind: 'everything' });
       assert.equal(gallery.openSubjects().length, before);
     });
   });
@@ -255,12 +255,14 @@ describe('Gallery', function () {
     });
 
     it('hands Remix and Use as Input Image to the prompt editor', async () => {
-      const commands = await vscode.commands.getCommands(true);
-      if (!commands.includes('tuneStudio.openPromptEditor')) return;
       await request(tuneSubject, 'openPromptEditor', { promptId: prompts[0].id, mode: 'img2img', image: image() });
       await waitFor('the prompt editor to open', () =>
         vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /promptEditor/i.test(t.input.viewType)),
       );
+      const editor = api.promptEditor.panelOf(tune.id);
+      assert.ok(editor, "the prompt's tune has its editor open");
+      assert.equal(editor.currentDraft.input_image_url, image().url, 'the image is the input image');
+      assert.equal(editor.currentDraft.text, prompts[0].text, "the prompt's text is in the form");
     });
   });
 

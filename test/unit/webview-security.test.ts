@@ -1,4 +1,4 @@
-// The gallery webview under attack, in a real browser: the real bundle (built from webview/ with the
+// The gallery webview under attack, in a real browser: the real bundle (built from webview-ui/ with the
 // build's own esbuild options) in the real CSP shell (renderShell), in headless Chromium. Hostile prompt texts and titles
 // must render as literal text, non-http(s) image URLs must never be rendered, and the CSP must stop
 // injected inline scripts. A payload that ran would set window.__pwned.

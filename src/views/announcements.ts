@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import type { StatusPoller } from './statusPoller';
+import type { StatusPoller } from '../jobs/statusPoller';
 import { tuneState } from '../api/astria/state';
-import type { TunesView } from '../commands/tuneActions';
-import { gallerySubjectFor } from '../commands/tuneActions';
+import type { Open } from '../open';
+import type { TunesView } from './tunesTree';
+import { gallerySubjectFor } from './nodes';
 
 /** When a watched tune finishes training or a prompt's images arrive, say so and offer the gallery. */
-export function announceFinishedWork(poller: StatusPoller, tunes: TunesView): vscode.Disposable {
+export function announceFinishedWork(poller: StatusPoller, tunes: TunesView, open: Open): vscode.Disposable {
   return vscode.Disposable.from(
     poller.onDidFinishTune(async (tune) => {
       const state = tuneState(tune);
@@ -14,7 +15,7 @@ export function announceFinishedWork(poller: StatusPoller, tunes: TunesView): vs
         const choice = await vscode.window.showInformationMessage(`“${title}” finished training.`, 'Open Gallery', 'Show in Tree');
         const node = tunes.provider.tuneNode(tune.id);
         if (choice === 'Open Gallery') {
-          await vscode.commands.executeCommand('tuneStudio.showGallery', { kind: 'tune', tuneId: tune.id, title: tune.title });
+          open.gallery({ kind: 'tune', tuneId: tune.id, title: tune.title });
         } else if (choice === 'Show in Tree' && node) {
           await tunes.view.reveal(node, { select: true, focus: true });
         }
@@ -35,10 +36,7 @@ export function announceFinishedWork(poller: StatusPoller, tunes: TunesView): vs
       if (choice === 'Open Gallery') {
         const node = tunes.provider.promptNode(prompt.tune_id, prompt.id);
         const resolved = node && gallerySubjectFor(node);
-        await vscode.commands.executeCommand(
-          'tuneStudio.showGallery',
-          resolved?.subject ?? { kind: 'prompt', tuneId: prompt.tune_id, promptId: prompt.id },
-        );
+        open.gallery(resolved?.subject ?? { kind: 'prompt', tuneId: prompt.tune_id, promptId: prompt.id });
       }
     }),
   );
