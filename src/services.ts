@@ -45,8 +45,8 @@ export class Services implements vscode.Disposable {
     readonly keys: ApiKeys,
     readonly log: vscode.LogOutputChannel,
   ) {
-    this.astriaClient = this.makeAstria();
-    this.cartesiaClient = this.makeCartesia();
+    this.astriaClient = this.clientFor('astria');
+    this.cartesiaClient = this.clientFor('cartesia');
     this.disposables.push(
       this.connectionChanged,
       this.promptEdited,
@@ -54,8 +54,8 @@ export class Services implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('tuneStudio')) return;
         this.settingsValue = readSettings();
-        this.astriaClient = this.makeAstria();
-        this.cartesiaClient = this.makeCartesia();
+        this.astriaClient = this.clientFor('astria');
+        this.cartesiaClient = this.clientFor('cartesia');
         this.announceConnectionChange();
       }),
       { dispose: () => clearTimeout(this.connectionTimer) },
@@ -95,27 +95,23 @@ export class Services implements vscode.Disposable {
     else this.log.info(line);
   };
 
-  private makeAstria(): AstriaClient {
-    return new AstriaClient(
-      createHttp({
-        provider: 'Astria',
-        baseUrl: this.settingsValue.astriaBaseUrl,
-        getKey: () => this.keys.get('astria'),
-        workspaceId: this.settingsValue.workspaceId,
-        onResponse: this.logResponse,
-      }),
-    );
-  }
-
-  private makeCartesia(): CartesiaClient {
+  /**
+   * The one recipe for a client: the configured base URL, workspace and request log. `key` checks a
+   * candidate key once, without retries, before it is stored; without it the stored key is used.
+   */
+  clientFor(provider: 'astria', key?: string): AstriaClient;
+  clientFor(provider: 'cartesia', key?: string): CartesiaClient;
+  clientFor(provider: 'astria' | 'cartesia', key?: string): AstriaClient | CartesiaClient {
+    const getKey = key === undefined ? () => this.keys.get(provider) : () => key;
+    const retries = key === undefined ? {} : { retries: 0 };
+    const settings = this.settingsValue;
+    if (provider === 'astria') {
+      return new AstriaClient(
+        createHttp({ provider: 'Astria', baseUrl: settings.astriaBaseUrl, getKey, workspaceId: settings.workspaceId, onResponse: this.logResponse, ...retries }),
+      );
+    }
     return new CartesiaClient(
-      createHttp({
-        provider: 'Cartesia',
-        baseUrl: this.settingsValue.cartesiaBaseUrl,
-        getKey: () => this.keys.get('cartesia'),
-        headers: { 'Cartesia-Version': CARTESIA_VERSION },
-        onResponse: this.logResponse,
-      }),
+      createHttp({ provider: 'Cartesia', baseUrl: settings.cartesiaBaseUrl, getKey, headers: { 'Cartesia-Version': CARTESIA_VERSION }, onResponse: this.logResponse, ...retries }),
     );
   }
 

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ApiError } from '../api/errors';
+import { errorMessage } from '../shared/errorMessage';
 import { promptState, tuneState } from '../api/astria/state';
 import type { Branch, Prompt, Tune, TuneCreateParams } from '../api/astria/types';
 import type { StatusPoller } from '../jobs/statusPoller';
@@ -51,7 +52,7 @@ export function errorSentence(error: unknown): string {
     return error.message;
   }
   if (error instanceof Error && error.name === 'Canceled') return 'Cancelled.';
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 function int(input: Input, name: string, options: { required?: boolean; min?: number; max?: number } = {}): number | undefined {

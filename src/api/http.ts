@@ -14,8 +14,6 @@ import {
   toProviderInfo,
 } from './errors';
 
-export { ApiError, isApiError, type ApiErrorKind, type ProviderInfo } from './errors';
-
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export type QueryValue = string | number | boolean | null | undefined;

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { createHttp, ApiError } from '../api/http';
-import { AstriaClient } from '../api/astria/client';
-import { CartesiaClient, CARTESIA_VERSION } from '../api/cartesia/client';
+import { ApiError } from '../api/errors';
+import { errorMessage } from '../shared/errorMessage';
 import { PROVIDER_LABEL, type Provider } from '../auth/apiKeys';
 import type { Services } from '../services';
 
@@ -14,14 +13,8 @@ export const SANDBOX_DEFAULTS = {
 
 /** One cheap authenticated call with the candidate key; throws ApiError when the key is refused. */
 async function checkKey(services: Services, provider: Provider, key: string): Promise<void> {
-  const { settings } = services;
-  if (provider === 'astria') {
-    const http = createHttp({ provider: 'Astria', baseUrl: settings.astriaBaseUrl, getKey: () => key, workspaceId: settings.workspaceId, retries: 0, onResponse: services.logResponse });
-    await new AstriaClient(http).listTunes({ limit: 1 });
-  } else {
-    const http = createHttp({ provider: 'Cartesia', baseUrl: settings.cartesiaBaseUrl, getKey: () => key, headers: { 'Cartesia-Version': CARTESIA_VERSION }, retries: 0, onResponse: services.logResponse });
-    await new CartesiaClient(http).listFineTunes({ limit: 1 });
-  }
+  if (provider === 'astria') await services.clientFor('astria', key).listTunes({ limit: 1 });
+  else await services.clientFor('cartesia', key).listFineTunes({ limit: 1 });
 }
 
 /** Ask for a key, check it against the service, and store it only when the service accepts it. */
@@ -47,7 +40,7 @@ export async function setApiKey(services: Services, provider: Provider, presetKe
     const message =
       error instanceof ApiError && error.kind === 'auth'
         ? `${label} did not accept this API key, so it was not saved. Check that you copied the whole key.`
-        : `The ${label} API key could not be checked, so it was not saved: ${error instanceof Error ? error.message : String(error)}`;
+        : `The ${label} API key could not be checked, so it was not saved: ${errorMessage(error)}`;
     // Not awaited: the command finishes (nothing stored) while the message waits for the user.
     void vscode.window.showErrorMessage(message, 'Try Again').then((choice) => {
       if (choice === 'Try Again') void setApiKey(services, provider);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { TuneSearchProgress } from '../api/astria/client';
+import { errorMessage } from '../shared/errorMessage';
 
 const SEARCH_DELAY_MS = 250;
 
@@ -47,7 +48,7 @@ export async function searchQuickPick<T extends vscode.QuickPickItem>(options: S
     } catch (error) {
       if (current.signal.aborted) return;
       pick.items = [];
-      pick.placeholder = error instanceof Error ? error.message : String(error);
+      pick.placeholder = errorMessage(error);
     } finally {
       if (!current.signal.aborted) pick.busy = false;
     }

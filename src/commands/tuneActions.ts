@@ -3,7 +3,7 @@ import type { Tune } from '../api/astria/types';
 import type { Services } from '../services';
 import type { TunesView } from '../views/tunesTree';
 import { PromptNode, TuneNode, gallerySubjectFor, isTunesNode, modelLabel, stateLabel } from '../views/nodes';
-import { errorMessage } from '../api/errors';
+import { errorMessage } from '../shared/errorMessage';
 import type { Open } from '../open';
 import { dialogs } from './dialogs';
 import { searchQuickPick, tuneSearchNote } from './searchQuickPick';

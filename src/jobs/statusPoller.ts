@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { Prompt, Tune } from '../api/astria/types';
 import { isPromptInProgress, isTuneInProgress, tuneState } from '../api/astria/state';
 import type { Services } from '../services';
-import { ApiError } from '../api/http';
+import { ApiError } from '../api/errors';
+import { errorMessage } from '../shared/errorMessage';
 
 const BASE_INTERVAL_MS = 3_000;
 const BACKOFF_FACTOR = 1.6;
@@ -222,6 +223,3 @@ export class StatusPoller implements vscode.Disposable {
   }
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

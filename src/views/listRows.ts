@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { ApiError } from '../api/http';
+import { ApiError } from '../api/errors';
+import { errorMessage } from '../shared/errorMessage';
 
 /** Which tree a row belongs to: the Load more / Retry commands hand it back to that tree. */
 export type ListView = 'tunes' | 'cartesia';
@@ -35,7 +36,7 @@ export function loadMoreTreeItem(node: LoadMoreNode): vscode.TreeItem {
 }
 
 export function errorTreeItem(node: ErrorNode): vscode.TreeItem {
-  const message = node.error instanceof Error ? node.error.message : String(node.error);
+  const message = errorMessage(node.error);
   const isAuth = node.error instanceof ApiError && node.error.kind === 'auth';
   const item = new vscode.TreeItem(message, vscode.TreeItemCollapsibleState.None);
   item.id = `error:${node.view}:${node.listKey}`;

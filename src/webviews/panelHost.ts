@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { HostNotificationMethod, HostToWebviewMessage, ProtocolShape, RequestMethod, RequestParams, RequestResult, ResponseMessage, ViewNotificationMethod } from '../shared/rpc';
 import { renderShell, isLoopbackUrl } from './html';
 import { describeForLog, isRecord, type Check } from '../shared/check';
+import { errorMessage } from '../shared/errorMessage';
 
 export type RequestHandlers<P extends ProtocolShape> = {
   [M in RequestMethod<P>]: (params: RequestParams<P, M>) => Promise<RequestResult<P, M>>;
@@ -133,7 +134,7 @@ export class WebviewPanelHost<P extends ProtocolShape> implements vscode.Disposa
           return { kind: 'response', id, ok: true, result: await handler(result.value) };
         } catch (error) {
           // Every failure's message goes back (API errors are written for people); unexpected ones are warnings.
-          const message = error instanceof Error ? error.message : String(error);
+          const message = errorMessage(error);
           if (error instanceof UserFacingError) log.info(`${bundle}: ${method} refused: ${message}`);
           else log.warn(`${bundle}: ${method} failed: ${message}`);
           return { kind: 'response', id, ok: false, error: message };

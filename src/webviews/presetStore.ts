@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { PresetOptions } from '../shared/prompt/draft';
 import type { PromptPreset } from '../shared/promptEditor';
-import { errorMessage } from '../api/errors';
+import { errorMessage } from '../shared/errorMessage';
 import { UserFacingError } from './panelHost';
 import { PRESETS_STORAGE_KEY, deletePreset, normalizePresets, savePreset } from './promptEditorModel';
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Prompt, Tune } from '../api/astria/types';
 import { isApiError } from '../api/errors';
+import { errorMessage } from '../shared/errorMessage';
 import type { PromptFiles } from '../api/astria/client';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
@@ -64,9 +65,6 @@ export interface PromptEditorDeps {
 }
 
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** One prompt editor: the form's host side, the submit with its guards, and the results of this tune. */
 export class PromptEditorPanel implements HostedPanel {
@@ -216,7 +214,7 @@ export class PromptEditorPanel implements HostedPanel {
       this.loadError = null;
       if (!this.disposed) this.panel.title = `Prompt: ${this.tune.title}`;
     } catch (error) {
-      this.loadError = errorText(error);
+      this.loadError = errorMessage(error);
       log.warn(`Prompt editor: could not load tune ${this.tuneId}: ${this.loadError}`);
     }
   }
@@ -225,7 +223,7 @@ export class PromptEditorPanel implements HostedPanel {
     let cached = this.deps.baseTunes.get(id);
     if (!cached) {
       cached = this.deps.services.astria.getTune(id).catch((error: unknown) => {
-        this.deps.services.log.warn(`Prompt editor: could not look up base tune ${id}: ${errorText(error)}`);
+        this.deps.services.log.warn(`Prompt editor: could not look up base tune ${id}: ${errorMessage(error)}`);
         this.deps.baseTunes.delete(id);
         return undefined;
       });
@@ -346,8 +344,8 @@ export class PromptEditorPanel implements HostedPanel {
         this.serverIssues = issuesFromServerError({ message: error.message, fields: error.fields });
         return { status: 'invalid', issues: this.serverIssues };
       }
-      this.deps.services.log.warn(`Prompt editor: creating a prompt on tune ${tune.id} failed: ${errorText(error)}`);
-      return { status: 'failed', message: errorText(error) };
+      this.deps.services.log.warn(`Prompt editor: creating a prompt on tune ${tune.id} failed: ${errorMessage(error)}`);
+      return { status: 'failed', message: errorMessage(error) };
     } finally {
       this.setBusy(false);
     }
@@ -427,7 +425,7 @@ export class PromptEditorPanel implements HostedPanel {
       serverPage = await this.deps.services.astria.listPrompts(this.tuneId, { limit: HISTORY_SIZE });
     } catch (error) {
       if (session.length === 0) throw error;
-      this.deps.services.log.warn(`Prompt editor: could not load the history of tune ${this.tuneId}: ${errorText(error)}`);
+      this.deps.services.log.warn(`Prompt editor: could not load the history of tune ${this.tuneId}: ${errorMessage(error)}`);
     }
     return historyEntries(serverPage, session);
   }

@@ -1,6 +1,6 @@
 // Shared assertions of the API tests.
 import assert from 'node:assert/strict';
-import { ApiError } from '../../src/api/http';
+import { ApiError } from '../../src/api/errors';
 
 /** Awaits a promise that must fail with an ApiError of this kind, and returns the error. */
 export async function rejectsWith(promise: Promise<unknown>, kind: ApiError['kind']): Promise<ApiError> {

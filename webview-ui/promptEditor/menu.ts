@@ -2,6 +2,7 @@
 // closes on outside clicks, and its items are filled when it opens (they often come from the host).
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { el, icon } from '../common/dom';
+import { errorMessage } from '../../src/shared/errorMessage';
 
 export interface MenuItem {
   label: string;
@@ -64,7 +65,7 @@ export class PopupMenu {
       this.content = content;
     } catch (error) {
       if (generation !== this.generation) return;
-      this.content = [{ note: error instanceof Error ? error.message : String(error) }];
+      this.content = [{ note: errorMessage(error) }];
     }
     this.renderItems();
     if (this.filter) this.filter.focus();

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Pack, Tune, UploadProgress } from '../../api/astria/types';
 import { ApiError } from '../../api/errors';
+import { errorMessage } from '../../shared/errorMessage';
 import type { StatusPoller } from '../../jobs/statusPoller';
 import type { Services } from '../../services';
 import {
@@ -184,7 +185,7 @@ export class CreateTuneFlow {
     try {
       await this.wiring.revealTune(tune);
     } catch (error) {
-      this.services.log.warn(`Could not reveal tune ${tune.id}: ${error instanceof Error ? error.message : String(error)}`);
+      this.services.log.warn(`Could not reveal tune ${tune.id}: ${errorMessage(error)}`);
     }
     const createdAt = Date.parse(tune.created_at);
     const preExisting = Number.isFinite(createdAt) && createdAt < startedAt - FRESH_TUNE_MS;
@@ -201,7 +202,7 @@ export class CreateTuneFlow {
     try {
       list = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Loading packs…' }, () => astria.listPacks());
     } catch (error) {
-      return { refused: this.refuse(`Could not load your packs: ${error instanceof Error ? error.message : String(error)}`) };
+      return { refused: this.refuse(`Could not load your packs: ${errorMessage(error)}`) };
     }
     if (list.length === 0) return { refused: this.refuse('Your Astria account has no packs yet. Create one on astria.ai, or use “Create Tune from Images…”.') };
     const classesOf = async (pack: Pack): Promise<string[]> => {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { CreateRecovery } from '../../api/astria/client';
 import type { Tune, TuneCreateParams, UploadFile, UploadProgress } from '../../api/astria/types';
 import { ApiError } from '../../api/errors';
+import { errorMessage } from '../../shared/errorMessage';
 import type { Services } from '../../services';
 import { formatMegabytes, plural, type ImageFile } from './imageFiles';
 import { UploadProgressTracker } from './uploadProgress';
@@ -60,7 +61,7 @@ export async function uploadTune(services: Services, request: UploadRequest, hoo
       return { status: 'created', tune, attempts: tracker.attemptNumber, recovery, failure };
     } catch (error) {
       if (abort.signal.aborted) return afterCancel(services, params.title, tracker);
-      services.log.error(`Creating tune “${params.title}” failed: ${error instanceof Error ? error.message : String(error)}`);
+      services.log.error(`Creating tune “${params.title}” failed: ${errorMessage(error)}`);
       return { status: 'failed', error: error instanceof Error ? error : new Error(String(error)), attempts: tracker.attemptNumber };
     } finally {
       cancelListener.dispose();
@@ -79,7 +80,7 @@ async function afterCancel(services: Services, title: string, tracker: UploadPro
     const found = await services.astria.findTuneByTitle(title);
     if (found) return { status: 'created', tune: found, attempts: tracker.attemptNumber };
   } catch (error) {
-    services.log.warn(`Could not check whether “${title}” was created after the cancel: ${error instanceof Error ? error.message : String(error)}`);
+    services.log.warn(`Could not check whether “${title}” was created after the cancel: ${errorMessage(error)}`);
   }
   return { status: 'cancelled' };
 }
