@@ -175,3 +175,28 @@ export function cursorPager<T extends { id: string }>(fetchPage: (position: Curs
     },
   };
 }
+
+/**
+ * A pager's pages by number (0 = the first), for callers that ask for "page k" (a webview's Load more):
+ * pages are fetched in order, one request at a time, and remembered, so page k waits for pages before it.
+ */
+export class NumberedPages<T> {
+  private readonly fetched: PagerPage<T>[] = [];
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly pager: Pager<T>) {}
+
+  page(index: number): Promise<PagerPage<T>> {
+    const run = async (): Promise<PagerPage<T>> => {
+      while (this.fetched.length <= index) {
+        const last = this.fetched.at(-1);
+        if (last && !last.hasMore) return { items: [], hasMore: false };
+        this.fetched.push(await this.pager.next());
+      }
+      return this.fetched[index];
+    };
+    const result = this.chain.then(run, run);
+    this.chain = result.catch(() => undefined);
+    return result;
+  }
+}

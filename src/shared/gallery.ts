@@ -64,7 +64,7 @@ export interface GalleryPrompt {
 
 export interface GalleryPage {
   prompts: GalleryPrompt[];
-  /** Cursor for the next page (`before_id`), null when this was the last page. */
+  /** Number of the next page (the host pages by keyset or offset, whichever the server honours); null when this was the last. */
   nextCursor: number | null;
 }
 

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
 import type { Prompt } from '../api/astria/types';
+import { NumberedPages } from '../api/paging';
 import type { Open } from '../open';
 import {
   GALLERY_VIEW_TYPE,
@@ -61,6 +62,8 @@ export class GalleryPanel implements HostedPanel {
   private firstPage: CachedPage | undefined;
   /** Bumped when the cache is dropped, so a fetch still under way does not refill it. */
   private cacheGeneration = 0;
+  /** The server's pages of this subject, by number (the webview's cursor); dropped with the cache. */
+  private numberedPages: NumberedPages<Prompt> | undefined;
   private readonly tuneTitles = new Map<number, string>();
   private pendingFocus: GalleryFocus | null = null;
   private rendered: { prompts: number; images: number } | undefined;
@@ -120,6 +123,7 @@ export class GalleryPanel implements HostedPanel {
 
   private dropCache(): void {
     this.cacheGeneration++;
+    this.numberedPages = undefined;
     this.pages.clear();
     this.shown.clear();
     this.firstPage = undefined;
@@ -192,9 +196,12 @@ export class GalleryPanel implements HostedPanel {
     if (subject.kind === 'prompt') {
       prompts = cursor === null ? [await astria.getPrompt(subject.tuneId, subject.promptId)] : [];
     } else {
-      const options = { beforeId: cursor ?? undefined, limit: PAGE_SIZE };
-      prompts = subject.kind === 'tune' ? await astria.listPrompts(subject.tuneId, options) : await astria.listAllPrompts(options);
-      if (prompts.length >= PAGE_SIZE) nextCursor = Math.min(...prompts.map((p) => p.id));
+      // Pages by number over the API's pager: keyset or offset, whichever the server honours.
+      const pages = (this.numberedPages ??= new NumberedPages(astria.promptPager(subject.kind === 'tune' ? subject.tuneId : undefined, { limit: PAGE_SIZE })));
+      const index = cursor ?? 0;
+      const page = await pages.page(index);
+      prompts = page.items;
+      if (page.hasMore) nextCursor = index + 1;
     }
     const page: CachedPage = { promptIds: prompts.map((p) => p.id), nextCursor };
     // The cache was dropped meanwhile (refresh, other connection): answer, but remember nothing.

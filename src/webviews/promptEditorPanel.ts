@@ -3,6 +3,7 @@ import type { Prompt, Tune } from '../api/astria/types';
 import { isApiError } from '../api/errors';
 import { errorMessage } from '../shared/errorMessage';
 import type { PromptFiles } from '../api/astria/client';
+import { NumberedPages } from '../api/paging';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
 import type { ResponseMessage } from '../shared/rpc';
@@ -72,6 +73,8 @@ export class PromptEditorPanel implements HostedPanel {
   private tune: PromptEditorTune | null = null;
   private loadError: string | null = null;
   private loading: Promise<void> | undefined;
+  /** The reference menu's pages of tunes, by number (see listReferences). */
+  private referencePages: NumberedPages<Tune> | undefined;
   private draft: PromptDraft;
   private serverIssues: DraftIssue[] = [];
   private runs: PromptRun[] = [];
@@ -412,10 +415,14 @@ export class PromptEditorPanel implements HostedPanel {
     }
   }
 
+  /** The reference menu's tunes, page by page (`cursor` = page number; null starts a fresh listing). */
   private async listReferences(cursor: number | null): Promise<{ tunes: ReferenceTune[]; nextCursor: number | null }> {
-    const page = await this.deps.services.astria.listTunes({ beforeId: cursor ?? undefined, limit: REFERENCE_PAGE_SIZE });
-    const last = page.at(-1);
-    return { tunes: referenceTunes(page), nextCursor: page.length >= REFERENCE_PAGE_SIZE && last ? last.id : null };
+    if (cursor === null || !this.referencePages) {
+      this.referencePages = new NumberedPages(this.deps.services.astria.tunePager({ limit: REFERENCE_PAGE_SIZE }));
+    }
+    const index = cursor ?? 0;
+    const page = await this.referencePages.page(index);
+    return { tunes: referenceTunes(page.items), nextCursor: page.hasMore ? index + 1 : null };
   }
 
   private async loadHistory(): Promise<PromptHistoryEntry[]> {

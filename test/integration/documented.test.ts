@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { TuneStudioApi } from '../../src/extension';
 import type { Prompt, Tune } from '../../src/api/astria/types';
 import { searchTunesFor, revealTune } from '../../src/commands/tuneActions';
+import { referenceTunes } from '../../src/webviews/promptEditorModel';
 import { admin, astria, connectToSandbox, extensionApi, sleep, waitFor } from './helpers';
 
 type Node = Awaited<ReturnType<TuneStudioApi['tunes']['provider']['getChildren']>>[number];
@@ -146,5 +147,47 @@ describe('Against a server that does only what the docs promise', function () {
     const matches = (when: string) => new RegExp(/viewItem =~ \/(.*)\//.exec(when)![1]).test(value);
     assert.ok(whenOf('tuneStudio.likePrompt').every(matches), 'Like offered');
     assert.ok(whenOf('tuneStudio.unlikePrompt').every(matches), 'Unlike offered');
+  });
+
+  it('the gallery reaches every prompt of a tune, each once, and the reference menu every LoRA', async () => {
+    const tune = await astria<Tune>('POST', '/tunes', { tune: { title: `Gallery pages ${Date.now()}`, name: 'man', branch: 'fast', image_urls: ['https://example.com/1.jpg'] } });
+    await admin('POST', `/tunes/${tune.id}/finish`);
+    for (let n = 0; n < 45; n++) await astria('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: `gallery prompt ${n}`, num_images: 1 } });
+    const subject = { kind: 'tune' as const, tuneId: tune.id };
+    api.gallery.open(subject);
+    const ids: number[] = [];
+    let cursor: number | null = null;
+    for (let n = 0; n < 10; n++) {
+      const answer = await api.gallery.receive(subject, { kind: 'request', id: 900 + n, method: 'loadPage', params: { cursor, refresh: false } });
+      assert.ok(answer?.ok, `page ${n} loaded`);
+      const page = answer.result as { prompts: { id: number }[]; nextCursor: number | null };
+      ids.push(...page.prompts.map((p) => p.id));
+      cursor = page.nextCursor;
+      if (cursor === null) break;
+    }
+    assert.equal(cursor, null, 'the gallery reached the end');
+    assert.equal(ids.length, 45, 'every prompt (the server gives 20 a page, the gallery asks for 40)');
+    assert.equal(new Set(ids).size, 45, 'none twice');
+
+    const editor = api.promptEditor.open({ tuneId: tune.id });
+    await editor.whenRendered();
+    const refs: number[] = [];
+    let refCursor: number | null = null;
+    for (let n = 0; n < 10; n++) {
+      const answer = await api.promptEditor.receive(tune.id, { kind: 'request', id: 950 + n, method: 'listReferences', params: { cursor: refCursor } });
+      assert.ok(answer?.ok, `reference page ${n} loaded`);
+      const page = answer.result as { tunes: { id: number }[]; nextCursor: number | null };
+      refs.push(...page.tunes.map((t) => t.id));
+      refCursor = page.nextCursor;
+      if (refCursor === null) break;
+    }
+    const all: number[] = [];
+    for (let offset = 0; offset < 500; offset += 20) {
+      const page = await astria<Tune[]>('GET', `/tunes?offset=${offset}`);
+      all.push(...referenceTunes(page).map((t) => t.id));
+      if (page.length < 20) break;
+    }
+    assert.deepEqual([...refs].sort(), [...new Set(all)].sort(), 'the reference menu lists every trained LoRA/FaceID, across pages');
+    assert.ok(refs.length > 0, 'the seed has LoRA/FaceID tunes to list');
   });
 });
