@@ -14,8 +14,11 @@ import { benchPromptEditor, type PromptEditorRun } from './promptEditor';
 /** What a user feels; absolute, on this project's 2-core machine when idle. */
 const FIRST_PAINT_GOAL_MS = 300;
 const FIRST_PAGE_GOAL_MS = 200;
-/** The same goal as a ratio to the static grid of the same images: holds on a busy machine too. */
-const FIRST_PAINT_RATIO_GOAL = 2;
+/**
+ * The same goal as a ratio to the static grid of the same images, which holds on a busy machine too:
+ * the baseline paints in about 120 ms on this machine when idle, so 300 ms is 2.5 times it.
+ */
+const FIRST_PAINT_RATIO_GOAL = 2.5;
 const FORM_RENDERED_GOAL_MS = 300;
 
 const { values } = parseArgs({
