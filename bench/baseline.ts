@@ -2,13 +2,8 @@
 // static grid built by a 20-line script. Its "open → first image painted" is what the browser and the CDN
 // cost on this machine right now; the gallery's figure divided by it is what our code adds, and stays
 // comparable on a busy machine where absolute milliseconds do not.
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { renderShell } from '../src/webviews/html';
-import { galleryBundle } from './harness';
+import { closeServer, serveShell } from './harness';
 
 /** A script that lays out `urls` as a grid and marks `baseline:first-image-painted` like the gallery does. */
 function baselineScript(urls: string[]): string {
@@ -48,40 +43,18 @@ export async function baselineFirstPaint(
   viewport: { width: number; height: number },
   stylesheet: 'gallery.css' | 'promptEditor.css' = 'gallery.css',
 ): Promise<number> {
-  const webviewDir = await galleryBundle();
-  let origin = '';
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', origin);
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(
-        renderShell({
-          cspSource: origin,
-          scriptUri: `${origin}/baseline.js`,
-          styleUris: [`${origin}/dist/webview/${stylesheet}`],
-          codiconsUri: `${origin}/dist/webview/codicons.css`,
-          title: 'Baseline',
-          allowLoopbackMedia: true,
-        }),
-      );
-    } else if (url.pathname === '/baseline.js') {
+  const { server, origin } = await serveShell({
+    script: '/baseline.js',
+    stylesheet,
+    title: 'Baseline',
+    allowLoopbackMedia: true,
+    extra: (pathname, res) => {
+      if (pathname !== '/baseline.js') return false;
       res.writeHead(200, { 'content-type': 'text/javascript' });
       res.end(baselineScript(imageUrls));
-    } else if (url.pathname.startsWith('/dist/webview/')) {
-      const file = path.join(webviewDir, path.normalize(url.pathname.slice('/dist/webview/'.length)));
-      readFile(file).then(
-        (body) => {
-          res.writeHead(200, { 'content-type': file.endsWith('.css') ? 'text/css' : file.endsWith('.ttf') ? 'font/ttf' : 'application/octet-stream' });
-          res.end(body);
-        },
-        () => res.writeHead(404).end(),
-      );
-    } else {
-      res.writeHead(404).end();
-    }
+      return true;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const context = await browser.newContext({ viewport });
   try {
     const page = await context.newPage();
@@ -93,6 +66,6 @@ export async function baselineFirstPaint(
     return Number(await handle.jsonValue());
   } finally {
     await context.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 }

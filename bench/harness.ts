@@ -2,7 +2,7 @@
 // extension host: `acquireVsCodeApi` posts to Node (page.exposeFunction), which checks each message with
 // the host's own checks and answers like GalleryPanel does (sandbox over HTTP + toGalleryPrompt).
 // Used by the benchmark and by test/unit/webview-security.test.ts.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { rmSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -158,31 +158,42 @@ const THEMES: Record<NonNullable<HarnessOptions['theme']>, { bodyClass: string; 
   },
 };
 
-/** Serves the shell at `/` and dist/webview at `/dist/webview/`; the CSP's cspSource is this origin. */
-async function serveShell(allowLoopbackMedia: boolean, title: string): Promise<{ server: Server; origin: string }> {
+export interface ShellPage {
+  /** Bundle file in dist/webview (e.g. gallery.js), or a path this server answers through `extra`. */
+  script: string;
+  /** Stylesheet in dist/webview. */
+  stylesheet: string;
+  title: string;
+  allowLoopbackMedia: boolean;
+  /** Other paths: return true when answered. */
+  extra?: (pathname: string, res: ServerResponse) => boolean;
+}
+
+/**
+ * Serves a panel's CSP shell at `/` and the built webview files at `/dist/webview/`, on a free loopback
+ * port; the CSP's cspSource is this origin (as `webview.cspSource` is in VS Code).
+ */
+export async function serveShell(page: ShellPage): Promise<{ server: Server; origin: string }> {
   const webviewDir = await galleryBundle();
   let origin = '';
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      const script = page.script.startsWith('/') ? `${origin}${page.script}` : `${origin}/dist/webview/${page.script}`;
       res.end(
         renderShell({
           cspSource: origin,
-          scriptUri: `${origin}/dist/webview/gallery.js`,
-          styleUris: [`${origin}/dist/webview/gallery.css`],
+          scriptUri: script,
+          styleUris: [`${origin}/dist/webview/${page.stylesheet}`],
           codiconsUri: `${origin}/dist/webview/codicons.css`,
-          title,
-          allowLoopbackMedia,
+          title: page.title,
+          allowLoopbackMedia: page.allowLoopbackMedia,
         }),
       );
       return;
     }
-    if (url.pathname.startsWith('/img/')) {
-      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=3600' });
-      res.end(patternPng(url.pathname, 64, 64));
-      return;
-    }
+    if (page.extra?.(url.pathname, res)) return;
     const file = path.join(webviewDir, path.normalize(url.pathname.replace(/^\/dist\/webview\//, '')));
     if (!url.pathname.startsWith('/dist/webview/') || !file.startsWith(webviewDir)) {
       res.writeHead(404).end();
@@ -200,6 +211,11 @@ async function serveShell(allowLoopbackMedia: boolean, title: string): Promise<{
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { server, origin };
+}
+
+/** Stops a server started by serveShell. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /** Answers loadPage like GalleryPanel: one request per page, prompts converted by the host's own code. */
@@ -224,7 +240,18 @@ function pageLoader(source: PromptSource, pageSize: number, imageUrl: (key: stri
 
 export async function openGalleryHarness(browser: Browser, options: HarnessOptions): Promise<Harness> {
   const allowLoopback = options.allowLoopbackMedia ?? true;
-  const { server, origin } = await serveShell(allowLoopback, options.title ?? 'Gallery');
+  const { server, origin } = await serveShell({
+    script: 'gallery.js',
+    stylesheet: 'gallery.css',
+    title: options.title ?? 'Gallery',
+    allowLoopbackMedia: allowLoopback,
+    extra: (pathname, res) => {
+      if (!pathname.startsWith('/img/')) return false;
+      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=3600' });
+      res.end(patternPng(pathname, 64, 64));
+      return true;
+    },
+  });
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
   const page = await context.newPage();
   const requests: string[] = [];
@@ -323,7 +350,7 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
     },
     close: async () => {
       await context.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
     },
   };
 }

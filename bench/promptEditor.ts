@@ -3,20 +3,15 @@
 // sandbox over HTTP when the panel opens). Measures open → form rendered (`didRender`, what the
 // integration tests wait for), the same baseline as the gallery (baseline.ts's static page), and the
 // breakdown: bundle downloaded, bundle ran (`ready`), `init` handled.
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { AstriaClient } from '../src/api/astria/client';
 import type { Tune } from '../src/api/astria/types';
-import { renderShell } from '../src/webviews/html';
 import { editorTune } from '../src/webviews/promptEditorModel';
 import { startSandbox } from '../test/sandbox/server';
 import { defaultDraft } from '../src/shared/prompt/draft';
 import type { PromptEditorInit } from '../src/shared/promptEditor';
 import { baselineFirstPaint } from './baseline';
-import { galleryBundle, launchChromium } from './harness';
+import { closeServer, launchChromium, serveShell } from './harness';
 
 export interface PromptEditorRun {
   /** Navigation start → the webview said the form is rendered (`didRender`). */
@@ -33,40 +28,7 @@ export interface PromptEditorRun {
 }
 
 async function open(browser: Browser, init: () => Promise<PromptEditorInit>): Promise<Omit<PromptEditorRun, 'baselineMs' | 'formRenderedRatio'>> {
-  const webviewDir = await galleryBundle();
-  let origin = '';
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', origin);
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(
-        renderShell({
-          cspSource: origin,
-          scriptUri: `${origin}/dist/webview/promptEditor.js`,
-          styleUris: [`${origin}/dist/webview/promptEditor.css`],
-          codiconsUri: `${origin}/dist/webview/codicons.css`,
-          title: 'Prompt',
-          allowLoopbackMedia: true,
-        }),
-      );
-      return;
-    }
-    const file = path.join(webviewDir, path.normalize(url.pathname.replace(/^\/dist\/webview\//, '')));
-    if (!url.pathname.startsWith('/dist/webview/') || !file.startsWith(webviewDir)) {
-      res.writeHead(404).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => {
-        const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.ttf') ? 'font/ttf' : 'application/octet-stream';
-        res.writeHead(200, { 'content-type': type });
-        res.end(body);
-      },
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { server, origin } = await serveShell({ script: 'promptEditor.js', stylesheet: 'promptEditor.css', title: 'Prompt', allowLoopbackMedia: true });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await context.newPage();
@@ -105,7 +67,7 @@ async function open(browser: Browser, init: () => Promise<PromptEditorInit>): Pr
     return { formRenderedMs, bundleLoadedMs, readyMs, readyToRenderedMs: formRenderedMs - readyMs, fields };
   } finally {
     await context.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 }
 
