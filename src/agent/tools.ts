@@ -5,8 +5,6 @@
 // and never contain the API key (the clients' errors never do).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ApiError } from '../api/errors';
-import { errorMessage } from '../shared/errorMessage';
 import { promptState, tuneState } from '../api/astria/state';
 import type { Branch, Prompt, Tune, TuneCreateParams } from '../api/astria/types';
 import type { StatusPoller } from '../jobs/statusPoller';
@@ -22,6 +20,7 @@ import { uploadTune } from '../commands/createTune/upload';
 import { uniqueSuffix } from '../commands/createTune/tuneOptions';
 import { TOOL_NAMES, type ToolName } from './names';
 import { toolDraft } from './promptOptions';
+import { InputProblem, errorSentence } from './sentences';
 
 
 
@@ -32,28 +31,6 @@ const DEFAULT_WAIT_S = 120;
 /** Flux1.dev: a Flux LoRA trains on it (the wizard's default model). */
 const FLUX_BASE_TUNE_ID = 1504944;
 const MAX_WAIT_S = 600;
-
-/** Thrown for input the tool cannot use: said to the model as it is. */
-class InputProblem extends Error {}
-
-function text(...lines: string[]): vscode.LanguageModelToolResult {
-  return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(lines.join('\n'))]);
-}
-
-/** A failure as one sentence the model (and the user) can act on. */
-export function errorSentence(error: unknown): string {
-  if (error instanceof InputProblem) return error.message;
-  if (error instanceof ApiError) {
-    if (error.kind === 'auth') return 'Astria refused the API key. Ask the user to run "Tune Studio: Set Astria API Key".';
-    if (error.kind === 'validation' || error.fields) {
-      const fields = error.fields ? Object.entries(error.fields).map(([field, words]) => `${field}: ${words.join('; ')}`) : [];
-      return `Astria refused the request: ${[error.message, ...fields].filter(Boolean).join(' — ')}`;
-    }
-    return error.message;
-  }
-  if (error instanceof Error && error.name === 'Canceled') return 'Cancelled.';
-  return errorMessage(error);
-}
 
 function int(input: Input, name: string, options: { required?: boolean; min?: number; max?: number } = {}): number | undefined {
   const value = input[name];
@@ -98,6 +75,10 @@ function workspaceUri(relative: string): vscode.Uri {
   const uri = path.isAbsolute(relative) ? vscode.Uri.file(relative) : vscode.Uri.joinPath(folders[0].uri, relative);
   if (!vscode.workspace.getWorkspaceFolder(uri)) throw new InputProblem(`${relative} is outside the workspace.`);
   return uri;
+}
+
+function text(...lines: string[]): vscode.LanguageModelToolResult {
+  return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(lines.join('\n'))]);
 }
 
 function withErrors(invoke: (input: Input, token: vscode.CancellationToken) => Promise<vscode.LanguageModelToolResult>): Tool['invoke'] {

@@ -54,6 +54,13 @@ describe('Agent tools (Language Model Tools)', function () {
     assert.match(await call('tuneStudio_findTunes', { query: 'no such tune anywhere' }), /No tune's title contains/);
   });
 
+  it('list a tune’s prompts with their state and image URLs', async () => {
+    const text = await call('tuneStudio_listPrompts', { tuneId: priyaId, limit: 3 });
+    assert.match(text, new RegExp(`^The newest 3 prompts of tune ${priyaId}:`));
+    assert.equal((text.match(/^- prompt \d+ \(tune \d+\): (pending|generating|done|failed)/gm) ?? []).length, 3);
+    assert.match(text, /^ {2}image https?:\/\/\S+/m);
+  });
+
   it('refuse an invalid option in the prompt editor’s words, and send nothing', async () => {
     const before = await astria<unknown[]>('GET', `/tunes/${priyaId}/prompts?limit=100`);
     const text = await call('tuneStudio_generateImages', { tuneId: priyaId, text: '<1> portrait', num_images: 9 });

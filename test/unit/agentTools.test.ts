@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { TOOL_NAMES } from '../../src/agent/names';
+import { InputProblem, errorSentence } from '../../src/agent/sentences';
+import { ApiError } from '../../src/api/errors';
 import { PROMPT_OPTION_NAMES, generateImagesInputSchema, toolDraft } from '../../src/agent/promptOptions';
 import { modelCapabilities } from '../../src/shared/prompt/capabilities';
 import { DRAFT_FIELDS } from '../../src/shared/prompt/draft';
@@ -74,5 +76,24 @@ describe('agent tools: input → the prompt editor’s validator', () => {
     const checked = validateDraft(draft, context);
     assert.equal(checked.params?.input_image_url, 'https://example.com/a.png');
     assert.equal(checked.params?.denoising_strength, 0.5);
+  });
+});
+
+describe('agent tools: failures as sentences', () => {
+  it("gives Astria's words and the field for a 422", () => {
+    const error = new ApiError({ kind: 'validation', status: 422, message: 'Astria refused the prompt', fields: { num_images: ['must be between 1 and 8'] } });
+    assert.equal(errorSentence(error), 'Astria refused the request: Astria refused the prompt — num_images: must be between 1 and 8');
+  });
+
+  it('says how to fix a refused key', () => {
+    const error = new ApiError({ kind: 'auth', status: 401, message: 'Astria did not accept the API key.' });
+    assert.equal(errorSentence(error), 'Astria refused the API key. Ask the user to run "Tune Studio: Set Astria API Key".');
+  });
+
+  it('passes a bad input on as it is, and anything else as its message, never a stack', () => {
+    assert.equal(errorSentence(new InputProblem('"tuneId" is required.')), '"tuneId" is required.');
+    const thrown = new Error('socket hang up');
+    assert.equal(errorSentence(thrown), 'socket hang up');
+    assert.doesNotMatch(errorSentence(thrown), /\n\s+at /);
   });
 });
