@@ -36,6 +36,10 @@ export const SUPPORTED_FORMATS_TEXT = listInWords(
 /** File extensions offered by the file picker (content decides in the end, not the name). */
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'jfif', 'webp', 'heic', 'heif'];
 
+/** Largest image taken by default, in MB (the setting below changes it). */
+export const DEFAULT_MAX_IMAGE_MB = 20;
+export const MAX_IMAGE_SIZE_SETTING = 'tuneStudio.createTune.maxImageSizeMB';
+
 /** How many leading bytes sniffing needs: enough for every signature above, never the whole file. */
 export const SNIFF_BYTES = 32;
 

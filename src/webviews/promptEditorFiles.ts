@@ -4,8 +4,7 @@ import * as vscode from 'vscode';
 import { open, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { UploadFile } from '../api/astria/types';
-import { DEFAULT_MAX_IMAGE_MB } from '../commands/createTune/imageFiles';
-import { IMAGE_EXTENSIONS, IMAGE_FORMATS, SNIFF_BYTES, SUPPORTED_FORMATS_TEXT, sniffImageFormat } from '../shared/imageFormats';
+import { DEFAULT_MAX_IMAGE_MB, IMAGE_EXTENSIONS, IMAGE_FORMATS, SNIFF_BYTES, SUPPORTED_FORMATS_TEXT, sniffImageFormat } from '../shared/imageFormats';
 import type { PickedFile } from '../shared/promptEditor';
 
 export const MAX_INPUT_IMAGE_BYTES = DEFAULT_MAX_IMAGE_MB * 1024 * 1024;

@@ -8,13 +8,12 @@ import type { StatusPoller } from '../../jobs/statusPoller';
 import type { Services } from '../../services';
 import {
   collectImageFiles,
-  DEFAULT_MAX_IMAGE_MB,
   judgeSelection,
   megabytesToBytes,
   sourceFolderName,
   type ImageSelection,
 } from './imageFiles';
-import { IMAGE_EXTENSIONS } from '../../shared/imageFormats';
+import { DEFAULT_MAX_IMAGE_MB, IMAGE_EXTENSIONS } from '../../shared/imageFormats';
 import { QuickInputWizardUi } from './quickInputUi';
 import { defaultDraft, draftProblems, packClasses, tuneParams, type PackChoice, type TuneDraft } from './tuneOptions';
 import { uploadTune } from './upload';

@@ -4,13 +4,11 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { IMAGE_FORMATS, SNIFF_BYTES, SUPPORTED_FORMATS_TEXT, sniffImageFormat, type ImageFormat } from '../../shared/imageFormats';
+import { DEFAULT_MAX_IMAGE_MB, IMAGE_FORMATS, MAX_IMAGE_SIZE_SETTING, SNIFF_BYTES, SUPPORTED_FORMATS_TEXT, sniffImageFormat, type ImageFormat } from '../../shared/imageFormats';
 
 /** Astria needs at least this many photos for a good tune; fewer is allowed with a warning. */
 export const RECOMMENDED_MIN_IMAGES = 4;
 
-export const DEFAULT_MAX_IMAGE_MB = 20;
-export const MAX_IMAGE_SIZE_SETTING = 'tuneStudio.createTune.maxImageSizeMB';
 
 /** A file accepted for upload. */
 export interface ImageFile {
