@@ -191,9 +191,11 @@ export function webviewFrame(page: Page): FrameLocator {
 }
 
 /** Full-workbench PNG into SCREENSHOT_DIR/<name>; returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const file = join(SCREENSHOT_DIR, name.endsWith('.png') ? name : `${name}.png`);
+export async function screenshot(page: Page, name: string, options: { forReadme?: boolean } = {}): Promise<string> {
+  // Pictures the README does not show stay in test-results/, even when `npm run screenshots` runs.
+  const dir = options.forReadme === false ? join(repoRoot, 'test-results', 'screenshots') : SCREENSHOT_DIR;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, name.endsWith('.png') ? name : `${name}.png`);
   // Hide the blinking cursor and notifications' progress bars so pictures are stable.
   await page.addStyleTag({ content: '.cursor { visibility: hidden !important; } .monaco-progress-container { display: none !important; }' }).catch(() => {});
   await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
