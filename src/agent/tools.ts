@@ -121,16 +121,11 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
   return {
     tuneStudio_findTunes: {
       invoke: withErrors(async (input) => {
-        const query = str(input, 'query')?.toLowerCase();
+        const query = str(input, 'query') ?? '';
         const limit = int(input, 'limit', { min: 1, max: 50 }) ?? 20;
-        const found: Tune[] = [];
-        let scanned = 0;
-        for await (const page of astria().pagesOfTunes({ limit: 20 })) {
-          scanned += page.length;
-          found.push(...page.filter((t) => !query || t.title.toLowerCase().includes(query)));
-          if (found.length >= limit || scanned >= 500) break;
-        }
-        if (found.length === 0) return text(query ? `No tune's title contains “${query}” (${plural(scanned, 'tune')} looked at).` : 'The account has no tunes yet.');
+        // The same search as Find Tune: the server's title filter when it honours it, else a page scan.
+        const found = await astria().searchTunes(query, { limit });
+        if (found.length === 0) return text(query ? `No tune's title contains “${query}”.` : 'The account has no tunes yet.');
         return text(`${plural(Math.min(found.length, limit), 'tune')}${query ? ` whose title contains “${query}”` : ''}, newest first:`, ...found.slice(0, limit).map(tuneLine));
       }),
     },

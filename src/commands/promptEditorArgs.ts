@@ -4,7 +4,6 @@ import type { Prompt, Tune } from '../api/astria/types';
 import type { PromptEditorRequest } from '../open';
 import { isRecord } from '../shared/check';
 import { isHttpUrl } from '../shared/prompt/validation';
-import { editorTarget, type OpenRequest } from '../webviews/promptEditorModel';
 
 function positiveId(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
@@ -42,10 +41,4 @@ export function parseOpenArgument(arg: unknown): PromptEditorRequest | undefined
   if (prompt && (arg.mode === 'remix' || arg.mode === 'img2img' || positiveId(prefill?.id) !== undefined)) return { kind: 'remix', prompt: { ...prompt, tune_id: tuneId } };
   if (prompt) return { kind: 'prefill', tuneId, text: prompt.text };
   return { kind: 'tune', tuneId };
-}
-
-/** The argument as the editor registry opens it (`{}` = ask which tune). */
-export function openRequest(arg: unknown): OpenRequest {
-  const request = parseOpenArgument(arg);
-  return request ? editorTarget(request) : {};
 }

@@ -1,10 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Prompt, Tune } from '../../src/api/astria/types';
-import { deletePreset, draftFromViewState, editorTune, historyEntries, normalizePresets, parseUriList, readStoredDraft, referenceTunes, runFromPrompt, savePreset, tuneIdFromViewState } from '../../src/webviews/promptEditorModel';
-import { openRequest } from '../../src/commands/promptEditorArgs';
+import { deletePreset, draftFromViewState, editorTarget, editorTune, historyEntries, normalizePresets, parseUriList, readStoredDraft, referenceTunes, runFromPrompt, savePreset, tuneIdFromViewState, type OpenRequest } from '../../src/webviews/promptEditorModel';
+import { parseOpenArgument } from '../../src/commands/promptEditorArgs';
 import { draftCheck, MAX_PRESETS, promptEditorChecks } from '../../src/shared/promptEditor';
 import { defaultDraft, presetOptions } from '../../src/shared/prompt/draft';
+
+/** What the prompt editor opens for a command argument: the command's parse, then the front door's target. */
+function openRequest(arg: unknown): OpenRequest {
+  const request = parseOpenArgument(arg);
+  return request ? editorTarget(request) : {};
+}
 
 const NOW = Date.parse('2026-05-01T12:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
