@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { patternPng } from '../sandbox/png';
-import { closeAll, openView, openWorkbench, runCommand, screenshot, treeRows, type Workbench } from './workbench';
+import { closeAll, openView, openWorkbench, runCommand, screenshot, treeRows, type Workbench, useLocalSandbox, visibleNotifications } from './workbench';
 
 const TITLE = 'Jane portraits';
 
@@ -17,7 +17,9 @@ function quickInput(page: Page): { widget: Locator; input: Locator; rows: Locato
 /** Waits for the wizard screen whose placeholder or prompt mentions `text`. */
 async function waitForScreen(page: Page, text: RegExp): Promise<void> {
   const { widget, input } = quickInput(page);
-  await widget.waitFor({ state: 'visible' });
+  await widget.waitFor({ state: 'visible' }).catch(async (e: Error) => {
+    throw new Error(`No wizard screen (${text}); notifications: ${(await visibleNotifications(page)).join(' | ') || 'none'}. ${e.message}`);
+  });
   const deadline = Date.now() + 15_000;
   for (;;) {
     const placeholder = (await input.getAttribute('placeholder')) ?? '';
@@ -51,7 +53,7 @@ describe('Create Tune from Images (packaged extension in code-server)', { timeou
 
   it('from the Explorer context menu through the wizard to the new tune in the tree', async () => {
     const { page } = wb;
-    await runCommand(page, 'Tune Studio: Use Local Sandbox');
+    await useLocalSandbox(page);
     await runCommand(page, 'View: Show Explorer');
     const explorer = page.locator('.explorer-folders-view');
     const folder = explorer.getByRole('treeitem', { name: 'jane', exact: true });

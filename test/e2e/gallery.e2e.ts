@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { closeAll, openView, openWorkbench, runCommand, screenshot, viewPane, webviewFrame, type Workbench } from './workbench';
+import { closeAll, openView, openWorkbench, runCommand, screenshot, viewPane, webviewFrame, type Workbench, useLocalSandbox } from './workbench';
 
 const TITLE = 'Portraits — studio light';
 
@@ -27,7 +27,7 @@ describe('Gallery (packaged extension in code-server)', { timeout: 240_000 }, ()
 
   it('opens a tune gallery from the tree, shows lazily loaded images, and a lightbox', async () => {
     const { page } = wb;
-    await runCommand(page, 'Tune Studio: Use Local Sandbox');
+    await useLocalSandbox(page);
     await openView(page, 'Tunes');
 
     // The row's inline "Open Gallery" action, as a person would click it.

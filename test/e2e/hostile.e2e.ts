@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { hostileCorpus } from '../hostileCorpus';
-import { closeAll, openView, openWorkbench, runCommand, screenshot, viewPane, webviewFrame, type Workbench } from './workbench';
+import { closeAll, openView, openWorkbench, runCommand, screenshot, viewPane, webviewFrame, type Workbench, useLocalSandbox } from './workbench';
 
 const PROMPTS_TUNE = 'Hostile prompts';
 
@@ -96,7 +96,7 @@ describe('Hostile strings (packaged extension in code-server)', { timeout: 300_0
 
   it('shows every hostile string as text: tree, tooltips, gallery, lightbox, prompt editor, quick pick', async () => {
     const { page } = wb;
-    await runCommand(page, 'Tune Studio: Use Local Sandbox');
+    await useLocalSandbox(page);
     await openView(page, 'Tunes');
     const tunes = viewPane(page, 'Tunes');
 

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { closeAll, openView, openWorkbench, runCommand, screenshot, type Workbench } from './workbench';
+import { closeAll, openView, openWorkbench, runCommand, screenshot, type Workbench, useLocalSandbox } from './workbench';
 
 const TUNE = 'Priya Sharma — headshots';
 
@@ -25,7 +25,7 @@ describe('Prompt editor (packaged extension in code-server)', { timeout: 240_000
 
   it('fills the form, generates and shows the images', async () => {
     const { page } = wb;
-    await runCommand(page, 'Tune Studio: Use Local Sandbox');
+    await useLocalSandbox(page);
     await openView(page, 'Tunes');
 
     // "New Prompt…": server-side title search in a quick pick.

@@ -1,7 +1,7 @@
 // A person connects Tune Studio to the local sandbox from the command palette and browses tunes.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { closeAll, openView, openWorkbench, paletteCommands, runCommand, screenshot, treeRows, viewPane, type Workbench } from './workbench';
+import { closeAll, openView, openWorkbench, paletteCommands, runCommand, screenshot, treeRows, viewPane, type Workbench, useLocalSandbox } from './workbench';
 
 describe('Tunes view (packaged extension in code-server)', { timeout: 180_000 }, () => {
   let wb: Workbench;
@@ -23,7 +23,7 @@ describe('Tunes view (packaged extension in code-server)', { timeout: 180_000 },
   });
 
   it('connects with "Use Local Sandbox" and shows the seeded tunes', async () => {
-    await runCommand(wb.page, 'Tune Studio: Use Local Sandbox');
+    await useLocalSandbox(wb.page);
     await openView(wb.page, 'Tunes');
     const rows = await treeRows(wb.page, 'Tunes', { atLeast: 5 });
     assert.ok(rows.length >= 5, `expected tunes in the view, got: ${rows.join(' | ')}`);

@@ -151,6 +151,22 @@ export async function runCommand(page: Page, title: string, timeout = 15_000): P
   });
 }
 
+/**
+ * "Tune Studio: Use Local Sandbox", then its confirmation toast. The palette closes before the command has
+ * stored the keys (it first activates the extension and writes two settings); a step taken in between
+ * would find no key, so every scenario waits for what a person would see.
+ */
+export async function useLocalSandbox(page: Page, timeout = 30_000): Promise<void> {
+  await runCommand(page, 'Tune Studio: Use Local Sandbox');
+  await page.locator('.notifications-toasts').getByText('Tune Studio is using the local sandbox').first().waitFor({ state: 'visible', timeout });
+}
+
+/** Texts of the notification toasts on screen, for failure messages (CI output is all one sees there). */
+export async function visibleNotifications(page: Page): Promise<string[]> {
+  const toasts = page.locator('.notifications-toasts .notification-list-item-message');
+  return toasts.evaluateAll((els) => els.map((e) => e.textContent ?? '')).catch(() => []);
+}
+
 /** Titles of the commands whose palette title starts with `prefix`, as the palette lists them. */
 export async function paletteCommands(page: Page, prefix: string): Promise<string[]> {
   await page.keyboard.press('F1');
