@@ -60,6 +60,7 @@ export interface RecordedRequest {
   origin: 'api' | 'cdn';
   method: string;
   path: string;
+  query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
   status: number;
   at: number;
