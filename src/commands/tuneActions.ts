@@ -5,6 +5,7 @@ import type { TunesView } from '../views/tunesTree';
 import { PromptNode, TuneNode, gallerySubjectFor, isTunesNode, modelLabel, stateLabel } from '../views/nodes';
 import { ApiError } from '../api/errors';
 import { errorMessage } from '../shared/errorMessage';
+import { inertLinks } from '../shared/inertText';
 import type { Open } from '../open';
 import { dialogs } from './dialogs';
 import { searchQuickPick, tuneSearchNote } from './searchQuickPick';
@@ -12,7 +13,7 @@ import { searchQuickPick, tuneSearchNote } from './searchQuickPick';
 export function reportError(services: Services, what: string, error: unknown): void {
   const message = errorMessage(error);
   services.log.error(`${what}: ${message}`);
-  void vscode.window.showErrorMessage(`${what}: ${message}`);
+  void vscode.window.showErrorMessage(inertLinks(`${what}: ${message}`));
 }
 
 /** QuickPick searching titles (on the server when it filters, else page by page); the chosen tune is revealed. */
@@ -105,7 +106,7 @@ export async function deleteTune(services: Services, tunes: TunesView, node: Tun
   await withBusy(services, tunes, node, 'Deleting…', 'Deleting the tune failed', async () => {
     const gone = await alreadyGone(() => services.astria.deleteTune(node.tune.id));
     tunes.provider.removeTune(node.tune.id);
-    if (gone) void vscode.window.showWarningMessage(`“${node.tune.title}” was not found on Astria: it was already deleted (perhaps by an earlier attempt). The row is removed.`);
+    if (gone) void vscode.window.showWarningMessage(inertLinks(`“${node.tune.title}” was not found on Astria: it was already deleted (perhaps by an earlier attempt). The row is removed.`));
     else vscode.window.setStatusBarMessage(`Deleted “${node.tune.title}”.`, 3000);
   });
 }
