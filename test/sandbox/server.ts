@@ -351,7 +351,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             'POST /__admin/reset', 'POST /__admin/faults', 'GET /__admin/faults', 'DELETE /__admin/faults',
             'GET /__admin/requests?origin=api|cdn&since=ms', 'DELETE /__admin/requests', 'POST /__admin/speed {speed}',
             'POST /__admin/prompts/:id/fail {message}', 'POST /__admin/tunes/:id/finish', 'GET /__admin/uploads?tune_id=',
-            'POST /__admin/seed-gallery {count, title?}',
+            'POST /__admin/seed-gallery {count, title?}', 'POST /__admin/hostile {strings} (pack titles, Cartesia names and descriptions)',
           ],
         });
       }
@@ -414,6 +414,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const promptId = Number(url.searchParams.get('prompt_id'));
         const uploads = [...store.uploads.values()].sort((a, b) => a.id - b.id);
         return json(200, uploads.filter((u) => (!tuneId || u.tuneId === tuneId) && (!promptId || u.promptId === promptId)));
+      }
+      if (method === 'POST' && path === '/__admin/hostile') {
+        // The security tests' strings as every pack title and Cartesia name/description (voices included).
+        const strings = Array.isArray(body.strings) ? body.strings.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+        if (strings.length === 0) throw new HttpError(422, { error: 'strings must be a non-empty list of strings' });
+        const pick = (i: number) => strings[i % strings.length]!;
+        store.packs.forEach((pack, i) => void (pack.title = pick(i)));
+        cartesia.fineTunes.forEach((ft, i) => {
+          cartesia.voicesOf(ft, now); // voices of completed fine-tunes exist before they are renamed
+          ft.name = pick(i);
+          ft.description = pick(i + 1);
+        });
+        cartesia.voices.forEach((voice, i) => {
+          voice.name = pick(i + 2);
+          voice.description = pick(i + 3);
+        });
+        return json(200, { packs: store.packs.length, fineTunes: cartesia.fineTunes.length, voices: cartesia.voices.length });
       }
       if (method === 'POST' && path === '/__admin/seed-gallery') {
         const count = Number(body.count);
