@@ -693,8 +693,8 @@ describe('Fault matrix', function () {
     if (existingFile) api.gallery.dialogs.existingFile = existingFile;
     api?.services.tuneHttp({});
     await admin('DELETE', '/faults');
+    // The images saved into the workspace stay: the key-leak check searches every file the extension wrote.
     await rm(tmp, { recursive: true, force: true });
-    await rm(saveFolder(), { recursive: true, force: true });
     if (inputImage) await rm(inputImage.fsPath, { force: true });
     const root = vscode.extensions.getExtension('tune-studio.tune-studio')?.extensionPath;
     if (root) {
