@@ -722,7 +722,10 @@ describe('Fault matrix', function () {
           const result: CellResult = { flow: flow.id, fault: fault.id, status: 'fail' };
           results.push(result);
           await admin('DELETE', '/faults');
-          api.services.tuneHttp({ retries: 1, retry: { baseDelayMs: 10, maxDelayMs: 2_000 }, ...(fault.id === 'hang' ? { timeoutMs: 1_000 } : {}) });
+          // One quick retry with short waits (the policy itself is unit-tested); a hang costs 1 s per attempt.
+          // Set before prepare(): the lists it loads keep the client they were made with (Load more).
+          const tuning = { retries: 1, retry: { baseDelayMs: 10, maxDelayMs: 2_000 } };
+          api.services.tuneHttp(fault.id === 'hang' ? { ...tuning, timeoutMs: 1_000 } : tuning);
           try {
             const state = flow.prepare ? await flow.prepare() : {};
             await admin('POST', '/faults', { match: flow.match, method: flow.method, origin: flow.origin, count: 1000, ...SPECS[fault.id] });
@@ -742,7 +745,7 @@ describe('Fault matrix', function () {
               assert.equal(unclear, undefined, `${unclear}: ${seen.message}`);
               if (!(flow.mayRecover ?? []).includes(fault.id)) assert.match(seen.message, WORDS[fault.id], 'the message says what went wrong');
             }
-            api.services.tuneHttp({ retries: 1, retry: { baseDelayMs: 10, maxDelayMs: 2_000 } });
+            api.services.tuneHttp(tuning);
             await flow.retry({ seen, state });
             result.status = 'pass';
           } catch (error) {
