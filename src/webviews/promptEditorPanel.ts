@@ -34,6 +34,10 @@ import { ImageFileProblem, pickedFile, promptEditorDialogs, workspaceImage, type
 const DRAFT_SAVE_DELAY_MS = 400;
 /** A second submit of the very same draft within this window is taken for a double click. */
 export const DUPLICATE_SUBMIT_WINDOW_MS = 5_000;
+/** Failures after which the server may have created the prompt all the same. */
+const UNANSWERED_KINDS = new Set(['timeout', 'network', 'malformed', 'server']);
+/** The server's clock may be a little behind ours. */
+const CLOCK_SLACK_MS = 60_000;
 /** Upload progress is posted at most this often. */
 const PROGRESS_INTERVAL_MS = 100;
 const MAX_RUNS = 12;
@@ -80,6 +84,8 @@ export class PromptEditorPanel implements HostedPanel {
   private runs: PromptRun[] = [];
   private busy = false;
   private lastSubmit: { draft: PromptDraft; at: number; promptId: number } | undefined;
+  /** A submit whose answer never arrived (timeout, 504, dropped connection): the server may have created it. */
+  private unanswered: { draft: PromptDraft; since: number } | undefined;
   /** A replacement made before the webview was ready: it gets the old draft first, so Undo works. */
   private pendingReplacement: { previous: PromptDraft; reason: DraftReplacedReason } | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
@@ -307,6 +313,7 @@ export class PromptEditorPanel implements HostedPanel {
       text: draft.text.slice(0, 500),
       error: null,
     };
+    let sentAt = Date.now();
     try {
       const files: PromptFiles = {};
       const fileIssues: DraftIssue[] = [];
@@ -323,6 +330,19 @@ export class PromptEditorPanel implements HostedPanel {
       const uploading = Object.keys(files).length > 0;
       if (uploading) sending.uploaded = 0;
       this.upsertRun(sending, null);
+      // Submitting again after an unanswered attempt: the prompt may exist already; never create it twice.
+      const earlier = await this.promptFromUnansweredSubmit(tune.id, draft, checked.params.text);
+      if (earlier) {
+        this.lastSubmit = { draft, at: Date.now(), promptId: earlier.id };
+        this.serverIssues = [];
+        this.remember(earlier);
+        this.upsertRun(runFromPrompt(earlier), localKey);
+        this.deps.tunes.provider.addPrompt(earlier);
+        this.deps.poller.watchPrompt(earlier);
+        this.deps.services.log.info(`Prompt editor: the unanswered submit had created prompt ${earlier.id}; not sent again`);
+        return { status: 'duplicate', promptId: earlier.id };
+      }
+      sentAt = Date.now();
       let lastProgressAt = 0;
       const prompt = await this.deps.services.astria.createPrompt(tune.id, checked.params, files, {
         onProgress: ({ sentBytes, totalBytes }) => {
@@ -342,6 +362,9 @@ export class PromptEditorPanel implements HostedPanel {
       return { status: 'created', promptId: prompt.id };
     } catch (error) {
       this.dropRun(localKey);
+      if (isApiError(error) && UNANSWERED_KINDS.has(error.kind) && !(this.unanswered && sameDraft(this.unanswered.draft, draft))) {
+        this.unanswered = { draft, since: sentAt - CLOCK_SLACK_MS };
+      }
       if (isApiError(error) && (error.kind === 'validation' || (error.kind === 'bad_request' && error.fields))) {
         // The server's words, next to the field they name; the form keeps everything typed.
         this.serverIssues = issuesFromServerError({ message: error.message, fields: error.fields });
@@ -352,6 +375,15 @@ export class PromptEditorPanel implements HostedPanel {
     } finally {
       this.setBusy(false);
     }
+  }
+
+  /** The prompt an unanswered submit of this same draft created, if the server has it; clears the doubt either way. */
+  private async promptFromUnansweredSubmit(tuneId: number, draft: PromptDraft, text: string | undefined): Promise<Prompt | undefined> {
+    const doubt = this.unanswered;
+    if (!doubt || !sameDraft(doubt.draft, draft)) return undefined;
+    const newest = await this.deps.services.astria.listPrompts(tuneId, { limit: 20 });
+    this.unanswered = undefined;
+    return newest.find((p) => p.text === text && Date.parse(p.created_at) >= doubt.since);
   }
 
   private setBusy(busy: boolean): void {
