@@ -5,7 +5,8 @@
 // and scheduler axes are the lists of prompt/draft.ts.
 import type { PromptCreateParams } from '../api/astria/types';
 import type { TuneState } from '../api/astria/state';
-import { SCHEDULERS, STYLES, type PromptDraft } from './prompt/draft';
+import { integer, isRecord, nullable, object, oneOf, optional, string, type Check } from './check';
+import { MAX_FIELD_LENGTH, SCHEDULERS, STYLES, normalizeDraft, type PromptDraft } from './prompt/draft';
 import { SEED_MAX, validateDraft, type DraftFiles, type ValidationContext } from './prompt/validation';
 
 export const SWEEP_AXIS_KINDS = ['seed', 'cfg_scale', 'steps', 'weight', 'style', 'scheduler', 'denoising_strength', 'super_resolution', 'text'] as const;
@@ -258,6 +259,8 @@ export interface SweepCellRecord {
   promptId: number | null;
   /** Astria's words (a 422), or the failure, when the cell has no prompt. */
   error: string | null;
+  /** What the cell sends (shown under its images, and compared for "show only differences"). */
+  params: PromptCreateParams;
 }
 
 /** What is kept of a sweep (workspaceState): ids, the axes and the base draft; nothing secret. */
@@ -311,3 +314,55 @@ export function visibleOptions(params: PromptCreateParams, differing: ReadonlySe
   return differing ? entries.filter(([key]) => differing.has(key)) : entries;
 }
 
+
+// ─── Checks (webview messages, stored state) ─────────────────────────────────────────────────────
+
+const fail = (reason: string) => ({ ok: false as const, reason });
+
+/** An array of at most `max` items, each checked. */
+export function arrayOf<T>(check: Check<T>, max: number): Check<T[]> {
+  return (value) => {
+    if (!Array.isArray(value)) return fail('expected an array');
+    if (value.length > max) return fail(`expected at most ${max} items`);
+    const out: T[] = [];
+    for (const [i, item] of value.entries()) {
+      const result = check(item);
+      if (!result.ok) return fail(`[${i}]: ${result.reason}`);
+      out.push(result.value);
+    }
+    return { ok: true, value: out };
+  };
+}
+
+export const sweepAxisCheck: Check<SweepAxis> = object<SweepAxis>({
+  kind: oneOf(SWEEP_AXIS_KINDS),
+  values: arrayOf(string(MAX_AXIS_VALUE_LENGTH), MAX_AXIS_VALUES),
+  referenceId: optional(integer(1)),
+});
+
+/** Up to three axes; an empty list passes (planSweep says what to do about it). */
+export const sweepAxesCheck: Check<SweepAxis[]> = arrayOf(sweepAxisCheck, MAX_SWEEP_AXES);
+
+const cellRecordCheck: Check<SweepCellRecord> = object<SweepCellRecord>({
+  promptId: nullable(integer(1)),
+  error: nullable(string(MAX_FIELD_LENGTH)),
+  params: (value) => (isRecord(value) && typeof value.text === 'string' ? { ok: true, value: value as unknown as PromptCreateParams } : fail('expected prompt params')),
+});
+
+/** A remembered sweep read back from workspaceState (any other shape, or an old version, is dropped). */
+export function readSweepRecord(value: unknown): SweepRecord | undefined {
+  if (!isRecord(value) || value.version !== 1) return undefined;
+  const checked = object<SweepRecord>({
+    version: (v) => (v === 1 ? { ok: true, value: 1 as const } : fail('version')),
+    id: string(64),
+    tuneId: integer(1),
+    tuneTitle: string(1000),
+    createdAt: string(64),
+    base: (v) => ({ ok: true, value: normalizeDraft(v) }),
+    axes: sweepAxesCheck,
+    cells: arrayOf(cellRecordCheck, MAX_PROMPTS_LIMIT),
+  })(value);
+  if (!checked.ok || checked.value.axes.length === 0) return undefined;
+  const expected = checked.value.axes.reduce((n, axis) => n * axis.values.length, 1);
+  return checked.value.cells.length === expected ? checked.value : undefined;
+}
