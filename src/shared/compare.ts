@@ -134,3 +134,67 @@ export const compareChecks: MessageChecks<CompareProtocol> = {
     error: object({ message: string(4000) }),
   },
 };
+
+// ─── Contact sheet layout (drawn by the webview, checked by the tests) ──────────────────────────
+
+export interface SheetLayout {
+  width: number;
+  height: number;
+  margin: number;
+  titleHeight: number;
+  groupTitleHeight: number;
+  columnLabelHeight: number;
+  rowLabelWidth: number;
+  cellWidth: number;
+  cellHeight: number;
+  gap: number;
+  imageSize: number;
+  imageGap: number;
+  /** Images per cell row. */
+  imageColumns: number;
+  columns: number;
+  rows: number;
+  tabs: number;
+  /** Top of each group (one per value of the third axis). */
+  groupTops: number[];
+}
+
+const SHEET_IMAGE = 160;
+const SHEET_IMAGE_GAP = 4;
+const SHEET_GAP = 12;
+
+/** Where everything goes on the sheet: the grid of every tab, stacked, with labels on top and left. */
+export function contactSheetLayout(shape: { columns: number; rows: number; tabs: number }, imagesPerCell: number): SheetLayout {
+  const images = Math.max(1, Math.min(imagesPerCell, MAX_IMAGES_PER_PROMPT));
+  const imageColumns = Math.ceil(Math.sqrt(images));
+  const imageRows = Math.ceil(images / imageColumns);
+  const cellWidth = imageColumns * SHEET_IMAGE + (imageColumns - 1) * SHEET_IMAGE_GAP;
+  const cellHeight = imageRows * SHEET_IMAGE + (imageRows - 1) * SHEET_IMAGE_GAP;
+  const margin = 24;
+  const titleHeight = 40;
+  const groupTitleHeight = shape.tabs > 1 ? 36 : 0;
+  const columnLabelHeight = 28;
+  const rowLabelWidth = shape.rows > 1 ? 180 : 0;
+  const groupHeight = groupTitleHeight + columnLabelHeight + shape.rows * cellHeight + (shape.rows - 1) * SHEET_GAP;
+  const groupTops: number[] = [];
+  for (let t = 0; t < shape.tabs; t++) groupTops.push(margin + titleHeight + t * (groupHeight + SHEET_GAP * 2));
+  return {
+    width: margin * 2 + rowLabelWidth + shape.columns * cellWidth + (shape.columns - 1) * SHEET_GAP,
+    height: margin * 2 + titleHeight + shape.tabs * groupHeight + (shape.tabs - 1) * SHEET_GAP * 2,
+    margin,
+    titleHeight,
+    groupTitleHeight,
+    columnLabelHeight,
+    rowLabelWidth,
+    cellWidth,
+    cellHeight,
+    gap: SHEET_GAP,
+    imageSize: SHEET_IMAGE,
+    imageGap: SHEET_IMAGE_GAP,
+    imageColumns,
+    columns: shape.columns,
+    rows: shape.rows,
+    tabs: shape.tabs,
+    groupTops,
+  };
+}

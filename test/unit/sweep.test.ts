@@ -193,11 +193,12 @@ describe('sweep values, keys and remembered cells', () => {
   });
 
   it('Run missing takes only cells without a prompt', () => {
+    const params = { text: 'a' };
     const cells = [
-      { promptId: 10, error: null },
-      { promptId: null, error: 'seed must be between 0 and 4294967296' },
-      { promptId: 12, error: null },
-      { promptId: null, error: null },
+      { promptId: 10, error: null, params },
+      { promptId: null, error: 'seed must be between 0 and 4294967296', params },
+      { promptId: 12, error: null, params },
+      { promptId: null, error: null, params },
     ];
     assert.deepEqual(missingCells({ cells }), [1, 3]);
   });
