@@ -61,12 +61,19 @@ export class SweepStore implements vscode.Disposable {
   readonly prompts = new Map<number, Prompt>();
   private readonly activity = new Map<string, Map<number, CellActivity>>();
   private readonly running = new Map<string, AbortController>();
+  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly services: Services,
     private readonly poller: StatusPoller,
     private readonly memento: vscode.Memento,
-  ) {}
+  ) {
+    // The copies kept here follow the poller, so a panel opened later starts from the freshest one.
+    const follow = (prompt: Prompt) => {
+      if (this.prompts.has(prompt.id)) this.prompts.set(prompt.id, { ...prompt, liked: prompt.liked ?? this.prompts.get(prompt.id)?.liked });
+    };
+    this.disposables.push(poller.onDidUpdatePrompt(follow), poller.onDidFinishPrompt(follow), services.onDidEditPrompt(follow));
+  }
 
   /** Remembered sweeps, newest first; only those of `tuneId` when given. */
   list(tuneId?: number): SweepRecord[] {
@@ -182,6 +189,7 @@ export class SweepStore implements vscode.Disposable {
 
   dispose(): void {
     for (const abort of this.running.values()) abort.abort();
+    for (const d of this.disposables) d.dispose();
     this.changed.dispose();
   }
 }
