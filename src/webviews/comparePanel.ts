@@ -42,6 +42,8 @@ export class ComparePanel implements HostedPanel {
   readonly host: WebviewPanelHost<CompareProtocol>;
   /** Freshest copy of each cell's prompt, by prompt id: the only prompts actions may touch. */
   private readonly prompts = new Map<number, Prompt>();
+  /** Why a cell's prompt could not be loaded (deleted on the server, another account…), by prompt id. */
+  private readonly promptErrors = new Map<number, string>();
   private loading: Promise<void> | undefined;
   private loadError: string | null = null;
   private rendered: { cells: number; images: number } | undefined;
@@ -143,6 +145,7 @@ export class ComparePanel implements HostedPanel {
             try {
               this.prompts.set(id, await astria.getPrompt(record.tuneId, id));
             } catch (error) {
+              this.promptErrors.set(id, `Could not load prompt #${id}: ${errorMessage(error)}`);
               log.warn(`Compare: could not load prompt ${id}: ${errorMessage(error)}`);
             }
           }),
@@ -177,7 +180,9 @@ export class ComparePanel implements HostedPanel {
   private view(record: SweepRecord, index: number): CompareCell {
     const promptId = record.cells[index]?.promptId;
     const prompt = promptId != null ? this.prompts.get(promptId) : undefined;
-    return compareCell(record, index, prompt, this.deps.sweeps.activityOf(record.id, index), this.deps.sweeps.isRunning(record.id));
+    const cell = compareCell(record, index, prompt, this.deps.sweeps.activityOf(record.id, index), this.deps.sweeps.isRunning(record.id));
+    const loadError = promptId != null && !prompt ? this.promptErrors.get(promptId) : undefined;
+    return loadError ? { ...cell, status: 'failed', error: loadError } : cell;
   }
 
   // ─── Live updates ──────────────────────────────────────────────────────────────────────────────
