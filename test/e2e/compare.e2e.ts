@@ -154,6 +154,12 @@ describe('Sweep and compare (packaged extension in code-server)', { timeout: 300
     await caption.waitFor({ state: 'detached' });
     assert.equal(await grid.locator('.cell:focus').getAttribute('data-index'), '5', 'focus comes back to the cell shown last');
 
+    // Zoom out with the keyboard so the whole grid fits the picture.
+    await page.keyboard.press('-');
+    await page.keyboard.press('-');
+    assert.equal(await grid.locator('#app').evaluate((app) => (app as HTMLElement).style.getPropertyValue('--tile')), '96px');
+    await grid.locator('.scroller').evaluate((scroller) => scroller.scrollTo(0, 0));
+    await runCommand(page, 'View: Close Primary Side Bar');
     await runCommand(page, 'Notifications: Clear All Notifications');
     await screenshot(page, 'compare-grid.png');
 
