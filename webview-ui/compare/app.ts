@@ -254,7 +254,11 @@ export class CompareApp {
     for (let i = 0; i < slots; i++) {
       const url = cell.images[i];
       if (url) {
-        const img = el('img', { attrs: { alt: `Image ${i + 1}`, loading: 'lazy', decoding: 'async', draggable: 'false', src: url } });
+        // The first row is what the eye lands on: asked for first; the rest waits until scrolled near.
+        const firstRow = (cell.coords[1] ?? 0) === 0;
+        const img = el('img', {
+          attrs: { alt: `Image ${i + 1}`, loading: firstRow ? 'eager' : 'lazy', fetchpriority: firstRow ? 'high' : 'low', decoding: 'async', draggable: 'false', src: url },
+        });
         images.append(el('button', { className: 'thumb', attrs: { type: 'button', tabindex: '-1', 'aria-label': `Open image ${i + 1}` }, data: { action: 'open', image: i } }, img));
       } else {
         images.append(el('div', { className: 'thumb placeholder' }, busy ? icon('loading', true) : null));
