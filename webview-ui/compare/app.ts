@@ -18,6 +18,7 @@ import {
   type CompareViewState,
 } from '../../src/shared/compare';
 import { differingOptions, visibleOptions } from '../../src/shared/sweep';
+import { isDisplayableImageUrl } from '../../src/shared/gallery';
 import { drawContactSheet } from './sheet';
 
 const STATUS_TEXT: Record<CompareCell['status'], string> = {
@@ -92,7 +93,7 @@ export class CompareApp {
 
   private onInit(init: CompareInit): void {
     this.init = init;
-    this.cells = init.cells;
+    this.cells = init.cells.map(displayable);
     this.running = init.running;
     if (init.axes.length < 3) this.tab = 0;
     else this.tab = Math.min(this.tab, init.axes[2].values.length - 1);
@@ -107,7 +108,8 @@ export class CompareApp {
     this.host.notify('didRender', { cells: this.cellElements.size, images: this.grid.querySelectorAll('img').length });
   }
 
-  private onCell(cell: CompareCell): void {
+  private onCell(update: CompareCell): void {
+    const cell = displayable(update);
     if (!this.init || !this.cells[cell.index]) return;
     this.cells[cell.index] = cell;
     const before = this.differing;
@@ -527,6 +529,11 @@ export class CompareApp {
       this.lightboxElement.classList.toggle('actual-size', event.key !== '-');
     }
   }
+}
+
+/** Only http(s) images are ever rendered, whatever a host sends (the host filters them too). */
+function displayable(cell: CompareCell): CompareCell {
+  return { ...cell, images: cell.images.filter((url) => typeof url === 'string' && isDisplayableImageUrl(url)) };
 }
 
 function clampZoom(value: number): number {
