@@ -12,7 +12,7 @@ import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-text
 import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
 import { el, icon } from '../common/dom';
 import { errorMessage } from '../../src/shared/errorMessage';
-import { MAX_SWEEP_AXES, SWEEP_AXES, SWEEP_AXIS_KINDS, parseAxisValues, randomSeeds, referencedTunes, type SweepAxis, type SweepAxisKind } from '../../src/shared/sweep';
+import { MAX_AXIS_VALUES, MAX_SWEEP_AXES, SWEEP_AXES, SWEEP_AXIS_KINDS, parseAxisValues, randomSeeds, referencedTunes, type SweepAxis, type SweepAxisKind } from '../../src/shared/sweep';
 import type { EditorContext } from './context';
 
 const PLAN_DELAY_MS = 300;
@@ -107,7 +107,7 @@ export class SweepSection {
     values.dataset.axisValues = String(index);
     values.setAttribute('aria-label', `Values of axis ${index + 1}`);
     values.placeholder =
-      row.kind === 'text' ? 'One prompt text per line' : choices ? choices.join(', ') : row.kind === 'weight' ? 'e.g. 0.6, 0.8, 1' : row.kind === 'seed' ? 'e.g. 1, 2, 3 (or Random)' : 'e.g. 3, 5, 7';
+      row.kind === 'text' ? 'One prompt text per line' : choices ? choices.join(', ') : row.kind === 'weight' ? 'e.g. 0.6, 0.8, 1' : row.kind === 'seed' ? 'e.g. 1, 2, 3 (or N random)' : 'e.g. 3, 5, 7';
     if (row.kind === 'text') (values as VscodeTextarea).rows = 3;
     values.value = row.raw;
     values.addEventListener('input', () => {
@@ -116,14 +116,24 @@ export class SweepSection {
     });
     const extras: HTMLElement[] = [];
     if (row.kind === 'seed') {
-      const random = el('vscode-button', { attrs: { secondary: '', 'data-action': 'random-seeds' }, title: 'Four random seeds' }, icon('refresh'), el('span', { text: ' 4 random' }));
+      const count = document.createElement('vscode-textfield');
+      count.className = 'sweep-seed-count';
+      count.value = '4';
+      count.setAttribute('inputmode', 'numeric');
+      count.setAttribute('aria-label', 'How many random seeds');
+      const random = el('vscode-button', { attrs: { secondary: '', 'data-action': 'random-seeds' }, title: 'Replace the values with this many random seeds' }, icon('refresh'), el('span', { text: ' random' }));
       random.addEventListener('click', () => {
+        const n = Number(count.value);
+        if (!Number.isInteger(n) || n < 1 || n > MAX_AXIS_VALUES) {
+          this.showProblems([`Ask for 1 to ${MAX_AXIS_VALUES} random seeds.`], 'error');
+          return;
+        }
         const buffer = new Uint32Array(1);
-        row.raw = randomSeeds(4, () => crypto.getRandomValues(buffer)[0] / 2 ** 32).join(', ');
+        row.raw = randomSeeds(n, () => crypto.getRandomValues(buffer)[0] / 2 ** 32).join(', ');
         values.value = row.raw;
         this.schedulePlan();
       });
-      extras.push(random);
+      extras.push(count, random);
     }
     if (row.kind === 'weight') {
       if (row.referenceId === undefined || !references.some((r) => r.id === row.referenceId)) row.referenceId = references[0]?.id;
