@@ -296,8 +296,34 @@ describe('Sweeps', function () {
     }
   });
 
+  it('works on the documented profile too: a dropped connection is found, not posted twice, and the grid fills in', async () => {
+    await admin('POST', '/profile', { profile: 'documented' });
+    try {
+      await admin('DELETE', '/requests');
+      await admin('POST', '/faults', { match: `/tunes/${tune.id}/prompts`, method: 'POST', count: 1, kind: 'reset' });
+      const draft = { ...defaultDraft(), text: text('documented'), num_images: '1' };
+      const id = await runSweep(tune.id, draft, [
+        { kind: 'super_resolution', values: ['off', 'on'] },
+        { kind: 'scheduler', values: ['euler', 'dpm++2m_karras'] },
+      ]);
+      const record = api.compare.sweeps.get(id);
+      assert.ok(record);
+      assert.ok(record.cells.every((c) => c.promptId !== null), 'every cell has its prompt');
+      assert.equal(promptPosts(await recordedRequests(), tune.id), 4, 'four posts: the dropped one was looked up, not repeated');
+      const onServer = await serverPromptsWithText(tune.id, text('documented'));
+      assert.equal(onServer.length, 4);
+      const panel = await comparePanel(id);
+      await waitFor('every cell to be done', () => (panel.cells().every((c) => c.status === 'done' && c.images.length === 1) ? true : undefined), 30_000);
+      assert.ok(panel.cells().every((c) => c.liked === false), 'no liked field: shown as not liked');
+    } finally {
+      await admin('POST', '/profile', { profile: 'rich' });
+    }
+  });
+
   it('restores the compare panel after a reload from the state its webview saved', async () => {
-    api.compare.panelOf(sweepId)?.panel.dispose();
+    // A reload starts from a closed window: nothing else open.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.equal(api.compare.panelOf(sweepId), undefined);
     const restored = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'restored', vscode.ViewColumn.Active, {});
     const revived = api.compare.revive(restored, { version: 1, sweepId, zoom: 200, diffOnly: true, tab: 0 });
     assert.ok(revived, 'revived');
