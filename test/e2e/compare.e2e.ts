@@ -75,7 +75,7 @@ describe('Sweep and compare (packaged extension in code-server)', { timeout: 300
       element.value = 'cfg_scale';
       element.dispatchEvent(new Event('change'));
     });
-    await form.locator('.sweep-axis[data-axis="0"] vscode-textfield input').fill('3, 5, 7');
+    await form.locator('.sweep-axis[data-axis="0"] vscode-textfield.sweep-values input').fill('3, 5, 7');
     await form.locator('vscode-button[data-action="add-axis"]').click();
     const secondKind = form.locator('.sweep-axis[data-axis="1"] vscode-single-select');
     await secondKind.evaluate((select) => {
@@ -83,15 +83,17 @@ describe('Sweep and compare (packaged extension in code-server)', { timeout: 300
       element.value = 'seed';
       element.dispatchEvent(new Event('change'));
     });
-    await form.locator('.sweep-axis[data-axis="1"] vscode-textfield input').fill('11 22');
+    await form.locator('.sweep-axis[data-axis="1"] vscode-textfield.sweep-values input').fill('11 22');
     const summary = form.locator('.sweep-summary');
     await summary.filter({ hasText: '3 × 2 grid · 6 prompts · 24 images' }).waitFor({ state: 'visible', timeout: 15_000 });
 
     // An empty axis is refused in words, and the button waits.
-    await form.locator('.sweep-axis[data-axis="1"] vscode-textfield input').fill('');
+    await form.locator('.sweep-axis[data-axis="1"] vscode-textfield.sweep-values input').fill('');
     await form.locator('.sweep-problems .issue.error', { hasText: 'Seed has no values' }).waitFor({ state: 'visible' });
-    await form.locator('.sweep-axis[data-axis="1"] vscode-textfield input').fill('11 22');
+    await form.locator('.sweep-axis[data-axis="1"] vscode-textfield.sweep-values input').fill('11 22');
     await summary.filter({ hasText: '6 prompts' }).waitFor({ state: 'visible' });
+
+    await screenshot(page, 'sweep-section.png', { forReadme: false });
 
     // Asked once, in a modal, with the count of prompts and images.
     await form.locator('vscode-button[data-action="run-sweep"]').click();
