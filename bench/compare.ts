@@ -20,6 +20,9 @@ export interface CompareRun {
   /** DOM elements once the grid is rendered. */
   domNodes: number;
   cells: number;
+  /** The same shell and stylesheet with a static grid of the same first-row images, measured the same way, back to back. */
+  baselineMs: number;
+  firstRowRatio: number;
 }
 
 const COLUMNS = 6;
@@ -57,7 +60,64 @@ function sweepInit(origin: string): CompareInit {
 /** The "CDN"'s pictures, made once: the bench measures the panel, not PNG encoding in Node. */
 const pictures = new Map<string, Buffer>();
 
-async function open(browser: Browser): Promise<CompareRun> {
+/** A static page: the first row's images as a plain grid, marked when all are decoded and painted. */
+function baselineScript(urls: string[]): string {
+  return `(() => {
+  const grid = document.createElement('div');
+  grid.style.display = 'grid';
+  grid.style.gridTemplateColumns = 'repeat(8, 160px)';
+  grid.style.gap = '4px';
+  const images = ${JSON.stringify(urls)}.map((url) => {
+    const img = new Image(160, 160);
+    img.alt = '';
+    img.src = url;
+    grid.append(img);
+    return img;
+  });
+  document.getElementById('app').append(grid);
+  Promise.all(images.map((img) => img.decode().catch(() => undefined))).then(() =>
+    requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('baseline:first-row-painted'))),
+  );
+})();`;
+}
+
+async function baseline(browser: Browser, count: number): Promise<number> {
+  const { server, origin } = await serveShell({
+    script: '/baseline.js',
+    stylesheet: 'compare.css',
+    title: 'Baseline',
+    allowLoopbackMedia: true,
+    extra: (pathname, res) => {
+      if (pathname === '/baseline.js') {
+        const urls = Array.from({ length: count }, (_, i) => `/cdn/${Math.floor(i / IMAGES)}-${i % IMAGES}.png`);
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        res.end(baselineScript(urls));
+        return true;
+      }
+      return servePicture(pathname, res);
+    },
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${origin}/`);
+    return await mark(page, 'baseline:first-row-painted');
+  } finally {
+    await context.close();
+    await closeServer(server);
+  }
+}
+
+function servePicture(pathname: string, res: import('node:http').ServerResponse): boolean {
+  if (!pathname.startsWith('/cdn/')) return false;
+  let picture = pictures.get(pathname);
+  if (!picture) pictures.set(pathname, (picture = patternPng(pathname, 128, 128)));
+  res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' });
+  res.end(picture);
+  return true;
+}
+
+async function open(browser: Browser): Promise<Omit<CompareRun, 'baselineMs' | 'firstRowRatio'>> {
   let imageRequests = 0;
   const { server, origin } = await serveShell({
     script: 'compare.js',
@@ -65,13 +125,9 @@ async function open(browser: Browser): Promise<CompareRun> {
     title: 'Compare',
     allowLoopbackMedia: true,
     extra: (pathname, res) => {
-      if (!pathname.startsWith('/cdn/')) return false;
-      imageRequests++;
-      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' });
-      let picture = pictures.get(pathname);
-      if (!picture) pictures.set(pathname, (picture = patternPng(pathname, 128, 128)));
-      res.end(picture);
-      return true;
+      const served = servePicture(pathname, res);
+      if (served) imageRequests++;
+      return served;
     },
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -130,7 +186,11 @@ export async function benchCompare(runs: number): Promise<CompareRun[]> {
   try {
     await open(browser); // warm-up
     const results: CompareRun[] = [];
-    for (let i = 0; i < runs; i++) results.push(await open(browser));
+    for (let i = 0; i < runs; i++) {
+      const run = await open(browser);
+      const baselineMs = await baseline(browser, run.firstRowImages);
+      results.push({ ...run, baselineMs, firstRowRatio: run.firstRowPaintedMs / baselineMs });
+    }
     return results;
   } finally {
     await browser.close();

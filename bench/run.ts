@@ -139,6 +139,8 @@ type CompareSummary = { [K in keyof CompareRun]: Spread };
 const COMPARE_ROWS: [string, (r: CompareSummary) => string][] = [
   ['open → grid rendered (`didRender`)', (r) => ms(r.gridRenderedMs)],
   ['open → first row painted (its images in the viewport)', (r) => ms(r.firstRowPaintedMs)],
+  ['static grid of the same images (baseline)', (r) => ms(r.baselineMs)],
+  ['first row painted ÷ baseline', (r) => ratio(r.firstRowRatio)],
   ['images of the first row in the viewport', (r) => count(r.firstRowImages)],
   ['image requests at open (of 96)', (r) => count(r.imageRequestsAtOpen)],
   ['DOM elements', (r) => count(r.domNodes)],
@@ -155,6 +157,7 @@ async function compare(machine: string, date: string): Promise<void> {
   console.log(plainRows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n'));
   const goals = [
     `first row painted < ${COMPARE_FIRST_ROW_GOAL_MS} ms (median): ${summary.firstRowPaintedMs.median < COMPARE_FIRST_ROW_GOAL_MS ? 'met' : 'MISSED'}`,
+    `first row painted ≤ ${FIRST_PAINT_RATIO_GOAL}× the static baseline (median): ${summary.firstRowRatio.median <= FIRST_PAINT_RATIO_GOAL ? 'met' : 'MISSED'}`,
     `DOM ≤ ${fmt(COMPARE_DOM_GOAL)} elements: ${summary.domNodes.max <= COMPARE_DOM_GOAL ? 'met' : 'MISSED'}`,
   ];
   console.log(`\nGoals\n${goals.map((g) => `  ${g}`).join('\n')}`);

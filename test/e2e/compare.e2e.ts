@@ -120,8 +120,9 @@ describe('Sweep and compare (packaged extension in code-server)', { timeout: 300
           (img) =>
             new Promise<void>((resolve, reject) => {
               const image = img as HTMLImageElement;
-              image.loading = 'eager';
-              if (image.complete && image.naturalWidth > 0) return resolve();
+              // Images further down get their source when scrolled near.
+              if (!image.getAttribute('src')) image.scrollIntoView();
+              if (image.getAttribute('src') && image.complete && image.naturalWidth > 0) return resolve();
               image.addEventListener('load', () => resolve());
               image.addEventListener('error', () => reject(new Error(`image failed: ${image.src}`)));
             }),

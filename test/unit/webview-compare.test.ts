@@ -105,6 +105,7 @@ describe('compare webview', () => {
   });
 
   it('never renders a non-http(s) image URL', async () => {
+    await page.waitForFunction(() => [...document.querySelectorAll('.cell img')].every((img) => img.getAttribute('src')));
     const sources = await page.locator('.cell img').evaluateAll((imgs) => imgs.map((img) => img.getAttribute('src') ?? ''));
     assert.equal(sources.length, 6);
     assert.ok(sources.every((src) => src.startsWith('http://127.0.0.1')));

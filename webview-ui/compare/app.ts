@@ -59,6 +59,8 @@ export class CompareApp {
   private cancelButton: HTMLElement | undefined;
   private exportButton: HTMLElement | undefined;
   private messageTimer: number | undefined;
+  /** Sets an image's source once it comes within 100 px of the viewport (loading="lazy" asks for far more). */
+  private lazy: IntersectionObserver | undefined;
 
   constructor(private readonly root: HTMLElement) {
     this.host = new HostConnection<CompareProtocol, CompareViewState>({
@@ -116,6 +118,7 @@ export class CompareApp {
     this.differing = differingOptions(this.cells.map((c) => c.params));
     const existing = this.cellElements.get(cell.index);
     if (existing) {
+      for (const img of existing.querySelectorAll('img')) this.lazy?.unobserve(img);
       const fresh = this.renderCell(cell);
       existing.replaceWith(fresh);
       this.cellElements.set(cell.index, fresh);
@@ -161,7 +164,21 @@ export class CompareApp {
       this.exportButton,
     );
     const notice = init.loadError ? el('div', { className: 'banner', attrs: { role: 'alert' }, text: init.loadError }) : null;
-    this.root.replaceChildren(header, ...(notice ? [notice] : []), this.tabs, el('div', { className: 'scroller' }, this.grid), this.lightboxElement);
+    const scroller = el('div', { className: 'scroller' }, this.grid);
+    this.lazy?.disconnect();
+    this.lazy = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          const img = entry.target as HTMLImageElement;
+          if (!entry.isIntersecting || !img.dataset.src) continue;
+          img.src = img.dataset.src;
+          delete img.dataset.src;
+          this.lazy?.unobserve(img);
+        }
+      },
+      { root: scroller, rootMargin: '100px' },
+    );
+    this.root.replaceChildren(header, ...(notice ? [notice] : []), this.tabs, scroller, this.lightboxElement);
     this.root.style.setProperty('--tile', `${this.zoom}px`);
     this.differing = differingOptions(this.cells.map((c) => c.params));
     this.renderTabs();
@@ -217,6 +234,7 @@ export class CompareApp {
     const columnAxis = axes[0];
     const rowAxis = axes[1];
     const rows = this.visibleCells();
+    for (const element of this.cellElements.values()) for (const img of element.querySelectorAll('img')) this.lazy?.unobserve(img);
     this.cellElements.clear();
     const columns = columnAxis?.values.length ?? 1;
     this.grid.style.gridTemplateColumns = `${rowAxis ? 'auto ' : ''}repeat(${columns}, var(--cell-width)) ${rowAxis ? 'auto' : ''}`.trim();
@@ -256,11 +274,14 @@ export class CompareApp {
     for (let i = 0; i < slots; i++) {
       const url = cell.images[i];
       if (url) {
-        // The first row is what the eye lands on: asked for first; the rest waits until scrolled near.
+        // Asked for once on screen (or nearly): what is visible first, and never the whole grid at once.
         const firstRow = (cell.coords[1] ?? 0) === 0;
-        const img = el('img', {
-          attrs: { alt: `Image ${i + 1}`, loading: firstRow ? 'eager' : 'lazy', fetchpriority: firstRow ? 'high' : 'low', decoding: 'async', draggable: 'false', src: url },
-        });
+        const img = el('img', { attrs: { alt: `Image ${i + 1}`, decoding: 'async', draggable: 'false', fetchpriority: firstRow ? 'high' : 'auto' } });
+        if (!this.lazy) img.src = url;
+        else {
+          img.dataset.src = url;
+          this.lazy.observe(img);
+        }
         images.append(el('button', { className: 'thumb', attrs: { type: 'button', tabindex: '-1', 'aria-label': `Open image ${i + 1}` }, data: { action: 'open', image: i } }, img));
       } else {
         images.append(el('div', { className: 'thumb placeholder' }, busy ? icon('loading', true) : null));
