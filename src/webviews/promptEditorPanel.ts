@@ -23,7 +23,7 @@ import {
   type SweepPlanSummary,
   type SweepRunResult,
 } from '../shared/promptEditor';
-import { gridShape, missingCells, sweepTitle, type SweepAxis } from '../shared/sweep';
+import { axisLabel, gridShape, missingCells, sweepTitle, type SweepAxis } from '../shared/sweep';
 import { readSweepSettings, type SweepStore } from '../jobs/sweeps';
 import { planOnHost, runCells, sweepDialogs } from './sweepRun';
 import { defaultDraft, sameDraft, type PromptDraft } from '../shared/prompt/draft';
@@ -436,7 +436,7 @@ export class PromptEditorPanel implements HostedPanel {
     const grid = [shape.columns, shape.rows, shape.tabs].slice(0, plan.axes.length).join(' × ');
     const ok = await sweepDialogs.confirm(
       `Create ${plan.prompts} prompt${plan.prompts === 1 ? '' : 's'} (${plan.images} images) on “${tune.title}”?`,
-      `A ${grid} sweep of ${plan.axes.map((a) => a.kind === 'weight' ? `weight of ${a.referenceId}` : a.kind).join(', ')}, ${settings.concurrency} at a time. Each prompt is billed by Astria like any other.`,
+      `A ${grid} sweep of ${plan.axes.map(axisLabel).join(' × ')}, ${settings.concurrency} at a time. Each prompt is billed by Astria like any other.`,
       `Create ${plan.prompts} Prompts`,
     );
     if (!ok) return { status: 'cancelled' };
