@@ -3,6 +3,7 @@
 // Commands parse their `unknown` arguments once, at their edge, and then come through here too.
 import type { Prompt, Tune } from './api/astria/types';
 import type { GalleryFocus, GallerySubject } from './shared/gallery';
+import type { PromptDraft } from './shared/prompt/draft';
 
 /** What the prompt editor is opened for. Every variant names its tune ("which tune?" is asked before). */
 export type PromptEditorRequest =
@@ -13,13 +14,17 @@ export type PromptEditorRequest =
   /** Like remix, with one of the prompt's images as the input image (gallery "Use as Input Image"). */
   | { kind: 'img2img'; prompt: Prompt; imageUrl: string }
   /** A text to start from, other options at their defaults ("Use on the base tune" of a LoRA/FaceID). */
-  | { kind: 'prefill'; tuneId: number; text: string };
+  | { kind: 'prefill'; tuneId: number; text: string }
+  /** A complete draft to start from (a sweep cell's "Use these settings"). */
+  | { kind: 'draft'; tuneId: number; draft: PromptDraft };
 
 export interface Open {
   /** Opens (or reveals and retitles) the gallery of a subject, optionally at one image. */
   gallery(subject: GallerySubject, focus?: GalleryFocus): void;
   /** Opens (or reveals) a tune's prompt editor; a remix, img2img or prefill replaces the form, with Undo. */
   promptEditor(request: PromptEditorRequest): void;
+  /** Opens (or reveals) the compare panel of a remembered sweep. */
+  compare(sweepId: string): void;
 }
 
 /**
@@ -39,6 +44,10 @@ export class FrontDoors implements Open {
 
   promptEditor(request: PromptEditorRequest): void {
     this.bound().promptEditor(request);
+  }
+
+  compare(sweepId: string): void {
+    this.bound().compare(sweepId);
   }
 
   private bound(): Open {

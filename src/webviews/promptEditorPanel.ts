@@ -19,7 +19,13 @@ import {
   type PromptRun,
   type ReferenceTune,
   type SubmitResult,
+  type SweepListEntry,
+  type SweepPlanSummary,
+  type SweepRunResult,
 } from '../shared/promptEditor';
+import { axisLabel, gridShape, missingCells, sweepTitle, type SweepAxis } from '../shared/sweep';
+import { readSweepSettings, type SweepStore } from '../jobs/sweeps';
+import { planOnHost, runCells, sweepDialogs } from './sweepRun';
 import { defaultDraft, sameDraft, type PromptDraft } from '../shared/prompt/draft';
 import { KNOWN_BASE_TUNES, needsBaseTune } from '../shared/prompt/capabilities';
 import { hasErrors, issuesFromServerError, validateDraft, type DraftIssue } from '../shared/prompt/validation';
@@ -67,6 +73,7 @@ export interface PromptEditorDeps {
   presets: PresetStore;
   dialogs: PromptEditorDialogs;
   open: Open;
+  sweeps: SweepStore;
 }
 
 
@@ -75,6 +82,8 @@ export interface PromptEditorDeps {
 export class PromptEditorPanel implements HostedPanel {
   readonly host: WebviewPanelHost<PromptEditorProtocol>;
   private tune: PromptEditorTune | null = null;
+  /** The tune as the server sent it (its state decides whether a sweep may run). */
+  private serverTune: Tune | undefined;
   private loadError: string | null = null;
   private loading: Promise<void> | undefined;
   /** The reference menu's pages of tunes, by number (see listReferences). */
@@ -123,6 +132,14 @@ export class PromptEditorPanel implements HostedPanel {
         deletePreset: ({ name }) => deps.presets.delete(name),
         openResult: ({ promptId, imageIndex }) => this.openResult(promptId, imageIndex),
         openOnBaseTune: () => this.openOnBaseTune(),
+        planSweep: ({ draft, axes }) => this.planSweep(draft, axes),
+        runSweep: ({ draft, axes }) => this.runSweep(draft, axes),
+        listSweeps: async () => this.listSweeps(),
+        openSweep: async ({ sweepId }) => {
+          if (!deps.sweeps.get(sweepId)) throw new UserFacingError('That sweep is not remembered in this workspace any more.');
+          deps.open.compare(sweepId);
+          return null;
+        },
         retryLoad: async () => {
           this.loading = undefined;
           await this.sendInit();
@@ -220,6 +237,7 @@ export class PromptEditorPanel implements HostedPanel {
       const baseId = tune.base_tune_id ?? undefined;
       if (baseId !== undefined && (needsBaseTune(tune) || !KNOWN_BASE_TUNES[baseId])) base = await this.baseTune(baseId);
       this.tune = editorTune(tune, base);
+      this.serverTune = tune;
       this.loadError = null;
       if (!this.disposed) this.panel.title = `Prompt: ${this.tune.title}`;
     } catch (error) {
@@ -423,6 +441,60 @@ export class PromptEditorPanel implements HostedPanel {
     if (list) this.deps.sessionPrompts.set(prompt.tune_id, list.map((p) => (p.id === prompt.id ? prompt : p)));
   }
 
+  // ─── Sweeps ────────────────────────────────────────────────────────────────────────────────────
+
+  private async planSweep(draft: PromptDraft, axes: SweepAxis[]): Promise<SweepPlanSummary> {
+    const tune = this.tune;
+    const server = this.serverTune;
+    if (!tune || !server) throw new UserFacingError(this.loadError ?? 'The tune is still loading.');
+    const planned = await planOnHost(this.deps.services, server, tune, draft, axes, readSweepSettings().maxPrompts);
+    if (!planned.ok) return planned;
+    const { plan } = planned;
+    return { ok: true, prompts: plan.prompts, images: plan.images, ...gridShape(plan.axes), warnings: plan.warnings };
+  }
+
+  /** Checks the sweep again, asks once, remembers it, opens its compare panel and creates its prompts. */
+  private async runSweep(draft: PromptDraft, axes: SweepAxis[]): Promise<SweepRunResult> {
+    this.draft = draft;
+    void this.saveDraftNow();
+    const tune = this.tune;
+    const server = this.serverTune;
+    if (!tune || !server) throw new UserFacingError(this.loadError ?? 'The tune is still loading.');
+    const settings = readSweepSettings();
+    const planned = await planOnHost(this.deps.services, server, tune, draft, axes, settings.maxPrompts);
+    if (!planned.ok) return { status: 'refused', problems: planned.problems };
+    const { plan } = planned;
+    const shape = gridShape(plan.axes);
+    const grid = [shape.columns, shape.rows, shape.tabs].slice(0, plan.axes.length).join(' × ');
+    const ok = await sweepDialogs.confirm(
+      `Create ${plan.prompts} prompt${plan.prompts === 1 ? '' : 's'} (${plan.images} images) on “${tune.title}”?`,
+      `A ${grid} sweep of ${plan.axes.map(axisLabel).join(' × ')}, ${settings.concurrency} at a time. Each prompt is billed by Astria like any other.`,
+      `Create ${plan.prompts} Prompts`,
+    );
+    if (!ok) return { status: 'cancelled' };
+    const cells = await runCells(plan.cells);
+    const record = await this.deps.sweeps.create({ id: tune.id, title: tune.title }, draft, plan.axes, plan.cells.map((c) => c.params));
+    this.deps.open.compare(record.id);
+    this.deps.services.log.info(`Prompt editor: sweep ${record.id} on tune ${tune.id}: ${plan.prompts} prompts`);
+    void this.deps.sweeps
+      .run(record.id, cells, settings.concurrency)
+      .then((tally) => {
+        this.deps.services.log.info(`Sweep ${record.id}: ${tally.created} created, ${tally.failed} failed, ${tally.notStarted} not started`);
+      })
+      .catch((error: unknown) => this.deps.services.log.warn(`Sweep ${record.id} stopped: ${errorMessage(error)}`));
+    return { status: 'started', sweepId: record.id, prompts: plan.prompts };
+  }
+
+  private listSweeps(): SweepListEntry[] {
+    return this.deps.sweeps.list(this.tuneId).map((record) => ({
+      sweepId: record.id,
+      title: sweepTitle(record),
+      createdAt: record.createdAt,
+      prompts: record.cells.length,
+      missing: missingCells(record).length,
+    }));
+  }
+
   // ─── Other requests ────────────────────────────────────────────────────────────────────────────
 
   private async chooseFile(target: ImageTarget): Promise<PickedFile | null> {
@@ -517,6 +589,7 @@ export function createPromptEditors(
   poller: StatusPoller,
   tunes: NewPromptSink,
   doors: Open,
+  sweeps: SweepStore,
 ): PromptEditorApi {
   const presets = new PresetStore(context.globalState);
   const deps: PromptEditorDeps = {
@@ -529,6 +602,7 @@ export function createPromptEditors(
     presets,
     dialogs: promptEditorDialogs,
     open: doors,
+    sweeps,
   };
   const panels = new SingletonPanels<PromptEditorSubject, PromptEditorPanel>({
     viewType: PROMPT_EDITOR_VIEW_TYPE,

@@ -17,6 +17,7 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['documented.test.ts', () => import('./documented.test')],
   ['agentTools.test.ts', () => import('./agentTools.test')],
   ['faultMatrix.test.ts', () => import('./faultMatrix.test')],
+  ['sweeps.test.ts', () => import('./sweeps.test')],
   // Last: searches everything the suites above left behind for an API key.
   ['keyLeak.test.ts', () => import('./keyLeak.test')],
 ];
