@@ -41,6 +41,13 @@ async function compareRequest<M extends RequestMethod<CompareProtocol>>(
   return response.result as RequestResult<CompareProtocol, M>;
 }
 
+let since = 0;
+
+/** Requests the sandbox recorded from `mark` on (the log is never cleared: keyLeak.test.ts reads all of it). */
+async function requestsSince(mark: number): Promise<Awaited<ReturnType<typeof recordedRequests>>> {
+  return (await recordedRequests()).filter((r) => r.at >= mark);
+}
+
 function promptPosts(requests: Awaited<ReturnType<typeof recordedRequests>>, tuneId: number): number {
   return requests.filter((r) => r.method === 'POST' && r.path === `/tunes/${tuneId}/prompts`).length;
 }
@@ -96,12 +103,12 @@ describe('Sweeps', function () {
 
   after(async () => {
     restoreConfirm?.();
-    await admin('POST', '/speed', { speed: 1 });
+    await admin('POST', '/speed', { speed: 20 }); // the suite's usual speed: later suites expect finished prompts
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('tells the grid size before anything is sent, and refuses an empty axis or a grid over the limit', async () => {
-    await admin('DELETE', '/requests');
+    since = Date.now(); // the request log is kept whole for the key-leak check
     const draft = { ...defaultDraft(), text: text('plan') };
     const plan = await editorRequest(tune.id, 'planSweep', {
       draft,
@@ -119,7 +126,7 @@ describe('Sweeps', function () {
     assert.equal(over.status, 'refused');
     assert.match(over.status === 'refused' ? over.problems.join(' ') : '', /25 = 25 prompts is over the limit of 24|25 prompts is over the limit of 24/);
     assert.equal(questions.length, 0, 'a refused sweep asks nothing');
-    assert.equal(promptPosts(await recordedRequests(), tune.id), 0, 'nothing was created');
+    assert.equal(promptPosts(await requestsSince(since), tune.id), 0, 'nothing was created');
   });
 
   it('refuses a sweep on a tune that is not trained, in words', async () => {
@@ -136,7 +143,7 @@ describe('Sweeps', function () {
   let sweepId = '';
 
   it('a 3 × 2 sweep asks once, creates exactly 6 prompts with their own options, and the compare grid fills in', async () => {
-    await admin('DELETE', '/requests');
+    since = Date.now(); // the request log is kept whole for the key-leak check
     const draft = { ...defaultDraft(), text: text('3x2'), num_images: '2' };
     sweepId = await runSweep(tune.id, draft, [
       { kind: 'cfg_scale', values: ['3', '5', '7'] },
@@ -144,7 +151,7 @@ describe('Sweeps', function () {
     ]);
     assert.equal(questions.length, 1, 'asked once');
     assert.match(questions[0], /Create 6 prompts \(12 images\)/);
-    assert.equal(promptPosts(await recordedRequests(), tune.id), 6, 'exactly 6 prompts were posted');
+    assert.equal(promptPosts(await requestsSince(since), tune.id), 6, 'exactly 6 prompts were posted');
     const record = api.compare.sweeps.get(sweepId);
     assert.ok(record);
     const ids = record.cells.map((c) => c.promptId);
@@ -234,7 +241,7 @@ describe('Sweeps', function () {
   });
 
   it('a fault on one cell shows on that cell; Run missing creates only that one, never a duplicate', async () => {
-    await admin('DELETE', '/requests');
+    since = Date.now(); // the request log is kept whole for the key-leak check
     // The first prompt POST answers 500 without doing anything; the second drops the connection after
     // creating its prompt (the runner finds it instead of posting twice).
     await admin('POST', '/faults', { match: `/tunes/${tune.id}/prompts`, method: 'POST', count: 1, kind: 'status500' });
@@ -262,7 +269,7 @@ describe('Sweeps', function () {
     assert.equal(onServer.length, 3, 'three prompts on the server: the dropped connection was not posted twice');
     assert.deepEqual(new Set(onServer.map((p) => p.id)), new Set(record.cells.map((c) => c.promptId)));
     assert.equal((await compareRequest(id, 'runMissing', {})).started, 0, 'nothing left to run');
-    assert.equal(promptPosts(await recordedRequests(), tune.id), 4, '3 cells + the one that answered 500');
+    assert.equal(promptPosts(await requestsSince(since), tune.id), 4, '3 cells + the one that answered 500');
   });
 
   it('Cancel stops what has not started; Run missing finishes the rest', async () => {
@@ -299,7 +306,7 @@ describe('Sweeps', function () {
   it('works on the documented profile too: a dropped connection is found, not posted twice, and the grid fills in', async () => {
     await admin('POST', '/profile', { profile: 'documented' });
     try {
-      await admin('DELETE', '/requests');
+      since = Date.now(); // the request log is kept whole for the key-leak check
       await admin('POST', '/faults', { match: `/tunes/${tune.id}/prompts`, method: 'POST', count: 1, kind: 'reset' });
       const draft = { ...defaultDraft(), text: text('documented'), num_images: '1' };
       const id = await runSweep(tune.id, draft, [
@@ -309,7 +316,7 @@ describe('Sweeps', function () {
       const record = api.compare.sweeps.get(id);
       assert.ok(record);
       assert.ok(record.cells.every((c) => c.promptId !== null), 'every cell has its prompt');
-      assert.equal(promptPosts(await recordedRequests(), tune.id), 4, 'four posts: the dropped one was looked up, not repeated');
+      assert.equal(promptPosts(await requestsSince(since), tune.id), 4, 'four posts: the dropped one was looked up, not repeated');
       const onServer = await serverPromptsWithText(tune.id, text('documented'));
       assert.equal(onServer.length, 4);
       const panel = await comparePanel(id);
