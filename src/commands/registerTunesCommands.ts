@@ -59,6 +59,7 @@ export function registerTunesCommands(
   register('tuneStudio.unlikePrompt', (node?: PromptNode) => withNode(selectedPrompt(node), (n) => setLiked(services, tunes, n, false)));
   register('tuneStudio.openGallery', (node?: unknown) => openGallery(node, tunes, open));
   register('tuneStudio.openRecentImages', () => open.gallery({ kind: 'recent' }));
+  register('tuneStudio.openFavorites', () => open.gallery({ kind: 'favorites' }));
   register('tuneStudio.playVoice', (node: VoiceNode) => withNode(node, (n) => playVoicePreview(context, services, n.voice)));
 
   // "Load more" and "Retry" rows exist in both views.

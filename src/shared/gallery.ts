@@ -11,7 +11,9 @@ export const GALLERY_VIEW_TYPE = 'tuneStudio.gallery';
 export type GallerySubject =
   | { kind: 'tune'; tuneId: number; title?: string }
   | { kind: 'prompt'; tuneId: number; promptId: number; title?: string }
-  | { kind: 'recent' };
+  | { kind: 'recent' }
+  /** Liked prompts across every tune (needs a server that reports `liked`). */
+  | { kind: 'favorites' };
 
 /** An image to scroll to (and open large) when the gallery opens or is revealed. */
 export interface GalleryFocus {
@@ -28,6 +30,8 @@ export function gallerySubjectKey(subject: GallerySubject): string {
       return `prompt:${subject.tuneId}:${subject.promptId}`;
     case 'recent':
       return 'recent';
+    case 'favorites':
+      return 'favorites';
   }
 }
 
@@ -66,7 +70,33 @@ export interface GalleryPage {
   prompts: GalleryPrompt[];
   /** Number of the next page (the host pages by keyset or offset, whichever the server honours); null when this was the last. */
   nextCursor: number | null;
+  /** Whether the server said for these prompts whether they are liked (`liked` is not a documented field); null: no prompts to tell. */
+  likesReported?: boolean | null;
 }
+
+/** What the gallery's toolbar filters by; every filter is optional and they combine (AND). */
+export interface GalleryFilters {
+  /** Words the prompt text (or negative prompt) must contain, case-insensitive. */
+  text: string;
+  seed: number | null;
+  /** Only in subjects across tunes (recent, favorites). */
+  tuneId: number | null;
+  /** e.g. "16:9", as the server reported it. */
+  aspectRatio: string | null;
+  /** Local calendar days, YYYY-MM-DD, both inclusive. */
+  from: string | null;
+  to: string | null;
+  likedOnly: boolean;
+}
+
+export const NO_FILTERS: GalleryFilters = { text: '', seed: null, tuneId: null, aspectRatio: null, from: null, to: null, likedOnly: false };
+
+/** What many selected images can be used for at once (the host does these; like/unlike and delete have their own requests). */
+export const BULK_ACTIONS = ['save', 'copyMarkdown', 'exportZip'] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+/** Most images one bulk request may name: more than a user selects, bounded for hostile webviews. */
+export const MAX_BULK_IMAGES = 20_000;
 
 export const IMAGE_ACTIONS = ['save', 'saveAs', 'copyUrl', 'copyMarkdown', 'insertMarkdown', 'openExternal'] as const;
 export type ImageAction = (typeof IMAGE_ACTIONS)[number];
@@ -101,6 +131,15 @@ export interface GalleryProtocol extends ProtocolShape {
       params: { promptId: number; mode: PromptEditorMode; image: ImageRef | null };
       result: null;
     };
+    /** A bulk action over selected images; every ref must be one the host showed, else the whole request is refused. */
+    bulkAction: { params: { action: BulkAction; images: ImageRef[] }; result: { message?: string } };
+    /** Like or unlike several prompts; answers each prompt's new state (those that failed keep their old one). */
+    setLikedMany: {
+      params: { promptIds: number[]; liked: boolean };
+      result: { prompts: { id: number; liked: boolean; likes?: number }[]; message?: string };
+    };
+    /** Deletes prompts after a modal confirmation naming the count; answers which were deleted. */
+    deletePrompts: { params: { promptIds: number[] }; result: { deleted: number[]; message?: string } };
   };
   hostNotifications: {
     init: GalleryInit;
@@ -124,6 +163,8 @@ export interface GalleryViewState {
   anchor: { promptId: number; offset: number } | null;
   scrollTop: number;
   tileSize: TileSize;
+  /** The toolbar's filters (absent in states saved before filters existed). */
+  filters?: GalleryFilters;
 }
 
 export const TILE_SIZES = ['small', 'medium', 'large'] as const;
@@ -150,12 +191,29 @@ const imageRefFields = {
 };
 const imageRef: Check<ImageRef> = object<ImageRef>(imageRefFields);
 
+/** An array of at most `max` items, each passing `check`. */
+function arrayOf<T>(check: Check<T>, max: number): Check<T[]> {
+  return (value) => {
+    if (!Array.isArray(value) || value.length === 0 || value.length > max) return { ok: false, reason: `expected 1 to ${max} items` };
+    const out: T[] = [];
+    for (const [index, item] of value.entries()) {
+      const result = check(item);
+      if (!result.ok) return { ok: false, reason: `[${index}]: ${result.reason}` };
+      out.push(result.value);
+    }
+    return { ok: true, value: out };
+  };
+}
+
 export const galleryChecks: MessageChecks<GalleryProtocol> = {
   requests: {
     loadPage: object({ cursor: nullable(id), refresh: boolean }),
     imageAction: object({ ...imageRefFields, action: oneOf(IMAGE_ACTIONS) }),
     setLiked: object({ promptId: id, liked: boolean }),
     openPromptEditor: object({ promptId: id, mode: oneOf(PROMPT_EDITOR_MODES), image: nullable(imageRef) }),
+    bulkAction: object({ action: oneOf(BULK_ACTIONS), images: arrayOf(imageRef, MAX_BULK_IMAGES) }),
+    setLikedMany: object({ promptIds: arrayOf(id, MAX_BULK_IMAGES), liked: boolean }),
+    deletePrompts: object({ promptIds: arrayOf(id, MAX_BULK_IMAGES) }),
   },
   notifications: {
     didRender: object({ prompts: integer(), images: integer() }),
@@ -179,6 +237,8 @@ export const gallerySubjectCheck: Check<GallerySubject> = (value) => {
       })(value);
     case 'recent':
       return object<GallerySubject & { kind: 'recent' }>({ kind: oneOf(['recent'] as const) })(value);
+    case 'favorites':
+      return object<GallerySubject & { kind: 'favorites' }>({ kind: oneOf(['favorites'] as const) })(value);
     default:
       return { ok: false, reason: 'unknown subject kind' };
   }
