@@ -138,7 +138,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-const isLatin1 = (text: string) => /^[\u0000-\u00ff]*$/.test(text) && !text.includes('\u0000');
+const isLatin1 = (text: string) => [...text].every((c) => c !== '\u0000' && c.charCodeAt(0) <= 0xff);
 
 /** A tEXt chunk when the text is Latin-1 (what the PNG spec allows there), else an uncompressed iTXt (UTF-8). */
 export function textChunk(keyword: string, text: string): Uint8Array {
