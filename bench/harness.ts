@@ -82,6 +82,8 @@ export interface HarnessOptions {
   title?: string;
   /** Image to open at once (what the tree's "Open Image" asks for). */
   focus?: GalleryFocus;
+  /** Answers requests other than loadPage (default `{}`), after the host's checks passed. */
+  answer?: (method: string, params: unknown) => unknown;
 }
 
 export interface Harness {
@@ -91,6 +93,8 @@ export interface Harness {
   open(): Promise<void>;
   /** Requests the webview sent, in order (method names). */
   requests: string[];
+  /** The same requests with their (checked) parameters. */
+  requestParams: { method: string; params: unknown }[];
   /** The cursor of every page fetched from the source (the server), in order. */
   pageCursors: (number | null)[];
   /** How long each of those fetches took (ms, the source's own time included). */
@@ -255,6 +259,7 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
   const page = await context.newPage();
   const requests: string[] = [];
+  const requestParams: { method: string; params: unknown }[] = [];
   const pageCursors: (number | null)[] = [];
   const refused: string[] = [];
   const notifications: { method: string; params: unknown }[] = [];
@@ -305,8 +310,9 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
       return;
     }
     requests.push(method);
+    requestParams.push({ method, params: checked.value });
     try {
-      let result: unknown = {};
+      let result: unknown = options.answer && method !== 'loadPage' ? await options.answer(method, checked.value) : {};
       if (method === 'loadPage') {
         const { cursor } = m.params as { cursor: number | null };
         result = cursor === null ? ((await prefetch()) ?? (await fetchPage(null))) : await fetchPage(cursor);
@@ -339,6 +345,7 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
       await page.goto(`${origin}/`);
     },
     requests,
+    requestParams,
     pageCursors,
     pageFetchMs,
     refused,

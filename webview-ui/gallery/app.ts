@@ -2,9 +2,13 @@
 // the lightbox and the image actions. Its scroll position and subject survive reloads via setState.
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { HostConnection } from '../common/rpc';
 import { el, formatNumber, icon } from '../common/dom';
-import { TILE_SIZES, gallerySubjectKey, type GalleryFocus, type GalleryInit, type GalleryPage, type GalleryPrompt, type GalleryProtocol, type GallerySubject, type GalleryViewState, type TileSize } from '../../src/shared/gallery';
+import { NO_FILTERS, TILE_SIZES, gallerySubjectKey, type BulkAction, type GalleryFilters, type ImageRef, type GalleryFocus, type GalleryInit, type GalleryPage, type GalleryPrompt, type GalleryProtocol, type GallerySubject, type GalleryViewState, type TileSize } from '../../src/shared/gallery';
 import { anchorAt, layoutGallery, scrollTopOf, rowOfTile, type GalleryLayout } from './layout';
 import { GalleryStore, tileCount, type ImagePosition } from './store';
 import { VirtualRows } from './virtualRows';
@@ -12,6 +16,10 @@ import { renderRow, rowKey, type RowContext } from './rows';
 import { Lightbox } from './lightbox';
 import { ImageMenu } from './imageMenu';
 import { isGalleryAction, isImageAction, type GalleryAction } from './actions';
+import { FilterBar } from './filterBar';
+import { compileFilters, readFilters } from './filters';
+import { SelectionModel, type ImageId } from './selection';
+import { BulkBar, type BulkCommand } from './bulkBar';
 
 const MIN_TILE_WIDTH: Record<TileSize, number> = { small: 140, medium: 210, large: 320 };
 const GAP = 8;
@@ -43,6 +51,7 @@ function readSavedState(value: unknown): GalleryViewState | undefined {
         : null,
     scrollTop: Number.isFinite(state.scrollTop) ? Number(state.scrollTop) : 0,
     tileSize: TILE_SIZES.includes(state.tileSize as TileSize) ? (state.tileSize as TileSize) : 'medium',
+    filters: readFilters(state.filters),
   };
 }
 
@@ -62,6 +71,12 @@ export class GalleryApp {
   private saveTimer: number | undefined;
   private scrollFrame: number | undefined;
   private lastWidth = 0;
+  private filters: GalleryFilters = { ...NO_FILTERS };
+  private readonly selection = new SelectionModel();
+  /** Whether the server reports likes (null until a non-empty page said). */
+  private likesReported: boolean | null = null;
+  private readonly filterBar: FilterBar;
+  private readonly bulkBar: BulkBar;
 
   private readonly titleElement = el('h1', { className: 'title' });
   private readonly summaryElement = el('span', { className: 'summary', attrs: { 'aria-live': 'polite' } });
@@ -95,6 +110,12 @@ export class GalleryApp {
       closed: (image) => this.focusTile(image),
     });
     this.menu = new ImageMenu((action, image) => void this.run(action, image));
+    this.filterBar = new FilterBar({
+      changed: (filters) => this.setFilters(filters),
+      facets: () => this.store.facets(),
+      tuneTitle: (tuneId) => this.store.facets().tunes.get(tuneId),
+    });
+    this.bulkBar = new BulkBar((command) => void this.runBulk(command));
     this.buildPage();
   }
 
@@ -121,6 +142,8 @@ export class GalleryApp {
       this.titleElement,
       this.summaryElement,
       el('span', { className: 'spacer' }),
+      this.filterBar.searchField,
+      toolbarButton('filters', 'filter', 'Filters'),
       toolbarButton('smaller', 'zoom-out', 'Smaller Tiles'),
       toolbarButton('larger', 'zoom-in', 'Larger Tiles'),
       toolbarButton('refresh', 'refresh', 'Refresh'),
@@ -128,11 +151,13 @@ export class GalleryApp {
     topbar.addEventListener('click', (event) => {
       const action = (event.target as Element).closest<HTMLElement>('[data-toolbar]')?.dataset.toolbar;
       if (action === 'refresh') void this.refresh();
+      else if (action === 'filters') this.filterBar.togglePanel();
       else if (action === 'smaller' || action === 'larger') this.changeTileSize(action === 'larger' ? 1 : -1);
     });
     this.content.append(this.footer);
     this.scroller.append(this.content);
-    this.root.replaceChildren(topbar, this.scroller, this.toastElement, this.lightbox.element, this.menu.element);
+    this.root.replaceChildren(topbar, this.filterBar.element, this.bulkBar.element, this.scroller, this.toastElement, this.lightbox.element, this.menu.element);
+    document.addEventListener('keydown', (event) => this.onDocumentKeyDown(event));
 
     this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
     this.content.addEventListener('click', (event) => this.onGridClick(event));
@@ -152,8 +177,9 @@ export class GalleryApp {
       prompt: (group) => this.store.prompts[group],
       version: (id) => this.store.version(id),
       tileWidth: this.layout?.tileWidth ?? 0,
-      showTuneTitle: this.subject?.kind === 'recent',
+      showTuneTitle: this.subject?.kind === 'recent' || this.subject?.kind === 'favorites',
       canOpenPromptEditor: this.canOpenPromptEditor,
+      isSelected: (image) => this.selection.has(image),
     });
   }
 
@@ -169,8 +195,17 @@ export class GalleryApp {
     const saved = this.saved && gallerySubjectKey(this.saved.subject) === gallerySubjectKey(init.subject) ? this.saved : undefined;
     if (saved) this.tileSize = saved.tileSize;
     this.store.clear();
+    this.selection.clear();
+    this.likesReported = null;
+    this.filters = saved?.filters ?? { ...NO_FILTERS };
+    this.store.setFilter(compileFilters(this.filters));
+    this.filterBar.configure({ acrossTunes: init.subject.kind === 'recent' || init.subject.kind === 'favorites', filters: this.filters });
+    this.renderSelection();
     // The first page usually comes with init: laid out once, with it, instead of empty and then again.
-    if (init.firstPage) this.store.appendPage(init.firstPage.prompts, init.firstPage.nextCursor);
+    if (init.firstPage) {
+      this.store.appendPage(init.firstPage.prompts, init.firstPage.nextCursor);
+      this.noteLikes(init.firstPage);
+    }
     this.rows.redrawAll();
     this.relayout();
     // Saved in the next frame, not later: a window reload restores this subject even before the first page
@@ -190,6 +225,8 @@ export class GalleryApp {
   private onPromptUpdated(prompt: GalleryPrompt): void {
     if (!this.store.loadedOnce) return;
     this.store.upsert(prompt);
+    // A change may move the prompt in or out of the filter.
+    if (this.store.filtered) this.store.setFilter(compileFilters(this.filters));
     this.relayout();
     if (this.lightbox.shown?.promptId === prompt.id) this.lightbox.refresh();
   }
@@ -199,6 +236,8 @@ export class GalleryApp {
     const generation = ++this.generation;
     this.lightbox.close();
     this.store.clear();
+    this.selection.clear();
+    this.renderSelection();
     this.loadError = undefined;
     this.loading = undefined;
     this.rows.redrawAll();
@@ -241,12 +280,15 @@ export class GalleryApp {
 
   private showPage(page: GalleryPage): void {
     this.store.appendPage(page.prompts, page.nextCursor);
+    this.noteLikes(page);
     this.relayout();
     this.reportFirstRender();
   }
 
   private maybeLoadMore(): void {
     if (this.loading || this.loadError || !this.store.hasMore || !this.layout) return;
+    // While filtering, more pages come only when asked (Load More): the filter works on what is loaded.
+    if (this.store.filtered && this.store.loadedOnce) return;
     const viewport = this.scroller.clientHeight || window.innerHeight;
     const remaining = this.layout.height - (this.scroller.scrollTop + viewport);
     if (remaining < viewport * PREFETCH_VIEWPORTS) void this.loadNextPage();
@@ -341,6 +383,7 @@ export class GalleryApp {
       anchor,
       scrollTop: Math.round(this.scroller.scrollTop),
       tileSize: this.tileSize,
+      filters: this.filters,
     });
   }
 
@@ -348,6 +391,11 @@ export class GalleryApp {
     const images = this.store.imageCount;
     const prompts = this.store.prompts.length;
     const more = this.store.hasMore && this.store.loadedOnce ? '+' : '';
+    if (this.store.filtered && this.store.loadedOnce) {
+      const loaded = this.store.loadedImageCount;
+      this.summaryElement.textContent = `${formatNumber(images)} of ${formatNumber(loaded)}${more} image${loaded === 1 ? '' : 's'} match`;
+      return;
+    }
     this.summaryElement.textContent = this.store.loadedOnce
       ? `${formatNumber(images)}${more} image${images === 1 ? '' : 's'} · ${formatNumber(prompts)}${more} prompt${prompts === 1 ? '' : 's'}`
       : '';
@@ -364,12 +412,125 @@ export class GalleryApp {
       this.footer.replaceChildren(el('span', { className: 'error-text' }, icon('error'), el('span', { text: ` ${this.loadError}` })), retry);
     } else if (this.loading || !this.store.loadedOnce) {
       this.footer.replaceChildren(el('span', {}, icon('loading', true), el('span', { text: ' Loading…' })));
+    } else if (this.store.filtered) {
+      this.renderFilteredFooter();
     } else if (this.store.prompts.length === 0) {
       this.footer.replaceChildren(el('span', { text: 'No images yet.' }));
     } else if (!this.store.hasMore) {
       this.footer.replaceChildren(el('span', { className: 'end', text: 'End of gallery' }));
     } else {
       this.footer.replaceChildren();
+    }
+  }
+
+  /** While filtering: say what was searched (the loaded prompts only), offer more, and a way out when nothing matched. */
+  private renderFilteredFooter(): void {
+    const loaded = this.store.all.length;
+    const button = (label: string, action: string, secondary: boolean) => {
+      const b = document.createElement('vscode-button');
+      b.secondary = secondary;
+      b.textContent = label;
+      b.dataset.footer = action;
+      return b;
+    };
+    const searched = `Filtered the ${formatNumber(loaded)} loaded prompt${loaded === 1 ? '' : 's'}${this.store.hasMore ? '; more are on the server' : ''}.`;
+    const parts: Node[] = [];
+    if (this.store.prompts.length === 0) parts.push(el('p', { className: 'no-match', text: 'No image matches these filters.' }));
+    parts.push(el('span', { className: 'filtered-note', text: searched }));
+    if (this.store.hasMore) parts.push(button('Load More', 'more', true));
+    parts.push(button('Clear Filters', 'clear-filters', this.store.prompts.length > 0));
+    this.footer.replaceChildren(...parts);
+  }
+
+  private noteLikes(page: GalleryPage): void {
+    if (page.likesReported === true) this.likesReported = true;
+    else if (page.likesReported === false && this.likesReported === null) this.likesReported = false;
+    this.filterBar.setLikesReported(this.likesReported);
+  }
+
+  // ─── Filters ───────────────────────────────────────────────────────────────────────────────────
+
+  private setFilters(filters: GalleryFilters): void {
+    this.filters = filters;
+    performance.mark('gallery:filter-start');
+    this.store.setFilter(compileFilters(filters));
+    if (this.selection.retain(this.store.images())) this.renderSelection();
+    this.scroller.scrollTop = 0;
+    this.relayout();
+    performance.mark('gallery:filter-end');
+    this.filterBar.configure({ filters });
+    this.scheduleSaveState();
+  }
+
+  // ─── Selection and bulk actions ────────────────────────────────────────────────────────────────
+
+  /** Selected images in display order, as refs the host can check. */
+  private selectedImages(): ImageRef[] {
+    return this.selection.inOrder(this.store.images()) as ImageRef[];
+  }
+
+  private selectClick(image: ImageId, range: boolean, toggle: boolean): void {
+    if (this.selection.click(image, { range, toggle }, this.store.images())) this.renderSelection();
+  }
+
+  /** Marks the drawn tiles and updates the bulk bar (the DOM holds only the rows near the viewport). */
+  private renderSelection(): void {
+    for (const tile of this.content.querySelectorAll<HTMLElement>('.tile-image')) {
+      const selected = this.selection.has({ promptId: Number(tile.dataset.promptId), imageIndex: Number(tile.dataset.imageIndex) });
+      tile.classList.toggle('selected', selected);
+      tile.querySelector('.tile-open')?.setAttribute('aria-pressed', String(selected));
+    }
+    this.bulkBar.show(this.selection.size);
+  }
+
+  private onDocumentKeyDown(event: KeyboardEvent): void {
+    if (this.lightbox.shown || event.defaultPrevented) return;
+    const target = event.target as Element | null;
+    // Ctrl+A in a text field selects its text, Esc there is the field's own.
+    if (target?.closest('input, textarea, vscode-textfield, vscode-single-select, vscode-checkbox, .image-menu')) return;
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'a') {
+      event.preventDefault();
+      if (this.selection.selectAll(this.store.images())) this.renderSelection();
+    } else if (event.key === 'Escape' && this.selection.size > 0) {
+      event.preventDefault();
+      this.selection.clear();
+      this.renderSelection();
+    }
+  }
+
+  private async runBulk(command: BulkCommand): Promise<void> {
+    if (command === 'clear') {
+      this.selection.clear();
+      this.renderSelection();
+      return;
+    }
+    const images = this.selectedImages();
+    if (images.length === 0) return;
+    const promptIds = [...new Set(images.map((i) => i.promptId))];
+    try {
+      if (command === 'like' || command === 'unlike') {
+        const result = await this.host.request('setLikedMany', { promptIds, liked: command === 'like' });
+        for (const p of result.prompts) this.store.update(p.id, { liked: p.liked, likes: p.likes });
+        if (this.store.filtered) this.store.setFilter(compileFilters(this.filters));
+        this.relayout();
+        if (result.message) this.toast(result.message);
+      } else if (command === 'delete') {
+        const result = await this.host.request('deletePrompts', { promptIds });
+        if (result.deleted.length > 0) {
+          this.store.remove(result.deleted);
+          this.selection.retain(this.store.images());
+          this.rows.redrawAll();
+          this.relayout();
+          this.renderSelection();
+        }
+        if (result.message) this.toast(result.message);
+      } else {
+        const action: BulkAction = command;
+        const result = await this.host.request('bulkAction', { action, images });
+        if (result.message) this.toast(result.message, /could not/i.test(result.message));
+      }
+    } catch (error) {
+      this.toast(error instanceof Error ? error.message : String(error), true);
     }
   }
 
@@ -396,6 +557,19 @@ export class GalleryApp {
       void this.loadNextPage();
       return;
     }
+    if (target.closest('[data-footer="more"]')) {
+      void this.loadNextPage();
+      return;
+    }
+    if (target.closest('[data-footer="clear-filters"]')) {
+      this.setFilters({ ...NO_FILTERS });
+      return;
+    }
+    const retryTile = target.closest<HTMLElement>('[data-action="retry-image"]');
+    if (retryTile) {
+      this.retryImage(retryTile);
+      return;
+    }
     const actionElement = target.closest<HTMLElement>('[data-action]');
     const action = actionElement?.dataset.action;
     if (!actionElement || !action) return;
@@ -408,6 +582,13 @@ export class GalleryApp {
     if (!isGalleryAction(action)) return;
     const promptId = Number(actionElement.dataset.promptId);
     const image = this.imageAt(actionElement);
+    // Ctrl/Cmd+click toggles, Shift+click selects a range; once something is selected, a click toggles.
+    const toggle = event.ctrlKey || event.metaKey;
+    if (action === 'open' && image && (toggle || event.shiftKey || this.selection.size > 0)) {
+      event.preventDefault();
+      this.selectClick(image, event.shiftKey, toggle || this.selection.size > 0);
+      return;
+    }
     if (image) void this.run(action, image);
     else if (action === 'like' || action === 'unlike' || action === 'remix') void this.runForPrompt(action, promptId);
   }
@@ -420,6 +601,14 @@ export class GalleryApp {
   }
 
   private onGridKeyDown(event: KeyboardEvent): void {
+    if (event.key === ' ' && (event.target as Element).closest('.tile-open')) {
+      const image = this.imageAt(event.target as Element);
+      if (image) {
+        event.preventDefault();
+        this.selectClick(image, event.shiftKey, true);
+      }
+      return;
+    }
     if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
       const image = this.imageAt(event.target as Element);
       if (!image) return;
@@ -447,11 +636,29 @@ export class GalleryApp {
   private onImageError(event: Event): void {
     const img = event.target;
     if (!(img instanceof HTMLImageElement) || !img.getAttribute('src')) return;
-    const tile = img.closest('.tile');
+    const tile = img.closest<HTMLElement>('.tile');
     if (tile && !tile.classList.contains('broken')) {
       tile.classList.add('broken');
-      tile.append(el('span', { className: 'broken-note' }, icon('warning'), el('span', { text: ' Image unavailable' })));
+      const retry = el(
+        'button',
+        { className: 'retry-image', attrs: { type: 'button' }, data: { action: 'retry-image' } },
+        icon('refresh'),
+        el('span', { text: ' Retry' }),
+      );
+      tile.append(el('span', { className: 'broken-note' }, icon('warning'), el('span', { text: ' Image unavailable' }), retry));
     }
+  }
+
+  /** The retry tile: the same URL again (the host's URL, never another). */
+  private retryImage(button: HTMLElement): void {
+    const tile = button.closest<HTMLElement>('.tile');
+    const img = tile?.querySelector('img');
+    const src = img?.getAttribute('src');
+    if (!tile || !img || !src) return;
+    tile.classList.remove('broken');
+    tile.querySelector('.broken-note')?.remove();
+    img.removeAttribute('src');
+    img.src = src;
   }
 
   private focusTile(image: ImagePosition): void {

@@ -1,0 +1,227 @@
+// The gallery for daily work, in Chromium against the sandbox: the filter toolbar (text, liked only,
+// chips, match count, the "no match" state, surviving a reload), multi-select with mouse and keyboard
+// feeding the bulk actions, and the retry tile of an image the CDN failed to send.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { startSandbox, type Sandbox } from '../sandbox/server';
+import { launchChromium, openGalleryHarness, type Harness } from '../../bench/harness';
+import type { ImageRef, Prompt } from '../../src/shared/gallery';
+
+let browser: Browser;
+let sandbox: Sandbox;
+let tuneId: number;
+let newest: Prompt[];
+
+before(async () => {
+  [browser, sandbox] = await Promise.all([launchChromium(), startSandbox({ seed: 'empty', quiet: true })]);
+  const response = await fetch(`${sandbox.url}/__admin/seed-gallery`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ count: 1000 }),
+  });
+  tuneId = ((await response.json()) as { id: number }).id;
+  const list = await fetch(`${sandbox.url}/tunes/${tuneId}/prompts?limit=5`, { headers: { authorization: `Bearer ${sandbox.astriaKey}` } });
+  newest = (await list.json()) as Prompt[];
+});
+
+after(async () => {
+  await browser?.close();
+  await sandbox?.close();
+});
+
+async function openTune(answer?: (method: string, params: unknown) => unknown): Promise<Harness> {
+  const harness = await openGalleryHarness(browser, {
+    viewport: { width: 1200, height: 800 },
+    source: { kind: 'sandbox', url: sandbox.url, key: sandbox.astriaKey, subject: { kind: 'tune', tuneId } },
+    answer,
+  });
+  await harness.open();
+  await harness.page.waitForSelector('.tile.loaded');
+  return harness;
+}
+
+const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').trim();
+
+async function search(page: Page, words: string): Promise<void> {
+  await page.locator('vscode-textfield[data-filter="text"] input').fill(words);
+}
+
+/** Prompt ids of the drawn group headers. */
+function shownPrompts(page: Page): Promise<number[]> {
+  return page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.group-header')].map((h) => Number(h.dataset.promptId)));
+}
+
+describe('filters', () => {
+  it('filters the loaded prompts by text, says it searched only those, and loads more only when asked', async () => {
+    const harness = await openTune();
+    const { page } = harness;
+    try {
+      await search(page, 'shot #100 ');
+      await page.waitForSelector('.chip');
+      assert.equal(await text(page, '.chip'), 'Text: “shot #100”');
+      assert.equal(await text(page, '.summary'), '8 of 320+ images match');
+      assert.match(await text(page, '.footer'), /Filtered the 40 loaded prompts; more are on the server\./);
+      assert.equal((await shownPrompts(page)).length, 1);
+      assert.match(await text(page, '.group-header .prompt-text'), /gallery shot #100 /);
+      await page.waitForTimeout(300);
+      assert.deepEqual(harness.pageCursors, [null], 'filtering asks the server for nothing');
+
+      await page.locator('vscode-button[data-footer="more"]').click();
+      await page.locator('.summary', { hasText: '8 of 640+ images match' }).waitFor();
+      assert.equal(harness.pageCursors.length, 2);
+      await page.waitForTimeout(300);
+      assert.equal(harness.pageCursors.length, 2, 'no page is fetched by itself while filtering');
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('says when nothing matches, and Clear Filters brings everything back', async () => {
+    const harness = await openTune();
+    const { page } = harness;
+    try {
+      await search(page, 'zebra');
+      await page.locator('.footer .no-match').waitFor();
+      assert.equal(await text(page, '.footer .no-match'), 'No image matches these filters.');
+      assert.equal(await text(page, '.summary'), '0 of 320+ images match');
+      assert.equal(await page.locator('.tile').count(), 0);
+      await page.locator('vscode-button[data-footer="clear-filters"]').click();
+      await page.locator('.summary', { hasText: '320+ images · 40+ prompts' }).waitFor();
+      assert.equal(await page.locator('.filter-chips').isHidden(), true);
+      assert.equal(await page.locator('vscode-textfield[data-filter="text"]').evaluate((f) => (f as HTMLInputElement).value), '');
+      assert.ok((await page.locator('.tile').count()) > 8);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('combines liked-only with text, each filter a removable chip, and the filters survive a reload', async () => {
+    // Like two of the newest prompts on the server, as the user did elsewhere.
+    for (const p of newest.slice(0, 2)) {
+      await fetch(`${sandbox.url}/prompts/${p.id}/likes`, { method: 'POST', headers: { authorization: `Bearer ${sandbox.astriaKey}` } });
+    }
+    const harness = await openTune();
+    const { page } = harness;
+    try {
+      await page.locator('vscode-toolbar-button[data-toolbar="filters"]').click();
+      await page.locator('vscode-checkbox[data-filter="likedOnly"]').click();
+      await page.locator('.chip', { hasText: 'Liked only' }).waitFor();
+      assert.deepEqual(await shownPrompts(page), [newest[0].id, newest[1].id]);
+      assert.equal(await text(page, '.summary'), '16 of 320+ images match');
+
+      const number = /#(\d+) /.exec(newest[1].text)?.[1];
+      await search(page, `shot #${number} `);
+      await page.locator('.chip', { hasText: 'Text:' }).waitFor();
+      assert.deepEqual(await shownPrompts(page), [newest[1].id]);
+
+      // The state is saved shortly after a change; a reload (VS Code restoring the panel) keeps the filters.
+      await page.waitForTimeout(400);
+      await page.reload();
+      await page.locator('.chip', { hasText: 'Liked only' }).waitFor();
+      await page.waitForSelector('.group-header');
+      assert.deepEqual(await shownPrompts(page), [newest[1].id]);
+      assert.equal(await page.locator('vscode-textfield[data-filter="text"]').evaluate((f) => (f as HTMLInputElement).value), `shot #${number} `);
+
+      // Removing the liked chip leaves the text filter.
+      await page.locator('.chip', { hasText: 'Liked only' }).click();
+      await page.locator('.chip', { hasText: 'Liked only' }).waitFor({ state: 'detached' });
+      assert.deepEqual(await page.locator('.chip').allTextContents(), [`Text: “shot #${number}”`]);
+      assert.deepEqual(await shownPrompts(page), [newest[1].id]);
+    } finally {
+      await harness.close();
+      for (const p of newest.slice(0, 2)) {
+        await fetch(`${sandbox.url}/prompts/${p.id}/likes`, { method: 'DELETE', headers: { authorization: `Bearer ${sandbox.astriaKey}` } });
+      }
+    }
+  });
+});
+
+describe('multi-select', () => {
+  const selectedCount = (page: Page) => page.locator('.tile.selected').count();
+
+  it('Ctrl+click toggles, Shift+click selects a range, Ctrl+A selects all shown, Esc clears', async () => {
+    const harness = await openTune();
+    const { page } = harness;
+    try {
+      const tiles = page.locator('.tile-image .tile-open');
+      await tiles.nth(0).click({ modifiers: ['Control'] });
+      assert.equal(await text(page, '.bulk-count'), '1 selected');
+      await tiles.nth(5).click({ modifiers: ['Shift'] });
+      assert.equal(await text(page, '.bulk-count'), '6 selected');
+      assert.equal(await selectedCount(page), 6);
+      // Once something is selected, a plain click toggles instead of opening the lightbox.
+      await tiles.nth(2).click();
+      assert.equal(await text(page, '.bulk-count'), '5 selected');
+      assert.equal(await page.locator('.lightbox').isHidden(), true);
+
+      await page.keyboard.press('Control+a');
+      assert.equal(await text(page, '.bulk-count'), '320 selected');
+      await page.keyboard.press('Escape');
+      assert.equal(await page.locator('.bulk-bar').isHidden(), true);
+      assert.equal(await selectedCount(page), 0);
+
+      // With nothing selected, a click opens the image large as before.
+      await tiles.nth(1).click();
+      await page.locator('.lightbox').waitFor({ state: 'visible' });
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('sends the selected images in display order to the host, and Select All takes only what the filter shows', async () => {
+    const harness = await openTune((method) => (method === 'bulkAction' ? { message: 'Copied 2 images as Markdown.' } : {}));
+    const { page } = harness;
+    try {
+      const tiles = page.locator('.tile-image .tile-open');
+      await tiles.nth(9).click({ modifiers: ['Control'] });
+      await tiles.nth(3).click({ modifiers: ['Control'] });
+      await page.locator('vscode-toolbar-button[data-bulk="copyMarkdown"]').click();
+      await page.locator('.toast', { hasText: 'Copied 2 images as Markdown.' }).waitFor();
+      const sent = harness.requestParams.find((r) => r.method === 'bulkAction')?.params as { action: string; images: ImageRef[] };
+      assert.equal(sent.action, 'copyMarkdown');
+      assert.deepEqual(
+        sent.images.map((i) => [i.promptId, i.imageIndex]),
+        [
+          [newest[0].id, 3],
+          [newest[1].id, 1],
+        ],
+      );
+      assert.equal(sent.images[0].url, newest[0].images[3], 'the URL the host sent, for its check');
+
+      await page.keyboard.press('Escape');
+      await search(page, `shot #${/#(\d+) /.exec(newest[2].text)?.[1]} `);
+      await page.locator('.summary', { hasText: '8 of 320+' }).waitFor();
+      await page.locator('.scroller').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Control+a');
+      assert.equal(await text(page, '.bulk-count'), '8 selected');
+      assert.deepEqual(harness.refused, []);
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
+describe('broken images', () => {
+  it('shows a retry tile for an image the CDN failed to send, and Retry loads it', async () => {
+    sandbox.addFault({ match: `/images/`, origin: 'cdn', kind: 'status500', count: 1 });
+    const harness = await openTune();
+    const { page } = harness;
+    try {
+      const broken = page.locator('.tile.broken');
+      await broken.first().waitFor({ timeout: 10_000 });
+      assert.match(await text(page, '.tile.broken .broken-note'), /Image unavailable\s+Retry/);
+      const tile = await broken.first().evaluate((t) => ({ promptId: (t as HTMLElement).dataset.promptId, imageIndex: (t as HTMLElement).dataset.imageIndex }));
+      const same = `.tile[data-prompt-id="${tile.promptId}"][data-image-index="${tile.imageIndex}"]`;
+      assert.equal(await page.locator(`${same}.loaded`).count(), 0, 'the failed image never loaded');
+      const before = sandbox.requests.filter((r) => r.origin === 'cdn').length;
+      await broken.first().locator('.retry-image').click();
+      // The same tile now shows its image: the load event came for the URL asked again.
+      await page.locator(`${same}.loaded`).waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator(`${same}.broken`).count(), 0);
+      assert.ok(sandbox.requests.filter((r) => r.origin === 'cdn').length > before, 'Retry asked the CDN again');
+    } finally {
+      await harness.close();
+    }
+  });
+});
