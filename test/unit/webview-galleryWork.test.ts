@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { launchChromium, openGalleryHarness, type Harness } from '../../bench/harness';
-import type { ImageRef, Prompt } from '../../src/shared/gallery';
+import type { ImageRef } from '../../src/shared/gallery';
+import type { Prompt } from '../../src/api/astria/types';
 
 let browser: Browser;
 let sandbox: Sandbox;
