@@ -291,6 +291,7 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
         canOpenPromptEditor: true,
         focus: options.focus ?? null,
         firstPage: await prefetch(),
+        filters: null,
       };
       // A reload (page.reload) gets the same page again, from the "host's cache".
       await post({ kind: 'notification', method: 'init', params: init });

@@ -91,6 +91,33 @@ export interface GalleryFilters {
 
 export const NO_FILTERS: GalleryFilters = { text: '', seed: null, tuneId: null, aspectRatio: null, from: null, to: null, likedOnly: false };
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Start of a local calendar day (YYYY-MM-DD), in ms; NaN when it is not one. */
+export function localDay(day: string): number {
+  if (!DAY.test(day)) return Number.NaN;
+  const [y, m, d] = day.split('-').map(Number);
+  const date = new Date(y, m - 1, d);
+  return date.getMonth() === m - 1 && date.getDate() === d ? date.getTime() : Number.NaN;
+}
+
+/** Filters from a saved state (the webview wrote it, perhaps an older version): anything malformed is dropped, field by field. */
+export function readGalleryFilters(value: unknown): GalleryFilters {
+  if (typeof value !== 'object' || value === null) return { ...NO_FILTERS };
+  const v = value as Record<string, unknown>;
+  const int = (x: unknown) => (typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 ? x : null);
+  const day = (x: unknown) => (typeof x === 'string' && !Number.isNaN(localDay(x)) ? x : null);
+  return {
+    text: typeof v.text === 'string' ? v.text.slice(0, 500) : '',
+    seed: int(v.seed),
+    tuneId: int(v.tuneId),
+    aspectRatio: typeof v.aspectRatio === 'string' && v.aspectRatio.length <= 20 ? v.aspectRatio : null,
+    from: day(v.from),
+    to: day(v.to),
+    likedOnly: v.likedOnly === true,
+  };
+}
+
 /** What many selected images can be used for at once (the host does these; like/unlike and delete have their own requests). */
 export const BULK_ACTIONS = ['save', 'copyMarkdown', 'exportZip'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
@@ -119,6 +146,8 @@ export interface GalleryInit {
   focus: GalleryFocus | null;
   /** Fetched while the webview was booting; null when that failed (the webview then asks with loadPage). */
   firstPage: GalleryPage | null;
+  /** Filters of the state VS Code restored the panel with: used when the webview has no state of its own. */
+  filters: GalleryFilters | null;
 }
 
 export interface GalleryProtocol extends ProtocolShape {

@@ -2,7 +2,7 @@
 // files. The checks of the webview's messages live with the messages, in shared/gallery.ts.
 import type { Prompt } from '../api/astria/types';
 import { promptState } from '../api/astria/state';
-import { MAX_IMAGES_PER_PROMPT, gallerySubjectCheck, isDisplayableImageUrl, type GalleryImage, type GalleryPrompt, type GallerySubject } from '../shared/gallery';
+import { MAX_IMAGES_PER_PROMPT, NO_FILTERS, gallerySubjectCheck, isDisplayableImageUrl, readGalleryFilters, type GalleryFilters, type GalleryImage, type GalleryPrompt, type GallerySubject } from '../shared/gallery';
 import { isRecord } from '../shared/check';
 
 /** Longest prompt text sent to the webview: enough for any real prompt, bounded for hostile ones. */
@@ -100,6 +100,13 @@ export function imageMarkdown(altText: string, url: string): string {
     .replace(/[\\`*_{}[\]()<>#!|]/g, (c) => `\\${c}`);
   const target = url.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   return `![${alt}](${target})`;
+}
+
+/** The filters of a restored panel's saved state; null when there were none (or they filter nothing). */
+export function filtersFromViewState(state: unknown): GalleryFilters | null {
+  if (!isRecord(state) || !isRecord(state.filters)) return null;
+  const filters = readGalleryFilters(state.filters);
+  return JSON.stringify({ ...filters, text: filters.text.trim() }) === JSON.stringify(NO_FILTERS) ? null : filters;
 }
 
 /** The subject of a restored panel, read from the webview's saved state (which the webview wrote). */

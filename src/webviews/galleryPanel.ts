@@ -10,6 +10,7 @@ import {
   galleryChecks,
   gallerySubjectKey,
   isDisplayableImageUrl,
+  type GalleryFilters,
   type GalleryFocus,
   type GalleryPage,
   type GalleryProtocol,
@@ -21,7 +22,7 @@ import {
 } from '../shared/gallery';
 import type { ResponseMessage } from '../shared/rpc';
 import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
-import { defaultSavePath, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
+import { defaultSavePath, filtersFromViewState, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
 import { downloadImage, galleryDialogs, resolveClash, type GalleryDialogs } from './saveImage';
 import { describeSaveMany, exportZip, saveMany, writeMetadata, type BulkImage } from './galleryBulk';
 import { parametersOf } from './imageMetadata';
@@ -89,6 +90,8 @@ export class GalleryPanel implements HostedPanel {
     readonly panel: vscode.WebviewPanel,
     private subject: GallerySubject,
     private readonly deps: GalleryDeps,
+    /** Filters of the state VS Code restored this panel with (the serializer's), for a webview without its own. */
+    private readonly restoredFilters: GalleryFilters | null = null,
   ) {
     if ('title' in subject && subject.title) this.tuneTitles.set(subject.tuneId, subject.title);
     panel.iconPath = {
@@ -181,7 +184,7 @@ export class GalleryPanel implements HostedPanel {
     const focus = this.pendingFocus;
     this.pendingFocus = null;
     // Without a first page (it failed), the webview asks for it itself and shows the error.
-    this.host.notify('init', { subject: this.subject, title: this.panel.title, canOpenPromptEditor: true, focus, firstPage });
+    this.host.notify('init', { subject: this.subject, title: this.panel.title, canOpenPromptEditor: true, focus, firstPage, filters: this.restoredFilters });
   }
 
   // ─── Requests ──────────────────────────────────────────────────────────────────────────────────
@@ -555,7 +558,7 @@ export function registerGallery(context: vscode.ExtensionContext, services: Serv
     extensionUri: context.extensionUri,
     key: gallerySubjectKey,
     title: panelTitle,
-    create: (panel, subject) => new GalleryPanel(panel, subject, deps),
+    create: (panel, subject, restoredState) => new GalleryPanel(panel, subject, deps, filtersFromViewState(restoredState)),
     subjectFromState: subjectFromViewState,
     log: services.log,
   });

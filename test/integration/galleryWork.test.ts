@@ -42,7 +42,8 @@ function galleryTabs(): vscode.Tab[] {
 
 /** `parameters` as ExifReader (independent of the extension's own PNG code) reads it. */
 function parametersIn(png: Uint8Array): string | undefined {
-  const copy = png.slice().buffer;
+  // A copy of exactly these bytes (a Buffer's .buffer may be a pool shared with other buffers).
+  const copy = new Uint8Array(png).buffer;
   const tags = ExifReader.load(copy) as Record<string, { value?: unknown; description?: string }>;
   const tag = tags.parameters;
   return typeof tag?.value === 'string' ? tag.value : tag?.description;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { NO_FILTERS, type GalleryFilters, type GalleryPrompt } from '../../src/shared/gallery';
 import { compileFilters, filterChips, isFiltered, parseSeed, readFilters, withoutFilter } from '../../webview-ui/gallery/filters';
 import { SelectionModel, type ImageId } from '../../webview-ui/gallery/selection';
+import { filtersFromViewState } from '../../src/webviews/galleryModel';
 
 function prompt(id: number, change: Partial<GalleryPrompt> = {}): GalleryPrompt {
   return {
@@ -93,6 +94,13 @@ describe('gallery filters', () => {
       from: '2026-11-01',
     });
     assert.equal(readFilters({ seed: -1 }).seed, null);
+    assert.equal(readFilters({ from: '2026-02-30' }).from, null, 'not a day');
+  });
+
+  it('hands the host the filters of a restored state only when they filter something', () => {
+    assert.equal(filtersFromViewState({ version: 1, subject: { kind: 'recent' } }), null);
+    assert.equal(filtersFromViewState({ filters: { text: '  ', likedOnly: false } }), null);
+    assert.deepEqual(filtersFromViewState({ filters: { likedOnly: true, seed: 'x' } }), { ...NO_FILTERS, likedOnly: true });
   });
 
   it('takes a typed seed only when it is a number', () => {

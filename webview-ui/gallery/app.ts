@@ -197,7 +197,8 @@ export class GalleryApp {
     this.store.clear();
     this.selection.clear();
     this.likesReported = null;
-    this.filters = saved?.filters ?? { ...NO_FILTERS };
+    // The webview's own state first; else what VS Code handed the serializer (the host passes it on).
+    this.filters = saved?.filters ?? init.filters ?? { ...NO_FILTERS };
     this.store.setFilter(compileFilters(this.filters));
     this.filterBar.configure({ acrossTunes: init.subject.kind === 'recent' || init.subject.kind === 'favorites', filters: this.filters });
     this.renderSelection();

@@ -1,6 +1,6 @@
 // The gallery's filters as pure logic: which loaded prompts match, the chips that name the active
 // filters, and reading filters back from a saved state (written by an older version, perhaps).
-import { NO_FILTERS, type GalleryFilters, type GalleryPrompt } from '../../src/shared/gallery';
+import { NO_FILTERS, localDay, readGalleryFilters, type GalleryFilters, type GalleryPrompt } from '../../src/shared/gallery';
 
 export type FilterKey = Exclude<keyof GalleryFilters, never>;
 
@@ -16,14 +16,6 @@ export function isFiltered(filters: GalleryFilters): boolean {
   );
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Start of a local calendar day (YYYY-MM-DD), in ms; NaN when it is not a day. */
-function localDay(day: string): number {
-  if (!DAY.test(day)) return Number.NaN;
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(y, m - 1, d).getTime();
-}
 
 /**
  * A predicate for the filters, prepared once (lower-cased words, day bounds) so that testing thousands
@@ -74,22 +66,8 @@ export function withoutFilter(filters: GalleryFilters, key: FilterKey): GalleryF
   return { ...filters, [key]: NO_FILTERS[key] };
 }
 
-/** Filters from a saved state: anything malformed is dropped, field by field. */
-export function readFilters(value: unknown): GalleryFilters {
-  if (typeof value !== 'object' || value === null) return { ...NO_FILTERS };
-  const v = value as Record<string, unknown>;
-  const int = (x: unknown) => (typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 ? x : null);
-  const day = (x: unknown) => (typeof x === 'string' && DAY.test(x) && !Number.isNaN(localDay(x)) ? x : null);
-  return {
-    text: typeof v.text === 'string' ? v.text.slice(0, 500) : '',
-    seed: int(v.seed),
-    tuneId: int(v.tuneId),
-    aspectRatio: typeof v.aspectRatio === 'string' && v.aspectRatio.length <= 20 ? v.aspectRatio : null,
-    from: day(v.from),
-    to: day(v.to),
-    likedOnly: v.likedOnly === true,
-  };
-}
+/** Filters from a saved state: anything malformed is dropped, field by field (shared with the host). */
+export const readFilters = readGalleryFilters;
 
 /** A seed typed into the toolbar: digits only, else no seed filter. */
 export function parseSeed(text: string): number | null {
