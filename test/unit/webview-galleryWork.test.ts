@@ -105,8 +105,7 @@ describe('filters', () => {
     const harness = await openTune();
     const { page } = harness;
     try {
-      await page.locator('vscode-toolbar-button[data-toolbar="filters"]').click();
-      await page.locator('vscode-checkbox[data-filter="likedOnly"]').click();
+      await page.locator('vscode-toolbar-button[data-filter="likedOnly"]').click();
       await page.locator('.chip', { hasText: 'Liked only' }).waitFor();
       assert.deepEqual(await shownPrompts(page), [newest[0].id, newest[1].id]);
       assert.equal(await text(page, '.summary'), '16 of 320+ images match');
@@ -134,6 +133,35 @@ describe('filters', () => {
       for (const p of newest.slice(0, 2)) {
         await fetch(`${sandbox.url}/prompts/${p.id}/likes`, { method: 'DELETE', headers: { authorization: `Bearer ${sandbox.astriaKey}` } });
       }
+    }
+  });
+});
+
+describe('filter panel', () => {
+  it('offers the aspect ratios of the loaded prompts as toggles, takes a typed seed, and a chip removes each', async () => {
+    const harness = await openTune();
+    const { page } = harness;
+    try {
+      await page.locator('vscode-toolbar-button[data-toolbar="filters"]').click();
+      const facets = await page.locator('.facets[data-filter="aspectRatio"] .facet').allTextContents();
+      assert.deepEqual(facets, ['16:9', '1:1', '21:9', '2:3', '3:2', '4:5', '9:16']);
+      await page.locator('.facet', { hasText: '21:9' }).click();
+      await page.locator('.chip', { hasText: 'Aspect: 21:9' }).waitFor();
+      // One prompt in eight is 21:9: 5 of the 40 loaded.
+      assert.equal(await text(page, '.summary'), '40 of 320+ images match');
+      assert.equal(await page.locator('.facet[aria-pressed="true"]').textContent(), '21:9');
+
+      const seed = newest[0].seed;
+      assert.equal(typeof seed, 'number');
+      await page.locator('vscode-textfield[data-filter="seed"] input').fill(String(seed));
+      await page.locator('.chip', { hasText: `Seed: ${seed}` }).waitFor();
+      await page.locator('.chip', { hasText: 'Aspect:' }).click();
+      await page.locator('.chip', { hasText: 'Aspect:' }).waitFor({ state: 'detached' });
+      assert.deepEqual(await shownPrompts(page), [newest[0].id]);
+      assert.equal(await page.locator('.facet[aria-pressed="true"]').count(), 0, 'the toggle follows the chip');
+      await page.locator('.chip-clear').waitFor({ state: 'detached' });
+    } finally {
+      await harness.close();
     }
   });
 });

@@ -3,9 +3,6 @@
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { HostConnection } from '../common/rpc';
 import { el, formatNumber, icon } from '../common/dom';
 import { NO_FILTERS, TILE_SIZES, gallerySubjectKey, type BulkAction, type GalleryFilters, type ImageRef, type GalleryFocus, type GalleryInit, type GalleryPage, type GalleryPrompt, type GalleryProtocol, type GallerySubject, type GalleryViewState, type TileSize } from '../../src/shared/gallery';
@@ -143,6 +140,7 @@ export class GalleryApp {
       this.summaryElement,
       el('span', { className: 'spacer' }),
       this.filterBar.searchField,
+      this.filterBar.likedToggle,
       toolbarButton('filters', 'filter', 'Filters'),
       toolbarButton('smaller', 'zoom-out', 'Smaller Tiles'),
       toolbarButton('larger', 'zoom-in', 'Larger Tiles'),
@@ -488,7 +486,7 @@ export class GalleryApp {
     if (this.lightbox.shown || event.defaultPrevented) return;
     const target = event.target as Element | null;
     // Ctrl+A in a text field selects its text, Esc there is the field's own.
-    if (target?.closest('input, textarea, vscode-textfield, vscode-single-select, vscode-checkbox, .image-menu')) return;
+    if (target?.closest('input, textarea, vscode-textfield, .image-menu')) return;
     if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'a') {
       event.preventDefault();
       if (this.selection.selectAll(this.store.images())) this.renderSelection();

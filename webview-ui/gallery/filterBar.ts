@@ -1,9 +1,10 @@
-// The gallery's filter controls: the search field in the top bar, a panel of the other filters (seed,
-// tune, aspect ratio, date range, liked only) behind the Filters button, and one removable chip per
-// active filter. It only edits a GalleryFilters value; the app applies it (filters.ts decides matches).
+// The gallery's filter controls: the search field and a "Liked Only" toggle in the top bar, a panel of
+// the other filters (seed, tune, aspect ratio, date range) behind the Filters button, and one removable
+// chip per active filter. It only edits a GalleryFilters value; the app applies it (filters.ts decides
+// matches). Tunes and aspect ratios are offered as toggle buttons of the values among the loaded
+// prompts: a select component would double the bundle the gallery's first paint waits for.
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
-import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
+import type { VscodeToolbarButton } from '@vscode-elements/elements/dist/vscode-toolbar-button/vscode-toolbar-button.js';
 import { el, icon } from '../common/dom';
 import { NO_FILTERS, type GalleryFilters } from '../../src/shared/gallery';
 import { filterChips, parseSeed, withoutFilter, type FilterKey } from './filters';
@@ -27,19 +28,19 @@ function textfield(label: string, options: { type?: 'search' | 'date'; placehold
   return field;
 }
 
-function select(label: string, filter: string): VscodeSingleSelect {
-  const element = document.createElement('vscode-single-select');
-  element.setAttribute('aria-label', label);
-  element.title = label;
-  element.dataset.filter = filter;
-  return element;
+/** A group of toggle buttons, one per value; at most one is pressed. */
+function facetGroup(label: string, filter: string): HTMLElement {
+  return el('div', { className: 'facets', attrs: { role: 'group', 'aria-label': label }, data: { filter } });
 }
 
-function option(value: string, label: string): HTMLElement {
-  const element = document.createElement('vscode-option');
-  element.setAttribute('value', value);
-  element.textContent = label;
-  return element;
+function facetButton(value: string, label: string, pressed: boolean): HTMLElement {
+  return el('button', {
+    className: 'facet',
+    text: label,
+    title: label,
+    attrs: { type: 'button', 'aria-pressed': String(pressed) },
+    data: { value },
+  });
 }
 
 export class FilterBar {
@@ -48,41 +49,52 @@ export class FilterBar {
   private readonly panel = el('div', { className: 'filter-panel', attrs: { role: 'group', 'aria-label': 'Filters' } });
   private readonly chips = el('div', { className: 'filter-chips', attrs: { role: 'list', 'aria-label': 'Active filters' } });
   private readonly seedField = textfield('Seed', { placeholder: 'Seed', filter: 'seed' });
-  private readonly tuneSelect = select('Tune', 'tuneId');
-  private readonly tuneLabel = el('label', { className: 'filter-label', text: 'Tune' });
-  private readonly aspectSelect = select('Aspect ratio', 'aspectRatio');
+  private readonly tuneFacets = facetGroup('Tune', 'tuneId');
+  private readonly tuneLabel = el('span', { className: 'filter-label', text: 'Tune' });
+  private readonly aspectFacets = facetGroup('Aspect ratio', 'aspectRatio');
   private readonly fromField = textfield('From (day)', { type: 'date', filter: 'from' });
   private readonly toField = textfield('To (day)', { type: 'date', filter: 'to' });
-  private readonly likedBox = document.createElement('vscode-checkbox') as VscodeCheckbox;
+  /** In the top bar: the filter people use most. */
+  readonly likedToggle = document.createElement('vscode-toolbar-button') as VscodeToolbarButton;
   private filters: GalleryFilters = { ...NO_FILTERS };
   private acrossTunes = false;
   private panelOpen = false;
   private typingTimer: number | undefined;
 
   constructor(private readonly callbacks: FilterBarCallbacks) {
-    this.likedBox.label = 'Liked only';
-    this.likedBox.dataset.filter = 'likedOnly';
+    this.likedToggle.icon = 'heart';
+    this.likedToggle.label = 'Liked Only';
+    this.likedToggle.title = 'Liked Only';
+    this.likedToggle.toggleable = true;
+    this.likedToggle.dataset.filter = 'likedOnly';
     this.panel.hidden = true;
     this.panel.append(
+      el('span', { className: 'filter-label', text: 'Seed' }),
       this.seedField,
-      this.tuneLabel,
-      this.tuneSelect,
-      el('label', { className: 'filter-label', text: 'Aspect' }),
-      this.aspectSelect,
-      el('label', { className: 'filter-label', text: 'From' }),
+      el('span', { className: 'filter-label', text: 'From' }),
       this.fromField,
-      el('label', { className: 'filter-label', text: 'To' }),
+      el('span', { className: 'filter-label', text: 'To' }),
       this.toField,
-      this.likedBox,
+      el('span', { className: 'filter-label', text: 'Aspect' }),
+      this.aspectFacets,
+      this.tuneLabel,
+      this.tuneFacets,
     );
     this.element.append(this.panel, this.chips);
     this.searchField.addEventListener('input', () => this.typed());
     this.seedField.addEventListener('input', () => this.typed());
-    this.tuneSelect.addEventListener('change', () => this.edit({ tuneId: this.tuneSelect.value ? Number(this.tuneSelect.value) : null }));
-    this.aspectSelect.addEventListener('change', () => this.edit({ aspectRatio: this.aspectSelect.value || null }));
     this.fromField.addEventListener('change', () => this.edit({ from: this.fromField.value || null }));
     this.toField.addEventListener('change', () => this.edit({ to: this.toField.value || null }));
-    this.likedBox.addEventListener('change', () => this.edit({ likedOnly: this.likedBox.checked }));
+    this.likedToggle.addEventListener('change', () => this.edit({ likedOnly: this.likedToggle.checked }));
+    // A pressed value is released by a second click.
+    this.aspectFacets.addEventListener('click', (event) => {
+      const value = (event.target as Element).closest<HTMLElement>('.facet')?.dataset.value;
+      if (value !== undefined) this.edit({ aspectRatio: value === this.filters.aspectRatio ? null : value }, true);
+    });
+    this.tuneFacets.addEventListener('click', (event) => {
+      const value = (event.target as Element).closest<HTMLElement>('.facet')?.dataset.value;
+      if (value !== undefined) this.edit({ tuneId: Number(value) === this.filters.tuneId ? null : Number(value) }, true);
+    });
     this.chips.addEventListener('click', (event) => {
       const chip = (event.target as Element).closest<HTMLElement>('[data-chip]');
       if (!chip) return;
@@ -100,9 +112,9 @@ export class FilterBar {
     if (parseSeed(this.seedField.value) !== options.filters.seed) this.seedField.value = seedText;
     this.fromField.value = options.filters.from ?? '';
     this.toField.value = options.filters.to ?? '';
-    this.likedBox.checked = options.filters.likedOnly;
+    this.likedToggle.checked = options.filters.likedOnly;
     this.tuneLabel.hidden = !this.acrossTunes;
-    this.tuneSelect.hidden = !this.acrossTunes;
+    this.tuneFacets.hidden = !this.acrossTunes;
     if (this.panelOpen) this.refreshOptions();
     this.renderChips();
   }
@@ -116,24 +128,23 @@ export class FilterBar {
     }
   }
 
-  /** The server says nothing about likes (documented API): "Liked only" would hide everything, so it is off. */
+  /** The server says nothing about likes (documented API): "Liked Only" would hide everything, so it is off. */
   setLikesReported(reported: boolean | null): void {
     const unknown = reported === false;
-    this.likedBox.disabled = unknown;
-    this.likedBox.title = unknown ? 'This server does not report which prompts are liked.' : 'Only liked prompts';
+    this.likedToggle.toggleAttribute('disabled', unknown && !this.filters.likedOnly);
+    this.likedToggle.title = unknown ? 'This server does not report which prompts are liked.' : 'Liked Only';
   }
 
-  /** The select menus offer the tunes and aspect ratios among the loaded prompts (and the current choice). */
+  /** The tunes and aspect ratios among the loaded prompts (and the current choice) as toggle buttons. */
   refreshOptions(): void {
     const { tunes, aspectRatios } = this.callbacks.facets();
     const tuneId = this.filters.tuneId;
     if (tuneId !== null && !tunes.has(tuneId)) tunes.set(tuneId, `Tune ${tuneId}`);
-    this.tuneSelect.replaceChildren(option('', 'All tunes'), ...[...tunes].map(([id, title]) => option(String(id), title)));
-    this.tuneSelect.value = tuneId === null ? '' : String(tuneId);
+    this.tuneFacets.replaceChildren(...[...tunes].map(([id, title]) => facetButton(String(id), title, id === tuneId)));
     const ratio = this.filters.aspectRatio;
     const ratios = ratio !== null && !aspectRatios.includes(ratio) ? [...aspectRatios, ratio] : aspectRatios;
-    this.aspectSelect.replaceChildren(option('', 'Any aspect'), ...ratios.map((r) => option(r, r)));
-    this.aspectSelect.value = ratio ?? '';
+    this.aspectFacets.replaceChildren(...ratios.map((r) => facetButton(r, r, r === ratio)));
+    if (ratios.length === 0) this.aspectFacets.append(el('span', { className: 'filter-label', text: 'none reported' }));
   }
 
   private typed(): void {
