@@ -72,10 +72,11 @@ describe('Gallery for daily work (packaged extension in code-server)', { timeout
     await summary.filter({ hasText: /^320\+ images · 40\+ prompts$/ }).waitFor();
     await gallery.locator('vscode-toolbar-button[data-toolbar="filters"]').click();
 
-    // Multi-select: Ctrl+click, Shift+click a range, Ctrl+A, Esc.
-    const tiles = gallery.locator('.tile-image .tile-open');
-    await tiles.nth(0).click({ modifiers: ['Control'] });
-    await tiles.nth(9).click({ modifiers: ['Shift'] });
+    // Multi-select: Ctrl+click, Shift+click a range, Ctrl+A, Esc. (Rows are not in display order in the DOM.)
+    const tile = (prompt: Prompt, index: number) => gallery.locator(`.tile-image[data-prompt-id="${prompt.id}"][data-image-index="${index}"] .tile-open`);
+    await tile(prompts[0], 0).click({ modifiers: ['Control'] });
+    // The range runs across prompts: all 8 of the newest, then 2 of the next.
+    await tile(prompts[1], 1).click({ modifiers: ['Shift'] });
     const count = gallery.locator('.bulk-count');
     assert.equal(await count.textContent(), '10 selected');
     assert.equal(await gallery.locator('.tile.selected').count(), 10);
@@ -84,9 +85,9 @@ describe('Gallery for daily work (packaged extension in code-server)', { timeout
     await page.keyboard.press('Escape');
     await gallery.locator('.bulk-bar').waitFor({ state: 'hidden' });
 
-    await tiles.nth(1).click({ modifiers: ['Control'] });
-    await tiles.nth(2).click({ modifiers: ['Control'] });
-    await tiles.nth(4).click({ modifiers: ['Control'] });
+    await tile(prompts[0], 1).click({ modifiers: ['Control'] });
+    await tile(prompts[0], 2).click({ modifiers: ['Control'] });
+    await tile(prompts[0], 4).click({ modifiers: ['Control'] });
     assert.equal(await count.textContent(), '3 selected');
     await screenshot(page, 'gallery-selection.png');
 

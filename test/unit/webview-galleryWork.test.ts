@@ -44,6 +44,9 @@ async function openTune(answer?: (method: string, params: unknown) => unknown): 
 
 const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').trim();
 
+/** A tile by what it shows (rows are not in display order in the DOM). */
+const tile = (page: Page, prompt: Prompt, index: number) => page.locator(`.tile-image[data-prompt-id="${prompt.id}"][data-image-index="${index}"] .tile-open`);
+
 async function search(page: Page, words: string): Promise<void> {
   await page.locator('vscode-textfield[data-filter="text"] input').fill(words);
 }
@@ -173,14 +176,15 @@ describe('multi-select', () => {
     const harness = await openTune();
     const { page } = harness;
     try {
-      const tiles = page.locator('.tile-image .tile-open');
-      await tiles.nth(0).click({ modifiers: ['Control'] });
+      await tile(page, newest[0], 6).click({ modifiers: ['Control'] });
       assert.equal(await text(page, '.bulk-count'), '1 selected');
-      await tiles.nth(5).click({ modifiers: ['Shift'] });
+      // A range across two prompts, in display order: 6, 7 of the newest, then 0–3 of the next.
+      await tile(page, newest[1], 3).click({ modifiers: ['Shift'] });
       assert.equal(await text(page, '.bulk-count'), '6 selected');
       assert.equal(await selectedCount(page), 6);
+      assert.equal(await page.locator(`.tile.selected[data-prompt-id="${newest[1].id}"]`).count(), 4);
       // Once something is selected, a plain click toggles instead of opening the lightbox.
-      await tiles.nth(2).click();
+      await tile(page, newest[1], 0).click();
       assert.equal(await text(page, '.bulk-count'), '5 selected');
       assert.equal(await page.locator('.lightbox').isHidden(), true);
 
@@ -191,7 +195,7 @@ describe('multi-select', () => {
       assert.equal(await selectedCount(page), 0);
 
       // With nothing selected, a click opens the image large as before.
-      await tiles.nth(1).click();
+      await tile(page, newest[0], 1).click();
       await page.locator('.lightbox').waitFor({ state: 'visible' });
     } finally {
       await harness.close();
@@ -202,9 +206,8 @@ describe('multi-select', () => {
     const harness = await openTune((method) => (method === 'bulkAction' ? { message: 'Copied 2 images as Markdown.' } : {}));
     const { page } = harness;
     try {
-      const tiles = page.locator('.tile-image .tile-open');
-      await tiles.nth(9).click({ modifiers: ['Control'] });
-      await tiles.nth(3).click({ modifiers: ['Control'] });
+      await tile(page, newest[1], 1).click({ modifiers: ['Control'] });
+      await tile(page, newest[0], 3).click({ modifiers: ['Control'] });
       await page.locator('vscode-toolbar-button[data-bulk="copyMarkdown"]').click();
       await page.locator('.toast', { hasText: 'Copied 2 images as Markdown.' }).waitFor();
       const sent = harness.requestParams.find((r) => r.method === 'bulkAction')?.params as { action: string; images: ImageRef[] };
