@@ -490,6 +490,13 @@ export class GalleryApp {
     if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'a') {
       event.preventDefault();
       if (this.selection.selectAll(this.store.images())) this.renderSelection();
+      // VS Code also runs its own "select all" on the webview (every text selected), a moment later: undo that.
+      const clearText = () => {
+        const text = window.getSelection();
+        if (text && !text.isCollapsed) text.removeAllRanges();
+      };
+      document.addEventListener('selectionchange', clearText);
+      window.setTimeout(() => document.removeEventListener('selectionchange', clearText), 1000);
     } else if (event.key === 'Escape' && this.selection.size > 0) {
       event.preventDefault();
       this.selection.clear();
