@@ -1,6 +1,7 @@
 // The gallery's messages between host and webview, each next to the host's check of it.
 import { boolean, integer, isRecord, nullable, object, oneOf, optional, string, type Check } from './check';
 import type { MessageChecks, ProtocolShape } from './rpc';
+import { DRAFT_FIELDS } from './prompt/draft';
 
 /** More images than any prompt has: bounds what an image index may be. */
 export const MAX_IMAGES_PER_PROMPT = 64;
@@ -64,6 +65,11 @@ export interface GalleryPrompt {
   likes?: number;
   error?: string;
   createdAt: string;
+  /**
+   * Every option the prompt was made with besides its text, as [Astria field name, value] (derived by
+   * the host from the prompt editor's draft of it, so the list of options is the one rule table).
+   */
+  parameters?: [field: string, value: string][];
 }
 
 export interface GalleryPage {
@@ -122,6 +128,10 @@ export function readGalleryFilters(value: unknown): GalleryFilters {
 export const BULK_ACTIONS = ['save', 'copyMarkdown', 'exportZip'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
+/** What the details pane may copy: a field of the prompt editor's draft, or everything. */
+export const COPYABLE_FIELDS = [...DRAFT_FIELDS, 'all'] as const;
+export type CopyableField = (typeof COPYABLE_FIELDS)[number];
+
 /** Most images one bulk request may name: more than a user selects, bounded for hostile webviews. */
 export const MAX_BULK_IMAGES = 20_000;
 
@@ -167,6 +177,8 @@ export interface GalleryProtocol extends ProtocolShape {
       params: { promptIds: number[]; liked: boolean };
       result: { prompts: { id: number; liked: boolean; likes?: number }[]; message?: string };
     };
+    /** Copies one parameter of a shown prompt (or all of them, as the A1111 text) to the clipboard. */
+    copyParameter: { params: { promptId: number; imageIndex: number; field: CopyableField }; result: { message?: string } };
     /** Deletes prompts after a modal confirmation naming the count; answers which were deleted. */
     deletePrompts: { params: { promptIds: number[] }; result: { deleted: number[]; message?: string } };
   };
@@ -243,6 +255,7 @@ export const galleryChecks: MessageChecks<GalleryProtocol> = {
     bulkAction: object({ action: oneOf(BULK_ACTIONS), images: arrayOf(imageRef, MAX_BULK_IMAGES) }),
     setLikedMany: object({ promptIds: arrayOf(id, MAX_BULK_IMAGES), liked: boolean }),
     deletePrompts: object({ promptIds: arrayOf(id, MAX_BULK_IMAGES) }),
+    copyParameter: object({ promptId: id, imageIndex: integer(0, MAX_IMAGES_PER_PROMPT - 1), field: oneOf(COPYABLE_FIELDS) }),
   },
   notifications: {
     didRender: object({ prompts: integer(), images: integer() }),

@@ -4,6 +4,22 @@ import type { Prompt } from '../api/astria/types';
 import { promptState } from '../api/astria/state';
 import { MAX_IMAGES_PER_PROMPT, NO_FILTERS, gallerySubjectCheck, isDisplayableImageUrl, readGalleryFilters, type GalleryFilters, type GalleryImage, type GalleryPrompt, type GallerySubject } from '../shared/gallery';
 import { isRecord } from '../shared/check';
+import { FLAG_FIELDS, draftFromPrompt, type DraftField } from '../shared/prompt/draft';
+
+/** Draft fields the details pane does not list: the text (shown already), and the form's own bookkeeping. */
+const NOT_PARAMETERS = new Set<DraftField>(['text', 'negative_prompt', 'input_image_source', 'mask_image_source', 'input_image_file', 'mask_image_file']);
+
+/** The prompt's options as [field, value], from the prompt editor's draft of it: set values only. */
+export function promptParameters(prompt: Prompt): [string, string][] {
+  const draft = draftFromPrompt(prompt);
+  const flags = new Set<DraftField>(FLAG_FIELDS);
+  const out: [string, string][] = [];
+  for (const [field, value] of Object.entries(draft) as [DraftField, string | boolean][]) {
+    if (NOT_PARAMETERS.has(field)) continue;
+    if (flags.has(field) ? value === true : typeof value === 'string' && value !== '') out.push([field, String(value).slice(0, 2000)]);
+  }
+  return out;
+}
 
 /** Longest prompt text sent to the webview: enough for any real prompt, bounded for hostile ones. */
 const MAX_TEXT = 10_000;
@@ -48,6 +64,7 @@ export function toGalleryPrompt(prompt: Prompt, tuneTitle?: string): GalleryProm
     likes: count(prompt.prompt_likes_count),
     error: text(prompt.user_error)?.slice(0, 2000),
     createdAt: typeof prompt.created_at === 'string' ? prompt.created_at : '',
+    parameters: promptParameters(prompt),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   type GalleryProtocol,
   type GallerySubject,
   type BulkAction,
+  type CopyableField,
   type ImageAction,
   type ImageRef,
   type PromptEditorMode,
@@ -25,7 +26,8 @@ import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } 
 import { defaultSavePath, filtersFromViewState, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
 import { downloadImage, galleryDialogs, resolveClash, type GalleryDialogs } from './saveImage';
 import { describeSaveMany, exportZip, saveMany, writeMetadata, type BulkImage } from './galleryBulk';
-import { parametersOf } from './imageMetadata';
+import { parametersOf, parametersText } from './imageMetadata';
+import { draftFromPrompt } from '../shared/prompt/draft';
 import { errorMessage } from '../shared/errorMessage';
 import { LastTextEditor } from './lastTextEditor';
 
@@ -113,6 +115,7 @@ export class GalleryPanel implements HostedPanel {
         bulkAction: ({ action, images }) => this.bulkAction(action, images),
         setLikedMany: ({ promptIds, liked }) => this.setLikedMany(promptIds, liked),
         deletePrompts: ({ promptIds }) => this.deletePrompts(promptIds),
+        copyParameter: ({ promptId, imageIndex, field }) => this.copyParameter(promptId, imageIndex, field),
       },
       notifications: {
         didRender: (stats) => {
@@ -362,6 +365,20 @@ export class GalleryPanel implements HostedPanel {
     this.shown.set(promptId, updated);
     this.deps.services.promptEditedHere(updated); // the tree's heart follows
     return { liked, likes };
+  }
+
+  private async copyParameter(promptId: number, imageIndex: number, field: CopyableField): Promise<{ message?: string }> {
+    const prompt = this.shown.get(promptId);
+    if (!prompt) throw new UserFacingError('That prompt is not in this gallery.');
+    if (field === 'all') {
+      const url = prompt.images[imageIndex] ?? '';
+      await vscode.env.clipboard.writeText(parametersText(parametersOf(prompt, imageIndex, url, await this.tuneTitle(prompt.tune_id))));
+      return { message: 'Copied every parameter (the text image tools read).' };
+    }
+    const value = draftFromPrompt(prompt)[field];
+    if (value === '' || value === false) throw new UserFacingError(`The prompt has no ${field}.`);
+    await vscode.env.clipboard.writeText(String(value));
+    return { message: `Copied ${field}.` };
   }
 
   // ─── Bulk actions over a selection ─────────────────────────────────────────────────────────────

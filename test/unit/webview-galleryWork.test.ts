@@ -234,6 +234,52 @@ describe('multi-select', () => {
   });
 });
 
+describe('lightbox details', () => {
+  it('lists every parameter as text with copy buttons, and Use These Settings asks for the prompt editor', async () => {
+    const harness = await openTune((method) => (method === 'copyParameter' ? { message: 'Copied seed.' } : method === 'openPromptEditor' ? null : {}));
+    const { page } = harness;
+    try {
+      await tile(page, newest[0], 2).click();
+      await page.locator('.lightbox').waitFor({ state: 'visible' });
+      await page.keyboard.press('i');
+      const details = page.locator('.lightbox-details');
+      await details.waitFor({ state: 'visible' });
+      const rows = await details.locator('.detail').evaluateAll((els) => els.map((e) => [e.querySelector('dt')?.textContent, e.querySelector('dd')?.textContent]));
+      const byLabel = new Map(rows.map(([k, v]) => [k, v]));
+      assert.equal(byLabel.get('Prompt'), newest[0].text, 'the text as text, tokens included');
+      assert.equal(byLabel.get('seed'), String(newest[0].seed));
+      assert.equal(byLabel.get('num_images'), String(newest[0].num_images));
+      assert.equal(byLabel.get('aspect_ratio'), newest[0].aspect_ratio);
+      assert.equal(byLabel.get('Prompt id'), String(newest[0].id));
+      assert.equal(byLabel.get('Image'), `3 of ${newest[0].images.length}`);
+
+      await details.locator('[data-copy="seed"]').click();
+      await page.locator('.toast', { hasText: 'Copied seed.' }).waitFor();
+      assert.deepEqual(harness.requestParams.find((r) => r.method === 'copyParameter')?.params, { promptId: newest[0].id, imageIndex: 2, field: 'seed' });
+
+      // Stepping to the next image keeps the pane open and follows it.
+      await page.keyboard.press('ArrowRight');
+      await details.locator('.detail', { hasText: '4 of' }).waitFor();
+
+      await details.locator('vscode-button[data-action="remix"]').click();
+      const remix = await waitForRequest(harness, 'openPromptEditor');
+      assert.deepEqual(remix, { promptId: newest[0].id, mode: 'remix', image: null });
+      assert.deepEqual(harness.refused, []);
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
+async function waitForRequest(harness: Harness, method: string): Promise<unknown> {
+  for (let i = 0; i < 100; i++) {
+    const found = harness.requestParams.find((r) => r.method === method);
+    if (found) return found.params;
+    await harness.page.waitForTimeout(50);
+  }
+  throw new Error(`no ${method} request`);
+}
+
 describe('broken images', () => {
   it('shows a retry tile for an image the CDN failed to send, and Retry loads it', async () => {
     sandbox.addFault({ match: `/images/`, origin: 'cdn', kind: 'status500', count: 1 });

@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { HostConnection } from '../common/rpc';
 import { el, formatNumber, icon } from '../common/dom';
-import { NO_FILTERS, TILE_SIZES, gallerySubjectKey, type BulkAction, type GalleryFilters, type ImageRef, type GalleryFocus, type GalleryInit, type GalleryPage, type GalleryPrompt, type GalleryProtocol, type GallerySubject, type GalleryViewState, type TileSize } from '../../src/shared/gallery';
+import { NO_FILTERS, TILE_SIZES, gallerySubjectKey, type BulkAction, type CopyableField, type GalleryFilters, type ImageRef, type GalleryFocus, type GalleryInit, type GalleryPage, type GalleryPrompt, type GalleryProtocol, type GallerySubject, type GalleryViewState, type TileSize } from '../../src/shared/gallery';
 import { anchorAt, layoutGallery, scrollTopOf, rowOfTile, type GalleryLayout } from './layout';
 import { GalleryStore, tileCount, type ImagePosition } from './store';
 import { VirtualRows } from './virtualRows';
@@ -105,6 +105,7 @@ export class GalleryApp {
       loadMore: () => this.loadNextPage(),
       run: (action, image) => void this.run(action, image),
       closed: (image) => this.focusTile(image),
+      copy: (image, field) => void this.copyParameter(image, field),
     });
     this.menu = new ImageMenu((action, image) => void this.run(action, image));
     this.filterBar = new FilterBar({
@@ -731,6 +732,15 @@ export class GalleryApp {
       this.store.update(promptId, { liked: result.liked, likes: result.likes });
       this.rows.update();
       if (this.lightbox.shown?.promptId === promptId) this.lightbox.refresh();
+    } catch (error) {
+      this.toast(error instanceof Error ? error.message : String(error), true);
+    }
+  }
+
+  private async copyParameter(image: ImagePosition, field: CopyableField): Promise<void> {
+    try {
+      const result = await this.host.request('copyParameter', { promptId: image.promptId, imageIndex: image.imageIndex, field });
+      if (result.message) this.toast(result.message);
     } catch (error) {
       this.toast(error instanceof Error ? error.message : String(error), true);
     }
