@@ -78,6 +78,11 @@ export interface GalleryPage {
   nextCursor: number | null;
   /** Whether the server said for these prompts whether they are liked (`liked` is not a documented field); null: no prompts to tell. */
   likesReported?: boolean | null;
+  /**
+   * For a page asked with `text`: 'server' when the server searched (every prompt it sent contains the
+   * text), 'ignored' when it sent prompts without it (no prompts then: the webview filters what it loaded).
+   */
+  textSearch?: 'server' | 'ignored';
 }
 
 /** What the gallery's toolbar filters by; every filter is optional and they combine (AND). */
@@ -163,7 +168,8 @@ export interface GalleryInit {
 export interface GalleryProtocol extends ProtocolShape {
   requests: {
     /** `refresh` drops what the host cached and asks the server again. */
-    loadPage: { params: { cursor: number | null; refresh: boolean }; result: GalleryPage };
+    /** `text` (subjects across tunes only): search the server's prompt text (`GET /prompts?text=`) where it honours that. */
+    loadPage: { params: { cursor: number | null; refresh: boolean; text?: string }; result: GalleryPage };
     imageAction: { params: ImageRef & { action: ImageAction }; result: { message?: string } };
     setLiked: { params: { promptId: number; liked: boolean }; result: { liked: boolean; likes?: number } };
     openPromptEditor: {
@@ -248,7 +254,7 @@ function arrayOf<T>(check: Check<T>, max: number): Check<T[]> {
 
 export const galleryChecks: MessageChecks<GalleryProtocol> = {
   requests: {
-    loadPage: object({ cursor: nullable(id), refresh: boolean }),
+    loadPage: object({ cursor: nullable(id), refresh: boolean, text: optional(string(500)) }),
     imageAction: object({ ...imageRefFields, action: oneOf(IMAGE_ACTIONS) }),
     setLiked: object({ promptId: id, liked: boolean }),
     openPromptEditor: object({ promptId: id, mode: oneOf(PROMPT_EDITOR_MODES), image: nullable(imageRef) }),

@@ -68,6 +68,12 @@ export function toGalleryPrompt(prompt: Prompt, tuneTitle?: string): GalleryProm
   };
 }
 
+/** Whether a server honoured `GET /prompts?text=`: every prompt it sent contains the text (case-insensitive). */
+export function textSearchHonoured(prompts: readonly Pick<Prompt, 'text'>[], text: string): boolean {
+  const needle = text.trim().toLowerCase();
+  return prompts.every((p) => typeof p.text === 'string' && p.text.toLowerCase().includes(needle));
+}
+
 /** A folder name from a tune title: letters, digits, `._ -`; never empty, never `..`, never too long. */
 export function sanitizeFolderName(title: string | undefined, fallback: string): string {
   const cleaned = (title ?? '')

@@ -23,7 +23,7 @@ import {
 } from '../shared/gallery';
 import type { ResponseMessage } from '../shared/rpc';
 import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
-import { defaultSavePath, filtersFromViewState, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
+import { defaultSavePath, filtersFromViewState, textSearchHonoured, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
 import { downloadImage, galleryDialogs, resolveClash, type GalleryDialogs } from './saveImage';
 import { describeSaveMany, exportZip, saveMany, writeMetadata, type BulkImage } from './galleryBulk';
 import { parametersOf, parametersText } from './imageMetadata';
@@ -54,6 +54,7 @@ interface CachedPage {
   nextCursor: number | null;
   /** Whether any prompt of the page came with a `liked` field; null for an empty page. */
   likesReported: boolean | null;
+  textSearch?: 'server' | 'ignored';
 }
 
 function panelTitle(subject: GallerySubject): string {
@@ -74,14 +75,16 @@ export class GalleryPanel implements HostedPanel {
   readonly host: WebviewPanelHost<GalleryProtocol>;
   /** Every prompt the webview was sent, freshest copy: the only images actions may touch. */
   private readonly shown = new Map<number, Prompt>();
-  /** Pages fetched or being fetched, by cursor: a webview reloaded after being hidden gets them without a request. */
-  private readonly pages = new Map<number | null, Promise<CachedPage>>();
+  /** Pages fetched or being fetched, by search text and cursor: a webview reloaded after being hidden gets them without a request. */
+  private readonly pages = new Map<string, Promise<CachedPage>>();
   /** The first page once it arrived: new prompts from the poller are put on top of it. */
   private firstPage: CachedPage | undefined;
   /** Bumped when the cache is dropped, so a fetch still under way does not refill it. */
   private cacheGeneration = 0;
   /** The server's pages of this subject, by number (the webview's cursor); dropped with the cache. */
-  private numberedPages: NumberedPages<Prompt> | undefined;
+  private readonly numberedPages = new Map<string, NumberedPages<Prompt>>();
+  /** The server sent prompts without the searched text once: it does not search, so the webview filters. */
+  private textIgnored = false;
   private readonly tuneTitles = new Map<number, string>();
   private pendingFocus: GalleryFocus | null = null;
   private rendered: { prompts: number; images: number } | undefined;
@@ -108,7 +111,7 @@ export class GalleryPanel implements HostedPanel {
       checks: galleryChecks,
       onReady: () => void this.sendInit(),
       requests: {
-        loadPage: ({ cursor, refresh }) => this.loadPage(cursor, refresh),
+        loadPage: ({ cursor, refresh, text }) => this.loadPage(cursor, refresh, text),
         imageAction: (params) => this.imageAction(params.action, params),
         setLiked: ({ promptId, liked }) => this.setLiked(promptId, liked),
         openPromptEditor: ({ promptId, mode, image }) => this.openPromptEditor(promptId, mode, image),
@@ -147,7 +150,8 @@ export class GalleryPanel implements HostedPanel {
 
   private dropCache(): void {
     this.cacheGeneration++;
-    this.numberedPages = undefined;
+    this.numberedPages.clear();
+    this.textIgnored = false;
     this.pages.clear();
     this.shown.clear();
     this.firstPage = undefined;
@@ -192,42 +196,65 @@ export class GalleryPanel implements HostedPanel {
 
   // ─── Requests ──────────────────────────────────────────────────────────────────────────────────
 
-  private async loadPage(cursor: number | null, refresh: boolean): Promise<GalleryPage> {
+  private async loadPage(cursor: number | null, refresh: boolean, text = ''): Promise<GalleryPage> {
     if (refresh) this.dropCache();
-    return this.pageView(await this.page(cursor));
+    // Only GET /prompts (subjects across tunes) has a text filter; a server seen ignoring it is not asked again.
+    const search = text.trim() !== '' && (this.subject.kind === 'recent' || this.subject.kind === 'favorites') ? text.trim() : '';
+    if (search && this.textIgnored) return { prompts: [], nextCursor: null, textSearch: 'ignored' };
+    return this.pageView(await this.page(cursor, search));
   }
 
   /** One page from the cache, or one request to the server (concurrent askers share it). */
-  private page(cursor: number | null): Promise<CachedPage> {
-    let page = this.pages.get(cursor);
+  private page(cursor: number | null, text = ''): Promise<CachedPage> {
+    const key = `${text}\n${cursor}`;
+    let page = this.pages.get(key);
     if (!page) {
       const generation = this.cacheGeneration;
-      page = this.fetchPage(cursor, generation);
-      this.pages.set(cursor, page);
+      page = this.fetchPage(cursor, generation, text);
+      this.pages.set(key, page);
       const failed = page;
       page.catch(() => {
-        if (this.pages.get(cursor) === failed) this.pages.delete(cursor);
+        if (this.pages.get(key) === failed) this.pages.delete(key);
       });
     }
     return page;
   }
 
-  private async fetchPage(cursor: number | null, generation: number): Promise<CachedPage> {
+  /** The server's pages of this subject (and search), by number: keyset or offset, whichever the server honours. */
+  private pager(text: string): NumberedPages<Prompt> {
+    const { astria } = this.deps.services;
+    const subject = this.subject;
+    let pages = this.numberedPages.get(text);
+    if (!pages) {
+      const tuneId = subject.kind === 'tune' ? subject.tuneId : undefined;
+      pages = new NumberedPages(astria.promptPager(tuneId, { limit: PAGE_SIZE, ...(text ? { text } : {}) }));
+      this.numberedPages.set(text, pages);
+    }
+    return pages;
+  }
+
+  private async fetchPage(cursor: number | null, generation: number, text: string): Promise<CachedPage> {
     const { astria } = this.deps.services;
     const subject = this.subject;
     let prompts: Prompt[];
     let nextCursor: number | null = null;
     let likesReported: boolean | null = null;
+    const ignored = (): CachedPage => {
+      this.textIgnored = true;
+      this.deps.services.log.info('Gallery: the server ignores the text filter of GET /prompts; the webview filters the loaded prompts instead.');
+      return { promptIds: [], nextCursor: null, likesReported: null, textSearch: 'ignored' };
+    };
     if (subject.kind === 'prompt') {
       prompts = cursor === null ? [await astria.getPrompt(subject.tuneId, subject.promptId)] : [];
     } else if (subject.kind === 'favorites') {
       // No server filter for likes: scan pages of all prompts and keep the liked ones.
-      const pages = (this.numberedPages ??= new NumberedPages(astria.promptPager(undefined, { limit: PAGE_SIZE })));
+      const pages = this.pager(text);
       prompts = [];
       let index = cursor ?? 0;
       let more = true;
       for (let scanned = 0; more && scanned < FAVORITES_SCAN_PAGES && prompts.length < FAVORITES_ENOUGH; scanned++) {
         const page = await pages.page(index++);
+        if (text && !textSearchHonoured(page.items, text)) return ignored();
         if (page.items.length > 0) likesReported = (likesReported ?? false) || page.items.some((p) => typeof p.liked === 'boolean');
         if (likesReported === false) throw new UserFacingError(LIKES_NOT_REPORTED);
         prompts.push(...page.items.filter((p) => p.liked === true));
@@ -235,15 +262,14 @@ export class GalleryPanel implements HostedPanel {
       }
       nextCursor = more ? index : null;
     } else {
-      // Pages by number over the API's pager: keyset or offset, whichever the server honours.
-      const pages = (this.numberedPages ??= new NumberedPages(astria.promptPager(subject.kind === 'tune' ? subject.tuneId : undefined, { limit: PAGE_SIZE })));
       const index = cursor ?? 0;
-      const page = await pages.page(index);
+      const page = await this.pager(text).page(index);
+      if (text && !textSearchHonoured(page.items, text)) return ignored();
       prompts = page.items;
       if (page.hasMore) nextCursor = index + 1;
     }
     if (subject.kind !== 'favorites' && prompts.length > 0) likesReported = prompts.some((p) => typeof p.liked === 'boolean');
-    const page: CachedPage = { promptIds: prompts.map((p) => p.id), nextCursor, likesReported };
+    const page: CachedPage = { promptIds: prompts.map((p) => p.id), nextCursor, likesReported, ...(text ? { textSearch: 'server' as const } : {}) };
     // The cache was dropped meanwhile (refresh, other connection): answer, but remember nothing.
     if (generation !== this.cacheGeneration) return page;
     for (const prompt of prompts) {
@@ -254,7 +280,7 @@ export class GalleryPanel implements HostedPanel {
     if (subject.kind === 'tune' && !subject.title && this.tuneTitles.has(subject.tuneId)) {
       this.retitle({ ...subject, title: this.tuneTitles.get(subject.tuneId) });
     }
-    if (cursor === null) this.firstPage = page;
+    if (cursor === null && !text) this.firstPage = page;
     return page;
   }
 
@@ -263,7 +289,7 @@ export class GalleryPanel implements HostedPanel {
       const prompt = this.shown.get(id);
       return prompt ? [toGalleryPrompt(prompt, this.tuneTitles.get(prompt.tune_id))] : [];
     });
-    return { prompts, nextCursor: page.nextCursor, likesReported: page.likesReported };
+    return { prompts, nextCursor: page.nextCursor, likesReported: page.likesReported, ...(page.textSearch ? { textSearch: page.textSearch } : {}) };
   }
 
   /** The prompt and URL of an image the webview names, if this panel really showed it. */

@@ -140,6 +140,30 @@ describe('Gallery for daily work', function () {
     });
   });
 
+  describe('server text search', () => {
+    it('searches the prompt text on the server for Recent Images, where the server honours GET /prompts?text=', async () => {
+      const recent: GallerySubject = { kind: 'recent' };
+      gallery.open(recent);
+      const oldest = prompts.at(-1);
+      assert.ok(oldest);
+      const words = /gallery shot #\d+ <lora/.exec(oldest.text)?.[0] ?? '';
+      const plain = await request(recent, 'loadPage', { cursor: null, refresh: true });
+      assert.ok(!plain.prompts.some((p) => p.id === oldest.id), 'not on the first plain page');
+      assert.equal(plain.textSearch, undefined);
+      const found = await request(recent, 'loadPage', { cursor: null, refresh: false, text: words });
+      assert.equal(found.textSearch, 'server');
+      assert.deepEqual(
+        found.prompts.map((p) => p.id),
+        [oldest.id],
+      );
+      // A tune's own list has no text filter: the tune gallery never sends one.
+      gallery.open(subject);
+      const tunePage = await request(subject, 'loadPage', { cursor: null, refresh: false, text: words });
+      assert.equal(tunePage.textSearch, undefined);
+      assert.equal(tunePage.prompts.length, 40);
+    });
+  });
+
   describe('favorites', () => {
     it('opens Favorites from the command: liked prompts across tunes, newest first', async () => {
       const others = (await astria<Prompt[]>('GET', '/prompts?limit=120')).filter((p) => p.tune_id !== tune.id && p.images.length > 0);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { NO_FILTERS, type GalleryFilters, type GalleryPrompt } from '../../src/shared/gallery';
 import { compileFilters, filterChips, isFiltered, parseSeed, readFilters, withoutFilter } from '../../webview-ui/gallery/filters';
 import { SelectionModel, type ImageId } from '../../webview-ui/gallery/selection';
-import { filtersFromViewState } from '../../src/webviews/galleryModel';
+import { filtersFromViewState, textSearchHonoured } from '../../src/webviews/galleryModel';
 
 function prompt(id: number, change: Partial<GalleryPrompt> = {}): GalleryPrompt {
   return {
@@ -101,6 +101,12 @@ describe('gallery filters', () => {
     assert.equal(filtersFromViewState({ version: 1, subject: { kind: 'recent' } }), null);
     assert.equal(filtersFromViewState({ filters: { text: '  ', likedOnly: false } }), null);
     assert.deepEqual(filtersFromViewState({ filters: { likedOnly: true, seed: 'x' } }), { ...NO_FILTERS, likedOnly: true });
+  });
+
+  it('tells whether a server honoured GET /prompts?text= (every prompt it sent contains the text)', () => {
+    assert.equal(textSearchHonoured([{ text: 'A Cat on a sofa' }, { text: 'cat food' }], ' cat '), true);
+    assert.equal(textSearchHonoured([{ text: 'a cat' }, { text: 'a dog' }], 'cat'), false, 'a dog: the server ignored the filter');
+    assert.equal(textSearchHonoured([], 'cat'), true, 'no results is an answer');
   });
 
   it('takes a typed seed only when it is a number', () => {

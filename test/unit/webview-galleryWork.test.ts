@@ -31,6 +31,17 @@ after(async () => {
   await sandbox?.close();
 });
 
+async function openRecent(textSearch: 'server' | 'ignored'): Promise<Harness> {
+  const harness = await openGalleryHarness(browser, {
+    viewport: { width: 1200, height: 800 },
+    source: { kind: 'sandbox', url: sandbox.url, key: sandbox.astriaKey, subject: { kind: 'recent' } },
+    textSearch,
+  });
+  await harness.open();
+  await harness.page.waitForSelector('.tile.loaded');
+  return harness;
+}
+
 async function openTune(answer?: (method: string, params: unknown) => unknown): Promise<Harness> {
   const harness = await openGalleryHarness(browser, {
     viewport: { width: 1200, height: 800 },
@@ -136,6 +147,47 @@ describe('filters', () => {
       for (const p of newest.slice(0, 2)) {
         await fetch(`${sandbox.url}/prompts/${p.id}/likes`, { method: 'DELETE', headers: { authorization: `Bearer ${sandbox.astriaKey}` } });
       }
+    }
+  });
+});
+
+describe('server text search (Recent Images)', () => {
+  const oldest = async () => {
+    const all = (await (await fetch(`${sandbox.url}/tunes/${tuneId}/prompts?limit=120&offset=120`, { headers: { authorization: `Bearer ${sandbox.astriaKey}` } })).json()) as Prompt[];
+    return all.at(-1) as Prompt;
+  };
+
+  it('asks the server where it searches, finding prompts far beyond the loaded pages', async () => {
+    const target = await oldest();
+    const harness = await openRecent('server');
+    const { page } = harness;
+    try {
+      const words = /gallery shot #\d+ <lora/.exec(target.text)?.[0] ?? '';
+      await search(page, words);
+      await page.locator('.footer', { hasText: `Searched the server for “${words}”.` }).waitFor();
+      assert.deepEqual(await shownPrompts(page), [target.id], 'the oldest prompt, never loaded without the search');
+      const sent = harness.requestParams.filter((r) => r.method === 'loadPage').map((r) => r.params);
+      assert.deepEqual(sent.at(-1), { cursor: null, refresh: false, text: words });
+      // Clearing the search brings back the plain pages.
+      await page.locator('.chip', { hasText: 'Text:' }).click();
+      await page.locator('.summary', { hasText: /^[\d,]+\+ images · 40\+ prompts$/ }).waitFor();
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('says so when the server ignores the text filter, and filters the loaded prompts instead', async () => {
+    const target = await oldest();
+    const harness = await openRecent('ignored');
+    const { page } = harness;
+    try {
+      await search(page, 'gallery shot');
+      await page.locator('.footer', { hasText: 'This server does not search prompt text: filtered the 40 loaded prompts; more are on the server.' }).waitFor();
+      assert.ok((await shownPrompts(page)).length > 0, 'the loaded prompts that match are shown');
+      assert.ok(!(await shownPrompts(page)).includes(target.id));
+      assert.match(await text(page, '.summary'), / of [\d,]+\+ images match$/);
+    } finally {
+      await harness.close();
     }
   });
 });

@@ -14,7 +14,7 @@ import { Lightbox } from './lightbox';
 import { ImageMenu } from './imageMenu';
 import { isGalleryAction, isImageAction, type GalleryAction } from './actions';
 import { FilterBar } from './filterBar';
-import { compileFilters, readFilters } from './filters';
+import { compileFilters, isFiltered, readFilters } from './filters';
 import { SelectionModel, type ImageId } from './selection';
 import { BulkBar, type BulkCommand } from './bulkBar';
 
@@ -70,6 +70,10 @@ export class GalleryApp {
   private lastWidth = 0;
   private filters: GalleryFilters = { ...NO_FILTERS };
   private readonly selection = new SelectionModel();
+  /** The text the loaded pages were searched for on the server ('' = the subject's plain pages). */
+  private serverText = '';
+  /** The server sent prompts without the text it was asked for: it does not search; filter here. */
+  private serverTextIgnored = false;
   /** Whether the server reports likes (null until a non-empty page said). */
   private likesReported: boolean | null = null;
   private readonly filterBar: FilterBar;
@@ -199,10 +203,13 @@ export class GalleryApp {
     // The webview's own state first; else what VS Code handed the serializer (the host passes it on).
     this.filters = saved?.filters ?? init.filters ?? { ...NO_FILTERS };
     this.store.setFilter(compileFilters(this.filters));
-    this.filterBar.configure({ acrossTunes: init.subject.kind === 'recent' || init.subject.kind === 'favorites', filters: this.filters });
+    this.filterBar.configure({ acrossTunes: this.acrossTunes(), filters: this.filters });
     this.renderSelection();
+    this.serverTextIgnored = false;
+    this.serverText = this.wantedServerText();
     // The first page usually comes with init: laid out once, with it, instead of empty and then again.
-    if (init.firstPage) {
+    // Not when a restored text filter is searched on the server: those pages come next.
+    if (init.firstPage && !this.serverText) {
       this.store.appendPage(init.firstPage.prompts, init.firstPage.nextCursor);
       this.noteLikes(init.firstPage);
     }
@@ -214,7 +221,7 @@ export class GalleryApp {
     requestAnimationFrame(() => {
       if (generation === this.generation) this.saveState(anchor);
     });
-    if (init.firstPage) this.reportFirstRender();
+    if (init.firstPage && !this.serverText) this.reportFirstRender();
     else await this.loadNextPage();
     if (generation !== this.generation) return;
     if (init.focus) await this.focusImage(init.focus);
@@ -257,10 +264,18 @@ export class GalleryApp {
     const cursor = this.store.loadedOnce ? this.store.nextCursor : null;
     this.loadError = undefined;
     this.renderFooter();
+    const text = this.serverText;
     const loading = this.host
-      .request('loadPage', { cursor, refresh })
+      .request('loadPage', text ? { cursor, refresh, text } : { cursor, refresh })
       .then((page) => {
         if (generation !== this.generation) return false;
+        if (page.textSearch === 'ignored') {
+          // Filter what is loaded instead, and say so (the footer does).
+          this.serverTextIgnored = true;
+          this.serverText = '';
+          queueMicrotask(() => void this.reloadPages());
+          return false;
+        }
         this.showPage(page);
         return page.prompts.length > 0;
       })
@@ -288,7 +303,8 @@ export class GalleryApp {
   private maybeLoadMore(): void {
     if (this.loading || this.loadError || !this.store.hasMore || !this.layout) return;
     // While filtering, more pages come only when asked (Load More): the filter works on what is loaded.
-    if (this.store.filtered && this.store.loadedOnce) return;
+    // Pages the server searched are results themselves: they come as you scroll.
+    if (this.store.filtered && this.store.loadedOnce && !this.onlyServerFilter()) return;
     const viewport = this.scroller.clientHeight || window.innerHeight;
     const remaining = this.layout.height - (this.scroller.scrollTop + viewport);
     if (remaining < viewport * PREFETCH_VIEWPORTS) void this.loadNextPage();
@@ -433,11 +449,18 @@ export class GalleryApp {
       b.dataset.footer = action;
       return b;
     };
-    const searched = `Filtered the ${formatNumber(loaded)} loaded prompt${loaded === 1 ? '' : 's'}${this.store.hasMore ? '; more are on the server' : ''}.`;
+    const onlyServer = this.onlyServerFilter();
+    let searched: string;
+    if (this.serverText) {
+      searched = `Searched the server for “${this.serverText}”${onlyServer ? '' : `; the other filters apply to the ${formatNumber(loaded)} results loaded`}.`;
+    } else {
+      const cannot = this.serverTextIgnored && this.filters.text.trim() ? 'This server does not search prompt text: ' : '';
+      searched = `${cannot}${cannot ? 'filtered' : 'Filtered'} the ${formatNumber(loaded)} loaded prompt${loaded === 1 ? '' : 's'}${this.store.hasMore ? '; more are on the server' : ''}.`;
+    }
     const parts: Node[] = [];
     if (this.store.prompts.length === 0) parts.push(el('p', { className: 'no-match', text: 'No image matches these filters.' }));
     parts.push(el('span', { className: 'filtered-note', text: searched }));
-    if (this.store.hasMore) parts.push(button('Load More', 'more', true));
+    if (this.store.hasMore && !onlyServer) parts.push(button('Load More', 'more', true));
     parts.push(button('Clear Filters', 'clear-filters', this.store.prompts.length > 0));
     this.footer.replaceChildren(...parts);
   }
@@ -450,8 +473,45 @@ export class GalleryApp {
 
   // ─── Filters ───────────────────────────────────────────────────────────────────────────────────
 
+  private acrossTunes(): boolean {
+    return this.subject?.kind === 'recent' || this.subject?.kind === 'favorites';
+  }
+
+  /** The text to search on the server: only across tunes (GET /prompts), and only while it answers searches. */
+  private wantedServerText(): string {
+    return this.acrossTunes() && !this.serverTextIgnored ? this.filters.text.trim() : '';
+  }
+
+  /** The server searched the text and no other filter is on: what is loaded is exactly the results. */
+  private onlyServerFilter(): boolean {
+    return this.serverText !== '' && !isFiltered({ ...this.filters, text: '' });
+  }
+
+  /** The pages for another server search (or none): start again from the first. */
+  private async reloadPages(): Promise<void> {
+    const generation = ++this.generation;
+    this.store.clear();
+    this.loading = undefined;
+    this.loadError = undefined;
+    if (this.selection.clear()) this.renderSelection();
+    this.rows.redrawAll();
+    this.scroller.scrollTop = 0;
+    this.relayout();
+    await this.loadNextPage();
+    if (generation === this.generation) this.afterScroll();
+  }
+
   private setFilters(filters: GalleryFilters): void {
     this.filters = filters;
+    const serverText = this.wantedServerText();
+    if (serverText !== this.serverText) {
+      this.serverText = serverText;
+      this.store.setFilter(compileFilters(filters));
+      this.filterBar.configure({ filters });
+      this.scheduleSaveState();
+      void this.reloadPages();
+      return;
+    }
     performance.mark('gallery:filter-start');
     this.store.setFilter(compileFilters(filters));
     if (this.selection.retain(this.store.images())) this.renderSelection();
