@@ -189,3 +189,73 @@ export function readPngText(png: Uint8Array): Map<string, string> {
   }
   return out;
 }
+
+// ─── Reading it back ─────────────────────────────────────────────────────────────────────────────
+
+/** What an A1111 `parameters` text says, as far as Tune Studio can use it again. */
+export interface ParsedParameters {
+  prompt: string;
+  negativePrompt?: string;
+  /** Every `Key: value` of the settings line, keys as written ("CFG scale", "Tune id", …). */
+  settings: Map<string, string>;
+}
+
+/** Reads the text `parametersText` writes (and that Stable Diffusion WebUI writes): prompt, negative prompt, settings line. */
+export function parseParametersText(text: string): ParsedParameters | undefined {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const settings = new Map<string, string>();
+  const last = lines.at(-1) ?? '';
+  const pair = /\s*([A-Za-z][\w ()-]*):\s*("(?:\\.|[^"\\])*"|[^,]*)\s*(?:,|$)/gy;
+  if (/^\s*[A-Za-z][\w ()-]*: /.test(last)) {
+    let match: RegExpExecArray | null;
+    pair.lastIndex = 0;
+    while (pair.lastIndex < last.length && (match = pair.exec(last))) {
+      const raw = match[2].trim();
+      let value = raw;
+      if (raw.startsWith('"')) {
+        try {
+          value = JSON.parse(raw) as string;
+        } catch {
+          value = raw.slice(1, -1);
+        }
+      }
+      settings.set(match[1].trim(), value);
+    }
+    if (settings.size > 0) lines.pop();
+  }
+  const negativeAt = lines.findIndex((line) => line.startsWith('Negative prompt:'));
+  const prompt = (negativeAt === -1 ? lines : lines.slice(0, negativeAt)).join('\n').trim();
+  const negativePrompt = negativeAt === -1 ? undefined : lines.slice(negativeAt).join('\n').slice('Negative prompt:'.length).trim();
+  if (!prompt && settings.size === 0) return undefined;
+  return { prompt, negativePrompt: negativePrompt || undefined, settings };
+}
+
+/**
+ * A prompt to remix from a saved image's parameters: its tune and options as the file records them.
+ * Undefined when the file does not name its tune (the editor would not know where to generate).
+ */
+export function promptFromParameters(parsed: ParsedParameters): Prompt | undefined {
+  const int = (key: string) => {
+    const value = Number(parsed.settings.get(key));
+    return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  };
+  const tuneId = int('Tune id');
+  if (!tuneId) return undefined;
+  const size = /^(\d+)x(\d+)$/.exec(parsed.settings.get('Size') ?? '');
+  const cfg = parsed.settings.get('CFG scale');
+  return {
+    id: int('Prompt id') ?? 0,
+    tune_id: tuneId,
+    text: parsed.prompt,
+    negative_prompt: parsed.negativePrompt ?? null,
+    seed: int('Seed') ?? null,
+    steps: int('Steps') ?? null,
+    cfg_scale: cfg !== undefined && Number.isFinite(Number(cfg)) ? Number(cfg) : null,
+    scheduler: parsed.settings.get('Sampler') ?? null,
+    aspect_ratio: parsed.settings.get('Aspect ratio') ?? null,
+    w: size ? Number(size[1]) : null,
+    h: size ? Number(size[2]) : null,
+    images: [],
+    created_at: '',
+  } as Prompt;
+}

@@ -11,7 +11,7 @@ import type { Prompt, Tune } from '../../src/api/astria/types';
 import type { GalleryApi } from '../../src/webviews/galleryPanel';
 import { GALLERY_VIEW_TYPE, NO_FILTERS, type GalleryProtocol, type GallerySubject, type GalleryViewState, type ImageRef } from '../../src/shared/gallery';
 import type { RequestMethod, RequestParams, RequestResult } from '../../src/shared/rpc';
-import { pngChunks } from '../../src/webviews/imageMetadata';
+import { parametersOf, pngChunks, sidecarJson } from '../../src/webviews/imageMetadata';
 import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, waitFor } from './helpers';
 
 type Method = RequestMethod<GalleryProtocol>;
@@ -241,6 +241,28 @@ describe('Gallery for daily work', function () {
       } finally {
         gallery.dialogs.existingFiles = original;
       }
+    });
+
+    it('remixes a saved image in the prompt editor from the parameters in the file (PNG chunk or JPEG sidecar)', async () => {
+      const ref = refs(50)[9];
+      const prompt = prompts.find((p) => p.id === ref.promptId);
+      assert.ok(prompt);
+      const saved = vscode.Uri.joinPath(workspace, 'generated', `${folderName} b`, `${ref.promptId}-${ref.imageIndex + 1}.png`);
+      await vscode.commands.executeCommand('tuneStudio.remixFromImage', saved);
+      const editor = await waitFor('the prompt editor of the tune', () => api.promptEditor.panelOf(tune.id));
+      assert.equal(editor.currentDraft.text, prompt.text);
+      assert.equal(editor.currentDraft.seed, String(prompt.seed));
+      assert.equal(editor.currentDraft.aspect_ratio, prompt.aspect_ratio);
+
+      // A JPEG carries its parameters in `<file>.json`.
+      const jpeg = vscode.Uri.joinPath(workspace, 'generated', `${folderName} b`, 'edited.jpg');
+      await vscode.workspace.fs.writeFile(jpeg, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]));
+      const other = { ...prompt, text: 'a remix from a sidecar', seed: 99 };
+      await vscode.workspace.fs.writeFile(jpeg.with({ path: `${jpeg.path}.json` }), Buffer.from(sidecarJson(parametersOf(other, 0, ref.url, tune.title))));
+      await vscode.commands.executeCommand('tuneStudio.remixFromImage', jpeg);
+      await waitFor('the sidecar text in the form', () => (editor.currentDraft.text === 'a remix from a sidecar' ? true : undefined));
+      assert.equal(editor.currentDraft.seed, '99');
+      editor.panel.dispose();
     });
 
     it('overwrites when asked, names a file it could not write and keeps the rest', async () => {

@@ -13,6 +13,8 @@ import {
   parametersOf,
   parametersText,
   pngChunks,
+  parseParametersText,
+  promptFromParameters,
   readPngText,
   sidecarJson,
   withPngText,
@@ -107,6 +109,31 @@ describe('image metadata', () => {
     const native = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
     if (native) assert.equal(crc32(data), native(data) >>> 0);
     assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+  });
+
+  it('reads its own parameters text back into a prompt to remix: tune, text, negative prompt and options', () => {
+    const multiline = { ...prompt, text: 'line one\nline two, with: colons' } as Prompt;
+    const parsed = parseParametersText(parametersText(parametersOf(multiline, 1, multiline.images[0])));
+    assert.ok(parsed);
+    assert.equal(parsed.prompt, 'line one\nline two, with: colons');
+    assert.equal(parsed.negativePrompt, 'blurry, lowres');
+    assert.equal(parsed.settings.get('Tune'), 'Portraits: studio, light', 'a quoted value keeps its commas and colons');
+    const remix = promptFromParameters(parsed);
+    assert.ok(remix);
+    assert.deepEqual(
+      { id: remix.id, tune_id: remix.tune_id, seed: remix.seed, steps: remix.steps, cfg_scale: remix.cfg_scale, scheduler: remix.scheduler, w: remix.w, h: remix.h },
+      { id: 4242, tune_id: 77, seed: 1234567, steps: 30, cfg_scale: 3.5, scheduler: 'euler_a', w: 896, h: 1152 },
+    );
+  });
+
+  it('reads Stable Diffusion WebUI text, and refuses to remix what names no tune', () => {
+    const webui = 'a castle\nNegative prompt: fog\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x512, Model hash: abc';
+    const parsed = parseParametersText(webui);
+    assert.equal(parsed?.prompt, 'a castle');
+    assert.equal(parsed?.settings.get('Model hash'), 'abc');
+    assert.equal(parsed && promptFromParameters(parsed), undefined);
+    assert.equal(parseParametersText(''), undefined);
+    assert.equal(parseParametersText('just a prompt')?.prompt, 'just a prompt');
   });
 
   it('writes a sidecar JSON for JPEG/WebP with every parameter and the A1111 text', () => {
