@@ -286,6 +286,52 @@ describe('multi-select', () => {
   });
 });
 
+describe('A/B compare', () => {
+  it('compares two selected images side by side or with a slider, zoom and scrolling in step', async () => {
+    const harness = await openTune();
+    const { page } = harness;
+    try {
+      await tile(page, newest[0], 0).click({ modifiers: ['Control'] });
+      assert.equal(await page.locator('vscode-toolbar-button[data-bulk="compare"]').isHidden(), true, 'Compare needs two');
+      await tile(page, newest[1], 4).click({ modifiers: ['Control'] });
+      await page.locator('vscode-toolbar-button[data-bulk="compare"]').click();
+      const compare = page.locator('.compare');
+      await compare.waitFor({ state: 'visible' });
+      const sources = await compare.locator('.compare-image').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
+      assert.deepEqual(sources, [newest[0].images[0], newest[1].images[4]]);
+      assert.match(await text(page, '.compare-labels'), /^A .*image 1 · B .*image 5$/);
+      assert.equal(await compare.locator('.compare-stage.side').count(), 1);
+      assert.equal(await compare.locator('.compare-slider').isHidden(), true);
+
+      // Slider: A shows from the left edge up to the handle.
+      await page.keyboard.press('m');
+      await compare.locator('.compare-stage.slider').waitFor();
+      await compare.locator('.compare-slider').fill('30');
+      assert.equal(await compare.locator('.compare-pane.a').evaluate((p) => (p as HTMLElement).style.clipPath), 'inset(0px 70% 0px 0px)');
+
+      // Back to side by side at actual size: both zoom, and scrolling one scrolls the other
+      // (a small window, so the sandbox's images overflow their panes).
+      await page.setViewportSize({ width: 160, height: 110 });
+      await page.keyboard.press('m');
+      await page.keyboard.press('z');
+      assert.equal(await compare.locator('.compare-stage.actual').count(), 1);
+      await compare.locator('.compare-image').first().evaluate(
+        (img) => new Promise<void>((resolve) => ((img as HTMLImageElement).complete ? resolve() : img.addEventListener('load', () => resolve()))),
+      );
+      await compare.locator('.compare-pane.a').evaluate((p) => p.scrollTo(0, 40));
+      await page.waitForFunction(() => (document.querySelector('.compare-pane.b') as HTMLElement).scrollTop === (document.querySelector('.compare-pane.a') as HTMLElement).scrollTop);
+      const scrolled = await compare.locator('.compare-pane.b').evaluate((p) => p.scrollTop);
+      assert.ok(scrolled > 0, `B scrolled with A (${scrolled})`);
+
+      await page.keyboard.press('Escape');
+      await compare.waitFor({ state: 'hidden' });
+      assert.equal(await text(page, '.bulk-count'), '2 selected', 'the selection stays');
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
 describe('lightbox details', () => {
   it('lists every parameter as text with copy buttons, and Use These Settings asks for the prompt editor', async () => {
     const harness = await openTune((method) => (method === 'copyParameter' ? { message: 'Copied seed.' } : method === 'openPromptEditor' ? null : {}));

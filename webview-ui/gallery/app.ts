@@ -17,6 +17,7 @@ import { FilterBar } from './filterBar';
 import { compileFilters, isFiltered, readFilters } from './filters';
 import { SelectionModel, type ImageId } from './selection';
 import { BulkBar, type BulkCommand } from './bulkBar';
+import { Compare } from './compare';
 
 const MIN_TILE_WIDTH: Record<TileSize, number> = { small: 140, medium: 210, large: 320 };
 const GAP = 8;
@@ -78,6 +79,10 @@ export class GalleryApp {
   private likesReported: boolean | null = null;
   private readonly filterBar: FilterBar;
   private readonly bulkBar: BulkBar;
+  private readonly compare = new Compare((image) => {
+    const prompt = this.store.get(image.promptId);
+    return `${prompt?.text.slice(0, 80) ?? `Prompt ${image.promptId}`} — image ${image.imageIndex + 1}`;
+  });
 
   private readonly titleElement = el('h1', { className: 'title' });
   private readonly summaryElement = el('span', { className: 'summary', attrs: { 'aria-live': 'polite' } });
@@ -159,7 +164,7 @@ export class GalleryApp {
     });
     this.content.append(this.footer);
     this.scroller.append(this.content);
-    this.root.replaceChildren(topbar, this.filterBar.element, this.bulkBar.element, this.scroller, this.toastElement, this.lightbox.element, this.menu.element);
+    this.root.replaceChildren(topbar, this.filterBar.element, this.bulkBar.element, this.scroller, this.toastElement, this.lightbox.element, this.compare.element, this.menu.element);
     document.addEventListener('keydown', (event) => this.onDocumentKeyDown(event));
 
     this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
@@ -544,7 +549,7 @@ export class GalleryApp {
   }
 
   private onDocumentKeyDown(event: KeyboardEvent): void {
-    if (this.lightbox.shown || event.defaultPrevented) return;
+    if (this.lightbox.shown || this.compare.isOpen || event.defaultPrevented) return;
     const target = event.target as Element | null;
     // Ctrl+A in a text field selects its text, Esc there is the field's own.
     if (target?.closest('input, textarea, vscode-textfield, .image-menu')) return;
@@ -573,6 +578,11 @@ export class GalleryApp {
     }
     const images = this.selectedImages();
     if (images.length === 0) return;
+    if (command === 'compare') {
+      const [a, b] = this.selection.inOrder(this.store.images()) as ImagePosition[];
+      if (a && b) this.compare.open(a, b);
+      return;
+    }
     const promptIds = [...new Set(images.map((i) => i.promptId))];
     try {
       if (command === 'like' || command === 'unlike') {

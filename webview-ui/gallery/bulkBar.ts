@@ -1,9 +1,10 @@
 // The bar that appears while images are selected: how many, and what can be done with all of them.
 import { el, formatNumber } from '../common/dom';
 
-export type BulkCommand = 'save' | 'copyMarkdown' | 'like' | 'unlike' | 'exportZip' | 'delete' | 'clear';
+export type BulkCommand = 'compare' | 'save' | 'copyMarkdown' | 'like' | 'unlike' | 'exportZip' | 'delete' | 'clear';
 
 const COMMANDS: [command: BulkCommand, icon: string, label: string][] = [
+  ['compare', 'split-horizontal', 'Compare the Two (A/B)'],
   ['save', 'save', 'Save to Workspace'],
   ['copyMarkdown', 'markdown', 'Copy as Markdown'],
   ['like', 'heart', 'Like'],
@@ -17,6 +18,8 @@ export class BulkBar {
   readonly element = el('div', { className: 'bulk-bar', attrs: { role: 'toolbar', 'aria-label': 'Selected images' } });
   private readonly count = el('span', { className: 'bulk-count', attrs: { 'aria-live': 'polite' } });
 
+  private readonly compareButton: HTMLElement | undefined;
+
   constructor(run: (command: BulkCommand) => void) {
     this.element.hidden = true;
     this.element.append(this.count, el('span', { className: 'spacer' }));
@@ -26,6 +29,7 @@ export class BulkBar {
       button.label = label;
       button.title = label;
       button.dataset.bulk = command;
+      if (command === 'compare') this.compareButton = button;
       this.element.append(button);
     }
     this.element.addEventListener('click', (event) => {
@@ -37,5 +41,7 @@ export class BulkBar {
   show(selected: number): void {
     this.element.hidden = selected === 0;
     this.count.textContent = `${formatNumber(selected)} selected`;
+    // Compare takes exactly two.
+    if (this.compareButton) this.compareButton.hidden = selected !== 2;
   }
 }
