@@ -105,6 +105,20 @@ describe('Gallery for daily work (packaged extension in code-server)', { timeout
     }
     await page.locator('.notifications-toasts', { hasText: 'Saved 3 of 3 images' }).waitFor({ timeout: 15_000 });
 
+    // A/B compare of two of them, with the slider.
+    await tile(prompts[0], 4).click({ modifiers: ['Control'] });
+    assert.equal(await count.textContent(), '2 selected');
+    await gallery.locator('vscode-toolbar-button[data-bulk="compare"]').click();
+    const compare = gallery.locator('.compare');
+    await compare.waitFor({ state: 'visible' });
+    await page.keyboard.press('m');
+    await compare.locator('.compare-slider').fill('40');
+    assert.equal(await compare.locator('.compare-pane.a').evaluate((p) => (p as HTMLElement).style.clipPath), 'inset(0px 60% 0px 0px)');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await screenshot(page, 'gallery-compare.png');
+    await page.keyboard.press('Escape');
+    await compare.waitFor({ state: 'hidden' });
+
     // Favorites from the Tunes view's title bar.
     await runCommand(page, 'Notifications: Clear All Notifications');
     await openView(page, 'Tunes');
