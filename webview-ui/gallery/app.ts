@@ -800,6 +800,11 @@ export class GalleryApp {
       }
       const result = await this.host.request('setLiked', { promptId, liked: action === 'like' });
       this.store.update(promptId, { liked: result.liked, likes: result.likes });
+      // Under "Liked Only", an unliked prompt leaves the view.
+      if (this.store.filtered) {
+        this.store.setFilter(compileFilters(this.filters));
+        this.relayout();
+      }
       this.rows.update();
       if (this.lightbox.shown?.promptId === promptId) this.lightbox.refresh();
     } catch (error) {
