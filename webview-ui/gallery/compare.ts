@@ -45,7 +45,7 @@ export class Compare {
     );
     this.element = el(
       'div',
-      { className: 'lightbox compare', attrs: { role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Compare two images', tabindex: '-1' } },
+      { className: 'compare', attrs: { role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Compare two images', tabindex: '-1' } },
       toolbar,
       this.stage,
     );
