@@ -219,6 +219,27 @@ describe('filter panel', () => {
       await harness.close();
     }
   });
+
+  it('filters by a date range typed into the date fields', async () => {
+    const harness = await openTune();
+    const { page } = harness;
+    try {
+      const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+      const created = new Date(newest[0].created_at);
+      const after = new Date(created.getTime() + 2 * 24 * 60 * 60 * 1000);
+      await page.locator('vscode-toolbar-button[data-toolbar="filters"]').click();
+      await page.locator('vscode-textfield[data-filter="from"] input').fill(day(after));
+      await page.locator('.chip', { hasText: `From: ${day(after)}` }).waitFor();
+      await page.locator('.footer .no-match').waitFor();
+      await page.locator('vscode-textfield[data-filter="from"] input').fill(day(created));
+      await page.locator('vscode-textfield[data-filter="to"] input').fill(day(created));
+      await page.locator('.chip', { hasText: `To: ${day(created)}` }).waitFor();
+      await page.locator('.summary', { hasText: /^\d[\d,]* of 320\+ images match$/ }).waitFor();
+      assert.ok((await shownPrompts(page)).includes(newest[0].id), 'the day the newest prompt was made');
+    } finally {
+      await harness.close();
+    }
+  });
 });
 
 describe('multi-select', () => {
