@@ -41,6 +41,35 @@ export interface GalleryRun {
   jsHeapMb: number;
   /** performance.memory.usedJSHeapSize at the same moment, MB. */
   performanceMemoryMb: number;
+  /** With every image loaded: a text filter applied (filter + layout + rows drawn), ms. */
+  filterMs: number;
+  /** The same code path with no filter (every prompt laid out and drawn again), ms, right after. */
+  unfilteredRerenderMs: number;
+  /** filterMs / unfilteredRerenderMs. */
+  filterRatio: number;
+  /** Images matching the filter (the summary's count), DOM nodes and image requests once it applied. */
+  filterMatches: number;
+  domNodesAfterFilter: number;
+  imageRequestsAfterFilter: number;
+}
+
+/**
+ * Types into the search field (as a person would, through its input event), waits for the filter to
+ * apply, and returns the time between the webview's `gallery:filter-start` and `-end` marks.
+ */
+async function timeFilter(page: Page, text: string): Promise<number> {
+  const before = await page.evaluate(() => performance.getEntriesByName('gallery:filter-end').length);
+  await page.evaluate((value) => {
+    const field = document.querySelector('vscode-textfield[data-filter="text"]') as HTMLElement & { value: string };
+    field.value = value;
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
+  await page.waitForFunction((n) => performance.getEntriesByName('gallery:filter-end').length > n, before, { polling: 10 });
+  return page.evaluate(() => {
+    const start = performance.getEntriesByName('gallery:filter-start').at(-1)?.startTime ?? NaN;
+    const end = performance.getEntriesByName('gallery:filter-end').at(-1)?.startTime ?? NaN;
+    return end - start;
+  });
 }
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -139,6 +168,15 @@ export async function runGalleryBench(browser: Browser, sandbox: Sandbox, images
     const performanceMemory = await page.evaluate(
       () => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
     );
+    // Filtering everything loaded (the whole gallery by now), then the unfiltered re-render for the ratio.
+    const beforeFilter = imageRequests(sandbox);
+    const filterMs = await timeFilter(page, 'shot #12');
+    await page.waitForTimeout(300);
+    // "24 of 5,000 images match"
+    const filterMatches = Number(/^([\d,]+) of/.exec((await page.textContent('.summary')) ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
+    const domNodesAfterFilter = await page.evaluate(() => document.querySelectorAll('*').length);
+    const imageRequestsAfterFilter = imageRequests(sandbox) - beforeFilter;
+    const unfilteredRerenderMs = await timeFilter(page, '');
     // Back to back with the gallery, so both see the same machine load.
     const baselineFirstImagePaintedMs = await baselineFirstPaint(browser, firstImages.slice(0, 16), VIEWPORT);
     return {
@@ -162,6 +200,12 @@ export async function runGalleryBench(browser: Browser, sandbox: Sandbox, images
       imageRequestsWhileScrolling,
       jsHeapMb: heap / 2 ** 20,
       performanceMemoryMb: performanceMemory / 2 ** 20,
+      filterMs,
+      unfilteredRerenderMs,
+      filterRatio: filterMs / unfilteredRerenderMs,
+      filterMatches,
+      domNodesAfterFilter,
+      imageRequestsAfterFilter,
     };
   } finally {
     await harness.close();

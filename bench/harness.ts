@@ -82,6 +82,10 @@ export interface HarnessOptions {
   title?: string;
   /** Image to open at once (what the tree's "Open Image" asks for). */
   focus?: GalleryFocus;
+  /** A loadPage with `text` (subjects across tunes): search the sandbox (default), or act as a server that ignores the filter. */
+  textSearch?: 'server' | 'ignored';
+  /** Answers requests other than loadPage (default `{}`), after the host's checks passed. */
+  answer?: (method: string, params: unknown) => unknown;
 }
 
 export interface Harness {
@@ -91,6 +95,8 @@ export interface Harness {
   open(): Promise<void>;
   /** Requests the webview sent, in order (method names). */
   requests: string[];
+  /** The same requests with their (checked) parameters. */
+  requestParams: { method: string; params: unknown }[];
   /** The cursor of every page fetched from the source (the server), in order. */
   pageCursors: (number | null)[];
   /** How long each of those fetches took (ms, the source's own time included). */
@@ -255,6 +261,7 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
   const page = await context.newPage();
   const requests: string[] = [];
+  const requestParams: { method: string; params: unknown }[] = [];
   const pageCursors: (number | null)[] = [];
   const refused: string[] = [];
   const notifications: { method: string; params: unknown }[] = [];
@@ -274,6 +281,19 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
       pageFetchMs.push(performance.now() - started);
     }
   };
+  /** Like GalleryPanel for GET /prompts?text=: the server's results, or "ignored" for a server that does not search. */
+  const searchPage = async (cursor: number | null, text: string): Promise<GalleryPage> => {
+    pageCursors.push(cursor);
+    if (options.textSearch === 'ignored' || options.source.kind !== 'sandbox') return { prompts: [], nextCursor: null, textSearch: 'ignored' };
+    const client = new AstriaClient({ baseUrl: options.source.url, getKey: () => (options.source as { key: string }).key, retries: 0 });
+    const pageSize = options.pageSize ?? 40;
+    const prompts = await client.listAllPrompts({ beforeId: cursor ?? undefined, limit: pageSize, text });
+    return {
+      prompts: prompts.map((p) => toGalleryPrompt(p)),
+      nextCursor: prompts.length >= pageSize ? Math.min(...prompts.map((p) => p.id)) : null,
+      textSearch: 'server',
+    };
+  };
   let firstPage: Promise<GalleryPage | null> | undefined;
   const prefetch = () => (firstPage ??= fetchPage(null).catch(() => null));
 
@@ -286,6 +306,7 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
         canOpenPromptEditor: true,
         focus: options.focus ?? null,
         firstPage: await prefetch(),
+        filters: null,
       };
       // A reload (page.reload) gets the same page again, from the "host's cache".
       await post({ kind: 'notification', method: 'init', params: init });
@@ -305,11 +326,13 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
       return;
     }
     requests.push(method);
+    requestParams.push({ method, params: checked.value });
     try {
-      let result: unknown = {};
+      let result: unknown = options.answer && method !== 'loadPage' ? await options.answer(method, checked.value) : {};
       if (method === 'loadPage') {
-        const { cursor } = m.params as { cursor: number | null };
-        result = cursor === null ? ((await prefetch()) ?? (await fetchPage(null))) : await fetchPage(cursor);
+        const { cursor, text } = checked.value as { cursor: number | null; text?: string };
+        if (text) result = await searchPage(cursor, text);
+        else result = cursor === null ? ((await prefetch()) ?? (await fetchPage(null))) : await fetchPage(cursor);
       }
       await post({ kind: 'response', id: m.id, ok: true, result });
     } catch (error) {
@@ -339,6 +362,7 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
       await page.goto(`${origin}/`);
     },
     requests,
+    requestParams,
     pageCursors,
     pageFetchMs,
     refused,

@@ -45,6 +45,9 @@ export class Services implements vscode.Disposable {
   private readonly promptEdited = new vscode.EventEmitter<Prompt>();
   /** A prompt changed through this extension (liked, unliked): every view showing it follows. */
   readonly onDidEditPrompt = this.promptEdited.event;
+  private readonly promptDeleted = new vscode.EventEmitter<Prompt>();
+  /** A prompt was deleted through this extension (e.g. from the gallery): the tree drops it. */
+  readonly onDidDeletePrompt = this.promptDeleted.event;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -57,6 +60,7 @@ export class Services implements vscode.Disposable {
     this.disposables.push(
       this.connectionChanged,
       this.promptEdited,
+      this.promptDeleted,
       keys.onDidChange(() => this.announceConnectionChange()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('tuneStudio')) return;
@@ -80,6 +84,10 @@ export class Services implements vscode.Disposable {
 
   promptEditedHere(prompt: Prompt): void {
     this.promptEdited.fire(prompt);
+  }
+
+  promptDeletedHere(prompt: Prompt): void {
+    this.promptDeleted.fire(prompt);
   }
 
   get settings(): Settings {

@@ -19,6 +19,7 @@ import {
 import type { TunesView } from '../views/tunesTree';
 import type { Open } from '../open';
 import { playVoicePreview } from './voicePreview';
+import { remixFromImage } from './remixFromImage';
 
 /** Commands of the two tree views and of the API keys. Each handler is a line: the work lives elsewhere. */
 export function registerTunesCommands(
@@ -59,6 +60,8 @@ export function registerTunesCommands(
   register('tuneStudio.unlikePrompt', (node?: PromptNode) => withNode(selectedPrompt(node), (n) => setLiked(services, tunes, n, false)));
   register('tuneStudio.openGallery', (node?: unknown) => openGallery(node, tunes, open));
   register('tuneStudio.openRecentImages', () => open.gallery({ kind: 'recent' }));
+  register('tuneStudio.openFavorites', () => open.gallery({ kind: 'favorites' }));
+  register('tuneStudio.remixFromImage', (uri?: unknown) => remixFromImage(uri, open));
   register('tuneStudio.playVoice', (node: VoiceNode) => withNode(node, (n) => playVoicePreview(context, services, n.voice)));
 
   // "Load more" and "Retry" rows exist in both views.

@@ -35,6 +35,7 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
       poller.onDidUpdateTune((tune) => this.updateTune(tune)),
       poller.onDidUpdatePrompt((prompt) => this.updatePrompt(prompt)),
       services.onDidEditPrompt((prompt) => this.updatePrompt(prompt)),
+      services.onDidDeletePrompt((prompt) => this.removePrompt(prompt.tune_id, prompt.id)),
     );
   }
 

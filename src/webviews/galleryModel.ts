@@ -2,8 +2,24 @@
 // files. The checks of the webview's messages live with the messages, in shared/gallery.ts.
 import type { Prompt } from '../api/astria/types';
 import { promptState } from '../api/astria/state';
-import { MAX_IMAGES_PER_PROMPT, gallerySubjectCheck, isDisplayableImageUrl, type GalleryImage, type GalleryPrompt, type GallerySubject } from '../shared/gallery';
+import { MAX_IMAGES_PER_PROMPT, NO_FILTERS, gallerySubjectCheck, isDisplayableImageUrl, readGalleryFilters, type GalleryFilters, type GalleryImage, type GalleryPrompt, type GallerySubject } from '../shared/gallery';
 import { isRecord } from '../shared/check';
+import { FLAG_FIELDS, draftFromPrompt, type DraftField } from '../shared/prompt/draft';
+
+/** Draft fields the details pane does not list: the text (shown already), and the form's own bookkeeping. */
+const NOT_PARAMETERS = new Set<DraftField>(['text', 'negative_prompt', 'input_image_source', 'mask_image_source', 'input_image_file', 'mask_image_file']);
+
+/** The prompt's options as [field, value], from the prompt editor's draft of it: set values only. */
+export function promptParameters(prompt: Prompt): [string, string][] {
+  const draft = draftFromPrompt(prompt);
+  const flags = new Set<DraftField>(FLAG_FIELDS);
+  const out: [string, string][] = [];
+  for (const [field, value] of Object.entries(draft) as [DraftField, string | boolean][]) {
+    if (NOT_PARAMETERS.has(field)) continue;
+    if (flags.has(field) ? value === true : typeof value === 'string' && value !== '') out.push([field, String(value).slice(0, 2000)]);
+  }
+  return out;
+}
 
 /** Longest prompt text sent to the webview: enough for any real prompt, bounded for hostile ones. */
 const MAX_TEXT = 10_000;
@@ -48,7 +64,14 @@ export function toGalleryPrompt(prompt: Prompt, tuneTitle?: string): GalleryProm
     likes: count(prompt.prompt_likes_count),
     error: text(prompt.user_error)?.slice(0, 2000),
     createdAt: typeof prompt.created_at === 'string' ? prompt.created_at : '',
+    parameters: promptParameters(prompt),
   };
+}
+
+/** Whether a server honoured `GET /prompts?text=`: every prompt it sent contains the text (case-insensitive). */
+export function textSearchHonoured(prompts: readonly Pick<Prompt, 'text'>[], text: string): boolean {
+  const needle = text.trim().toLowerCase();
+  return prompts.every((p) => typeof p.text === 'string' && p.text.toLowerCase().includes(needle));
 }
 
 /** A folder name from a tune title: letters, digits, `._ -`; never empty, never `..`, never too long. */
@@ -100,6 +123,13 @@ export function imageMarkdown(altText: string, url: string): string {
     .replace(/[\\`*_{}[\]()<>#!|]/g, (c) => `\\${c}`);
   const target = url.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   return `![${alt}](${target})`;
+}
+
+/** The filters of a restored panel's saved state; null when there were none (or they filter nothing). */
+export function filtersFromViewState(state: unknown): GalleryFilters | null {
+  if (!isRecord(state) || !isRecord(state.filters)) return null;
+  const filters = readGalleryFilters(state.filters);
+  return JSON.stringify({ ...filters, text: filters.text.trim() }) === JSON.stringify(NO_FILTERS) ? null : filters;
 }
 
 /** The subject of a restored panel, read from the webview's saved state (which the webview wrote). */

@@ -10,22 +10,36 @@ import {
   galleryChecks,
   gallerySubjectKey,
   isDisplayableImageUrl,
+  type GalleryFilters,
   type GalleryFocus,
   type GalleryPage,
   type GalleryProtocol,
   type GallerySubject,
+  type BulkAction,
+  type CopyableField,
   type ImageAction,
   type ImageRef,
   type PromptEditorMode,
 } from '../shared/gallery';
 import type { ResponseMessage } from '../shared/rpc';
 import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
-import { defaultSavePath, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
+import { defaultSavePath, filtersFromViewState, textSearchHonoured, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
 import { downloadImage, galleryDialogs, resolveClash, type GalleryDialogs } from './saveImage';
+import { describeSaveMany, exportZip, saveMany, writeMetadata, type BulkImage } from './galleryBulk';
+import { parametersOf, parametersText } from './imageMetadata';
+import { draftFromPrompt } from '../shared/prompt/draft';
+import { errorMessage } from '../shared/errorMessage';
 import { LastTextEditor } from './lastTextEditor';
 
 /** Prompts per page; Astria allows up to 120, and one page of groups fills several screens. */
 const PAGE_SIZE = 40;
+/** Favorites: server pages scanned for one page of liked prompts before answering with what was found. */
+const FAVORITES_SCAN_PAGES = 5;
+/** Favorites: enough liked prompts found to answer early. */
+const FAVORITES_ENOUGH = 12;
+
+export const LIKES_NOT_REPORTED =
+  'Favorites needs a server that reports which prompts are liked (the “liked” field, which Astria does not document). This server does not report it, so no favorites can be shown.';
 
 interface GalleryDeps {
   extensionUri: vscode.Uri;
@@ -38,6 +52,9 @@ interface GalleryDeps {
 interface CachedPage {
   promptIds: number[];
   nextCursor: number | null;
+  /** Whether any prompt of the page came with a `liked` field; null for an empty page. */
+  likesReported: boolean | null;
+  textSearch?: 'server' | 'ignored';
 }
 
 function panelTitle(subject: GallerySubject): string {
@@ -48,6 +65,8 @@ function panelTitle(subject: GallerySubject): string {
       return subject.title ? `Prompt ${subject.promptId}: ${subject.title}` : `Prompt ${subject.promptId}`;
     case 'recent':
       return 'Recent Images';
+    case 'favorites':
+      return 'Favorites';
   }
 }
 
@@ -56,14 +75,16 @@ export class GalleryPanel implements HostedPanel {
   readonly host: WebviewPanelHost<GalleryProtocol>;
   /** Every prompt the webview was sent, freshest copy: the only images actions may touch. */
   private readonly shown = new Map<number, Prompt>();
-  /** Pages fetched or being fetched, by cursor: a webview reloaded after being hidden gets them without a request. */
-  private readonly pages = new Map<number | null, Promise<CachedPage>>();
+  /** Pages fetched or being fetched, by search text and cursor: a webview reloaded after being hidden gets them without a request. */
+  private readonly pages = new Map<string, Promise<CachedPage>>();
   /** The first page once it arrived: new prompts from the poller are put on top of it. */
   private firstPage: CachedPage | undefined;
   /** Bumped when the cache is dropped, so a fetch still under way does not refill it. */
   private cacheGeneration = 0;
   /** The server's pages of this subject, by number (the webview's cursor); dropped with the cache. */
-  private numberedPages: NumberedPages<Prompt> | undefined;
+  private readonly numberedPages = new Map<string, NumberedPages<Prompt>>();
+  /** The server sent prompts without the searched text once: it does not search, so the webview filters. */
+  private textIgnored = false;
   private readonly tuneTitles = new Map<number, string>();
   private pendingFocus: GalleryFocus | null = null;
   private rendered: { prompts: number; images: number } | undefined;
@@ -74,8 +95,10 @@ export class GalleryPanel implements HostedPanel {
     readonly panel: vscode.WebviewPanel,
     private subject: GallerySubject,
     private readonly deps: GalleryDeps,
+    /** Filters of the state VS Code restored this panel with (the serializer's), for a webview without its own. */
+    private readonly restoredFilters: GalleryFilters | null = null,
   ) {
-    if (subject.kind !== 'recent' && subject.title) this.tuneTitles.set(subject.tuneId, subject.title);
+    if ('title' in subject && subject.title) this.tuneTitles.set(subject.tuneId, subject.title);
     panel.iconPath = {
       light: vscode.Uri.joinPath(deps.extensionUri, 'media', 'gallery-light.svg'),
       dark: vscode.Uri.joinPath(deps.extensionUri, 'media', 'gallery-dark.svg'),
@@ -88,10 +111,14 @@ export class GalleryPanel implements HostedPanel {
       checks: galleryChecks,
       onReady: () => void this.sendInit(),
       requests: {
-        loadPage: ({ cursor, refresh }) => this.loadPage(cursor, refresh),
+        loadPage: ({ cursor, refresh, text }) => this.loadPage(cursor, refresh, text),
         imageAction: (params) => this.imageAction(params.action, params),
         setLiked: ({ promptId, liked }) => this.setLiked(promptId, liked),
         openPromptEditor: ({ promptId, mode, image }) => this.openPromptEditor(promptId, mode, image),
+        bulkAction: ({ action, images }) => this.bulkAction(action, images),
+        setLikedMany: ({ promptIds, liked }) => this.setLikedMany(promptIds, liked),
+        deletePrompts: ({ promptIds }) => this.deletePrompts(promptIds),
+        copyParameter: ({ promptId, imageIndex, field }) => this.copyParameter(promptId, imageIndex, field),
       },
       notifications: {
         didRender: (stats) => {
@@ -123,7 +150,8 @@ export class GalleryPanel implements HostedPanel {
 
   private dropCache(): void {
     this.cacheGeneration++;
-    this.numberedPages = undefined;
+    this.numberedPages.clear();
+    this.textIgnored = false;
     this.pages.clear();
     this.shown.clear();
     this.firstPage = undefined;
@@ -151,7 +179,7 @@ export class GalleryPanel implements HostedPanel {
 
   /** A newer title for the same subject (e.g. the tree knows the tune's title). */
   retitle(subject: GallerySubject): void {
-    if (subject.kind !== 'recent' && subject.title) {
+    if ('title' in subject && subject.title) {
       this.subject = subject;
       this.tuneTitles.set(subject.tuneId, subject.title);
       this.panel.title = panelTitle(subject);
@@ -163,47 +191,85 @@ export class GalleryPanel implements HostedPanel {
     const focus = this.pendingFocus;
     this.pendingFocus = null;
     // Without a first page (it failed), the webview asks for it itself and shows the error.
-    this.host.notify('init', { subject: this.subject, title: this.panel.title, canOpenPromptEditor: true, focus, firstPage });
+    this.host.notify('init', { subject: this.subject, title: this.panel.title, canOpenPromptEditor: true, focus, firstPage, filters: this.restoredFilters });
   }
 
   // ─── Requests ──────────────────────────────────────────────────────────────────────────────────
 
-  private async loadPage(cursor: number | null, refresh: boolean): Promise<GalleryPage> {
+  private async loadPage(cursor: number | null, refresh: boolean, text = ''): Promise<GalleryPage> {
     if (refresh) this.dropCache();
-    return this.pageView(await this.page(cursor));
+    // Only GET /prompts (subjects across tunes) has a text filter; a server seen ignoring it is not asked again.
+    const search = text.trim() !== '' && (this.subject.kind === 'recent' || this.subject.kind === 'favorites') ? text.trim() : '';
+    if (search && this.textIgnored) return { prompts: [], nextCursor: null, textSearch: 'ignored' };
+    return this.pageView(await this.page(cursor, search));
   }
 
   /** One page from the cache, or one request to the server (concurrent askers share it). */
-  private page(cursor: number | null): Promise<CachedPage> {
-    let page = this.pages.get(cursor);
+  private page(cursor: number | null, text = ''): Promise<CachedPage> {
+    const key = `${text}\n${cursor}`;
+    let page = this.pages.get(key);
     if (!page) {
       const generation = this.cacheGeneration;
-      page = this.fetchPage(cursor, generation);
-      this.pages.set(cursor, page);
+      page = this.fetchPage(cursor, generation, text);
+      this.pages.set(key, page);
       const failed = page;
       page.catch(() => {
-        if (this.pages.get(cursor) === failed) this.pages.delete(cursor);
+        if (this.pages.get(key) === failed) this.pages.delete(key);
       });
     }
     return page;
   }
 
-  private async fetchPage(cursor: number | null, generation: number): Promise<CachedPage> {
+  /** The server's pages of this subject (and search), by number: keyset or offset, whichever the server honours. */
+  private pager(text: string): NumberedPages<Prompt> {
+    const { astria } = this.deps.services;
+    const subject = this.subject;
+    let pages = this.numberedPages.get(text);
+    if (!pages) {
+      const tuneId = subject.kind === 'tune' ? subject.tuneId : undefined;
+      pages = new NumberedPages(astria.promptPager(tuneId, { limit: PAGE_SIZE, ...(text ? { text } : {}) }));
+      this.numberedPages.set(text, pages);
+    }
+    return pages;
+  }
+
+  private async fetchPage(cursor: number | null, generation: number, text: string): Promise<CachedPage> {
     const { astria } = this.deps.services;
     const subject = this.subject;
     let prompts: Prompt[];
     let nextCursor: number | null = null;
+    let likesReported: boolean | null = null;
+    const ignored = (): CachedPage => {
+      this.textIgnored = true;
+      this.deps.services.log.info('Gallery: the server ignores the text filter of GET /prompts; the webview filters the loaded prompts instead.');
+      return { promptIds: [], nextCursor: null, likesReported: null, textSearch: 'ignored' };
+    };
     if (subject.kind === 'prompt') {
       prompts = cursor === null ? [await astria.getPrompt(subject.tuneId, subject.promptId)] : [];
+    } else if (subject.kind === 'favorites') {
+      // No server filter for likes: scan pages of all prompts and keep the liked ones.
+      const pages = this.pager(text);
+      prompts = [];
+      let index = cursor ?? 0;
+      let more = true;
+      for (let scanned = 0; more && scanned < FAVORITES_SCAN_PAGES && prompts.length < FAVORITES_ENOUGH; scanned++) {
+        const page = await pages.page(index++);
+        if (text && !textSearchHonoured(page.items, text)) return ignored();
+        if (page.items.length > 0) likesReported = (likesReported ?? false) || page.items.some((p) => typeof p.liked === 'boolean');
+        if (likesReported === false) throw new UserFacingError(LIKES_NOT_REPORTED);
+        prompts.push(...page.items.filter((p) => p.liked === true));
+        more = page.hasMore;
+      }
+      nextCursor = more ? index : null;
     } else {
-      // Pages by number over the API's pager: keyset or offset, whichever the server honours.
-      const pages = (this.numberedPages ??= new NumberedPages(astria.promptPager(subject.kind === 'tune' ? subject.tuneId : undefined, { limit: PAGE_SIZE })));
       const index = cursor ?? 0;
-      const page = await pages.page(index);
+      const page = await this.pager(text).page(index);
+      if (text && !textSearchHonoured(page.items, text)) return ignored();
       prompts = page.items;
       if (page.hasMore) nextCursor = index + 1;
     }
-    const page: CachedPage = { promptIds: prompts.map((p) => p.id), nextCursor };
+    if (subject.kind !== 'favorites' && prompts.length > 0) likesReported = prompts.some((p) => typeof p.liked === 'boolean');
+    const page: CachedPage = { promptIds: prompts.map((p) => p.id), nextCursor, likesReported, ...(text ? { textSearch: 'server' as const } : {}) };
     // The cache was dropped meanwhile (refresh, other connection): answer, but remember nothing.
     if (generation !== this.cacheGeneration) return page;
     for (const prompt of prompts) {
@@ -214,7 +280,7 @@ export class GalleryPanel implements HostedPanel {
     if (subject.kind === 'tune' && !subject.title && this.tuneTitles.has(subject.tuneId)) {
       this.retitle({ ...subject, title: this.tuneTitles.get(subject.tuneId) });
     }
-    if (cursor === null) this.firstPage = page;
+    if (cursor === null && !text) this.firstPage = page;
     return page;
   }
 
@@ -223,7 +289,7 @@ export class GalleryPanel implements HostedPanel {
       const prompt = this.shown.get(id);
       return prompt ? [toGalleryPrompt(prompt, this.tuneTitles.get(prompt.tune_id))] : [];
     });
-    return { prompts, nextCursor: page.nextCursor };
+    return { prompts, nextCursor: page.nextCursor, likesReported: page.likesReported, ...(page.textSearch ? { textSearch: page.textSearch } : {}) };
   }
 
   /** The prompt and URL of an image the webview names, if this panel really showed it. */
@@ -288,6 +354,7 @@ export class GalleryPanel implements HostedPanel {
         const cancel = token.onCancellationRequested(() => abort.abort());
         try {
           await downloadImage(url, saved, abort.signal, this.deps.services.downloadTimeoutMs);
+          await writeMetadata(saved, parametersOf(prompt, imageIndex, url, this.tuneTitles.get(prompt.tune_id)));
         } finally {
           cancel.dispose();
         }
@@ -326,6 +393,146 @@ export class GalleryPanel implements HostedPanel {
     return { liked, likes };
   }
 
+  private async copyParameter(promptId: number, imageIndex: number, field: CopyableField): Promise<{ message?: string }> {
+    const prompt = this.shown.get(promptId);
+    if (!prompt) throw new UserFacingError('That prompt is not in this gallery.');
+    if (field === 'all') {
+      const url = prompt.images[imageIndex] ?? '';
+      await vscode.env.clipboard.writeText(parametersText(parametersOf(prompt, imageIndex, url, await this.tuneTitle(prompt.tune_id))));
+      return { message: 'Copied every parameter (the text image tools read).' };
+    }
+    const value = draftFromPrompt(prompt)[field];
+    if (value === '' || value === false) throw new UserFacingError(`The prompt has no ${field}.`);
+    await vscode.env.clipboard.writeText(String(value));
+    return { message: `Copied ${field}.` };
+  }
+
+  // ─── Bulk actions over a selection ─────────────────────────────────────────────────────────────
+
+  /** The selected images, each checked against what this panel showed: one unknown ref refuses them all. */
+  private async shownImages(refs: ImageRef[]): Promise<BulkImage[]> {
+    const images = refs.map((ref) => ({ ...this.shownImage(ref), imageIndex: ref.imageIndex }));
+    for (const tuneId of new Set(images.map((i) => i.prompt.tune_id))) await this.tuneTitle(tuneId);
+    return images.map(({ prompt, url, imageIndex }) => ({ prompt, url, imageIndex, tuneTitle: this.tuneTitles.get(prompt.tune_id) }));
+  }
+
+  private shownPrompts(promptIds: number[]): Prompt[] {
+    const prompts = [...new Set(promptIds)].map((id) => this.shown.get(id));
+    if (prompts.some((p) => p === undefined)) {
+      this.deps.services.log.warn('Gallery: refused a bulk action on prompts it did not show');
+      throw new UserFacingError('Some of those prompts are not in this gallery.');
+    }
+    return prompts as Prompt[];
+  }
+
+  private async bulkAction(action: BulkAction, refs: ImageRef[]): Promise<{ message?: string }> {
+    const images = await this.shownImages(refs);
+    switch (action) {
+      case 'copyMarkdown':
+        await vscode.env.clipboard.writeText(images.map((i) => imageMarkdown(i.prompt.text, i.url)).join('\n\n'));
+        return { message: `Copied ${images.length} image${images.length === 1 ? '' : 's'} as Markdown.` };
+      case 'save':
+        return this.saveMany(images);
+      case 'exportZip':
+        return this.exportZip(images);
+    }
+  }
+
+  private async saveMany(images: BulkImage[]): Promise<{ message?: string }> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) throw new UserFacingError('Open a folder first: images are saved into the workspace.');
+    const result = await saveMany(images, folder.uri, this.deps.services.log);
+    if (!result) return {};
+    const message = describeSaveMany(result, images.length);
+    this.deps.services.log.info(`Gallery: ${message}`);
+    if (result.failed.length > 0) void vscode.window.showWarningMessage(message);
+    else if (result.saved.length > 0) {
+      const first = result.saved[0];
+      void vscode.window.showInformationMessage(message, 'Reveal in Explorer').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('revealInExplorer', first);
+      });
+    }
+    return { message };
+  }
+
+  private async exportZip(images: BulkImage[]): Promise<{ message?: string }> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const name = `${this.panel.title.replace(/[^\p{L}\p{N}._ -]+/gu, ' ').replace(/\s+/g, ' ').trim() || 'images'}.zip`;
+    const target = await galleryDialogs.zipLocation(folder ? vscode.Uri.joinPath(folder.uri, name) : undefined);
+    if (!target) return {};
+    const shown = target.scheme === 'file' ? vscode.workspace.asRelativePath(target) : target.toString(true);
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Exporting ${images.length} images to ${path.posix.basename(target.path)}`, cancellable: true },
+        async (progress, token) => {
+          const abort = new AbortController();
+          const cancel = token.onCancellationRequested(() => abort.abort());
+          try {
+            await exportZip(images, target, abort.signal, (done) => progress.report({ increment: 100 / images.length, message: `${done} of ${images.length}` }));
+          } finally {
+            cancel.dispose();
+          }
+        },
+      );
+    } catch (error) {
+      throw new UserFacingError(`Could not export ${shown}: ${errorMessage(error)}`);
+    }
+    this.deps.services.log.info(`Gallery: exported ${images.length} images to ${shown}`);
+    return { message: `Exported ${images.length} image${images.length === 1 ? '' : 's'} to ${shown}.` };
+  }
+
+  private async setLikedMany(promptIds: number[], liked: boolean): Promise<{ prompts: { id: number; liked: boolean; likes?: number }[]; message?: string }> {
+    const prompts = this.shownPrompts(promptIds);
+    const answers: { id: number; liked: boolean; likes?: number }[] = [];
+    const failures: string[] = [];
+    for (const prompt of prompts) {
+      try {
+        answers.push({ id: prompt.id, ...(await this.setLiked(prompt.id, liked)) });
+      } catch (error) {
+        failures.push(`prompt ${prompt.id}: ${errorMessage(error)}`);
+      }
+    }
+    const verb = liked ? 'Liked' : 'Unliked';
+    const message = failures.length
+      ? `${verb} ${answers.length} of ${prompts.length} prompts; ${failures.slice(0, 3).join('; ')}`
+      : `${verb} ${answers.length} prompt${answers.length === 1 ? '' : 's'}.`;
+    return { prompts: answers, message };
+  }
+
+  private async deletePrompts(promptIds: number[]): Promise<{ deleted: number[]; message?: string }> {
+    const prompts = this.shownPrompts(promptIds);
+    const images = prompts.reduce((n, p) => n + p.images.length, 0);
+    if (!(await galleryDialogs.confirmDeletePrompts(prompts.length, images))) return { deleted: [] };
+    const deleted: number[] = [];
+    const failures: string[] = [];
+    for (const prompt of prompts) {
+      try {
+        await this.deps.services.astria.deletePrompt(prompt.tune_id, prompt.id);
+        deleted.push(prompt.id);
+        this.forget(prompt.id);
+        this.deps.services.promptDeletedHere(prompt);
+      } catch (error) {
+        failures.push(`prompt ${prompt.id}: ${errorMessage(error)}`);
+      }
+    }
+    const message = failures.length
+      ? `Deleted ${deleted.length} of ${prompts.length} prompts; ${failures.slice(0, 3).join('; ')}`
+      : `Deleted ${deleted.length} prompt${deleted.length === 1 ? '' : 's'}.`;
+    this.deps.services.log.info(`Gallery: ${message}`);
+    return { deleted, message };
+  }
+
+  /** A deleted prompt leaves the cache: a reload of the webview does not bring it back. */
+  private forget(promptId: number): void {
+    this.shown.delete(promptId);
+    for (const page of this.pages.values()) {
+      void page.then((p) => {
+        const at = p.promptIds.indexOf(promptId);
+        if (at >= 0) p.promptIds.splice(at, 1);
+      }, () => undefined);
+    }
+  }
+
   private async openPromptEditor(promptId: number, mode: PromptEditorMode, image: ImageRef | null): Promise<null> {
     const prompt = this.shown.get(promptId);
     if (!prompt) throw new UserFacingError('That prompt is not in this gallery.');
@@ -341,6 +548,8 @@ export class GalleryPanel implements HostedPanel {
     const subject = this.subject;
     if (subject.kind === 'tune') return prompt.tune_id === subject.tuneId;
     if (subject.kind === 'prompt') return prompt.id === subject.promptId;
+    // A prompt liked elsewhere joins Favorites; one unliked stays until a refresh (the user may undo).
+    if (subject.kind === 'favorites') return prompt.liked === true || this.shown.has(prompt.id);
     return true;
   }
 
@@ -392,7 +601,7 @@ export function registerGallery(context: vscode.ExtensionContext, services: Serv
     extensionUri: context.extensionUri,
     key: gallerySubjectKey,
     title: panelTitle,
-    create: (panel, subject) => new GalleryPanel(panel, subject, deps),
+    create: (panel, subject, restoredState) => new GalleryPanel(panel, subject, deps, filtersFromViewState(restoredState)),
     subjectFromState: subjectFromViewState,
     log: services.log,
   });

@@ -7,6 +7,7 @@ import { downloadToFile } from '../api/download';
 import { numberedFileName } from './galleryModel';
 
 export type ExistingFileChoice = 'overwrite' | 'keepBoth' | 'cancel';
+export type ExistingFilesChoice = 'skip' | 'overwrite' | 'cancel';
 
 /** The gallery's modal questions, replaceable by the integration suite (a test cannot click a modal). */
 export const galleryDialogs = {
@@ -20,6 +21,31 @@ export const galleryDialogs = {
       keepBoth,
     );
     return choice === overwrite ? 'overwrite' : choice === keepBoth ? 'keepBoth' : 'cancel';
+  },
+  /** Bulk save: some of the files are already there. Skipping them is the default answer. */
+  async existingFiles(existing: number, total: number): Promise<ExistingFilesChoice> {
+    const skip = 'Skip Existing';
+    const overwrite = 'Overwrite';
+    const choice = await vscode.window.showWarningMessage(
+      `${existing} of the ${total} images ${existing === 1 ? 'is' : 'are'} already in the workspace.`,
+      { modal: true, detail: 'Skip them and save the others, or overwrite them?' },
+      skip,
+      overwrite,
+    );
+    return choice === skip ? 'skip' : choice === overwrite ? 'overwrite' : 'cancel';
+  },
+  /** Bulk delete: a modal that names how many prompts (and images) go. */
+  async confirmDeletePrompts(prompts: number, images: number): Promise<boolean> {
+    const label = prompts === 1 ? 'Delete 1 Prompt' : `Delete ${prompts} Prompts`;
+    const choice = await vscode.window.showWarningMessage(
+      `Delete ${prompts} prompt${prompts === 1 ? '' : 's'} and ${images} generated image${images === 1 ? '' : 's'}?`,
+      { modal: true, detail: 'They are deleted on Astria. This cannot be undone.' },
+      label,
+    );
+    return choice === label;
+  },
+  async zipLocation(defaultUri: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+    return vscode.window.showSaveDialog({ defaultUri, saveLabel: 'Export ZIP', title: 'Export Images as ZIP', filters: { 'ZIP archives': ['zip'] } });
   },
   async saveLocation(defaultUri: vscode.Uri | undefined, extension: string): Promise<vscode.Uri | undefined> {
     return vscode.window.showSaveDialog({

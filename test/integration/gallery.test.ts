@@ -8,6 +8,7 @@ import type { Prompt, Tune } from '../../src/api/astria/types';
 import type { GalleryApi, GalleryPanel } from '../../src/webviews/galleryPanel';
 import type { ExistingFileChoice } from '../../src/webviews/saveImage';
 import { imageMarkdown } from '../../src/webviews/galleryModel';
+import { PARAMETERS_KEYWORD, parametersOf, parametersText, withPngText } from '../../src/webviews/imageMetadata';
 import { GALLERY_VIEW_TYPE, type GalleryProtocol, type GallerySubject, type GalleryViewState } from '../../src/shared/gallery';
 import { type RequestMethod, type RequestParams, type RequestResult, type ResponseMessage } from '../../src/shared/rpc';
 import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, waitFor } from './helpers';
@@ -170,16 +171,20 @@ describe('Gallery', function () {
       await request(tuneSubject, 'loadPage', { cursor: null, refresh: false });
     });
 
-    it('saves to generated/<tune title>/<prompt id>-<n>.png with the exact bytes, and asks before overwriting', async () => {
+    it('saves to generated/<tune title>/<prompt id>-<n>.png with the CDN bytes plus its parameters, and asks before overwriting', async () => {
       const folder = vscode.workspace.workspaceFolders?.[0];
       assert.ok(folder, 'the test workspace has a folder');
-      const expected = Buffer.from(await (await fetch(image().url)).arrayBuffer());
+      const cdn = Buffer.from(await (await fetch(image().url)).arrayBuffer());
+      // The CDN's bytes, with one `parameters` text chunk spliced in after IHDR: nothing else changed.
+      const parameters = parametersText(parametersOf(prompts[0], 0, image().url, tune.title));
+      const expected = withPngText(cdn, PARAMETERS_KEYWORD, parameters);
+      assert.equal(expected.length, cdn.length + 12 + PARAMETERS_KEYWORD.length + 1 + Buffer.byteLength(parameters, 'latin1'));
       const bytesOf = async (uri: vscode.Uri) => Buffer.from(await vscode.workspace.fs.readFile(uri));
       const result = await request(tuneSubject, 'imageAction', { action: 'save', ...image() });
       const dir = vscode.Uri.joinPath(folder.uri, 'generated', 'Gallery test faceid-1-1 quoted');
       const saved = vscode.Uri.joinPath(dir, `${prompts[0].id}-1.png`);
       assert.match(result.message ?? '', /^Saved generated\/Gallery test faceid-1-1 quoted\//);
-      assert.ok((await bytesOf(saved)).equals(expected), 'the saved file has the bytes of the CDN image');
+      assert.ok((await bytesOf(saved)).equals(expected), 'the saved file has the bytes of the CDN image and its parameters');
 
       const original = gallery.dialogs.existingFile;
       const asked: string[] = [];

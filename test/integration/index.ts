@@ -18,6 +18,7 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['agentTools.test.ts', () => import('./agentTools.test')],
   ['faultMatrix.test.ts', () => import('./faultMatrix.test')],
   ['sweeps.test.ts', () => import('./sweeps.test')],
+  ['galleryWork.test.ts', () => import('./galleryWork.test')],
   // Last: searches everything the suites above left behind for an API key.
   ['keyLeak.test.ts', () => import('./keyLeak.test')],
 ];

@@ -2,9 +2,10 @@
 // the lightbox and the image actions. Its scroll position and subject survive reloads via setState.
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { HostConnection } from '../common/rpc';
 import { el, formatNumber, icon } from '../common/dom';
-import { TILE_SIZES, gallerySubjectKey, type GalleryFocus, type GalleryInit, type GalleryPage, type GalleryPrompt, type GalleryProtocol, type GallerySubject, type GalleryViewState, type TileSize } from '../../src/shared/gallery';
+import { NO_FILTERS, TILE_SIZES, gallerySubjectKey, type BulkAction, type CopyableField, type GalleryFilters, type ImageRef, type GalleryFocus, type GalleryInit, type GalleryPage, type GalleryPrompt, type GalleryProtocol, type GallerySubject, type GalleryViewState, type TileSize } from '../../src/shared/gallery';
 import { anchorAt, layoutGallery, scrollTopOf, rowOfTile, type GalleryLayout } from './layout';
 import { GalleryStore, tileCount, type ImagePosition } from './store';
 import { VirtualRows } from './virtualRows';
@@ -12,6 +13,11 @@ import { renderRow, rowKey, type RowContext } from './rows';
 import { Lightbox } from './lightbox';
 import { ImageMenu } from './imageMenu';
 import { isGalleryAction, isImageAction, type GalleryAction } from './actions';
+import { FilterBar } from './filterBar';
+import { compileFilters, isFiltered, readFilters } from './filters';
+import { SelectionModel, type ImageId } from './selection';
+import { BulkBar, type BulkCommand } from './bulkBar';
+import { Compare } from './compare';
 
 const MIN_TILE_WIDTH: Record<TileSize, number> = { small: 140, medium: 210, large: 320 };
 const GAP = 8;
@@ -43,6 +49,7 @@ function readSavedState(value: unknown): GalleryViewState | undefined {
         : null,
     scrollTop: Number.isFinite(state.scrollTop) ? Number(state.scrollTop) : 0,
     tileSize: TILE_SIZES.includes(state.tileSize as TileSize) ? (state.tileSize as TileSize) : 'medium',
+    filters: readFilters(state.filters),
   };
 }
 
@@ -62,6 +69,20 @@ export class GalleryApp {
   private saveTimer: number | undefined;
   private scrollFrame: number | undefined;
   private lastWidth = 0;
+  private filters: GalleryFilters = { ...NO_FILTERS };
+  private readonly selection = new SelectionModel();
+  /** The text the loaded pages were searched for on the server ('' = the subject's plain pages). */
+  private serverText = '';
+  /** The server sent prompts without the text it was asked for: it does not search; filter here. */
+  private serverTextIgnored = false;
+  /** Whether the server reports likes (null until a non-empty page said). */
+  private likesReported: boolean | null = null;
+  private readonly filterBar: FilterBar;
+  private readonly bulkBar: BulkBar;
+  private readonly compare = new Compare((image) => {
+    const prompt = this.store.get(image.promptId);
+    return `${prompt?.text.slice(0, 80) ?? `Prompt ${image.promptId}`} — image ${image.imageIndex + 1}`;
+  });
 
   private readonly titleElement = el('h1', { className: 'title' });
   private readonly summaryElement = el('span', { className: 'summary', attrs: { 'aria-live': 'polite' } });
@@ -93,8 +114,15 @@ export class GalleryApp {
       loadMore: () => this.loadNextPage(),
       run: (action, image) => void this.run(action, image),
       closed: (image) => this.focusTile(image),
+      copy: (image, field) => void this.copyParameter(image, field),
     });
     this.menu = new ImageMenu((action, image) => void this.run(action, image));
+    this.filterBar = new FilterBar({
+      changed: (filters) => this.setFilters(filters),
+      facets: () => this.store.facets(),
+      tuneTitle: (tuneId) => this.store.facets().tunes.get(tuneId),
+    });
+    this.bulkBar = new BulkBar((command) => void this.runBulk(command));
     this.buildPage();
   }
 
@@ -121,6 +149,9 @@ export class GalleryApp {
       this.titleElement,
       this.summaryElement,
       el('span', { className: 'spacer' }),
+      this.filterBar.searchField,
+      this.filterBar.likedToggle,
+      toolbarButton('filters', 'filter', 'Filters'),
       toolbarButton('smaller', 'zoom-out', 'Smaller Tiles'),
       toolbarButton('larger', 'zoom-in', 'Larger Tiles'),
       toolbarButton('refresh', 'refresh', 'Refresh'),
@@ -128,11 +159,13 @@ export class GalleryApp {
     topbar.addEventListener('click', (event) => {
       const action = (event.target as Element).closest<HTMLElement>('[data-toolbar]')?.dataset.toolbar;
       if (action === 'refresh') void this.refresh();
+      else if (action === 'filters') this.filterBar.togglePanel();
       else if (action === 'smaller' || action === 'larger') this.changeTileSize(action === 'larger' ? 1 : -1);
     });
     this.content.append(this.footer);
     this.scroller.append(this.content);
-    this.root.replaceChildren(topbar, this.scroller, this.toastElement, this.lightbox.element, this.menu.element);
+    this.root.replaceChildren(topbar, this.filterBar.element, this.bulkBar.element, this.scroller, this.toastElement, this.lightbox.element, this.compare.element, this.menu.element);
+    document.addEventListener('keydown', (event) => this.onDocumentKeyDown(event));
 
     this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
     this.content.addEventListener('click', (event) => this.onGridClick(event));
@@ -152,8 +185,9 @@ export class GalleryApp {
       prompt: (group) => this.store.prompts[group],
       version: (id) => this.store.version(id),
       tileWidth: this.layout?.tileWidth ?? 0,
-      showTuneTitle: this.subject?.kind === 'recent',
+      showTuneTitle: this.subject?.kind === 'recent' || this.subject?.kind === 'favorites',
       canOpenPromptEditor: this.canOpenPromptEditor,
+      isSelected: (image) => this.selection.has(image),
     });
   }
 
@@ -169,8 +203,21 @@ export class GalleryApp {
     const saved = this.saved && gallerySubjectKey(this.saved.subject) === gallerySubjectKey(init.subject) ? this.saved : undefined;
     if (saved) this.tileSize = saved.tileSize;
     this.store.clear();
+    this.selection.clear();
+    this.likesReported = null;
+    // The webview's own state first; else what VS Code handed the serializer (the host passes it on).
+    this.filters = saved?.filters ?? init.filters ?? { ...NO_FILTERS };
+    this.store.setFilter(compileFilters(this.filters));
+    this.filterBar.configure({ acrossTunes: this.acrossTunes(), filters: this.filters });
+    this.renderSelection();
+    this.serverTextIgnored = false;
+    this.serverText = this.wantedServerText();
     // The first page usually comes with init: laid out once, with it, instead of empty and then again.
-    if (init.firstPage) this.store.appendPage(init.firstPage.prompts, init.firstPage.nextCursor);
+    // Not when a restored text filter is searched on the server: those pages come next.
+    if (init.firstPage && !this.serverText) {
+      this.store.appendPage(init.firstPage.prompts, init.firstPage.nextCursor);
+      this.noteLikes(init.firstPage);
+    }
     this.rows.redrawAll();
     this.relayout();
     // Saved in the next frame, not later: a window reload restores this subject even before the first page
@@ -179,7 +226,7 @@ export class GalleryApp {
     requestAnimationFrame(() => {
       if (generation === this.generation) this.saveState(anchor);
     });
-    if (init.firstPage) this.reportFirstRender();
+    if (init.firstPage && !this.serverText) this.reportFirstRender();
     else await this.loadNextPage();
     if (generation !== this.generation) return;
     if (init.focus) await this.focusImage(init.focus);
@@ -190,6 +237,8 @@ export class GalleryApp {
   private onPromptUpdated(prompt: GalleryPrompt): void {
     if (!this.store.loadedOnce) return;
     this.store.upsert(prompt);
+    // A change may move the prompt in or out of the filter.
+    if (this.store.filtered) this.store.setFilter(compileFilters(this.filters));
     this.relayout();
     if (this.lightbox.shown?.promptId === prompt.id) this.lightbox.refresh();
   }
@@ -199,6 +248,8 @@ export class GalleryApp {
     const generation = ++this.generation;
     this.lightbox.close();
     this.store.clear();
+    this.selection.clear();
+    this.renderSelection();
     this.loadError = undefined;
     this.loading = undefined;
     this.rows.redrawAll();
@@ -218,10 +269,18 @@ export class GalleryApp {
     const cursor = this.store.loadedOnce ? this.store.nextCursor : null;
     this.loadError = undefined;
     this.renderFooter();
+    const text = this.serverText;
     const loading = this.host
-      .request('loadPage', { cursor, refresh })
+      .request('loadPage', text ? { cursor, refresh, text } : { cursor, refresh })
       .then((page) => {
         if (generation !== this.generation) return false;
+        if (page.textSearch === 'ignored') {
+          // Filter what is loaded instead, and say so (the footer does).
+          this.serverTextIgnored = true;
+          this.serverText = '';
+          queueMicrotask(() => void this.reloadPages());
+          return false;
+        }
         this.showPage(page);
         return page.prompts.length > 0;
       })
@@ -241,12 +300,16 @@ export class GalleryApp {
 
   private showPage(page: GalleryPage): void {
     this.store.appendPage(page.prompts, page.nextCursor);
+    this.noteLikes(page);
     this.relayout();
     this.reportFirstRender();
   }
 
   private maybeLoadMore(): void {
     if (this.loading || this.loadError || !this.store.hasMore || !this.layout) return;
+    // While filtering, more pages come only when asked (Load More): the filter works on what is loaded.
+    // Pages the server searched are results themselves: they come as you scroll.
+    if (this.store.filtered && this.store.loadedOnce && !this.onlyServerFilter()) return;
     const viewport = this.scroller.clientHeight || window.innerHeight;
     const remaining = this.layout.height - (this.scroller.scrollTop + viewport);
     if (remaining < viewport * PREFETCH_VIEWPORTS) void this.loadNextPage();
@@ -341,6 +404,7 @@ export class GalleryApp {
       anchor,
       scrollTop: Math.round(this.scroller.scrollTop),
       tileSize: this.tileSize,
+      filters: this.filters,
     });
   }
 
@@ -348,6 +412,11 @@ export class GalleryApp {
     const images = this.store.imageCount;
     const prompts = this.store.prompts.length;
     const more = this.store.hasMore && this.store.loadedOnce ? '+' : '';
+    if (this.store.filtered && this.store.loadedOnce) {
+      const loaded = this.store.loadedImageCount;
+      this.summaryElement.textContent = `${formatNumber(images)} of ${formatNumber(loaded)}${more} image${loaded === 1 ? '' : 's'} match`;
+      return;
+    }
     this.summaryElement.textContent = this.store.loadedOnce
       ? `${formatNumber(images)}${more} image${images === 1 ? '' : 's'} · ${formatNumber(prompts)}${more} prompt${prompts === 1 ? '' : 's'}`
       : '';
@@ -364,12 +433,181 @@ export class GalleryApp {
       this.footer.replaceChildren(el('span', { className: 'error-text' }, icon('error'), el('span', { text: ` ${this.loadError}` })), retry);
     } else if (this.loading || !this.store.loadedOnce) {
       this.footer.replaceChildren(el('span', {}, icon('loading', true), el('span', { text: ' Loading…' })));
+    } else if (this.store.filtered) {
+      this.renderFilteredFooter();
     } else if (this.store.prompts.length === 0) {
       this.footer.replaceChildren(el('span', { text: 'No images yet.' }));
     } else if (!this.store.hasMore) {
       this.footer.replaceChildren(el('span', { className: 'end', text: 'End of gallery' }));
     } else {
       this.footer.replaceChildren();
+    }
+  }
+
+  /** While filtering: say what was searched (the loaded prompts only), offer more, and a way out when nothing matched. */
+  private renderFilteredFooter(): void {
+    const loaded = this.store.all.length;
+    const button = (label: string, action: string, secondary: boolean) => {
+      const b = document.createElement('vscode-button');
+      b.secondary = secondary;
+      b.textContent = label;
+      b.dataset.footer = action;
+      return b;
+    };
+    const onlyServer = this.onlyServerFilter();
+    let searched: string;
+    if (this.serverText) {
+      searched = `Searched the server for “${this.serverText}”${onlyServer ? '' : `; the other filters apply to the ${formatNumber(loaded)} results loaded`}.`;
+    } else {
+      const cannot = this.serverTextIgnored && this.filters.text.trim() ? 'This server does not search prompt text: ' : '';
+      searched = `${cannot}${cannot ? 'filtered' : 'Filtered'} the ${formatNumber(loaded)} loaded prompt${loaded === 1 ? '' : 's'}${this.store.hasMore ? '; more are on the server' : ''}.`;
+    }
+    const parts: Node[] = [];
+    if (this.store.prompts.length === 0) parts.push(el('p', { className: 'no-match', text: 'No image matches these filters.' }));
+    parts.push(el('span', { className: 'filtered-note', text: searched }));
+    if (this.store.hasMore && !onlyServer) parts.push(button('Load More', 'more', true));
+    parts.push(button('Clear Filters', 'clear-filters', this.store.prompts.length > 0));
+    this.footer.replaceChildren(...parts);
+  }
+
+  private noteLikes(page: GalleryPage): void {
+    if (page.likesReported === true) this.likesReported = true;
+    else if (page.likesReported === false && this.likesReported === null) this.likesReported = false;
+    this.filterBar.setLikesReported(this.likesReported);
+  }
+
+  // ─── Filters ───────────────────────────────────────────────────────────────────────────────────
+
+  private acrossTunes(): boolean {
+    return this.subject?.kind === 'recent' || this.subject?.kind === 'favorites';
+  }
+
+  /** The text to search on the server: only across tunes (GET /prompts), and only while it answers searches. */
+  private wantedServerText(): string {
+    return this.acrossTunes() && !this.serverTextIgnored ? this.filters.text.trim() : '';
+  }
+
+  /** The server searched the text and no other filter is on: what is loaded is exactly the results. */
+  private onlyServerFilter(): boolean {
+    return this.serverText !== '' && !isFiltered({ ...this.filters, text: '' });
+  }
+
+  /** The pages for another server search (or none): start again from the first. */
+  private async reloadPages(): Promise<void> {
+    const generation = ++this.generation;
+    this.store.clear();
+    this.loading = undefined;
+    this.loadError = undefined;
+    if (this.selection.clear()) this.renderSelection();
+    this.rows.redrawAll();
+    this.scroller.scrollTop = 0;
+    this.relayout();
+    await this.loadNextPage();
+    if (generation === this.generation) this.afterScroll();
+  }
+
+  private setFilters(filters: GalleryFilters): void {
+    this.filters = filters;
+    const serverText = this.wantedServerText();
+    if (serverText !== this.serverText) {
+      this.serverText = serverText;
+      this.store.setFilter(compileFilters(filters));
+      this.filterBar.configure({ filters });
+      this.scheduleSaveState();
+      void this.reloadPages();
+      return;
+    }
+    performance.mark('gallery:filter-start');
+    this.store.setFilter(compileFilters(filters));
+    if (this.selection.retain(this.store.images())) this.renderSelection();
+    this.scroller.scrollTop = 0;
+    this.relayout();
+    performance.mark('gallery:filter-end');
+    this.filterBar.configure({ filters });
+    this.scheduleSaveState();
+  }
+
+  // ─── Selection and bulk actions ────────────────────────────────────────────────────────────────
+
+  /** Selected images in display order, as refs the host can check. */
+  private selectedImages(): ImageRef[] {
+    return this.selection.inOrder(this.store.images()) as ImageRef[];
+  }
+
+  private selectClick(image: ImageId, range: boolean, toggle: boolean): void {
+    if (this.selection.click(image, { range, toggle }, this.store.images())) this.renderSelection();
+  }
+
+  /** Marks the drawn tiles and updates the bulk bar (the DOM holds only the rows near the viewport). */
+  private renderSelection(): void {
+    for (const tile of this.content.querySelectorAll<HTMLElement>('.tile-image')) {
+      const selected = this.selection.has({ promptId: Number(tile.dataset.promptId), imageIndex: Number(tile.dataset.imageIndex) });
+      tile.classList.toggle('selected', selected);
+      tile.querySelector('.tile-open')?.setAttribute('aria-pressed', String(selected));
+    }
+    this.bulkBar.show(this.selection.size);
+  }
+
+  private onDocumentKeyDown(event: KeyboardEvent): void {
+    if (this.lightbox.shown || this.compare.isOpen || event.defaultPrevented) return;
+    const target = event.target as Element | null;
+    // Ctrl+A in a text field selects its text, Esc there is the field's own.
+    if (target?.closest('input, textarea, vscode-textfield, .image-menu')) return;
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'a') {
+      event.preventDefault();
+      if (this.selection.selectAll(this.store.images())) this.renderSelection();
+      // VS Code also runs its own "select all" on the webview (every text selected), a moment later: undo that.
+      const clearText = () => {
+        const text = window.getSelection();
+        if (text && !text.isCollapsed) text.removeAllRanges();
+      };
+      document.addEventListener('selectionchange', clearText);
+      window.setTimeout(() => document.removeEventListener('selectionchange', clearText), 1000);
+    } else if (event.key === 'Escape' && this.selection.size > 0) {
+      event.preventDefault();
+      this.selection.clear();
+      this.renderSelection();
+    }
+  }
+
+  private async runBulk(command: BulkCommand): Promise<void> {
+    if (command === 'clear') {
+      this.selection.clear();
+      this.renderSelection();
+      return;
+    }
+    const images = this.selectedImages();
+    if (images.length === 0) return;
+    if (command === 'compare') {
+      const [a, b] = this.selection.inOrder(this.store.images()) as ImagePosition[];
+      if (a && b) this.compare.open(a, b);
+      return;
+    }
+    const promptIds = [...new Set(images.map((i) => i.promptId))];
+    try {
+      if (command === 'like' || command === 'unlike') {
+        const result = await this.host.request('setLikedMany', { promptIds, liked: command === 'like' });
+        for (const p of result.prompts) this.store.update(p.id, { liked: p.liked, likes: p.likes });
+        if (this.store.filtered) this.store.setFilter(compileFilters(this.filters));
+        this.relayout();
+        if (result.message) this.toast(result.message);
+      } else if (command === 'delete') {
+        const result = await this.host.request('deletePrompts', { promptIds });
+        if (result.deleted.length > 0) {
+          this.store.remove(result.deleted);
+          this.selection.retain(this.store.images());
+          this.rows.redrawAll();
+          this.relayout();
+          this.renderSelection();
+        }
+        if (result.message) this.toast(result.message);
+      } else {
+        const action: BulkAction = command;
+        const result = await this.host.request('bulkAction', { action, images });
+        if (result.message) this.toast(result.message, /could not/i.test(result.message));
+      }
+    } catch (error) {
+      this.toast(error instanceof Error ? error.message : String(error), true);
     }
   }
 
@@ -396,6 +634,19 @@ export class GalleryApp {
       void this.loadNextPage();
       return;
     }
+    if (target.closest('[data-footer="more"]')) {
+      void this.loadNextPage();
+      return;
+    }
+    if (target.closest('[data-footer="clear-filters"]')) {
+      this.setFilters({ ...NO_FILTERS });
+      return;
+    }
+    const retryTile = target.closest<HTMLElement>('[data-action="retry-image"]');
+    if (retryTile) {
+      this.retryImage(retryTile);
+      return;
+    }
     const actionElement = target.closest<HTMLElement>('[data-action]');
     const action = actionElement?.dataset.action;
     if (!actionElement || !action) return;
@@ -408,6 +659,13 @@ export class GalleryApp {
     if (!isGalleryAction(action)) return;
     const promptId = Number(actionElement.dataset.promptId);
     const image = this.imageAt(actionElement);
+    // Ctrl/Cmd+click toggles, Shift+click selects a range; once something is selected, a click toggles.
+    const toggle = event.ctrlKey || event.metaKey;
+    if (action === 'open' && image && (toggle || event.shiftKey || this.selection.size > 0)) {
+      event.preventDefault();
+      this.selectClick(image, event.shiftKey, toggle || this.selection.size > 0);
+      return;
+    }
     if (image) void this.run(action, image);
     else if (action === 'like' || action === 'unlike' || action === 'remix') void this.runForPrompt(action, promptId);
   }
@@ -420,6 +678,14 @@ export class GalleryApp {
   }
 
   private onGridKeyDown(event: KeyboardEvent): void {
+    if (event.key === ' ' && (event.target as Element).closest('.tile-open')) {
+      const image = this.imageAt(event.target as Element);
+      if (image) {
+        event.preventDefault();
+        this.selectClick(image, event.shiftKey, true);
+      }
+      return;
+    }
     if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
       const image = this.imageAt(event.target as Element);
       if (!image) return;
@@ -447,11 +713,29 @@ export class GalleryApp {
   private onImageError(event: Event): void {
     const img = event.target;
     if (!(img instanceof HTMLImageElement) || !img.getAttribute('src')) return;
-    const tile = img.closest('.tile');
+    const tile = img.closest<HTMLElement>('.tile');
     if (tile && !tile.classList.contains('broken')) {
       tile.classList.add('broken');
-      tile.append(el('span', { className: 'broken-note' }, icon('warning'), el('span', { text: ' Image unavailable' })));
+      const retry = el(
+        'button',
+        { className: 'retry-image', attrs: { type: 'button' }, data: { action: 'retry-image' } },
+        icon('refresh'),
+        el('span', { text: ' Retry' }),
+      );
+      tile.append(el('span', { className: 'broken-note' }, icon('warning'), el('span', { text: ' Image unavailable' }), retry));
     }
+  }
+
+  /** The retry tile: the same URL again (the host's URL, never another). */
+  private retryImage(button: HTMLElement): void {
+    const tile = button.closest<HTMLElement>('.tile');
+    const img = tile?.querySelector('img');
+    const src = img?.getAttribute('src');
+    if (!tile || !img || !src) return;
+    tile.classList.remove('broken');
+    tile.querySelector('.broken-note')?.remove();
+    img.removeAttribute('src');
+    img.src = src;
   }
 
   private focusTile(image: ImagePosition): void {
@@ -516,8 +800,22 @@ export class GalleryApp {
       }
       const result = await this.host.request('setLiked', { promptId, liked: action === 'like' });
       this.store.update(promptId, { liked: result.liked, likes: result.likes });
+      // Under "Liked Only", an unliked prompt leaves the view.
+      if (this.store.filtered) {
+        this.store.setFilter(compileFilters(this.filters));
+        this.relayout();
+      }
       this.rows.update();
       if (this.lightbox.shown?.promptId === promptId) this.lightbox.refresh();
+    } catch (error) {
+      this.toast(error instanceof Error ? error.message : String(error), true);
+    }
+  }
+
+  private async copyParameter(image: ImagePosition, field: CopyableField): Promise<void> {
+    try {
+      const result = await this.host.request('copyParameter', { promptId: image.promptId, imageIndex: image.imageIndex, field });
+      if (result.message) this.toast(result.message);
     } catch (error) {
       this.toast(error instanceof Error ? error.message : String(error), true);
     }

@@ -2,7 +2,7 @@
 // between zoom-to-fit and actual size. Its toolbar offers the same actions as a tile's menu.
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { el, icon } from '../common/dom';
-import type { GalleryPrompt } from '../../src/shared/gallery';
+import type { CopyableField, GalleryPrompt } from '../../src/shared/gallery';
 import { parameterSummary, statusText } from './rows';
 import type { ImagePosition } from './store';
 import type { GalleryAction } from './actions';
@@ -16,6 +16,8 @@ export interface LightboxHost {
   run(action: GalleryAction, image: ImagePosition): void;
   /** The lightbox closed on this image: put the focus back on its tile. */
   closed(image: ImagePosition): void;
+  /** Copies a parameter of the shown image's prompt (the host reads it from the prompt it sent). */
+  copy(image: ImagePosition, field: CopyableField): void;
 }
 
 interface ToolbarItem {
@@ -45,8 +47,11 @@ export class Lightbox {
   private readonly caption: HTMLElement;
   private readonly zoomButton: HTMLElement;
   private readonly buttons = new Map<GalleryAction, HTMLElement>();
+  private readonly details: HTMLElement;
+  private readonly detailsButton: HTMLElement;
   private current: ImagePosition | undefined;
   private actualSize = false;
+  private detailsOpen = false;
 
   constructor(private readonly host: LightboxHost) {
     this.image = el('img', { className: 'lightbox-image', attrs: { alt: '', draggable: 'false' } });
@@ -64,14 +69,17 @@ export class Lightbox {
       this.buttons.set(item.action, button);
       toolbar.append(button);
     }
-    toolbar.append(this.zoomButton, this.toolbarButton('close', 'close', 'Close (Esc)'));
+    this.detailsButton = this.toolbarButton('details', 'info', 'Details (I)');
+    this.details = el('aside', { className: 'lightbox-details', attrs: { 'aria-label': 'Details' } });
+    this.details.hidden = true;
+    toolbar.append(this.detailsButton, this.zoomButton, this.toolbarButton('close', 'close', 'Close (Esc)'));
     const prev = el('button', { className: 'lightbox-nav prev', title: 'Previous (←)', attrs: { type: 'button', 'aria-label': 'Previous image' }, data: { nav: 'prev' } }, icon('chevron-left'));
     const next = el('button', { className: 'lightbox-nav next', title: 'Next (→)', attrs: { type: 'button', 'aria-label': 'Next image' }, data: { nav: 'next' } }, icon('chevron-right'));
     this.element = el(
       'div',
       { className: 'lightbox', attrs: { role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Image viewer', tabindex: '-1' } },
       toolbar,
-      el('div', { className: 'lightbox-body' }, prev, this.stage, next),
+      el('div', { className: 'lightbox-body' }, prev, this.stage, next, this.details),
       this.caption,
     );
     this.element.hidden = true;
@@ -147,6 +155,46 @@ export class Lightbox {
       const button = this.buttons.get(item.action);
       if (button && item.needsPromptEditor) button.hidden = !this.host.canOpenPromptEditor();
     }
+    this.renderDetails(prompt, position);
+  }
+
+  private toggleDetails(): void {
+    this.detailsOpen = !this.detailsOpen;
+    this.details.hidden = !this.detailsOpen;
+    this.detailsButton.toggleAttribute('checked', this.detailsOpen);
+    if (this.current) this.renderDetails(this.host.prompt(this.current.promptId), this.current);
+  }
+
+  /** Every parameter as text, each with a copy button; "Use These Settings" opens the prompt editor with them. */
+  private renderDetails(prompt: GalleryPrompt | undefined, position: ImagePosition): void {
+    if (!this.detailsOpen) return;
+    if (!prompt) {
+      this.details.replaceChildren();
+      return;
+    }
+    const copyButton = (field: CopyableField, label: string) =>
+      el('button', { className: 'icon-button', title: `Copy ${label}`, attrs: { type: 'button', 'aria-label': `Copy ${label}` }, data: { copy: field } }, icon('copy'));
+    const row = (label: string, value: string, field?: CopyableField) =>
+      el('div', { className: 'detail' }, el('dt', { text: label }), el('dd', { text: value }), field ? copyButton(field, label) : null);
+    const rows: HTMLElement[] = [row('Prompt', prompt.text || '(none)', prompt.text ? 'text' : undefined)];
+    if (prompt.negativePrompt) rows.push(row('Negative prompt', prompt.negativePrompt, 'negative_prompt'));
+    for (const [field, value] of prompt.parameters ?? []) rows.push(row(field, value, field as CopyableField));
+    rows.push(row('Prompt id', String(prompt.id)), row('Image', `${position.imageIndex + 1} of ${prompt.images.length}`));
+    rows.push(row('Tune', prompt.tuneTitle ? `${prompt.tuneTitle} (${prompt.tuneId})` : String(prompt.tuneId)));
+    if (prompt.createdAt) rows.push(row('Created', prompt.createdAt));
+    const actions = el('div', { className: 'detail-actions' });
+    const copyAll = document.createElement('vscode-button');
+    copyAll.secondary = true;
+    copyAll.textContent = 'Copy All';
+    copyAll.dataset.copy = 'all';
+    actions.append(copyAll);
+    if (this.host.canOpenPromptEditor()) {
+      const use = document.createElement('vscode-button');
+      use.textContent = 'Use These Settings';
+      use.dataset.action = 'remix';
+      actions.append(use);
+    }
+    this.details.replaceChildren(el('h2', { text: 'Details' }), el('dl', {}, ...rows), actions);
   }
 
   private async step(delta: 1 | -1): Promise<void> {
@@ -179,10 +227,16 @@ export class Lightbox {
       void this.step(nav === 'next' ? 1 : -1);
       return;
     }
+    const copy = target.closest<HTMLElement>('[data-copy]')?.dataset.copy;
+    if (copy && this.current) {
+      this.host.copy(this.current, copy as CopyableField);
+      return;
+    }
     const action = target.closest<HTMLElement>('[data-action]')?.dataset.action;
     if (!action) return;
     if (action === 'close') this.close();
     else if (action === 'zoom') this.toggleZoom();
+    else if (action === 'details') this.toggleDetails();
     else if (this.current) {
       const prompt = this.host.prompt(this.current.promptId);
       this.host.run(action === 'like' && prompt?.liked ? 'unlike' : (action as GalleryAction), this.current);
@@ -204,6 +258,10 @@ export class Lightbox {
       case 'z':
       case 'Z':
         this.toggleZoom();
+        break;
+      case 'i':
+      case 'I':
+        this.toggleDetails();
         break;
       case 'Tab':
         this.trapFocus(event);

@@ -11,6 +11,7 @@ export interface RowContext {
   tileWidth: number;
   showTuneTitle: boolean;
   canOpenPromptEditor: boolean;
+  isSelected(image: { promptId: number; imageIndex: number }): boolean;
 }
 
 export function rowKey(row: LayoutRow, context: RowContext): string {
@@ -23,7 +24,7 @@ export function rowKey(row: LayoutRow, context: RowContext): string {
 
 export function renderRow(row: LayoutRow, context: RowContext): HTMLElement {
   const prompt = context.prompt(row.group);
-  return row.kind === 'header' ? renderHeader(prompt, context) : renderTiles(prompt, row.first, row.count, row.height, context.tileWidth);
+  return row.kind === 'header' ? renderHeader(prompt, context) : renderTiles(prompt, row.first, row.count, row.height, context);
 }
 
 /** "seed 42 · 30 steps · cfg 7.0 · 1024×1024 · 16:9" */
@@ -89,12 +90,16 @@ function renderHeader(prompt: GalleryPrompt, context: RowContext): HTMLElement {
   );
 }
 
-function renderTiles(prompt: GalleryPrompt, first: number, count: number, height: number, width: number): HTMLElement {
+function renderTiles(prompt: GalleryPrompt, first: number, count: number, height: number, context: RowContext): HTMLElement {
   const tiles = tilesOf(prompt);
   const row = el('div', { className: 'tile-row' });
   for (let index = first; index < first + count; index++) {
     const tile = renderTile(prompt, tiles[index], index, tiles.length);
-    tile.style.width = `${width}px`;
+    if (tiles[index].kind === 'image' && context.isSelected({ promptId: prompt.id, imageIndex: index })) {
+      tile.classList.add('selected');
+      tile.querySelector('.tile-open')?.setAttribute('aria-pressed', 'true');
+    }
+    tile.style.width = `${context.tileWidth}px`;
     tile.style.height = `${height}px`;
     row.append(tile);
   }
