@@ -3,6 +3,7 @@
 // Commands parse their `unknown` arguments once, at their edge, and then come through here too.
 import type { Prompt, Tune } from './api/astria/types';
 import type { GalleryFocus, GallerySubject } from './shared/gallery';
+import type { PromptDraft } from './shared/prompt/draft';
 
 /** What the prompt editor is opened for. Every variant names its tune ("which tune?" is asked before). */
 export type PromptEditorRequest =
@@ -13,7 +14,9 @@ export type PromptEditorRequest =
   /** Like remix, with one of the prompt's images as the input image (gallery "Use as Input Image"). */
   | { kind: 'img2img'; prompt: Prompt; imageUrl: string }
   /** A text to start from, other options at their defaults ("Use on the base tune" of a LoRA/FaceID). */
-  | { kind: 'prefill'; tuneId: number; text: string };
+  | { kind: 'prefill'; tuneId: number; text: string }
+  /** A whole draft, every option included (a prompt file's entry: "Open in Prompt Editor"). */
+  | { kind: 'draft'; tuneId: number; draft: PromptDraft };
 
 export interface Open {
   /** Opens (or reveals and retitles) the gallery of a subject, optionally at one image. */

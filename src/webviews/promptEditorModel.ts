@@ -192,5 +192,7 @@ export function editorTarget(request: PromptEditorRequest): OpenRequest & { tune
     }
     case 'prefill':
       return { tuneId: request.tuneId, prefill: { draft: { ...normalizeDraft(undefined), text: request.text }, reason: 'prefill' } };
+    case 'draft':
+      return { tuneId: request.tuneId, prefill: { draft: normalizeDraft(request.draft), reason: 'prefill' } };
   }
 }
