@@ -9,6 +9,7 @@
 //   npm start -- --port 8080          code-server port (default 4000, or a free one when taken)
 //   npm start -- --sandbox-port 4010  sandbox API port (CDN = +1)
 //   npm start -- --speed 5            sandbox time multiplier (default 1: training takes minutes)
+//   npm start -- --profile documented only what Astria's public docs promise (default rich)
 //   npm start -- --watch              rebuild on change (then "Developer: Reload Window")
 //   npm start -- --no-open            don't open a browser
 //   npm start -- --verbose            code-server's and the sandbox's logs
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     'sandbox-port': { type: 'string' },
     speed: { type: 'string' },
+    profile: { type: 'string' },
     host: { type: 'string' },
     watch: { type: 'boolean' },
     'no-open': { type: 'boolean' },
@@ -89,8 +91,11 @@ async function main(): Promise<void> {
 
   const sandboxPort = await portOrFree(Number(values['sandbox-port'] ?? 4010));
   const cdnPort = sandboxPort ? await portOrFree(sandboxPort + 1) : 0;
-  const { startSandbox } = await import('../test/sandbox/server');
+  const { PROFILES, startSandbox } = await import('../test/sandbox/server');
+  const profile = PROFILES.find((p) => p === (values.profile ?? 'rich'));
+  if (!profile) throw new Error(`--profile must be one of ${PROFILES.join(', ')}, not "${values.profile}"`);
   const sandbox = await startSandbox({
+    profile,
     host: HOST,
     port: sandboxPort,
     cdnPort,
@@ -115,7 +120,7 @@ async function main(): Promise<void> {
     '',
     `  Open  ${url}`,
     '',
-    `  Sandbox  Astria ${sandbox.url}  Cartesia ${sandbox.cartesiaUrl}  CDN ${sandbox.cdnUrl}`,
+    `  Sandbox  Astria ${sandbox.url} (${sandbox.profile} profile)  Cartesia ${sandbox.cartesiaUrl}  CDN ${sandbox.cdnUrl}`,
     `  Keys     ${sandbox.astriaKey} / ${sandbox.cartesiaKey} (demo keys of the sandbox)`,
     `  Folder   ${workspace.replace(`${repoRoot}/`, '')}`,
     ...(existsSync(ripgrepLinkPath()) ? [] : [`  Search   off inside VS Code until ripgrep is installed: ${aptCommand(['ripgrep'])}`]),

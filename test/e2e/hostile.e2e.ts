@@ -143,11 +143,20 @@ describe('Hostile strings (packaged extension in code-server)', { timeout: 300_0
     await page.waitForTimeout(500);
 
     // The Find Tune quick pick, typed into and showing hostile titles.
-    await runCommand(page, 'Tune Studio: Find Tune…');
+    // A quick pick closes when focus moves; the webview typed into just before can take focus back
+    // while the pick opens, so the command is run again when its input is gone (at most three times).
     const quick = page.locator('.quick-input-widget');
-    await quick.waitFor({ state: 'visible' });
-    await quick.locator('.quick-input-box input').fill('<img');
-    await quick.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 15_000 });
+    const search = quick.locator('.quick-input-box input[placeholder^="Type part of a title"]');
+    for (let attempt = 1; ; attempt++) {
+      await runCommand(page, 'Tune Studio: Find Tune…');
+      try {
+        await search.fill('<img', { timeout: 5_000 });
+        await quick.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 15_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
     await page.waitForTimeout(500);
     await page.keyboard.press('Escape');
 
