@@ -17,6 +17,7 @@ import { dialogs, type Dialogs } from './commands/dialogs';
 import { registerCreateTune } from './commands/createTune/register';
 import { revealTune } from './commands/tuneActions';
 import { registerAgentTools } from './agent/tools';
+import { registerPromptFiles, type PromptFilesApi } from './commands/promptFiles/register';
 
 /** What tests (and other extensions) can reach after activation. */
 export interface TuneStudioApi {
@@ -31,6 +32,8 @@ export interface TuneStudioApi {
   promptEditor: PromptEditorApi;
   /** The Language Model tools, as registered (tests invoke them directly as well as through vscode.lm). */
   agentTools: ReturnType<typeof registerAgentTools>;
+  /** Prompt files (*.astria.yaml / *.astria.json): their checks, CodeLenses and Generate. */
+  promptFiles: PromptFilesApi;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TuneStudioApi> {
@@ -66,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   registerTunesCommands(context, services, tunes, cartesia, open);
   registerPromptEditorCommands(context, services, open);
   const agentTools = registerAgentTools(context, services, poller, open);
+  const promptFiles = registerPromptFiles(context, services, poller, open);
 
   await Promise.all([keys.updateContext('astria'), keys.updateContext('cartesia')]);
   // `npm start` asks for the sandbox to be used right away, so nobody has to type a key.
@@ -73,7 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
     await useLocalSandbox(services, { silent: true });
   }
 
-  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, gallery, promptEditor, agentTools };
+  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, gallery, promptEditor, agentTools, promptFiles };
 }
 
 export function deactivate(): void {
