@@ -8,16 +8,17 @@ import type { StatusPoller } from '../../jobs/statusPoller';
 import type { Services } from '../../services';
 import { modelCapabilities } from '../../shared/prompt/capabilities';
 import type { ValidationContext } from '../../shared/prompt/validation';
+import type { DraftField } from '../../shared/prompt/draft';
 import {
   checkEntry,
   parsePromptFile,
+  serverProblemRange,
   promptFileFormat,
   type CheckedEntry,
   type FileProblem,
   type ParsedPromptFile,
   type PromptFileEntry,
   type PromptFileFormat,
-  type TextRange,
 } from '../../shared/promptFile';
 import { TuneLookups, type TuneLookup } from './tuneLookup';
 
@@ -38,6 +39,8 @@ export interface FileState {
   document: vscode.TextDocument;
   version: number;
   format: PromptFileFormat;
+  /** The text that was parsed (ranges are offsets into it). */
+  text: string;
   parsed: ParsedPromptFile;
   lookup?: TuneLookup;
   entries: EntryState[];
@@ -46,7 +49,7 @@ export interface FileState {
 /** A server refusal (422), kept on its entry while the entry's text stays the same. */
 interface ServerProblem {
   entryText: string;
-  range: TextRange;
+  field: DraftField | null;
   message: string;
 }
 
@@ -144,14 +147,14 @@ export class PromptFilesController implements vscode.Disposable {
       const checked = checkEntry(parsed, entry, context);
       const refused = server?.get(entry.index);
       if (refused && refused.entryText === text.slice(...entry.range)) {
-        checked.problems.push({ range: refused.range, message: refused.message, severity: 'error', entry: entry.index });
+        checked.problems.push({ range: serverProblemRange(parsed, entry, refused.field), message: refused.message, severity: 'error', entry: entry.index });
         checked.params = undefined;
       } else if (refused) {
         server!.delete(entry.index);
       }
       return { entry, checked };
     });
-    const state: FileState = { document, version, format, parsed, lookup, entries };
+    const state: FileState = { document, version, format, text, parsed, lookup, entries };
     this.states.set(key, state);
     this.publish(state);
     this.changed.fire();
@@ -197,12 +200,12 @@ export class PromptFilesController implements vscode.Disposable {
     return this.diagnostics.get(uri) ?? [];
   }
 
-  /** A 422 on an entry: shown on its line (or its option's) until the entry is edited. */
-  addServerProblem(document: vscode.TextDocument, entry: PromptFileEntry, range: TextRange, message: string): void {
-    const key = document.uri.toString();
+  /** A 422 on an entry (of the state it was sent from): shown on the option it names, or the entry's first line, until the entry is edited. */
+  addServerProblem(state: FileState, entry: PromptFileEntry, field: DraftField | null, message: string): void {
+    const key = state.document.uri.toString();
     let problems = this.serverProblems.get(key);
     if (!problems) this.serverProblems.set(key, (problems = new Map()));
-    problems.set(entry.index, { entryText: document.getText().slice(...entry.range), range, message });
+    problems.set(entry.index, { entryText: state.text.slice(...entry.range), field, message });
   }
 
   clearServerProblem(document: vscode.TextDocument, index: number): void {

@@ -11,7 +11,7 @@ import { runPromptBatch, type BatchOutcome, type BatchPrompt } from '../../jobs/
 import type { Services } from '../../services';
 import { errorMessage } from '../../shared/errorMessage';
 import { issuesFromServerError } from '../../shared/prompt/validation';
-import { idEditPlan, paramsFingerprint, serverProblemRange } from '../../shared/promptFile';
+import { idEditPlan, paramsFingerprint } from '../../shared/promptFile';
 import { plural } from '../createTune/imageFiles';
 import type { EntryState, FileState, PromptFilesController } from './controller';
 
@@ -195,7 +195,7 @@ export class PromptFileRunner {
     } else if (outcome.status === 'failed' && outcome.error instanceof ApiError && (outcome.error.kind === 'validation' || (outcome.error.kind === 'bad_request' && outcome.error.fields))) {
       const issues = issuesFromServerError({ message: outcome.error.message, fields: outcome.error.fields });
       const issue = issues[0];
-      this.files.addServerProblem(document, entry, serverProblemRange(state.parsed, entry, issue?.field ?? null), issues.map((i) => i.message).join(' ') || outcome.error.message);
+      this.files.addServerProblem(state, entry, issue?.field ?? null, issues.map((i) => i.message).join(' ') || outcome.error.message);
     }
     return this.writes;
   }

@@ -1,0 +1,262 @@
+// Prompt files (*.astria.yaml / *.astria.json) in a real VS Code host against the sandbox: our own
+// diagnostics (no YAML extension installed), CodeLenses, Generate with the id written back and the rest
+// of the file byte-identical, the duplicate question, Generate All with a 422 half way, hovers with the
+// sandbox CDN's images, completions, and titles resolved on the documented profile.
+import * as assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import type { TuneStudioApi } from '../../src/extension';
+import type { Prompt, Tune } from '../../src/api/astria/types';
+import { draftStorageKey, readStoredDraft } from '../../src/webviews/promptEditorModel';
+import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, waitFor } from './helpers';
+
+let api: TuneStudioApi;
+const asked: string[] = [];
+let answer = true;
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the integration workspace has a folder');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+async function openFile(name: string, text: string): Promise<vscode.TextDocument> {
+  const uri = workspaceFile(name);
+  await writeFile(uri.fsPath, text);
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  return document;
+}
+
+function ours(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Tune Studio');
+}
+
+async function diagnosticsOf(document: vscode.TextDocument, atLeast = 1): Promise<{ line: number; message: string; severity: string }[]> {
+  const found = await waitFor(`${atLeast} diagnostics on ${document.fileName}`, () => {
+    const list = ours(document.uri);
+    return list.length >= atLeast ? list : undefined;
+  });
+  return found.map((d) => ({ line: d.range.start.line + 1, message: d.message, severity: vscode.DiagnosticSeverity[d.severity] }));
+}
+
+async function lensTitles(document: vscode.TextDocument): Promise<{ line: number; title: string }[]> {
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 100);
+  return lenses.filter((l) => l.command?.title).map((l) => ({ line: l.range.start.line + 1, title: l.command!.title }));
+}
+
+async function hoverText(document: vscode.TextDocument, position: vscode.Position): Promise<string> {
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
+  const markdown = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+  // MarkdownString.appendText escapes: read it as a person would.
+  return markdown.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1');
+}
+
+async function promptsOf(tuneId: number): Promise<Prompt[]> {
+  return astria<Prompt[]>('GET', `/tunes/${tuneId}/prompts?limit=100`);
+}
+
+describe('Prompt files', function () {
+  this.timeout(120_000);
+  let studio: Tune;
+  let lookalike: Tune;
+  let originalConfirm: typeof api.promptFiles.runner.dialogs.confirm;
+
+  before(async () => {
+    api = await extensionApi();
+    await connectToSandbox(api);
+    studio = await admin<Tune>('POST', '/seed-gallery', { count: 1, title: 'Prompt files — studio' });
+    // Titled like a Gemini model, so the editor's heuristic offers `resolution`: the server refuses it (a real 422).
+    lookalike = await admin<Tune>('POST', '/seed-gallery', { count: 1, title: 'Prompt files — Gemini look-alike' });
+    originalConfirm = api.promptFiles.runner.dialogs.confirm;
+    api.promptFiles.runner.dialogs.confirm = async (message: string, detail: string) => {
+      asked.push(`${message}\n${detail}`);
+      return answer;
+    };
+  });
+
+  after(async () => {
+    api.promptFiles.runner.dialogs.confirm = originalConfirm;
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows the prompt editor’s words on the right lines (unknown option, range, dependency), with no YAML extension', async () => {
+    assert.equal(vscode.extensions.getExtension('redhat.vscode-yaml'), undefined, 'no YAML extension: our own validator reports');
+    const document = await openFile(
+      'problems.astria.yaml',
+      [
+        `tune: ${studio.id}`,
+        'prompts:',
+        '  - name: typo',
+        '    text: <1> portrait',
+        '    num_image: 2',
+        '  - name: too many',
+        '    text: <1> portrait',
+        '    num_images: 9',
+        '  - name: needs upscaling',
+        '    text: <1> portrait',
+        '    inpaint_faces: true',
+        '  - name: fine',
+        '    text: <1> portrait',
+        '',
+      ].join('\n'),
+    );
+    const found = await diagnosticsOf(document, 3);
+    assert.deepEqual(
+      found.sort((a, b) => a.line - b.line),
+      [
+        { line: 5, message: 'Unknown option "num_image". Did you mean "num_images"?', severity: 'Error' },
+        { line: 8, message: 'Number of images must be between 1 and 8.', severity: 'Error' },
+        { line: 11, message: 'Inpaint faces needs super resolution: turn that on first.', severity: 'Error' },
+      ],
+    );
+  });
+
+  it('says when the tune is unknown or expired, on the tune line, and when the file is malformed', async () => {
+    const unknown = await openFile('unknown.astria.yaml', '# a comment\ntune: No such tune anywhere\nprompts:\n  - text: hi\n');
+    assert.deepEqual(await diagnosticsOf(unknown), [
+      { line: 2, message: 'No tune is titled “No such tune anywhere” on this Astria account: write its exact title or its id.', severity: 'Error' },
+    ]);
+    const expired = await openFile('expired.astria.yaml', 'tune: Ada Lovelace — portraits\nprompts:\n  - text: <1> portrait\n');
+    const [problem] = await diagnosticsOf(expired);
+    assert.equal(problem.line, 1);
+    assert.match(problem.message, /^Tune \d+ “Ada Lovelace — portraits” is expired: only a trained tune can generate images\.$/);
+    const broken = await openFile('broken.astria.json', '{\n  "tune": 1,\n  "prompts": [\n    { "text": "a" \n  ]\n}\n');
+    const [malformed] = await diagnosticsOf(broken);
+    assert.match(malformed.message, /^This is not valid JSON: /);
+  });
+
+  it('puts Generate All, Generate and Open in Prompt Editor above the prompts, and completes options with their range', async () => {
+    const document = await openFile('lenses.astria.yaml', `tune: ${studio.id}\ndefaults:\n  num_images: 2\nprompts:\n  - name: one\n    text: <1> one\n  - name: two\n    text: <1> two\n    num_images: 3\n`);
+    const titles = await waitFor('the CodeLenses', async () => {
+      const list = await lensTitles(document);
+      return list.length >= 5 ? list : undefined;
+    });
+    assert.deepEqual(titles, [
+      { line: 1, title: '$(run-all) Generate All (2 prompts, 5 images)' },
+      { line: 5, title: '$(sparkle) Generate' },
+      { line: 5, title: 'Open in Prompt Editor' },
+      { line: 7, title: '$(sparkle) Generate' },
+      { line: 7, title: 'Open in Prompt Editor' },
+    ]);
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((b) => b.insert(new vscode.Position(6, 0), '    \n'));
+    const keys = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(6, 4));
+    const numImages = keys.items.find((i) => i.label === 'num_images');
+    assert.ok(numImages, 'num_images is offered inside a prompt');
+    assert.equal(numImages.detail, 'a whole number from 1 to 8');
+    await editor.edit((b) => b.replace(new vscode.Range(6, 0, 6, 4), '    aspect_ratio: '));
+    const values = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(6, 18));
+    assert.ok(values.items.some((i) => i.label === '16:9'), 'aspect ratios are offered after aspect_ratio:');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('Generate creates the prompt, writes its id next to it (rest byte-identical) and the hover shows the CDN images', async () => {
+    const original = [
+      '# Studio portraits — reviewed in PRs',
+      `tune: ${studio.id}   # Prompt files — studio`,
+      'defaults:',
+      '  num_images: 2',
+      'prompts:',
+      '  - name: studio',
+      '    text: <1> portrait, studio light',
+      '    seed: 42 # keep this seed',
+      '  - name: later',
+      '    text: <1> later',
+      '',
+    ].join('\n');
+    const document = await openFile('studio.astria.yaml', original);
+    await api.promptFiles.controller.stateOf(document);
+    const before = (await promptsOf(studio.id)).length;
+    const summary = await api.promptFiles.generate(document.uri, 0);
+    assert.equal(summary?.created.length, 1, JSON.stringify(summary));
+    const promptId = summary!.created[0].promptId;
+    const expected = original.replace('    seed: 42 # keep this seed\n', `    seed: 42 # keep this seed\n    id: ${promptId}\n`);
+    assert.equal(document.getText(), expected, 'only the id line was added');
+    assert.equal(await readFile(document.uri.fsPath, 'utf8'), expected, 'the file was saved with the id');
+    const created = (await promptsOf(studio.id)).find((p) => p.id === promptId);
+    assert.ok(created, 'the prompt exists on the server');
+    assert.equal((await promptsOf(studio.id)).length, before + 1);
+    assert.equal(created.text, '<1> portrait, studio light');
+    assert.equal(created.seed, 42);
+    assert.equal(created.num_images, 2);
+
+    // The one poller brings the images; the lens follows.
+    const done = await waitFor('the run to show its images in the CodeLens', async () => (await lensTitles(document)).find((l) => l.title === '✓ Gallery (2 images)'), 60_000);
+    assert.equal(done.line, 6);
+    const hover = await hoverText(document, new vscode.Position(6, 10));
+    const { cdnUrl } = sandboxEnv();
+    const images = hover.match(/!\[image \d\]\(([^)|]+)/g) ?? [];
+    assert.equal(images.length, 2, hover);
+    assert.ok(hover.includes(`](${cdnUrl}/`), `hover images come from the sandbox CDN (${cdnUrl}): ${hover}`);
+    assert.match(hover, /\[\$\(file-media\) Open Gallery\]\(command:tuneStudio\.promptFile\.openGallery\?/);
+  });
+
+  it('asks before generating an unchanged prompt again, and sends nothing when told no', async () => {
+    const document = await vscode.workspace.openTextDocument(workspaceFile('studio.astria.yaml'));
+    const before = (await promptsOf(studio.id)).length;
+    asked.length = 0;
+    answer = false;
+    const summary = await api.promptFiles.generate(document.uri, 0);
+    answer = true;
+    assert.equal(asked.length, 1);
+    assert.match(asked[0], /^“studio” already ran as prompt \d+ with the same text and options\. Generate it again\?/);
+    assert.deepEqual(summary?.created, []);
+    assert.equal((await promptsOf(studio.id)).length, before, 'no duplicate was created');
+  });
+
+  it('Generate All: one confirmation with prompts and images; a 422 half way becomes a diagnostic, the rest is recorded', async () => {
+    const original = `tune: ${lookalike.id}\nprompts:\n  - name: plain\n    text: <1> plain\n    num_images: 1\n  - name: sharp\n    text: <1> sharp\n    num_images: 2\n    resolution: 2K\n`;
+    const document = await openFile('lookalike.astria.yaml', original);
+    await api.promptFiles.controller.stateOf(document);
+    asked.length = 0;
+    const summary = await api.promptFiles.generate(document.uri);
+    assert.equal(asked.length, 1);
+    assert.match(asked[0], /^Generate 2 prompts with 3 images from lookalike\.astria\.yaml\?/);
+    assert.deepEqual(summary?.created.map((c) => c.name), ['plain']);
+    assert.equal(summary?.notRun.length, 1);
+    assert.equal(summary?.notRun[0].name, 'sharp');
+    assert.match(summary!.notRun[0].reason, /resolution is not supported by this model/);
+    const id = summary!.created[0].promptId;
+    assert.equal(document.getText(), original.replace('    num_images: 1\n', `    num_images: 1\n    id: ${id}\n`));
+    const problems = await waitFor('the 422 on its line', () => ours(document.uri).find((d) => /resolution is not supported/.test(d.message)));
+    assert.equal(problems.range.start.line + 1, 10, 'on the resolution line of “sharp”');
+  });
+
+  it('Open in Prompt Editor fills the editor with every option of the entry', async () => {
+    const document = await openFile('open.astria.yaml', `tune: ${studio.id}\nprompts:\n  - name: wide\n    text: <1> wide shot\n    num_images: 3\n    seed: 9\n    aspect_ratio: "16:9"\n`);
+    await api.promptFiles.controller.stateOf(document);
+    await vscode.commands.executeCommand('tuneStudio.promptFile.openInPromptEditor', document.uri.toString(), 0);
+    const panel = await waitFor('the prompt editor of the tune', () => api.promptEditor.panelOf(studio.id));
+    const stored = await waitFor('the draft in the editor', () => readStoredDraft(api.services.context.workspaceState.get(draftStorageKey(studio.id))));
+    assert.equal(stored.text, '<1> wide shot');
+    assert.equal(stored.num_images, '3');
+    assert.equal(stored.seed, '9');
+    assert.equal(stored.aspect_ratio, '16:9');
+    panel.panel.dispose();
+  });
+
+  it('hovering <lora:ID:w> in any file shows the tune', async () => {
+    const document = await openFile('notes.md', `Use <lora:${studio.id}:0.8> for the studio look.\n`);
+    const text = await waitFor('the tune hover', async () => {
+      const value = await hoverText(document, new vscode.Position(0, 8));
+      return value.includes('Prompt files') ? value : undefined;
+    });
+    assert.match(text, new RegExp(`Prompt files — studio[\\s\\S]*Tune ${studio.id} · trained · lora`));
+  });
+
+  it('resolves a title on the documented profile (no server title filter)', async () => {
+    await admin('POST', '/profile', { profile: 'documented' });
+    try {
+      api.promptFiles.controller.tunes.clear();
+      const document = await openFile('documented.astria.yaml', 'tune: Prompt files — studio\nprompts:\n  - text: <1> hi\n    num_images: 9\n');
+      const found = await diagnosticsOf(document);
+      assert.deepEqual(found, [{ line: 4, message: 'Number of images must be between 1 and 8.', severity: 'Error' }], 'the tune was found: only the entry’s own problem');
+      const state = await api.promptFiles.controller.stateOf(document);
+      assert.equal(state?.lookup?.tune?.id, studio.id);
+    } finally {
+      await admin('POST', '/profile', { profile: 'rich' });
+      api.promptFiles.controller.tunes.clear();
+    }
+  });
+});
