@@ -68,7 +68,7 @@ export interface GalleryPage {
   nextCursor: number | null;
 }
 
-export const IMAGE_ACTIONS = ['save', 'saveAs', 'copyUrl', 'copyMarkdown', 'insertMarkdown', 'openExternal'] as const;
+export const IMAGE_ACTIONS = ['save', 'saveAs', 'copyUrl', 'copyMarkdown', 'insertMarkdown', 'openExternal', 'copyPromptFileEntry'] as const;
 export type ImageAction = (typeof IMAGE_ACTIONS)[number];
 
 export interface ImageRef {

@@ -119,6 +119,8 @@ export interface PromptEditorProtocol extends ProtocolShape {
     openOnBaseTune: { params: Record<string, never>; result: null };
     /** Loading the tune failed: try again. */
     retryLoad: { params: Record<string, never>; result: null };
+    /** Writes the form as a prompt file (`*.astria.yaml`) the user picks; null when they cancelled. */
+    saveAsPromptFile: { params: { draft: PromptDraft }; result: { saved: string } | null };
   };
   hostNotifications: {
     init: PromptEditorInit;
@@ -194,6 +196,7 @@ export const promptEditorChecks: MessageChecks<PromptEditorProtocol> = {
     openResult: object({ promptId: integer(1), imageIndex: integer(0, MAX_IMAGES_PER_RUN - 1) }),
     openOnBaseTune: empty,
     retryLoad: empty,
+    saveAsPromptFile: object({ draft: draftCheck }),
   },
   notifications: {
     draftChanged: object({ draft: draftCheck }),

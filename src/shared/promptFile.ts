@@ -4,7 +4,7 @@
 // so both formats get the same ranges and the same words.
 import { isMap, isScalar, isSeq, parseDocument, stringify, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { PromptCreateParams } from '../api/astria/types';
-import { defaultDraft, type DraftField, type PromptDraft } from './prompt/draft';
+import { defaultDraft, draftFromPrompt, type DraftField, type PromptDraft, type PromptLike } from './prompt/draft';
 import { validateDraft, type IssueSeverity, type ValidationContext } from './prompt/validation';
 import {
   ENTRY_ID_KEY,
@@ -396,4 +396,40 @@ export function entryYaml(entry: Record<string, unknown>, indent = '  '): string
     .split('\n')
     .map((line) => (line === '' ? line : indent + line))
     .join('\n');
+}
+
+/** A file name for a tune's prompt file: "Priya Sharma — headshots" → "priya-sharma-headshots.astria.yaml". */
+export function promptFileName(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return `${slug || 'prompts'}.astria.yaml`;
+}
+
+/** A short entry name from a prompt's text: its first words, without `<…>` tokens. */
+export function entryName(text: string): string {
+  const words = text
+    .replace(/<[^>]*>|\{\{[^}]*\}\}/g, ' ')
+    .replace(/[^\p{L}\p{N}\s-]+/gu, ' ')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 4)
+    .join(' ');
+  return words.slice(0, 40) || 'prompt';
+}
+
+/**
+ * A created prompt as a prompt file entry (the gallery's Copy as Prompt File Entry): its text and options,
+ * and its id, so the file knows it ran (hover, gallery) and asks before running it again unchanged.
+ */
+export function promptFileEntryText(prompt: PromptLike & { id: number; tune_id: number; text: string }): string {
+  const entry = { ...entryFromDraft(entryName(prompt.text), draftFromPrompt(prompt)), [ENTRY_ID_KEY]: prompt.id };
+  return `  # tune: ${prompt.tune_id}\n${entryYaml(entry)}`;
 }

@@ -23,6 +23,7 @@ import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } 
 import { defaultSavePath, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
 import { downloadImage, galleryDialogs, resolveClash, type GalleryDialogs } from './saveImage';
 import { LastTextEditor } from './lastTextEditor';
+import { promptFileEntryText } from '../shared/promptFile';
 
 /** Prompts per page; Astria allows up to 120, and one page of groups fills several screens. */
 const PAGE_SIZE = 40;
@@ -254,6 +255,9 @@ export class GalleryPanel implements HostedPanel {
       case 'openExternal':
         await vscode.env.openExternal(vscode.Uri.parse(url, true));
         return {};
+      case 'copyPromptFileEntry':
+        await vscode.env.clipboard.writeText(promptFileEntryText(prompt));
+        return { message: 'Copied as a prompt file entry: paste it under prompts: in a *.astria.yaml file of this tune.' };
     }
   }
 

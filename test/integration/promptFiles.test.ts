@@ -8,9 +8,21 @@ import * as vscode from 'vscode';
 import type { TuneStudioApi } from '../../src/extension';
 import type { Prompt, Tune } from '../../src/api/astria/types';
 import { draftStorageKey, readStoredDraft } from '../../src/webviews/promptEditorModel';
+import { defaultDraft } from '../../src/shared/prompt/draft';
+import type { GalleryPage, GallerySubject } from '../../src/shared/gallery';
+import type { ResponseMessage } from '../../src/shared/rpc';
+import { parsePromptFile } from '../../src/shared/promptFile';
 import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, waitFor } from './helpers';
 
 let api: TuneStudioApi;
+let requestId = 1;
+
+/** A request exactly as a webview sends it, answered by the host (or its error thrown). */
+async function answerOf(response: ResponseMessage | undefined): Promise<unknown> {
+  assert.ok(response, 'the host answered (it refuses unchecked messages otherwise)');
+  if (!response.ok) throw new Error(response.error);
+  return response.result;
+}
 const asked: string[] = [];
 let answer = true;
 
@@ -243,6 +255,54 @@ describe('Prompt files', function () {
       return value.includes('Prompt files') ? value : undefined;
     });
     assert.match(text, new RegExp(`Prompt files — studio[\\s\\S]*Tune ${studio.id} · trained · lora`));
+  });
+
+  it('Save as Prompt File… in the prompt editor writes the form as a prompt file that checks clean', async () => {
+    const target = workspaceFile('saved-from-editor.astria.yaml');
+    const original = api.promptEditor.dialogs.savePromptFile;
+    api.promptEditor.dialogs.savePromptFile = async () => target;
+    try {
+      await vscode.commands.executeCommand('tuneStudio.openPromptEditor', { tuneId: studio.id });
+      const panel = await waitFor('the editor', () => api.promptEditor.panelOf(studio.id));
+      const draft = { ...defaultDraft(), text: '<1> saved: with a colon', num_images: '3', seed: '5', film_grain: true };
+      const result = await answerOf(await api.promptEditor.receive(studio.id, { kind: 'request', id: requestId++, method: 'saveAsPromptFile', params: { draft } }));
+      assert.deepEqual(result, { saved: 'saved-from-editor.astria.yaml' });
+      const text = await readFile(target.fsPath, 'utf8');
+      const parsed = parsePromptFile(text, 'yaml');
+      assert.deepEqual(parsed.problems, []);
+      assert.equal(parsed.tune?.value, studio.id);
+      assert.deepEqual(Object.fromEntries([...parsed.entries[0].options].map(([k, v]) => [k, v.value])), { text: '<1> saved: with a colon', num_images: 3, seed: 5, film_grain: true });
+      const document = await vscode.workspace.openTextDocument(target);
+      assert.equal((await api.promptFiles.controller.stateOf(document))?.entries[0].checked.params?.num_images, 3);
+      assert.deepEqual(ours(document.uri), []);
+      panel.panel.dispose();
+    } finally {
+      api.promptEditor.dialogs.savePromptFile = original;
+    }
+  });
+
+  it('Copy as Prompt File Entry in the gallery gives an entry that knows its run (images in the hover)', async () => {
+    const subject: GallerySubject = { kind: 'tune', tuneId: studio.id, title: studio.title };
+    api.gallery.open(subject);
+    const gallery = async (method: string, params: unknown) => answerOf(await api.gallery.receive(subject, { kind: 'request', id: requestId++, method, params }));
+    const page = (await gallery('loadPage', { cursor: null, refresh: true })) as GalleryPage;
+    const first = page.prompts.find((p) => p.images.length > 0 && 'url' in p.images[0])!;
+    const shown = { id: first.id, images: first.images.map((i) => ('url' in i ? i.url : '')) };
+    await gallery('imageAction', { action: 'copyPromptFileEntry', promptId: shown.id, imageIndex: 0, url: shown.images[0] });
+    const entry = await vscode.env.clipboard.readText();
+    assert.match(entry, new RegExp(`^  # tune: ${studio.id}\\n  - name: `));
+    assert.match(entry, new RegExp(`\\n    id: ${shown.id}\\n$`));
+    const document = await openFile('from-gallery.astria.yaml', `tune: ${studio.id}\nprompts:\n${entry}`);
+    const state = await api.promptFiles.controller.stateOf(document);
+    assert.deepEqual(state?.entries.map((e) => e.entry.id?.value), [shown.id]);
+    assert.deepEqual(ours(document.uri), []);
+    const line = document.getText().split('\n').findIndex((l) => l.includes('- name:'));
+    const hover = await waitFor('the images in the hover', async () => {
+      const value = await hoverText(document, new vscode.Position(line, 8));
+      return value.includes(shown.images[0]) ? value : undefined;
+    });
+    assert.ok(hover.includes(sandboxEnv().cdnUrl));
+    await vscode.window.tabGroups.close(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview));
   });
 
   it('resolves a title on the documented profile (no server title filter)', async () => {

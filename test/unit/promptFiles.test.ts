@@ -8,6 +8,7 @@ import { modelCapabilities } from '../../src/shared/prompt/capabilities';
 import { defaultDraft } from '../../src/shared/prompt/draft';
 import { PROMPT_OPTION_NAMES, documentedOptionSchema, generateImagesInputSchema, optionRange, promptFileSchema, promptFileSchemaText } from '../../src/shared/prompt/schema';
 import { validateDraft } from '../../src/shared/prompt/validation';
+import { promptEditorChecks } from '../../src/shared/promptEditor';
 import {
   applyPlan,
   checkEntry,
@@ -18,6 +19,9 @@ import {
   parsePromptFile,
   promptFileFormat,
   promptFileText,
+  promptFileEntryText,
+  promptFileName,
+  entryName,
   type ParsedPromptFile,
 } from '../../src/shared/promptFile';
 
@@ -242,5 +246,30 @@ describe('prompt files: writing entries from a draft', () => {
     const json = parsePromptFile(promptFileText(12, [entry], 'json'), 'json');
     assert.deepEqual(json.problems, []);
     assert.match(entryYaml(entry), /^ {2}- name: close-up\n {4}text: "<1> portrait: close"\n/);
+  });
+});
+
+describe('prompt files: the round trip from the panels', () => {
+  it('names files and entries from a tune title and a prompt text', () => {
+    assert.equal(promptFileName('Priya Sharma — headshots'), 'priya-sharma-headshots.astria.yaml');
+    assert.equal(promptFileName('Zoë Åkesson'), 'zoe-akesson.astria.yaml');
+    assert.equal(promptFileName('<img src=x onerror=alert(1)>'), 'prompts.astria.yaml');
+    assert.equal(entryName('<lora:12:1> ohwx woman, studio light, 85mm'), 'ohwx woman studio light');
+    assert.equal(entryName('<1>'), 'prompt');
+  });
+
+  it('a gallery prompt becomes an entry with its id that parses back to the same request', () => {
+    const prompt = { id: 77, tune_id: 12, text: '<1> on a bench: dusk', num_images: 2, seed: 9, aspect_ratio: '3:4', super_resolution: true, inpaint_faces: true };
+    const text = `tune: 12\nprompts:\n${promptFileEntryText(prompt)}`;
+    const parsed = parsePromptFile(text, 'yaml');
+    assert.deepEqual(parsed.problems, []);
+    assert.equal(parsed.entries[0].id?.value, 77);
+    assert.deepEqual(checkEntry(parsed, parsed.entries[0], flux).params, { text: '<1> on a bench: dusk', num_images: 2, aspect_ratio: '3:4', seed: 9, super_resolution: true, inpaint_faces: true });
+  });
+
+  it('the prompt editor’s Save as Prompt File… message is checked like every other', () => {
+    assert.equal(promptEditorChecks.requests.saveAsPromptFile({ draft: defaultDraft() }).ok, true);
+    assert.equal(promptEditorChecks.requests.saveAsPromptFile({ draft: { ...defaultDraft(), num_images: 4 } }).ok, false);
+    assert.equal(promptEditorChecks.requests.saveAsPromptFile({}).ok, false);
   });
 });
