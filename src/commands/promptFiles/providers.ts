@@ -31,6 +31,36 @@ export const COMMANDS = {
 } as const;
 
 const THUMBNAILS = 8;
+/** Largest image inlined into a hover (see thumbnailSource). */
+const MAX_INLINE_BYTES = 2 * 1024 * 1024;
+const inlined = new Map<string, Promise<string>>();
+
+/**
+ * Where a hover loads a thumbnail from. Astria's CDN is https, which the workbench shows directly; the
+ * workbench's CSP refuses plain http images (a local sandbox), so those are fetched here (no
+ * Authorization header, bounded in size and time) and inlined as data: URLs. A failure keeps the URL.
+ */
+export function thumbnailSource(url: string): Promise<string> {
+  if (!/^http:\/\//i.test(url)) return Promise.resolve(url);
+  let source = inlined.get(url);
+  if (!source) {
+    source = (async () => {
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(5_000), redirect: 'error' });
+        const type = response.headers.get('content-type') ?? '';
+        if (!response.ok || !/^image\/(png|jpeg|webp|gif)$/i.test(type.split(';')[0].trim())) return url;
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        if (bytes.byteLength > MAX_INLINE_BYTES) return url;
+        return `data:${type.split(';')[0].trim()};base64,${Buffer.from(bytes).toString('base64')}`;
+      } catch {
+        return url;
+      }
+    })();
+    if (inlined.size > 200) inlined.clear();
+    inlined.set(url, source);
+  }
+  return source;
+}
 
 function imageUrl(url: unknown): string | undefined {
   return typeof url === 'string' && /^https?:\/\/[^\s()<>]+$/i.test(url) ? url : undefined;
@@ -100,7 +130,7 @@ export class PromptFileCodeLenses implements vscode.CodeLensProvider {
 }
 
 /** A tune for people: title, id, state, kind, a training image. */
-export function tuneMarkdown(tune: Tune, problem?: string): vscode.MarkdownString {
+export async function tuneMarkdown(tune: Tune, problem?: string): Promise<vscode.MarkdownString> {
   const markdown = new vscode.MarkdownString();
   markdown.appendMarkdown('**');
   markdown.appendText(tune.title || `Tune ${tune.id}`);
@@ -111,7 +141,7 @@ export function tuneMarkdown(tune: Tune, problem?: string): vscode.MarkdownStrin
     markdown.appendText(problem);
   }
   const thumbnail = (tune.orig_images ?? []).map(imageUrl).find(Boolean);
-  if (thumbnail) markdown.appendMarkdown(`\n\n![training image](${thumbnail}|width=96)`);
+  if (thumbnail) markdown.appendMarkdown(`\n\n![training image](${await thumbnailSource(thumbnail)}|width=96)`);
   return markdown;
 }
 
@@ -148,7 +178,7 @@ export class PromptFileHovers implements vscode.HoverProvider {
 
     // The tune line: which tune, its state.
     if (state.parsed.tune && inside(state.parsed.tune.range) && state.lookup?.tune) {
-      return hoverOn(state.parsed.tune.range, tuneMarkdown(state.lookup.tune, state.lookup.problem));
+      return hoverOn(state.parsed.tune.range, await tuneMarkdown(state.lookup.tune, state.lookup.problem));
     }
     // An option's key: its hint and range, from the schema.
     for (const [name, value] of [...state.parsed.defaults, ...state.entries.flatMap((e) => [...e.entry.options])]) {
@@ -160,7 +190,7 @@ export class PromptFileHovers implements vscode.HoverProvider {
     if (entryState?.entry.id && state.lookup?.tune) {
       const id = entryState.entry.id.value;
       const prompt = this.files.knownPrompt(id) ?? (await this.files.prompt(state.lookup.tune.id, id));
-      return new vscode.Hover(this.runMarkdown(document, entryState.entry.index, entryState.entry.name, id, prompt));
+      return new vscode.Hover(await this.runMarkdown(document, entryState.entry.index, entryState.entry.name, id, prompt));
     }
     if (word) {
       const markdown = optionMarkdown(document.getText(word));
@@ -170,7 +200,7 @@ export class PromptFileHovers implements vscode.HoverProvider {
     return undefined;
   }
 
-  private runMarkdown(document: vscode.TextDocument, index: number, name: string, id: number, prompt: Prompt | undefined): vscode.MarkdownString {
+  private async runMarkdown(document: vscode.TextDocument, index: number, name: string, id: number, prompt: Prompt | undefined): Promise<vscode.MarkdownString> {
     const markdown = new vscode.MarkdownString();
     const args = encodeURIComponent(JSON.stringify([document.uri.toString(), index]));
     markdown.isTrusted = { enabledCommands: [COMMANDS.openGallery] };
@@ -185,7 +215,9 @@ export class PromptFileHovers implements vscode.HoverProvider {
     markdown.appendText(`prompt ${id} · ${state === 'done' ? plural(prompt.images.length, 'image') : state}`);
     if (state === 'failed' && prompt.user_error) markdown.appendMarkdown('\n\n').appendText(prompt.user_error);
     const urls = prompt.images.map(imageUrl).filter((u): u is string => Boolean(u)).slice(0, THUMBNAILS);
-    if (urls.length) markdown.appendMarkdown(`\n\n${urls.map((url, i) => `![image ${i + 1}](${url}|width=128)`).join(' ')}`);
+    const sources = await Promise.all(urls.map(thumbnailSource));
+    // The link of each thumbnail is the image's own URL: what a person copies or opens.
+    if (urls.length) markdown.appendMarkdown(`\n\n${sources.map((source, i) => `[![image ${i + 1}](${source}|width=128)](${urls[i]})`).join(' ')}`);
     markdown.appendMarkdown(`\n\n[$(file-media) Open Gallery](command:${COMMANDS.openGallery}?${args})`);
     markdown.supportThemeIcons = true;
     return markdown;
@@ -207,7 +239,7 @@ export class ReferenceHovers implements vscode.HoverProvider {
       markdown.appendText(result.problem ?? `Tune ${match[2]} was not found.`);
       return new vscode.Hover(markdown, range);
     }
-    return new vscode.Hover(tuneMarkdown(result.tune, result.problem), range);
+    return new vscode.Hover(await tuneMarkdown(result.tune, result.problem), range);
   }
 }
 
