@@ -433,3 +433,17 @@ export function promptFileEntryText(prompt: PromptLike & { id: number; tune_id: 
   const entry = { ...entryFromDraft(entryName(prompt.text), draftFromPrompt(prompt)), [ENTRY_ID_KEY]: prompt.id };
   return `  # tune: ${prompt.tune_id}\n${entryYaml(entry)}`;
 }
+
+/** Hosts Astria serves generated and training images from (its documented examples). */
+const ASTRIA_IMAGE_HOSTS = /^(?:[\w-]+\.)*astria\.ai$|^sdbooth2-production\.s3\.amazonaws\.com$/i;
+
+/** An Astria image URL: on Astria's hosts, or one of the images of a prompt this window has seen. */
+export function isAstriaImageUrl(url: string, seen: (url: string) => boolean): boolean {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false;
+    return (parsed.protocol === 'https:' && ASTRIA_IMAGE_HOSTS.test(parsed.hostname) && /\.(png|jpe?g|webp)$/i.test(parsed.pathname)) || seen(url);
+  } catch {
+    return false;
+  }
+}

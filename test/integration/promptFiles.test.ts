@@ -72,6 +72,8 @@ describe('Prompt files', function () {
   this.timeout(120_000);
   let studio: Tune;
   let lookalike: Tune;
+  /** The images of the prompt the Generate test created. */
+  let studioImages: string[] = [];
   let originalConfirm: typeof api.promptFiles.runner.dialogs.confirm;
 
   before(async () => {
@@ -202,6 +204,7 @@ describe('Prompt files', function () {
     assert.equal(images.length, 2, hover);
     assert.ok(hover.includes(`](${cdnUrl}/`), `hover images come from the sandbox CDN (${cdnUrl}): ${hover}`);
     assert.match(hover, /\[\$\(file-media\) Open Gallery\]\(command:tuneStudio\.promptFile\.openGallery\?/);
+    studioImages = (await promptsOf(studio.id)).find((p) => p.id === promptId)!.images;
   });
 
   it('asks before generating an unchanged prompt again, and sends nothing when told no', async () => {
@@ -248,13 +251,18 @@ describe('Prompt files', function () {
     panel.panel.dispose();
   });
 
-  it('hovering <lora:ID:w> in any file shows the tune', async () => {
-    const document = await openFile('notes.md', `Use <lora:${studio.id}:0.8> for the studio look.\n`);
+  it('hovering <lora:ID:w> or an image URL of a run in any file shows the tune / the image', async () => {
+    assert.equal(studioImages.length, 2, 'the Generate test ran');
+    const document = await openFile('notes.md', `Use <lora:${studio.id}:0.8> for the studio look.\n\n![best](${studioImages[1]})\n\nSee http://example.com/not-astria.png too.\n`);
     const text = await waitFor('the tune hover', async () => {
       const value = await hoverText(document, new vscode.Position(0, 8));
       return value.includes('Prompt files') ? value : undefined;
     });
     assert.match(text, new RegExp(`Prompt files — studio[\\s\\S]*Tune ${studio.id} · trained · lora`));
+    const image = await hoverText(document, new vscode.Position(2, 12));
+    assert.ok(image.includes(`](${studioImages[1]})`), `the image hover links to the image: ${image}`);
+    assert.match(image, /!\[Astria image\]\(data:image\/png;base64,/, 'the sandbox’s plain-http image is inlined');
+    assert.equal(await hoverText(document, new vscode.Position(4, 12)), '', 'other URLs get no image hover');
   });
 
   it('Save as Prompt File… in the prompt editor writes the form as a prompt file that checks clean', async () => {

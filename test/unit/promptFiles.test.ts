@@ -22,6 +22,7 @@ import {
   promptFileEntryText,
   promptFileName,
   entryName,
+  isAstriaImageUrl,
   type ParsedPromptFile,
 } from '../../src/shared/promptFile';
 
@@ -271,5 +272,19 @@ describe('prompt files: the round trip from the panels', () => {
     assert.equal(promptEditorChecks.requests.saveAsPromptFile({ draft: defaultDraft() }).ok, true);
     assert.equal(promptEditorChecks.requests.saveAsPromptFile({ draft: { ...defaultDraft(), num_images: 4 } }).ok, false);
     assert.equal(promptEditorChecks.requests.saveAsPromptFile({}).ok, false);
+  });
+});
+
+describe('prompt files: Astria image URLs', () => {
+  const none = () => false;
+  it('knows Astria’s image hosts and the images of prompts already seen, nothing else', () => {
+    assert.equal(isAstriaImageUrl('https://cdn.astria.ai/a/b.png', none), true);
+    assert.equal(isAstriaImageUrl('https://sdbooth2-production.s3.amazonaws.com/x/1.jpg', none), true);
+    assert.equal(isAstriaImageUrl('https://cdn.astria.ai/a/b.html', none), false);
+    assert.equal(isAstriaImageUrl('http://cdn.astria.ai/a/b.png', none), false);
+    assert.equal(isAstriaImageUrl('https://astria.ai.evil.example/b.png', none), false);
+    assert.equal(isAstriaImageUrl('http://127.0.0.1:9/images/1-1.png', none), false);
+    assert.equal(isAstriaImageUrl('http://127.0.0.1:9/images/1-1.png', (u) => u.endsWith('1-1.png')), true);
+    assert.equal(isAstriaImageUrl('javascript:alert(1)', () => true), false);
   });
 });

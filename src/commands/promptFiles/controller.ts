@@ -246,6 +246,12 @@ export class PromptFilesController implements vscode.Disposable {
     return this.prompts.get(id);
   }
 
+  /** Whether a URL is an image of a prompt this window has seen (hovers show such URLs as images). */
+  isKnownImage(url: string): boolean {
+    for (const prompt of this.prompts.values()) if (prompt.images.includes(url)) return true;
+    return false;
+  }
+
   rememberPrompt(prompt: Prompt): void {
     this.prompts.set(prompt.id, prompt);
     this.poller.watchPrompt(prompt);

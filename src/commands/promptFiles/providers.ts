@@ -22,6 +22,7 @@ import {
 import { plural } from '../createTune/imageFiles';
 import type { FileState, PromptFilesController } from './controller';
 import type { TuneLookup } from './tuneLookup';
+import { isAstriaImageUrl } from '../../shared/promptFile';
 
 export const COMMANDS = {
   generate: 'tuneStudio.promptFile.generate',
@@ -224,11 +225,22 @@ export class PromptFileHovers implements vscode.HoverProvider {
   }
 }
 
-/** `<lora:ID:w>` / `<faceid:ID:w>` in any file: the tune it names. */
+/** `<lora:ID:w>` / `<faceid:ID:w>` in any file: the tune it names; an Astria image URL: the image. */
 export class ReferenceHovers implements vscode.HoverProvider {
-  constructor(private readonly lookup: (id: number) => Promise<TuneLookup>) {}
+  constructor(
+    private readonly lookup: (id: number) => Promise<TuneLookup>,
+    private readonly seenImage: (url: string) => boolean,
+  ) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    const urlRange = document.getWordRangeAtPosition(position, /https?:\/\/[^\s()<>"'`\]]+/i);
+    if (urlRange) {
+      const url = document.getText(urlRange);
+      if (!isAstriaImageUrl(url, this.seenImage)) return undefined;
+      const markdown = new vscode.MarkdownString();
+      markdown.appendMarkdown(`[![Astria image](${await thumbnailSource(url)}|width=256)](${url})`);
+      return new vscode.Hover(markdown, urlRange);
+    }
     const range = document.getWordRangeAtPosition(position, /<(lora|faceid):\d+:[\d.]+>/i);
     if (!range) return undefined;
     const match = /<(lora|faceid):(\d+):/i.exec(document.getText(range));

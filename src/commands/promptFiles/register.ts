@@ -70,7 +70,7 @@ export function registerPromptFiles(context: vscode.ExtensionContext, services: 
     vscode.languages.registerCodeLensProvider(PROMPT_FILE_SELECTOR, new PromptFileCodeLenses(controller)),
     vscode.languages.registerHoverProvider(PROMPT_FILE_SELECTOR, new PromptFileHovers(controller)),
     vscode.languages.registerCompletionItemProvider([{ pattern: '**/*.astria.{yaml,yml}' }], new PromptFileCompletions(), ':', ' ', '-'),
-    vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new ReferenceHovers((id) => controller.tunes.byId(id))),
+    vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new ReferenceHovers((id) => controller.tunes.byId(id), (url) => controller.isKnownImage(url))),
     vscode.commands.registerCommand(COMMANDS.generate, async (...args: unknown[]) => {
       const parsed = promptFileArgs(args);
       if (parsed?.index === undefined) return;
