@@ -310,6 +310,26 @@ describe('Prompt files', function () {
       return value.includes(shown.images[0]) ? value : undefined;
     });
     assert.ok(hover.includes(sandboxEnv().cdnUrl));
+
+    // Not run from this window, but the server has the same request: running it again asks first.
+    asked.length = 0;
+    answer = false;
+    const before = (await promptsOf(studio.id)).length;
+    await api.promptFiles.generate(document.uri, 0);
+    answer = true;
+    assert.equal(asked.length, 1);
+    assert.match(asked[0], new RegExp(`already ran as prompt ${shown.id} with the same text and options`));
+    // Edited: a new request, sent without a question, and the new id replaces the old one.
+    const editor = await vscode.window.showTextDocument(document);
+    const textLine = document.getText().split('\n').findIndex((l) => /^ {4}text: /.test(l));
+    await editor.edit((b) => b.insert(document.lineAt(textLine).range.end, ' (edited)'));
+    asked.length = 0;
+    const summary = await api.promptFiles.generate(document.uri, 0);
+    assert.equal(asked.length, 0, 'a changed prompt runs without a question');
+    assert.equal(summary?.created.length, 1);
+    assert.equal((await promptsOf(studio.id)).length, before + 1);
+    assert.match(document.getText(), new RegExp(`\\n    id: ${summary!.created[0].promptId}\\n`));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
     await vscode.window.tabGroups.close(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview));
   });
 

@@ -7,11 +7,11 @@ import * as vscode from 'vscode';
 import type { PromptCreateParams } from '../../api/astria/types';
 import { ApiError } from '../../api/errors';
 import type { StatusPoller } from '../../jobs/statusPoller';
-import { runPromptBatch, type BatchOutcome, type BatchPrompt } from '../../jobs/promptBatch';
+import { runPromptBatch, sameRequest, type BatchOutcome, type BatchPrompt } from '../../jobs/promptBatch';
 import type { Services } from '../../services';
 import { errorMessage } from '../../shared/errorMessage';
 import { issuesFromServerError } from '../../shared/prompt/validation';
-import { idEditPlan, paramsFingerprint } from '../../shared/promptFile';
+import { idEditPlan, paramsFingerprint, parsePromptFile } from '../../shared/promptFile';
 import { plural } from '../createTune/imageFiles';
 import type { EntryState, FileState, PromptFilesController } from './controller';
 
@@ -73,7 +73,8 @@ export class PromptFileRunner {
     }
 
     // Unchanged entries that already ran are a duplicate: asked about, never sent silently.
-    const unchanged = ready.filter((e) => this.ranUnchanged(e));
+    const unchangedFlags = await Promise.all(ready.map((e) => this.ranUnchanged(e, tune.id)));
+    const unchanged = ready.filter((_, i) => unchangedFlags[i]);
     let toRun = ready;
     if (index !== undefined) {
       if (ready.length === 0) {
@@ -121,12 +122,17 @@ export class PromptFileRunner {
     return summary;
   }
 
-  private ranUnchanged(entryState: EntryState): boolean {
+  /** Whether the entry already ran with exactly this request (so running it again makes a duplicate). */
+  private async ranUnchanged(entryState: EntryState, tuneId: number): Promise<boolean> {
     const id = entryState.entry.id?.value;
     if (id === undefined) return false;
+    const params = entryState.checked.params!;
     const recorded = this.files.recordedRun(id);
-    // Not recorded here (another machine, an older file): the id says it ran; the request may be the same.
-    return recorded === undefined || recorded === paramsFingerprint(entryState.checked.params!);
+    if (recorded !== undefined) return recorded === paramsFingerprint(params);
+    // Not recorded here (another machine, a pasted entry): compare with the prompt the server has; if it
+    // cannot be loaded, the id still says it ran, so ask.
+    const prompt = await this.files.prompt(tuneId, id);
+    return prompt ? sameRequest(prompt, params) : true;
   }
 
   private async send(state: FileState, entries: readonly EntryState[]): Promise<RunSummary> {
@@ -182,9 +188,14 @@ export class PromptFileRunner {
     if (outcome.status === 'created') {
       this.writes = this.writes.then(async () => {
         await this.files.recordRun(outcome.prompt, paramsFingerprint(entryState.checked.params!));
-        const plan = idEditPlan(document.getText(), state.format, entry.index, outcome.prompt.id);
+        // The file may have changed while the prompt was sent: the id goes to the entry of that name.
+        const text = document.getText();
+        const current = parsePromptFile(text, state.format).entries;
+        const index = current[entry.index]?.name === entry.name ? entry.index : current.find((e) => e.name === entry.name)?.index;
+        const plan = index === undefined ? undefined : idEditPlan(text, state.format, index, outcome.prompt.id);
         if (!plan) {
           this.services.log.warn(`Prompt file: prompt ${outcome.prompt.id} was created for “${entry.name}”, but the file changed too much to record its id.`);
+          void vscode.window.showWarningMessage(`Prompt ${outcome.prompt.id} was created for “${entry.name}”, but the file changed meanwhile: add “id: ${outcome.prompt.id}” to that prompt yourself.`);
           return;
         }
         const edit = new vscode.WorkspaceEdit();
