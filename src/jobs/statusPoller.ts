@@ -7,6 +7,8 @@ import { errorMessage } from '../shared/errorMessage';
 
 const BASE_INTERVAL_MS = 3_000;
 const BACKOFF_FACTOR = 1.6;
+/** Pages of one tune's prompts read per tick on a server that pages by 20 (100 prompts), before asking by id. */
+const MAX_PAGES_PER_TICK = 5;
 
 export interface PollerTiming {
   baseIntervalMs: number;
@@ -177,12 +179,20 @@ export class StatusPoller implements vscode.Disposable {
       this.pendingPrompts.delete(tuneId);
       return false;
     }
-    // One list request covers every watched prompt on the newest page (the common case). A server may
-    // ignore before_id/limit (20 per page): a watched prompt missing from the page is then fetched by id,
-    // and only a 404 there proves it was deleted. Worst case per tick: 1 + (watched prompts not listed).
+    // One list request covers every watched prompt on the newest page (the common case). A server that
+    // ignores before_id/limit gives 20 a page: further pages are read (one request per page, at most
+    // MAX_PAGES_PER_TICK) until every watched prompt is listed or the pages are older than the oldest one.
+    // A watched prompt still missing is fetched by id, and only a 404 there proves it was deleted.
     const newest = Math.max(...watched.keys());
-    const page = await this.services.astria.listPrompts(tuneId, { beforeId: newest + 1, limit: 120 });
-    const listed = new Map(page.map((p) => [p.id, p]));
+    const oldest = Math.min(...watched.keys());
+    const pager = this.services.astria.promptPager(tuneId, { beforeId: newest + 1, limit: 120 });
+    const listed = new Map<number, Prompt>();
+    for (let pages = 0; pages < MAX_PAGES_PER_TICK && pager.hasMore; pages++) {
+      const { items } = await pager.next();
+      for (const prompt of items) listed.set(prompt.id, prompt);
+      if ([...watched.keys()].every((id) => listed.has(id))) break;
+      if (items.some((prompt) => prompt.id <= oldest)) break;
+    }
     let changed = false;
     for (const id of [...watched.keys()]) {
       let fresh = listed.get(id);

@@ -6,7 +6,7 @@ import type { TuneStudioApi } from '../../src/extension';
 import type { Prompt, Tune } from '../../src/api/astria/types';
 import { searchTunesFor, revealTune } from '../../src/commands/tuneActions';
 import { referenceTunes } from '../../src/webviews/promptEditorModel';
-import { admin, astria, connectToSandbox, extensionApi, sleep, waitFor } from './helpers';
+import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sleep, waitFor } from './helpers';
 
 type Node = Awaited<ReturnType<TuneStudioApi['tunes']['provider']['getChildren']>>[number];
 type TuneRow = Extract<Node, { kind: 'tune' }>;
@@ -82,6 +82,33 @@ describe('Against a server that does only what the docs promise', function () {
       }, 30_000);
       assert.equal(done.prompt.images.length, 1);
       assert.equal(api.tunes.provider.getTreeItem(done).description, '1 image');
+    } finally {
+      await admin('POST', '/speed', { speed: 20 });
+    }
+  });
+
+  it('polls 25 pending prompts of a tune with one request per page of 20, never one per prompt', async () => {
+    await admin('POST', '/speed', { speed: 1 }); // slow enough to stay pending
+    try {
+      const tune = await astria<Tune>('POST', '/tunes', { tune: { title: `Many pending ${Date.now()}`, name: 'man', image_urls: ['https://example.com/1.jpg'] } });
+      const created: Prompt[] = [];
+      for (let n = 0; n < 25; n++) created.push(await astria<Prompt>('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: `pending ${n}`, num_images: 1 } }));
+      const finished = new Set<number>();
+      const listener = api.poller.onDidFinishPrompt((p) => void finished.add(p.id));
+      const since = Date.now();
+      for (const prompt of created) api.poller.watchPrompt(prompt);
+      await api.poller.tick();
+      await api.poller.tick();
+      const polled = (await recordedRequests()).filter((r) => r.at >= since && r.path.startsWith(`/tunes/${tune.id}/prompts`));
+      assert.deepEqual(polled.filter((r) => r.path !== `/tunes/${tune.id}/prompts`).map((r) => r.path), [], 'no prompt asked for by id');
+      assert.ok(polled.some((r) => Number(r.query.offset) >= 20), 'the second page was read');
+      assert.equal(finished.size, 0, 'none is done yet');
+      await admin('POST', `/tunes/${tune.id}/finish`);
+      await waitFor('every prompt to be reported done', async () => {
+        await api.poller.tick();
+        return created.every((p) => finished.has(p.id)) ? true : undefined;
+      }, 30_000);
+      listener.dispose();
     } finally {
       await admin('POST', '/speed', { speed: 20 });
     }

@@ -60,6 +60,7 @@ export interface RecordedRequest {
   origin: 'api' | 'cdn';
   method: string;
   path: string;
+  query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
   status: number;
   at: number;
@@ -75,11 +76,22 @@ export async function connectToSandbox(api: TuneStudioApi): Promise<void> {
   const env = sandboxEnv();
   const config = vscode.workspace.getConfiguration('tuneStudio');
   const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await config.update('astria.baseUrl', env.url, target);
-  await config.update('cartesia.baseUrl', env.cartesiaUrl, target);
-  await api.keys.set('astria', env.astriaKey);
-  await api.keys.set('cartesia', env.cartesiaKey);
-  await sleep(200); // the views reload once per burst of changes, 50 ms after the last one
+  // The views reload once per burst of changes, 50 ms after the last one (Services.onDidChangeConnection).
+  // Nothing fires when every value was already set, hence the bound on the wait.
+  let reloaded: () => void = () => {};
+  let changed = false;
+  const reload = new Promise<void>((resolve) => (reloaded = resolve));
+  const listener = api.services.onDidChangeConnection(() => changed && reloaded());
+  try {
+    await config.update('astria.baseUrl', env.url, target);
+    await config.update('cartesia.baseUrl', env.cartesiaUrl, target);
+    await api.keys.set('astria', env.astriaKey);
+    await api.keys.set('cartesia', env.cartesiaKey);
+    changed = true;
+    await Promise.race([reload, sleep(1_000)]);
+  } finally {
+    listener.dispose();
+  }
 }
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
