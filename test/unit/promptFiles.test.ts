@@ -184,6 +184,14 @@ describe('prompt files: the prompt editor’s rules per entry', () => {
     assert.ok(checkEntry(parsed, parsed.entries[1], flux).params);
   });
 
+  it('reads YAML’s unquoted 1:1 and 1 as the texts they stand for', () => {
+    const parsed = parsePromptFile('tune: 1\nprompts:\n  - text: hi\n    aspect_ratio: 1:1\n    backend_version: 1\n', 'yaml');
+    assert.deepEqual(parsed.problems, []);
+    const params = checkEntry(parsed, parsed.entries[0], flux).params;
+    assert.equal(params?.aspect_ratio, '1:1');
+    assert.equal(params?.backend_version, 1);
+  });
+
   it('fingerprints the request, not the spelling', () => {
     const a = parsePromptFile('tune: 1\nprompts:\n  - {text: hi, seed: 1, num_images: 2}\n', 'yaml');
     const b = parsePromptFile('tune: 1\ndefaults:\n  num_images: 2\nprompts:\n  - text: hi # same\n    seed: 1\n', 'yaml');
