@@ -272,7 +272,9 @@ export function checkEntry(file: ParsedPromptFile, entry: PromptFileEntry, conte
   for (const [name, value] of values) plain[name] = value.value;
   const { draft } = draftFromOptions(plain);
   const headRange: TextRange = [entry.range[0], entry.range[0] + 1];
-  const problems: FileProblem[] = file.problems.filter((problem) => problem.entry === entry.index);
+  // A problem of the whole file (a misspelt `defautls:`, a default of the wrong type) would change what every
+  // prompt sends if it were skipped: it blocks them all.
+  const problems: FileProblem[] = file.problems.filter((problem) => problem.entry === undefined || problem.entry === entry.index);
   const checked = validateDraft(draft, context);
   for (const issue of checked.issues) {
     problems.push({ range: rangeForField(values, issue.field, headRange), message: issue.message, severity: issue.severity, entry: entry.index });

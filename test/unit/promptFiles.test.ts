@@ -192,6 +192,15 @@ describe('prompt files: the prompt editor’s rules per entry', () => {
     assert.equal(params?.backend_version, 1);
   });
 
+  it('a problem of the whole file (a misspelt defaults, a bad default) blocks every prompt', () => {
+    const typo = parsePromptFile('tune: 1\ndefautls:\n  num_images: 1\nprompts:\n  - text: hi\n', 'yaml');
+    const checked = checkEntry(typo, typo.entries[0], flux);
+    assert.equal(checked.params, undefined);
+    assert.deepEqual(checked.problems.map((p) => p.message), ['Unknown key "defautls": a prompt file has tune, defaults and prompts.']);
+    const bad = parsePromptFile('tune: 1\ndefaults:\n  film_grain: maybe\nprompts:\n  - text: hi\n', 'yaml');
+    assert.equal(checkEntry(bad, bad.entries[0], flux).params, undefined);
+  });
+
   it('fingerprints the request, not the spelling', () => {
     const a = parsePromptFile('tune: 1\nprompts:\n  - {text: hi, seed: 1, num_images: 2}\n', 'yaml');
     const b = parsePromptFile('tune: 1\ndefaults:\n  num_images: 2\nprompts:\n  - text: hi # same\n    seed: 1\n', 'yaml');
