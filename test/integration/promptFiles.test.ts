@@ -252,6 +252,18 @@ describe('Prompt files', function () {
     assert.deepEqual(refused?.notRun, [{ name: 'bad', reason: 'Steps must be between 0 and 50.' }], 'nothing is sent for a prompt with a problem');
   });
 
+  it('*.astria.json gets completions from the contributed JSON Schema (VS Code’s JSON support)', async () => {
+    const document = await openFile('schema.astria.json', `{\n  "tune": ${studio.id},\n  "prompts": [\n    { "text": "<1> hi",  }\n  ]\n}\n`);
+    const position = new vscode.Position(3, 24);
+    const labels = await waitFor('schema completions', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
+      const names = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label).replace(/"/g, ''));
+      return names.includes('num_images') ? names : undefined;
+    }, 30_000);
+    assert.ok(labels.includes('aspect_ratio') && labels.includes('name'), labels.join(' '));
+    assert.ok(!labels.includes('tune'), 'only the options of a prompt are offered inside one');
+  });
+
   it('Open in Prompt Editor fills the editor with every option of the entry', async () => {
     const document = await openFile('open.astria.yaml', `tune: ${studio.id}\nprompts:\n  - name: wide\n    text: <1> wide shot\n    num_images: 3\n    seed: 9\n    aspect_ratio: "16:9"\n`);
     await api.promptFiles.controller.stateOf(document);
