@@ -109,5 +109,13 @@ describe('Prompt files (packaged extension in code-server)', { timeout: 240_000 
     const cdn = wb.sandbox.requests.filter((r) => r.origin === 'cdn' && r.path.startsWith('/images/'));
     assert.ok(cdn.length > 0 && cdn.every((r) => r.headers.authorization === undefined), 'no key goes to the CDN');
     await screenshot(page, 'prompt-file.png');
+
+    // The hover's link opens the prompt's gallery.
+    await hover.getByText('Open Gallery').click();
+    await page.locator('.tabs-container .tab', { hasText: `Prompt ${id}: studio` }).waitFor({ state: 'visible', timeout: 15_000 }).catch(async (error: unknown) => {
+      await screenshot(page, 'prompt-file-gallery.png', { forReadme: false });
+      const tabs = await page.locator('.tabs-container .tab').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+      throw new Error(`${String(error)}; tabs: ${tabs.join(' | ')}; notifications: ${(await visibleNotifications(page)).join(' | ')}`);
+    });
   });
 });
