@@ -360,6 +360,33 @@ describe('Prompt files', function () {
     await vscode.window.tabGroups.close(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview));
   });
 
+  // Changing a setting reconnects (clients rebuilt, caches dropped): late in the suite on purpose.
+  it('Cancel during Generate All: the prompt already sent finishes and is recorded, the others are named as not run', async () => {
+    const config = vscode.workspace.getConfiguration('tuneStudio');
+    await config.update('promptFiles.concurrency', 1, vscode.ConfigurationTarget.Workspace);
+    try {
+      const original = `tune: ${studio.id}\ndefaults:\n  num_images: 1\nprompts:\n  - name: first\n    text: <1> first\n  - name: second\n    text: <1> second\n  - name: third\n    text: <1> third\n`;
+      const document = await openFile('cancel.astria.yaml', original);
+      await api.promptFiles.controller.stateOf(document);
+      const before = (await promptsOf(studio.id)).length;
+      const cancel = new AbortController();
+      // Cancel as soon as the first prompt is on its way (one at a time: the others have not started).
+      const watching = api.promptFiles.controller.onDidChange(() => {
+        if (api.promptFiles.controller.isSending(document, 0)) cancel.abort();
+      });
+      const summary = await api.promptFiles.generate(document.uri, undefined, cancel.signal).finally(() => watching.dispose());
+      assert.deepEqual(summary?.created.map((c) => c.name), ['first']);
+      assert.deepEqual(summary?.notRun, [
+        { name: 'second', reason: 'cancelled before it was sent' },
+        { name: 'third', reason: 'cancelled before it was sent' },
+      ]);
+      assert.equal((await promptsOf(studio.id)).length, before + 1, 'only the first was created');
+      assert.equal(document.getText(), original.replace('    text: <1> first\n', `    text: <1> first\n    id: ${summary!.created[0].promptId}\n`));
+    } finally {
+      await config.update('promptFiles.concurrency', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('resolves a title on the documented profile (no server title filter)', async () => {
     await admin('POST', '/profile', { profile: 'documented' });
     try {

@@ -47,8 +47,8 @@ export class PromptFileRunner {
     readonly dialogs: PromptFileDialogs,
   ) {}
 
-  /** Generate one entry (index) or all entries (undefined) of a prompt file. */
-  async run(document: vscode.TextDocument, index?: number): Promise<RunSummary | undefined> {
+  /** Generate one entry (index) or all entries (undefined) of a prompt file; `signal` cancels like the progress's Cancel. */
+  async run(document: vscode.TextDocument, index?: number, signal?: AbortSignal): Promise<RunSummary | undefined> {
     const name = vscode.workspace.asRelativePath(document.uri);
     // A tune that finished training since the last check must be seen: look it up again.
     const first = await this.files.check(document);
@@ -116,7 +116,7 @@ export class PromptFileRunner {
       }
     }
 
-    const summary = await this.send(state, toRun);
+    const summary = await this.send(state, toRun, signal);
     summary.notRun.unshift(...notRun);
     this.report(name, summary, index === undefined);
     return summary;
@@ -135,7 +135,7 @@ export class PromptFileRunner {
     return prompt ? sameRequest(prompt, params) : true;
   }
 
-  private async send(state: FileState, entries: readonly EntryState[]): Promise<RunSummary> {
+  private async send(state: FileState, entries: readonly EntryState[], signal?: AbortSignal): Promise<RunSummary> {
     const { document } = state;
     const tune = state.lookup!.tune!;
     const wasClean = !document.isDirty;
@@ -154,7 +154,7 @@ export class PromptFileRunner {
         try {
           return await runPromptBatch(this.services.astria, this.poller, items, {
             concurrency: Math.max(1, Math.min(8, Math.floor(concurrency) || DEFAULT_CONCURRENCY)),
-            signal: abort.signal,
+            signal: signal ? AbortSignal.any([abort.signal, signal]) : abort.signal,
             onStart: (key) => this.files.setSending(document, Number(key), true),
             onOutcome: (outcome) => {
               this.files.setSending(document, Number(outcome.key), false);

@@ -13,7 +13,7 @@ export interface PromptFilesApi {
   controller: PromptFilesController;
   runner: PromptFileRunner;
   /** Generate one entry (index) or every entry of a file; what was created and what was not. */
-  generate(uri: vscode.Uri, index?: number): Promise<RunSummary | undefined>;
+  generate(uri: vscode.Uri, index?: number, signal?: AbortSignal): Promise<RunSummary | undefined>;
 }
 
 /** The arguments of the prompt file commands: `[uri: string | Uri, index?: number]`, else the active editor. */
@@ -49,9 +49,9 @@ export function registerPromptFiles(context: vscode.ExtensionContext, services: 
     return document;
   };
 
-  const generate = async (uri: vscode.Uri, index?: number): Promise<RunSummary | undefined> => {
+  const generate = async (uri: vscode.Uri, index?: number, signal?: AbortSignal): Promise<RunSummary | undefined> => {
     const document = await documentFor(uri);
-    return document ? runner.run(document, index) : undefined;
+    return document ? runner.run(document, index, signal) : undefined;
   };
 
   /** The entry a command names, with its file's state; says why when there is none. */
