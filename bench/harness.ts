@@ -32,7 +32,7 @@ export function galleryBundle(): Promise<string> {
     process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
     await build({
       absWorkingDir: ROOT,
-      entryPoints: ['webview-ui/gallery.ts', 'webview-ui/promptEditor.ts', 'webview-ui/codicons.ts'],
+      entryPoints: ['webview-ui/gallery.ts', 'webview-ui/promptEditor.ts', 'webview-ui/compare.ts', 'webview-ui/codicons.ts'],
       outdir,
       bundle: true,
       // Unminified for `npm run bench:trace -- --profile`, so the CPU profile names our functions.

@@ -2,7 +2,7 @@
 // machine's load, and each first paint as a ratio to a baseline measured back to back (baseline.ts).
 //   npm run bench                         1,000 and 5,000 images, 5 runs each
 //   npm run bench -- --sizes 200,1000 --runs 3
-//   npm run bench -- --only gallery       (or promptEditor)
+//   npm run bench -- --only gallery       (or promptEditor, compare)
 //   npm run bench -- --update-readme      also rewrites the README's tables with these figures
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchGallery, spread, type GallerySummary, type Spread } from './gallery';
 import { benchPromptEditor, type PromptEditorRun } from './promptEditor';
+import { benchCompare, type CompareRun } from './compare';
 
 /** What a user feels; absolute, on this project's 2-core machine when idle. */
 const FIRST_PAINT_GOAL_MS = 300;
@@ -20,6 +21,9 @@ const FIRST_PAGE_GOAL_MS = 200;
  */
 const FIRST_PAINT_RATIO_GOAL = 2.5;
 const FORM_RENDERED_GOAL_MS = 300;
+const COMPARE_FIRST_ROW_GOAL_MS = 300;
+/** A 6 × 4 grid of 4 images: a few elements per image and cell, nothing that grows with scrolling. */
+const COMPARE_DOM_GOAL = 1_500;
 
 const { values } = parseArgs({
   options: {
@@ -125,8 +129,43 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} cores, load average ${load1.toFixed(2)} at start`;
   console.log(`Gallery benchmark: ${sizes.join(', ')} images, ${runs} run${runs === 1 ? '' : 's'} each (min / median / max), viewport 1280×800, headless Chromium; ${machine}\n`);
   const date = new Date().toISOString().slice(0, 10);
-  if (values.only !== 'promptEditor') await gallery(machine, date);
-  if (values.only !== 'gallery') await promptEditor(machine, date);
+  if (values.only === undefined || values.only === 'gallery') await gallery(machine, date);
+  if (values.only === undefined || values.only === 'promptEditor') await promptEditor(machine, date);
+  if (values.only === undefined || values.only === 'compare') await compare(machine, date);
+}
+
+type CompareSummary = { [K in keyof CompareRun]: Spread };
+
+const COMPARE_ROWS: [string, (r: CompareSummary) => string][] = [
+  ['open → grid rendered (`didRender`)', (r) => ms(r.gridRenderedMs)],
+  ['open → first row painted (its images in the viewport)', (r) => ms(r.firstRowPaintedMs)],
+  ['static grid of the same images (baseline)', (r) => ms(r.baselineMs)],
+  ['first row painted ÷ baseline', (r) => ratio(r.firstRowRatio)],
+  ['images of the first row in the viewport', (r) => count(r.firstRowImages)],
+  ['image requests at open (of 96)', (r) => count(r.imageRequestsAtOpen)],
+  ['DOM elements', (r) => count(r.domNodes)],
+  ['cells', (r) => count(r.cells)],
+];
+
+async function compare(machine: string, date: string): Promise<void> {
+  console.log(`\nCompare panel: ${runs} opens of a 6 × 4 sweep of 4 images each (min / median / max)\n`);
+  const all = await benchCompare(runs);
+  const keys = Object.keys(all[0]) as (keyof CompareRun)[];
+  const summary = Object.fromEntries(keys.map((key) => [key, spread(all.map((r) => r[key]))])) as CompareSummary;
+  const plainRows = COMPARE_ROWS.map(([label, value]) => [label.replace(/`/g, ''), value(summary).replace(/\*\*/g, '')]);
+  const width = Math.max(...plainRows.map(([label]) => label.length));
+  console.log(plainRows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n'));
+  const goals = [
+    `first row painted < ${COMPARE_FIRST_ROW_GOAL_MS} ms (median): ${summary.firstRowPaintedMs.median < COMPARE_FIRST_ROW_GOAL_MS ? 'met' : 'MISSED'}`,
+    `first row painted ≤ ${FIRST_PAINT_RATIO_GOAL}× the static baseline (median): ${summary.firstRowRatio.median <= FIRST_PAINT_RATIO_GOAL ? 'met' : 'MISSED'}`,
+    `DOM ≤ ${fmt(COMPARE_DOM_GOAL)} elements: ${summary.domNodes.max <= COMPARE_DOM_GOAL ? 'met' : 'MISSED'}`,
+  ];
+  console.log(`\nGoals\n${goals.map((g) => `  ${g}`).join('\n')}`);
+  if (values['update-readme']) {
+    const markdown = ['| | 6 × 4 sweep, 96 images |', '|---|---|', ...COMPARE_ROWS.map(([label, value]) => `| ${label} | ${value(summary)} |`)].join('\n');
+    updateReadme('compare', [`Measured on ${date} in the same way: ${runs} opens; ${machine}.`, '', markdown, '', ...goals.map((g) => `- ${g[0].toUpperCase()}${g.slice(1)}.`)].join('\n'));
+    console.log('\nREADME.md: compare table rewritten.');
+  }
 }
 
 async function gallery(machine: string, date: string): Promise<void> {

@@ -93,6 +93,15 @@ async function main(): Promise<number> {
   } else {
     code = result;
   }
+  // The README's fault matrix must be the one this run produced (a --grep run checks nothing).
+  if (code === 0 && !values.grep) {
+    const { expectedReadme } = await import('./fault-table');
+    const readme = expectedReadme();
+    if ('problem' in readme || readme.expected !== readme.readme) {
+      console.error(`[integration] README.md's fault matrix differs from this run's results (${'problem' in readme ? readme.problem : 'see test-results/fault-matrix.json'}): run \`npm run fault-table\` and commit README.md.`);
+      code = 1;
+    }
+  }
   if (code !== 0) {
     const dir = saveDir();
     for (const l of workbenchLogs) {

@@ -17,6 +17,8 @@ import { dialogs, type Dialogs } from './commands/dialogs';
 import { registerCreateTune } from './commands/createTune/register';
 import { revealTune } from './commands/tuneActions';
 import { registerAgentTools } from './agent/tools';
+import { SweepStore } from './jobs/sweeps';
+import { registerCompare, type CompareApi } from './webviews/comparePanel';
 import { registerPromptFiles, type PromptFilesApi } from './commands/promptFiles/register';
 
 /** What tests (and other extensions) can reach after activation. */
@@ -32,6 +34,8 @@ export interface TuneStudioApi {
   promptEditor: PromptEditorApi;
   /** The Language Model tools, as registered (tests invoke them directly as well as through vscode.lm). */
   agentTools: ReturnType<typeof registerAgentTools>;
+  /** Sweeps and their compare panels. */
+  compare: CompareApi;
   /** Prompt files (*.astria.yaml / *.astria.json): their checks, CodeLenses and Generate. */
   promptFiles: PromptFilesApi;
 }
@@ -61,8 +65,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   // The front doors between features: the panels open each other, so they are bound once both exist.
   const open = new FrontDoors();
   const gallery = registerGallery(context, services, poller, open);
-  const promptEditor = createPromptEditors(context, services, poller, tunes, open);
-  open.bind({ gallery: gallery.open, promptEditor: promptEditor.openRequest });
+  const sweeps = new SweepStore(services, poller, context.workspaceState);
+  context.subscriptions.push(sweeps);
+  const promptEditor = createPromptEditors(context, services, poller, tunes, open, sweeps);
+  const compare = registerCompare(context, services, poller, sweeps, open);
+  open.bind({ gallery: gallery.open, promptEditor: promptEditor.openRequest, compare: compare.open });
 
   context.subscriptions.push(services.onDidChangeConnection(() => poller.clear()));
   context.subscriptions.push(announceFinishedWork(poller, tunes, open));
@@ -77,7 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
     await useLocalSandbox(services, { silent: true });
   }
 
-  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, gallery, promptEditor, agentTools, promptFiles };
+  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, gallery, promptEditor, agentTools, compare, promptFiles };
 }
 
 export function deactivate(): void {

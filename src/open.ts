@@ -15,7 +15,7 @@ export type PromptEditorRequest =
   | { kind: 'img2img'; prompt: Prompt; imageUrl: string }
   /** A text to start from, other options at their defaults ("Use on the base tune" of a LoRA/FaceID). */
   | { kind: 'prefill'; tuneId: number; text: string }
-  /** A whole draft, every option included (a prompt file's entry: "Open in Prompt Editor"). */
+  /** A complete draft, every option included (a sweep cell's "Use these settings", a prompt file entry's "Open in Prompt Editor"). */
   | { kind: 'draft'; tuneId: number; draft: PromptDraft };
 
 export interface Open {
@@ -23,6 +23,8 @@ export interface Open {
   gallery(subject: GallerySubject, focus?: GalleryFocus): void;
   /** Opens (or reveals) a tune's prompt editor; a remix, img2img or prefill replaces the form, with Undo. */
   promptEditor(request: PromptEditorRequest): void;
+  /** Opens (or reveals) the compare panel of a remembered sweep. */
+  compare(sweepId: string): void;
 }
 
 /**
@@ -42,6 +44,10 @@ export class FrontDoors implements Open {
 
   promptEditor(request: PromptEditorRequest): void {
     this.bound().promptEditor(request);
+  }
+
+  compare(sweepId: string): void {
+    this.bound().compare(sweepId);
   }
 
   private bound(): Open {

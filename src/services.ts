@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { createHttp, type ResponseEvent } from './api/http';
+import { createHttp, type ResponseEvent, type RetryTuning } from './api/http';
 import { AstriaClient } from './api/astria/client';
 import { onPagingStrategy } from './api/paging';
 import { CartesiaClient, CARTESIA_VERSION } from './api/cartesia/client';
@@ -22,6 +22,13 @@ export function readSettings(): Settings {
     cartesiaBaseUrl: config.get<string>('cartesia.baseUrl', 'https://api.cartesia.ai').replace(/\/+$/, ''),
     pageSize: Math.min(120, Math.max(1, Math.round(pageSize))),
   };
+}
+
+/** See Services.tuneHttp. */
+export interface HttpTuning {
+  timeoutMs?: number;
+  retries?: number;
+  retry?: RetryTuning;
 }
 
 /**
@@ -87,6 +94,23 @@ export class Services implements vscode.Disposable {
     return this.cartesiaClient;
   }
 
+  private httpTuning: HttpTuning = {};
+
+  /**
+   * Test hook (the fault matrix): shorter timeouts and retry waits so a hanging server costs a second,
+   * not minutes. `{}` restores the defaults. The clients are rebuilt; nothing else changes.
+   */
+  tuneHttp(tuning: HttpTuning): void {
+    this.httpTuning = tuning;
+    this.astriaClient = this.clientFor('astria');
+    this.cartesiaClient = this.clientFor('cartesia');
+  }
+
+  /** Longest wait for a CDN download (undefined = the download's own default). */
+  get downloadTimeoutMs(): number | undefined {
+    return this.httpTuning.timeoutMs;
+  }
+
   /** One line per request in the output channel: method, path, status, duration; never the key. */
   readonly logResponse = (r: ResponseEvent): void => {
     const retry = r.attempt > 1 ? ` [retry ${r.attempt - 1}]` : '';
@@ -103,7 +127,8 @@ export class Services implements vscode.Disposable {
   clientFor(provider: 'cartesia', key?: string): CartesiaClient;
   clientFor(provider: 'astria' | 'cartesia', key?: string): AstriaClient | CartesiaClient {
     const getKey = key === undefined ? () => this.keys.get(provider) : () => key;
-    const retries = key === undefined ? {} : { retries: 0 };
+    const { timeoutMs, retries: tunedRetries, retry } = this.httpTuning;
+    const retries = { ...(tunedRetries === undefined ? {} : { retries: tunedRetries }), ...(key === undefined ? {} : { retries: 0 }), timeoutMs, maxTimeoutMs: timeoutMs, retry };
     const settings = this.settingsValue;
     if (provider === 'astria') {
       return new AstriaClient(

@@ -1,4 +1,5 @@
 // One error type for every provider call, with messages a user can act on and never the API key.
+import { inertLinks } from '../shared/inertText';
 
 export type ApiErrorKind =
   | 'auth'
@@ -108,7 +109,8 @@ export function errorFromResponse(
   now: number = Date.now(),
 ): ApiError {
   const server = parseServerError(bodyText);
-  const words = server.message === undefined ? undefined : scrubSecrets(server.message, ctx.secrets);
+  // The server's words may reach a notification, where `[x](command:…)` would be a link: never one.
+  const words = server.message === undefined ? undefined : inertLinks(scrubSecrets(server.message, ctx.secrets));
   const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers.get('retry-after'), now) : undefined;
   const base = {
     status,

@@ -55,6 +55,8 @@ export interface HttpOptions {
   timeoutMs?: number;
   /** Automatic retries for requests that are safe to repeat. Default 3. */
   retries?: number;
+  /** Upper bound of every attempt's timeout, uploads included (which otherwise get minutes). */
+  maxTimeoutMs?: number;
   onResponse?: (event: ResponseEvent) => void;
   /** Named in error messages; a plain name like "Astria" also implies its "Set … API Key" command. */
   provider?: string | ProviderInfo;
@@ -144,7 +146,7 @@ export function createHttp(options: HttpOptions): Http {
     attempt: number,
   ): Promise<AttemptResult> {
     const started = performance.now();
-    const limitMs = opts.timeoutMs ?? timeoutMs;
+    const limitMs = Math.min(opts.timeoutMs ?? timeoutMs, options.maxTimeoutMs ?? Infinity);
     const abort = linkAbort(opts.signal, limitMs);
     let result: AttemptResult;
     try {

@@ -3,7 +3,9 @@ import type { Tune } from '../api/astria/types';
 import type { Services } from '../services';
 import type { TunesView } from '../views/tunesTree';
 import { PromptNode, TuneNode, gallerySubjectFor, isTunesNode, modelLabel, stateLabel } from '../views/nodes';
+import { ApiError } from '../api/errors';
 import { errorMessage } from '../shared/errorMessage';
+import { inertLinks } from '../shared/inertText';
 import type { Open } from '../open';
 import { dialogs } from './dialogs';
 import { searchQuickPick, tuneSearchNote } from './searchQuickPick';
@@ -11,7 +13,7 @@ import { searchQuickPick, tuneSearchNote } from './searchQuickPick';
 export function reportError(services: Services, what: string, error: unknown): void {
   const message = errorMessage(error);
   services.log.error(`${what}: ${message}`);
-  void vscode.window.showErrorMessage(`${what}: ${message}`);
+  void vscode.window.showErrorMessage(inertLinks(`${what}: ${message}`));
 }
 
 /** QuickPick searching titles (on the server when it filters, else page by page); the chosen tune is revealed. */
@@ -63,16 +65,21 @@ export async function openOnAstria(node: TuneNode): Promise<void> {
   await vscode.env.openExternal(vscode.Uri.parse(`https://www.astria.ai/tunes/${node.tune.id}`));
 }
 
+/** Titles typed into Rename whose request failed, per tune: offered again instead of the old title. */
+const unsavedTitles = new Map<number, string>();
+
 export async function renameTune(services: Services, tunes: TunesView, node: TuneNode): Promise<void> {
   const title = await vscode.window.showInputBox({
     title: 'Rename Tune',
-    value: node.tune.title,
+    value: unsavedTitles.get(node.tune.id) ?? node.tune.title,
     prompt: 'The title is also Astria\'s idempotency key: keep it unique.',
     validateInput: (v) => (v.trim() ? undefined : 'The title cannot be empty.'),
   });
   if (!title || title.trim() === node.tune.title) return;
-  await withBusy(services, tunes, node, 'Renaming…', 'Renaming the tune failed', async () => {
+  unsavedTitles.set(node.tune.id, title.trim());
+  await withBusy(services, tunes, node, 'Renaming…', 'Renaming the tune failed (Rename again: the new title is kept)', async () => {
     const updated = await services.astria.updateTune(node.tune.id, { title: title.trim() });
+    unsavedTitles.delete(node.tune.id);
     tunes.provider.updateTune({ ...node.tune, ...updated });
   });
 }
@@ -97,9 +104,10 @@ export async function deleteTune(services: Services, tunes: TunesView, node: Tun
   );
   if (!confirmed) return;
   await withBusy(services, tunes, node, 'Deleting…', 'Deleting the tune failed', async () => {
-    await services.astria.deleteTune(node.tune.id);
+    const gone = await alreadyGone(() => services.astria.deleteTune(node.tune.id));
     tunes.provider.removeTune(node.tune.id);
-    vscode.window.setStatusBarMessage(`Deleted “${node.tune.title}”.`, 3000);
+    if (gone) void vscode.window.showWarningMessage(inertLinks(`“${node.tune.title}” was not found on Astria: it was already deleted (perhaps by an earlier attempt). The row is removed.`));
+    else vscode.window.setStatusBarMessage(`Deleted “${node.tune.title}”.`, 3000);
   });
 }
 
@@ -112,8 +120,9 @@ export async function deletePrompt(services: Services, tunes: TunesView, node: P
   );
   if (!confirmed) return;
   await withBusy(services, tunes, node, 'Deleting…', 'Deleting the prompt failed', async () => {
-    await services.astria.deletePrompt(node.prompt.tune_id, node.prompt.id);
+    const gone = await alreadyGone(() => services.astria.deletePrompt(node.prompt.tune_id, node.prompt.id));
     tunes.provider.removePrompt(node.prompt.tune_id, node.prompt.id);
+    if (gone) void vscode.window.showWarningMessage(`Prompt ${node.prompt.id} was not found on Astria: it was already deleted (perhaps by an earlier attempt). The row is removed.`);
   });
 }
 
@@ -126,6 +135,17 @@ export async function setLiked(services: Services, tunes: TunesView, node: Promp
     const likes = count === undefined ? {} : { prompt_likes_count: Math.max(0, count + (liked ? 1 : -1)) };
     services.promptEditedHere({ ...node.prompt, liked, ...likes });
   });
+}
+
+/** Runs a delete; true when the server says there was nothing to delete (a 404: an earlier attempt, or elsewhere). */
+async function alreadyGone(remove: () => Promise<void>): Promise<boolean> {
+  try {
+    await remove();
+    return false;
+  } catch (error) {
+    if (error instanceof ApiError && error.kind === 'not_found') return true;
+    throw error;
+  }
 }
 
 /** A row shows a spinner and what is happening while the request runs; errors are reported, the row restored. */

@@ -29,6 +29,7 @@ export class StatusPoller implements vscode.Disposable {
   private intervalMs: number;
   private ticking = false;
   private disposed = false;
+  private failure: string | undefined;
 
   private readonly tuneUpdated = new vscode.EventEmitter<Tune>();
   private readonly promptUpdated = new vscode.EventEmitter<Prompt>();
@@ -63,6 +64,11 @@ export class StatusPoller implements vscode.Disposable {
     return n;
   }
 
+  /** Why the last round of status checks failed (the status bar shows it); undefined once one succeeds. */
+  get lastFailure(): string | undefined {
+    return this.failure;
+  }
+
   get isIdle(): boolean {
     return this.trainingTunes.size === 0 && this.pendingPrompts.size === 0;
   }
@@ -87,6 +93,7 @@ export class StatusPoller implements vscode.Disposable {
 
   /** Forget everything (e.g. the key or the workspace changed). */
   clear(): void {
+    this.failure = undefined;
     this.trainingTunes.clear();
     this.pendingPrompts.clear();
     this.stopTimer();
@@ -126,6 +133,7 @@ export class StatusPoller implements vscode.Disposable {
     this.ticking = true;
     let changed = false;
     let retryAfterMs: number | undefined;
+    let failure: string | undefined;
     try {
       const tuneIds = new Set([...this.trainingTunes.keys(), ...this.pendingPrompts.keys()]);
       for (const tuneId of tuneIds) {
@@ -139,17 +147,24 @@ export class StatusPoller implements vscode.Disposable {
             changed = true;
           } else if (error instanceof ApiError && error.kind === 'rate_limited') {
             retryAfterMs = Math.max(retryAfterMs ?? 0, error.retryAfterMs ?? this.intervalMs * 2);
+            failure = errorMessage(error);
             break;
-          } else if (error instanceof ApiError && error.kind === 'auth') {
+          } else if (error instanceof ApiError && error.kind === 'auth' && error.status !== 403) {
+            // The key was refused: the trees say so and offer Set API Key; nothing can be polled.
             this.clear();
             return;
           } else {
-            this.services.log.warn(`Status check for tune ${tuneId} failed: ${errorMessage(error)}`);
+            failure = errorMessage(error);
+            this.services.log.warn(`Status check for tune ${tuneId} failed: ${failure}`);
           }
         }
       }
     } finally {
       this.ticking = false;
+    }
+    if (failure !== this.failure) {
+      this.failure = failure;
+      changed = true;
     }
     if (changed) {
       this.pendingChanged.fire();

@@ -5,6 +5,7 @@ import type { ModelCapabilities } from './prompt/capabilities';
 import { DRAFT_FIELDS, IMAGE_SOURCES, MAX_FIELD_LENGTH, normalizeDraft, presetOptions, type PresetOptions, type PromptDraft } from './prompt/draft';
 import type { DraftIssue } from './prompt/validation';
 import type { MessageChecks, ProtocolShape } from './rpc';
+import { sweepAxesCheck, type SweepAxis } from './sweep';
 
 export const MAX_PRESETS = 50;
 export const MAX_PRESET_NAME = 80;
@@ -100,6 +101,27 @@ export type SubmitResult =
   /** The same draft was sent moments ago: not sent again. */
   | { status: 'duplicate'; promptId: number };
 
+/** The grid a sweep would make, or why it cannot be made. */
+export type SweepPlanSummary =
+  | { ok: true; prompts: number; images: number; columns: number; rows: number; tabs: number; warnings: string[] }
+  | { ok: false; problems: string[] };
+
+export type SweepRunResult =
+  | { status: 'started'; sweepId: string; prompts: number }
+  | { status: 'refused'; problems: string[] }
+  /** The user said no to the question. */
+  | { status: 'cancelled' };
+
+/** A remembered sweep of this tune, for History. */
+export interface SweepListEntry {
+  sweepId: string;
+  title: string;
+  createdAt: string;
+  prompts: number;
+  /** Cells without a prompt (failed or not started). */
+  missing: number;
+}
+
 /** Why the host replaced the form: the webview offers to undo it. */
 export type DraftReplacedReason = 'remix' | 'img2img' | 'prefill';
 
@@ -119,6 +141,12 @@ export interface PromptEditorProtocol extends ProtocolShape {
     openOnBaseTune: { params: Record<string, never>; result: null };
     /** Loading the tune failed: try again. */
     retryLoad: { params: Record<string, never>; result: null };
+    /** Grid size of a sweep of this draft (the host knows the tune's state and the referenced tunes). */
+    planSweep: { params: { draft: PromptDraft; axes: SweepAxis[] }; result: SweepPlanSummary };
+    /** Asks once (modal), then creates the sweep's prompts and opens its compare panel. */
+    runSweep: { params: { draft: PromptDraft; axes: SweepAxis[] }; result: SweepRunResult };
+    listSweeps: { params: Record<string, never>; result: SweepListEntry[] };
+    openSweep: { params: { sweepId: string }; result: null };
     /** Writes the form as a prompt file (`*.astria.yaml`) the user picks; null when they cancelled. */
     saveAsPromptFile: { params: { draft: PromptDraft }; result: { saved: string } | null };
   };
@@ -178,6 +206,8 @@ export const presetOptionsCheck: Check<PresetOptions> = (value) => {
   return { ok: true, value: options };
 };
 
+const sweepIdCheck: Check<string> = (value) =>
+  typeof value === 'string' && /^[\w-]{1,64}$/.test(value) ? { ok: true, value } : { ok: false, reason: 'expected a sweep id' };
 const imageTarget = oneOf(['input_image', 'mask_image'] as const);
 const presetName: Check<string> = (value) =>
   typeof value === 'string' && value.trim() !== '' && value.length <= MAX_PRESET_NAME
@@ -196,6 +226,10 @@ export const promptEditorChecks: MessageChecks<PromptEditorProtocol> = {
     openResult: object({ promptId: integer(1), imageIndex: integer(0, MAX_IMAGES_PER_RUN - 1) }),
     openOnBaseTune: empty,
     retryLoad: empty,
+    planSweep: object({ draft: draftCheck, axes: sweepAxesCheck }),
+    runSweep: object({ draft: draftCheck, axes: sweepAxesCheck }),
+    listSweeps: empty,
+    openSweep: object({ sweepId: sweepIdCheck }),
     saveAsPromptFile: object({ draft: draftCheck }),
   },
   notifications: {

@@ -4,6 +4,7 @@ import { tuneState } from '../api/astria/state';
 import type { Open } from '../open';
 import type { TunesView } from './tunesTree';
 import { gallerySubjectFor } from './nodes';
+import { inertLinks } from '../shared/inertText';
 
 /** When a watched tune finishes training or a prompt's images arrive, say so and offer the gallery. */
 export function announceFinishedWork(poller: StatusPoller, tunes: TunesView, open: Open): vscode.Disposable {
@@ -12,7 +13,7 @@ export function announceFinishedWork(poller: StatusPoller, tunes: TunesView, ope
       const state = tuneState(tune);
       const title = tune.title || `Tune ${tune.id}`;
       if (state === 'trained') {
-        const choice = await vscode.window.showInformationMessage(`“${title}” finished training.`, 'Open Gallery', 'Show in Tree');
+        const choice = await vscode.window.showInformationMessage(inertLinks(`“${title}” finished training.`), 'Open Gallery', 'Show in Tree');
         const node = tunes.provider.tuneNode(tune.id);
         if (choice === 'Open Gallery') {
           open.gallery({ kind: 'tune', tuneId: tune.id, title: tune.title });
@@ -20,17 +21,17 @@ export function announceFinishedWork(poller: StatusPoller, tunes: TunesView, ope
           await tunes.view.reveal(node, { select: true, focus: true });
         }
       } else if (state === 'failed') {
-        void vscode.window.showErrorMessage(`Training “${title}” failed${tune.user_error ? `: ${tune.user_error}` : '.'}`);
+        void vscode.window.showErrorMessage(inertLinks(`Training “${title}” failed${tune.user_error ? `: ${tune.user_error}` : '.'}`));
       }
     }),
     poller.onDidFinishPrompt(async (prompt) => {
       if (prompt.user_error) {
-        void vscode.window.showErrorMessage(`A prompt failed: ${prompt.user_error}`);
+        void vscode.window.showErrorMessage(inertLinks(`A prompt failed: ${prompt.user_error}`));
         return;
       }
       const count = prompt.images.length;
       const choice = await vscode.window.showInformationMessage(
-        `${count} new image${count === 1 ? '' : 's'} for “${prompt.text.length > 50 ? `${prompt.text.slice(0, 49)}…` : prompt.text}”.`,
+        inertLinks(`${count} new image${count === 1 ? '' : 's'} for “${prompt.text.length > 50 ? `${prompt.text.slice(0, 49)}…` : prompt.text}”.`),
         'Open Gallery',
       );
       if (choice === 'Open Gallery') {

@@ -17,6 +17,12 @@ export class InFlightStatusBar implements vscode.Disposable {
     return this.item.text || undefined;
   }
 
+  /** The tooltip's text (tests read what a hover shows). */
+  get tooltipText(): string | undefined {
+    const tooltip = this.item.tooltip;
+    return typeof tooltip === 'string' ? tooltip : tooltip?.value;
+  }
+
   private update(): void {
     const training = this.poller.trainingCount;
     const generating = this.poller.generatingCount;
@@ -25,11 +31,13 @@ export class InFlightStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
+    const failure = this.poller.lastFailure;
     const parts = [training ? `${training} training` : undefined, generating ? `${generating} generating` : undefined].filter(Boolean);
-    this.item.text = `$(sync~spin) ${parts.join(' · ')}`;
+    this.item.text = failure ? `$(warning) ${parts.join(' · ')} · status checks failing` : `$(sync~spin) ${parts.join(' · ')}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.isTrusted = { enabledCommands: ['tuneStudio.tunes.focus'] };
     tooltip.appendMarkdown(`**Tune Studio**\n\n`);
+    if (failure) tooltip.appendText(`The last status check failed: ${failure} Tune Studio keeps checking.\n\n`);
     if (training) tooltip.appendMarkdown(`$(loading~spin) ${training} tune${training === 1 ? '' : 's'} pending or training\n\n`);
     if (generating) tooltip.appendMarkdown(`$(file-media) ${generating} prompt${generating === 1 ? '' : 's'} generating images\n\n`);
     tooltip.appendMarkdown('[Show the Tunes view](command:tuneStudio.tunes.focus)');

@@ -291,7 +291,7 @@ export class GalleryPanel implements HostedPanel {
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
         try {
-          await downloadImage(url, saved, abort.signal);
+          await downloadImage(url, saved, abort.signal, this.deps.services.downloadTimeoutMs);
         } finally {
           cancel.dispose();
         }

@@ -19,7 +19,13 @@ import {
   type PromptRun,
   type ReferenceTune,
   type SubmitResult,
+  type SweepListEntry,
+  type SweepPlanSummary,
+  type SweepRunResult,
 } from '../shared/promptEditor';
+import { axisLabel, gridShape, missingCells, sweepTitle, type SweepAxis } from '../shared/sweep';
+import { readSweepSettings, type SweepStore } from '../jobs/sweeps';
+import { planOnHost, runCells, sweepDialogs } from './sweepRun';
 import { defaultDraft, sameDraft, type PromptDraft } from '../shared/prompt/draft';
 import { KNOWN_BASE_TUNES, needsBaseTune } from '../shared/prompt/capabilities';
 import { hasErrors, issuesFromServerError, validateDraft, type DraftIssue } from '../shared/prompt/validation';
@@ -35,6 +41,10 @@ import { ImageFileProblem, pickedFile, promptEditorDialogs, workspaceImage, type
 const DRAFT_SAVE_DELAY_MS = 400;
 /** A second submit of the very same draft within this window is taken for a double click. */
 export const DUPLICATE_SUBMIT_WINDOW_MS = 5_000;
+/** Failures after which the server may have created the prompt all the same. */
+const UNANSWERED_KINDS = new Set(['timeout', 'network', 'malformed', 'server']);
+/** The server's clock may be a little behind ours. */
+const CLOCK_SLACK_MS = 60_000;
 /** Upload progress is posted at most this often. */
 const PROGRESS_INTERVAL_MS = 100;
 const MAX_RUNS = 12;
@@ -64,6 +74,7 @@ export interface PromptEditorDeps {
   presets: PresetStore;
   dialogs: PromptEditorDialogs;
   open: Open;
+  sweeps: SweepStore;
 }
 
 
@@ -72,6 +83,8 @@ export interface PromptEditorDeps {
 export class PromptEditorPanel implements HostedPanel {
   readonly host: WebviewPanelHost<PromptEditorProtocol>;
   private tune: PromptEditorTune | null = null;
+  /** The tune as the server sent it (its state decides whether a sweep may run). */
+  private serverTune: Tune | undefined;
   private loadError: string | null = null;
   private loading: Promise<void> | undefined;
   /** The reference menu's pages of tunes, by number (see listReferences). */
@@ -81,6 +94,8 @@ export class PromptEditorPanel implements HostedPanel {
   private runs: PromptRun[] = [];
   private busy = false;
   private lastSubmit: { draft: PromptDraft; at: number; promptId: number } | undefined;
+  /** A submit whose answer never arrived (timeout, 504, dropped connection): the server may have created it. */
+  private unanswered: { draft: PromptDraft; since: number } | undefined;
   /** A replacement made before the webview was ready: it gets the old draft first, so Undo works. */
   private pendingReplacement: { previous: PromptDraft; reason: DraftReplacedReason } | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
@@ -118,6 +133,14 @@ export class PromptEditorPanel implements HostedPanel {
         deletePreset: ({ name }) => deps.presets.delete(name),
         openResult: ({ promptId, imageIndex }) => this.openResult(promptId, imageIndex),
         openOnBaseTune: () => this.openOnBaseTune(),
+        planSweep: ({ draft, axes }) => this.planSweep(draft, axes),
+        runSweep: ({ draft, axes }) => this.runSweep(draft, axes),
+        listSweeps: async () => this.listSweeps(),
+        openSweep: async ({ sweepId }) => {
+          if (!deps.sweeps.get(sweepId)) throw new UserFacingError('That sweep is not remembered in this workspace any more.');
+          deps.open.compare(sweepId);
+          return null;
+        },
         saveAsPromptFile: ({ draft }) => this.saveAsPromptFile(draft),
         retryLoad: async () => {
           this.loading = undefined;
@@ -216,6 +239,7 @@ export class PromptEditorPanel implements HostedPanel {
       const baseId = tune.base_tune_id ?? undefined;
       if (baseId !== undefined && (needsBaseTune(tune) || !KNOWN_BASE_TUNES[baseId])) base = await this.baseTune(baseId);
       this.tune = editorTune(tune, base);
+      this.serverTune = tune;
       this.loadError = null;
       if (!this.disposed) this.panel.title = `Prompt: ${this.tune.title}`;
     } catch (error) {
@@ -309,6 +333,7 @@ export class PromptEditorPanel implements HostedPanel {
       text: draft.text.slice(0, 500),
       error: null,
     };
+    let sentAt = Date.now();
     try {
       const files: PromptFiles = {};
       const fileIssues: DraftIssue[] = [];
@@ -325,6 +350,19 @@ export class PromptEditorPanel implements HostedPanel {
       const uploading = Object.keys(files).length > 0;
       if (uploading) sending.uploaded = 0;
       this.upsertRun(sending, null);
+      // Submitting again after an unanswered attempt: the prompt may exist already; never create it twice.
+      const earlier = await this.promptFromUnansweredSubmit(tune.id, draft, checked.params.text);
+      if (earlier) {
+        this.lastSubmit = { draft, at: Date.now(), promptId: earlier.id };
+        this.serverIssues = [];
+        this.remember(earlier);
+        this.upsertRun(runFromPrompt(earlier), localKey);
+        this.deps.tunes.provider.addPrompt(earlier);
+        this.deps.poller.watchPrompt(earlier);
+        this.deps.services.log.info(`Prompt editor: the unanswered submit had created prompt ${earlier.id}; not sent again`);
+        return { status: 'duplicate', promptId: earlier.id };
+      }
+      sentAt = Date.now();
       let lastProgressAt = 0;
       const prompt = await this.deps.services.astria.createPrompt(tune.id, checked.params, files, {
         onProgress: ({ sentBytes, totalBytes }) => {
@@ -344,6 +382,9 @@ export class PromptEditorPanel implements HostedPanel {
       return { status: 'created', promptId: prompt.id };
     } catch (error) {
       this.dropRun(localKey);
+      if (isApiError(error) && UNANSWERED_KINDS.has(error.kind) && !(this.unanswered && sameDraft(this.unanswered.draft, draft))) {
+        this.unanswered = { draft, since: sentAt - CLOCK_SLACK_MS };
+      }
       if (isApiError(error) && (error.kind === 'validation' || (error.kind === 'bad_request' && error.fields))) {
         // The server's words, next to the field they name; the form keeps everything typed.
         this.serverIssues = issuesFromServerError({ message: error.message, fields: error.fields });
@@ -354,6 +395,15 @@ export class PromptEditorPanel implements HostedPanel {
     } finally {
       this.setBusy(false);
     }
+  }
+
+  /** The prompt an unanswered submit of this same draft created, if the server has it; clears the doubt either way. */
+  private async promptFromUnansweredSubmit(tuneId: number, draft: PromptDraft, text: string | undefined): Promise<Prompt | undefined> {
+    const doubt = this.unanswered;
+    if (!doubt || !sameDraft(doubt.draft, draft)) return undefined;
+    const newest = await this.deps.services.astria.listPrompts(tuneId, { limit: 20 });
+    this.unanswered = undefined;
+    return newest.find((p) => p.text === text && Date.parse(p.created_at) >= doubt.since);
   }
 
   private setBusy(busy: boolean): void {
@@ -391,6 +441,60 @@ export class PromptEditorPanel implements HostedPanel {
     this.host.notify('run', { run, replacesKey: null });
     const list = this.deps.sessionPrompts.get(prompt.tune_id);
     if (list) this.deps.sessionPrompts.set(prompt.tune_id, list.map((p) => (p.id === prompt.id ? prompt : p)));
+  }
+
+  // ─── Sweeps ────────────────────────────────────────────────────────────────────────────────────
+
+  private async planSweep(draft: PromptDraft, axes: SweepAxis[]): Promise<SweepPlanSummary> {
+    const tune = this.tune;
+    const server = this.serverTune;
+    if (!tune || !server) throw new UserFacingError(this.loadError ?? 'The tune is still loading.');
+    const planned = await planOnHost(this.deps.services, server, tune, draft, axes, readSweepSettings().maxPrompts);
+    if (!planned.ok) return planned;
+    const { plan } = planned;
+    return { ok: true, prompts: plan.prompts, images: plan.images, ...gridShape(plan.axes), warnings: plan.warnings };
+  }
+
+  /** Checks the sweep again, asks once, remembers it, opens its compare panel and creates its prompts. */
+  private async runSweep(draft: PromptDraft, axes: SweepAxis[]): Promise<SweepRunResult> {
+    this.draft = draft;
+    void this.saveDraftNow();
+    const tune = this.tune;
+    const server = this.serverTune;
+    if (!tune || !server) throw new UserFacingError(this.loadError ?? 'The tune is still loading.');
+    const settings = readSweepSettings();
+    const planned = await planOnHost(this.deps.services, server, tune, draft, axes, settings.maxPrompts);
+    if (!planned.ok) return { status: 'refused', problems: planned.problems };
+    const { plan } = planned;
+    const shape = gridShape(plan.axes);
+    const grid = [shape.columns, shape.rows, shape.tabs].slice(0, plan.axes.length).join(' × ');
+    const ok = await sweepDialogs.confirm(
+      `Create ${plan.prompts} prompt${plan.prompts === 1 ? '' : 's'} (${plan.images} images) on “${tune.title}”?`,
+      `A ${grid} sweep of ${plan.axes.map(axisLabel).join(' × ')}, ${settings.concurrency} at a time. Each prompt is billed by Astria like any other.`,
+      `Create ${plan.prompts} Prompts`,
+    );
+    if (!ok) return { status: 'cancelled' };
+    const cells = await runCells(plan.cells);
+    const record = await this.deps.sweeps.create({ id: tune.id, title: tune.title }, draft, plan.axes, plan.cells.map((c) => c.params));
+    this.deps.open.compare(record.id);
+    this.deps.services.log.info(`Prompt editor: sweep ${record.id} on tune ${tune.id}: ${plan.prompts} prompts`);
+    void this.deps.sweeps
+      .run(record.id, cells, settings.concurrency)
+      .then((tally) => {
+        this.deps.services.log.info(`Sweep ${record.id}: ${tally.created} created, ${tally.failed} failed, ${tally.notStarted} not started`);
+      })
+      .catch((error: unknown) => this.deps.services.log.warn(`Sweep ${record.id} stopped: ${errorMessage(error)}`));
+    return { status: 'started', sweepId: record.id, prompts: plan.prompts };
+  }
+
+  private listSweeps(): SweepListEntry[] {
+    return this.deps.sweeps.list(this.tuneId).map((record) => ({
+      sweepId: record.id,
+      title: sweepTitle(record),
+      createdAt: record.createdAt,
+      prompts: record.cells.length,
+      missing: missingCells(record).length,
+    }));
   }
 
   // ─── Other requests ────────────────────────────────────────────────────────────────────────────
@@ -499,6 +603,7 @@ export function createPromptEditors(
   poller: StatusPoller,
   tunes: NewPromptSink,
   doors: Open,
+  sweeps: SweepStore,
 ): PromptEditorApi {
   const presets = new PresetStore(context.globalState);
   const deps: PromptEditorDeps = {
@@ -511,6 +616,7 @@ export function createPromptEditors(
     presets,
     dialogs: promptEditorDialogs,
     open: doors,
+    sweeps,
   };
   const panels = new SingletonPanels<PromptEditorSubject, PromptEditorPanel>({
     viewType: PROMPT_EDITOR_VIEW_TYPE,

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { closeAll, openView, openWorkbench, runCommand, screenshot, viewPane, webviewFrame, type Workbench, useLocalSandbox } from './workbench';
 
 const TITLE = 'Portraits — studio light';
+const BROKEN = 'Broken images';
 
 describe('Gallery (packaged extension in code-server)', { timeout: 240_000 }, () => {
   let wb: Workbench;
@@ -19,6 +20,12 @@ describe('Gallery (packaged extension in code-server)', { timeout: 240_000 }, ()
       body: JSON.stringify({ count: 2000, title: TITLE }),
     });
     assert.equal(response.status, 201);
+    const broken = await fetch(`${wb.sandbox.url}/__admin/seed-gallery`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count: 8, title: BROKEN }),
+    });
+    assert.equal(broken.status, 201);
   });
   after(async () => {
     await wb?.close();
@@ -87,5 +94,61 @@ describe('Gallery (packaged extension in code-server)', { timeout: 240_000 }, ()
 
     await page.keyboard.press('Escape');
     await lightbox.waitFor({ state: 'hidden' });
+  });
+
+  // The gallery's images come straight from the CDN into the webview: the fault matrix's "gallery image"
+  // and "lightbox" rows, which the extension host cannot see, are checked here in real Chromium.
+  it('shows “Image unavailable” for an image the CDN cuts short or refuses, in the tile and the lightbox, and loads it after Refresh', async () => {
+    const { page } = wb;
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${wb.sandbox.url}/__admin${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const tunes = (await (await fetch(`${wb.sandbox.url}/tunes?title=${encodeURIComponent(BROKEN)}`, { headers: { authorization: `Bearer ${wb.sandbox.astriaKey}` } })).json()) as { id: number }[];
+    const prompts = (await (await fetch(`${wb.sandbox.url}/tunes/${tunes[0]?.id}/prompts`, { headers: { authorization: `Bearer ${wb.sandbox.astriaKey}` } })).json()) as { id: number }[];
+    const newest = prompts[0]?.id;
+    assert.ok(newest, 'the broken-images tune has prompts');
+    // Its first image arrives cut short, its second is refused; they stay so until the faults are lifted.
+    assert.equal((await admin('POST', '/faults', { match: `/images/${newest}-1.png`, origin: 'cdn', kind: 'truncated', count: 1000 })).status, 201);
+    assert.equal((await admin('POST', '/faults', { match: `/images/${newest}-2.png`, origin: 'cdn', kind: 'status500', count: 1000 })).status, 201);
+
+    await runCommand(page, 'View: Close All Editors');
+    await openView(page, 'Tunes');
+    const row = viewPane(page, 'Tunes').locator('.monaco-list-row', { hasText: BROKEN }).first();
+    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    await row.hover();
+    await row.locator('.action-label[aria-label="Open Gallery"]').click();
+    const gallery = webviewFrame(page);
+    const broken = gallery.locator('.tile.broken');
+    await broken.nth(1).waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await broken.count(), 2, 'exactly the two faulty images are broken');
+    const notes = await broken.locator('.broken-note').allTextContents();
+    assert.ok(notes.length === 2 && notes.every((t) => t.includes('Image unavailable')), `tile notes: ${notes.join(' | ')}`);
+    assert.ok((await gallery.locator('.tile.loaded').count()) >= 4, 'the others load');
+
+    // Opened large, the refused image says so too.
+    await broken.first().locator('.tile-open').click();
+    const lightbox = gallery.locator('.lightbox');
+    await lightbox.waitFor({ state: 'visible' });
+    await gallery.locator('.lightbox-stage.broken').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.press('Escape');
+    await lightbox.waitFor({ state: 'hidden' });
+
+    // The CDN is back: Refresh loads them.
+    assert.equal((await admin('DELETE', '/faults')).status, 200);
+    await gallery.locator('vscode-toolbar-button[data-toolbar="refresh"]').click();
+    await gallery.locator(`.tile.loaded[data-prompt-id="${newest}"][data-image-index="1"]`).waitFor({ state: 'visible', timeout: 20_000 });
+    await gallery.locator(`.tile.loaded[data-prompt-id="${newest}"][data-image-index="0"]`).waitFor({ state: 'visible', timeout: 20_000 });
+    assert.equal(await gallery.locator('.tile.broken').count(), 0, 'nothing is broken any more');
+    await gallery.locator(`.tile.loaded[data-prompt-id="${newest}"][data-image-index="1"] .tile-open`).click();
+    await lightbox.waitFor({ state: 'visible' });
+    await lightbox.locator('.lightbox-image').evaluate(
+      (img) => new Promise<void>((resolve, reject) => {
+        const image = img as HTMLImageElement;
+        if (image.complete && image.naturalWidth > 0) resolve();
+        image.addEventListener('load', () => resolve());
+        image.addEventListener('error', () => reject(new Error('the lightbox image failed again')));
+      }),
+    );
+    assert.equal(await gallery.locator('.lightbox-stage.broken').count(), 0, 'the lightbox shows it');
+    await page.keyboard.press('Escape');
   });
 });

@@ -16,6 +16,8 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['gallery.test.ts', () => import('./gallery.test')],
   ['documented.test.ts', () => import('./documented.test')],
   ['agentTools.test.ts', () => import('./agentTools.test')],
+  ['faultMatrix.test.ts', () => import('./faultMatrix.test')],
+  ['sweeps.test.ts', () => import('./sweeps.test')],
   ['promptFiles.test.ts', () => import('./promptFiles.test')],
   // Last: searches everything the suites above left behind for an API key.
   ['keyLeak.test.ts', () => import('./keyLeak.test')],

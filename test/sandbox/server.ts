@@ -44,7 +44,14 @@ export interface RecordedRequest {
   at: number;
 }
 
-export type FaultKind = 'status429' | 'status500' | 'status504' | 'hang' | 'reset' | 'malformed';
+export type FaultKind =
+  | 'status401' | 'status403' | 'status404' | 'status422' | 'status429' | 'status500' | 'status502' | 'status503' | 'status504'
+  | 'hang' | 'reset' | 'malformed' | 'truncated' | 'slow';
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'status401', 'status403', 'status404', 'status422', 'status429', 'status500', 'status502', 'status503', 'status504',
+  'hang', 'reset', 'malformed', 'truncated', 'slow',
+];
 
 export interface FaultSpec {
   /** Substring of path+query; or a regex written as `/…/flags`, `^…` or `…$`. Empty = everything. */
@@ -53,8 +60,12 @@ export interface FaultSpec {
   /** How many matching requests get the fault (default 1). */
   count?: number;
   kind: FaultKind;
-  /** Seconds for Retry-After on status429 (default 1). */
-  retryAfter?: number;
+  /** Seconds for Retry-After on status429 (default 1); null = no Retry-After header. */
+  retryAfter?: number | null;
+  /** JSON body of a status fault instead of the default one (e.g. a 422's `{"error": "…"}` or field-keyed errors). */
+  body?: unknown;
+  /** `slow`: milliseconds before the answer starts (default 1500); `truncated`: ignored. */
+  delayMs?: number;
   /** Restrict to one origin; default both. */
   origin?: 'api' | 'cdn';
 }
@@ -87,7 +98,17 @@ interface ActiveFault extends FaultSpec {
 }
 
 const MALFORMED_BODY = '{"id": 1, "title": ';
-const EARLY_FAULTS: FaultKind[] = ['status429', 'status500', 'malformed'];
+/** Faults that answer without doing the work; the others (504, hang, reset, truncated, slow) do it first. */
+const EARLY_FAULTS: FaultKind[] = ['status401', 'status403', 'status404', 'status422', 'status429', 'status500', 'status502', 'status503', 'malformed'];
+const STATUS_FAULTS: Partial<Record<FaultKind, { status: number; error: string; title: string }>> = {
+  status401: { status: 401, error: 'Invalid API key', title: 'Unauthorized' },
+  status403: { status: 403, error: 'You are not allowed to do this', title: 'Forbidden' },
+  status404: { status: 404, error: 'Not found', title: 'Not Found' },
+  status422: { status: 422, error: 'Unprocessable entity (sandbox fault)', title: 'Unprocessable Entity' },
+  status500: { status: 500, error: 'Internal server error', title: 'Internal Server Error' },
+  status502: { status: 502, error: 'Bad gateway', title: 'Bad Gateway' },
+  status503: { status: 503, error: 'Service unavailable, try again later', title: 'Service Unavailable' },
+};
 let instances = 0;
 
 function faultMatches(fault: ActiveFault, origin: 'api' | 'cdn', method: string, target: string): boolean {
@@ -171,8 +192,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     store.setSpeed(speed, now);
   };
   const addFault = (spec: FaultSpec) => {
-    const kinds: FaultKind[] = ['status429', 'status500', 'status504', 'hang', 'reset', 'malformed'];
-    if (!kinds.includes(spec.kind)) throw new HttpError(422, { error: `kind must be one of ${kinds.join(', ')}` });
+    if (!FAULT_KINDS.includes(spec.kind)) throw new HttpError(422, { error: `kind must be one of ${FAULT_KINDS.join(', ')}` });
     if (spec.match == null) throw new HttpError(422, { error: 'match is required' });
     faults.push({ ...spec, remaining: Math.max(1, Number(spec.count ?? 1)) });
   };
@@ -199,29 +219,51 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   };
 
-  /** Answers with the fault, or returns false when the request must be processed first. */
-  const applyFault = (fault: ActiveFault, res: ServerResponse, cartesiaPath: boolean, processed: boolean): boolean => {
+  /**
+   * Answers with the fault, or returns false when the request must be processed first. `reply` is the
+   * processed answer (for `truncated`, which sends only half of it).
+   */
+  const applyFault = (fault: ActiveFault, res: ServerResponse, cartesiaPath: boolean, processed: boolean, reply?: Reply): boolean => {
     const early = EARLY_FAULTS.includes(fault.kind);
     if (early === processed) return false;
+    const fixed = STATUS_FAULTS[fault.kind];
+    if (fixed) {
+      const body = fault.body !== undefined ? fault.body : cartesiaPath ? cartesiaError(fixed.status, null, fixed.title, fixed.error).body : { error: fixed.error };
+      send(res, json(fixed.status, body));
+      return true;
+    }
     switch (fault.kind) {
       case 'status429': {
-        const error = cartesiaPath
+        const error = fault.body !== undefined ? fault.body : cartesiaPath
           ? cartesiaError(429, 'concurrency_limited', 'Too Many Requests', 'Too many concurrent requests').body
           : { error: 'Too many requests, slow down' };
-        send(res, { status: 429, json: error, headers: { 'retry-after': String(fault.retryAfter ?? 1) } });
+        const headers: Record<string, string> = fault.retryAfter === null ? {} : { 'retry-after': String(fault.retryAfter ?? 1) };
+        send(res, { status: 429, json: error, headers });
         break;
       }
-      case 'status500':
-        send(res, json(500, cartesiaPath ? cartesiaError(500, null, 'Internal Server Error', 'Something went wrong').body : { error: 'Internal server error' }));
-        break;
       case 'malformed':
         send(res, { status: 200, raw: MALFORMED_BODY, contentType: 'application/json; charset=utf-8' });
         break;
       case 'status504':
-        send(res, json(504, { error: 'Gateway timeout: the request took longer than 30 seconds' }));
+        send(res, json(504, fault.body !== undefined ? fault.body : { error: 'Gateway timeout: the request took longer than 30 seconds' }));
         break;
       case 'reset':
         res.socket?.destroy();
+        break;
+      case 'truncated': {
+        // The headers promise the whole body; half of it arrives, then the connection drops.
+        const payload = reply?.raw !== undefined ? Buffer.from(reply.raw) : Buffer.from(JSON.stringify(reply?.json ?? {}));
+        const headers: Record<string, string> = { ...reply?.headers, 'content-type': reply?.contentType ?? (reply?.raw !== undefined ? 'application/octet-stream' : 'application/json; charset=utf-8') };
+        headers['content-length'] = String(payload.byteLength);
+        res.writeHead(reply?.status ?? 200, headers);
+        res.write(payload.subarray(0, Math.max(1, Math.floor(payload.byteLength / 2))), () => res.socket?.destroy());
+        break;
+      }
+      case 'slow':
+        setTimeout(() => {
+          if (reply) send(res, reply);
+          else res.socket?.destroy();
+        }, fault.delayMs ?? 1500);
         break;
       case 'hang':
         break; // keep the socket open until the client gives up (or close())
@@ -275,7 +317,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } catch (error) {
       reply = errorReply(error, quiet);
     }
-    if (fault && applyFault(fault, res, cartesiaPath, true)) return;
+    if (fault && applyFault(fault, res, cartesiaPath, true, reply)) return;
     send(res, reply);
   };
 
@@ -283,11 +325,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const url = new URL(req.url ?? '/', 'http://sandbox');
     record('cdn', req, res, url);
     const fault = takeFault('cdn', req.method ?? 'GET', url.pathname + url.search);
-    if (fault) {
-      applyFault(fault, res, false, EARLY_FAULTS.includes(fault.kind) ? false : true);
+    // `truncated` and `slow` need the real answer (streamed uploads have none: they pass untouched).
+    const needsReply = fault?.kind === 'truncated' || fault?.kind === 'slow';
+    if (fault && !needsReply) {
+      applyFault(fault, res, false, !EARLY_FAULTS.includes(fault.kind));
       return;
     }
     const reply = handleCdn(req, res, url.pathname, store, cartesia);
+    if (fault && reply && applyFault(fault, res, false, true, reply)) return;
     if (reply) send(res, reply);
   };
 
@@ -306,7 +351,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             'POST /__admin/reset', 'POST /__admin/faults', 'GET /__admin/faults', 'DELETE /__admin/faults',
             'GET /__admin/requests?origin=api|cdn&since=ms', 'DELETE /__admin/requests', 'POST /__admin/speed {speed}',
             'POST /__admin/prompts/:id/fail {message}', 'POST /__admin/tunes/:id/finish', 'GET /__admin/uploads?tune_id=',
-            'POST /__admin/seed-gallery {count, title?}',
+            'POST /__admin/seed-gallery {count, title?}', 'POST /__admin/hostile {strings} (pack titles, Cartesia names and descriptions)',
           ],
         });
       }
@@ -369,6 +414,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const promptId = Number(url.searchParams.get('prompt_id'));
         const uploads = [...store.uploads.values()].sort((a, b) => a.id - b.id);
         return json(200, uploads.filter((u) => (!tuneId || u.tuneId === tuneId) && (!promptId || u.promptId === promptId)));
+      }
+      if (method === 'POST' && path === '/__admin/hostile') {
+        // The security tests' strings as every pack title and Cartesia name/description (voices included).
+        const strings = Array.isArray(body.strings) ? body.strings.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+        if (strings.length === 0) throw new HttpError(422, { error: 'strings must be a non-empty list of strings' });
+        const pick = (i: number) => strings[i % strings.length]!;
+        store.packs.forEach((pack, i) => void (pack.title = pick(i)));
+        cartesia.fineTunes.forEach((ft, i) => {
+          cartesia.voicesOf(ft, now); // voices of completed fine-tunes exist before they are renamed
+          ft.name = pick(i);
+          ft.description = pick(i + 1);
+        });
+        cartesia.voices.forEach((voice, i) => {
+          voice.name = pick(i + 2);
+          voice.description = pick(i + 3);
+        });
+        return json(200, { packs: store.packs.length, fineTunes: cartesia.fineTunes.length, voices: cartesia.voices.length });
       }
       if (method === 'POST' && path === '/__admin/seed-gallery') {
         const count = Number(body.count);

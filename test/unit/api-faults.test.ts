@@ -2,6 +2,9 @@
 // requests that are safe to repeat are retried.
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { startSandbox, type FaultSpec, type Sandbox } from '../sandbox/server';
 import { abortableSleep } from '../../src/api/abort';
@@ -221,6 +224,22 @@ describe('creating a prompt is never retried', () => {
     const error = await rejectsWith(astria({ timeoutMs: 200 }).createPrompt(trainedTuneId, { text: 'slow' }), 'timeout');
     assert.match(error.message, /may have gone through/);
     assert.equal(requestsTo('POST', path()), 1);
+  });
+
+  it('maxTimeoutMs bounds an upload too (uploads otherwise get 15 minutes per attempt)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ts-max-timeout-'));
+    try {
+      const input = join(dir, 'in.png');
+      await writeFile(input, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+      fault({ match: path(), method: 'POST', kind: 'hang' });
+      const started = Date.now();
+      const upload = astria({ maxTimeoutMs: 300 }).createPrompt(trainedTuneId, { text: 'slow upload' }, { input_image: { path: input, type: 'image/png' } });
+      const error = await rejectsWith(upload, 'timeout');
+      assert.match(error.message, /0\.3 s|within 0|may have gone through/);
+      assert.ok(Date.now() - started < 5_000, `gave up after ${Date.now() - started} ms`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

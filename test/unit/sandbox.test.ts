@@ -295,6 +295,49 @@ describe('sandbox: faults', () => {
     assert.equal((await api('/prompts')).status, 200);
   });
 
+  it('status faults answer with their status and a custom body when given (a 422 in both shapes)', async () => {
+    for (const [kind, status] of [['status401', 401], ['status403', 403], ['status404', 404], ['status502', 502], ['status503', 503]] as const) {
+      await fault({ match: '^/tunes$', kind });
+      const res = await api('/tunes');
+      assert.equal(res.status, status, kind);
+      assert.equal(typeof ((await res.json()) as { error: unknown }).error, 'string', `${kind} has an {"error"} body`);
+    }
+    await fault({ match: '^/tunes$', kind: 'status422', body: { error: 'custom words' } });
+    assert.deepEqual(await (await api('/tunes')).json(), { error: 'custom words' });
+    await fault({ match: '^/tunes$', kind: 'status422', body: { title: ['is taken'] } });
+    const fields = await api('/tunes');
+    assert.equal(fields.status, 422);
+    assert.deepEqual(await fields.json(), { title: ['is taken'] });
+    assert.equal((await api('/tunes')).status, 200, 'each fault once by default');
+  });
+
+  it('status429 with retryAfter null sends no Retry-After', async () => {
+    await fault({ match: '^/tunes$', kind: 'status429', retryAfter: null });
+    const res = await api('/tunes');
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get('retry-after'), null);
+  });
+
+  it('truncated promises the whole body and sends half of it; slow answers late but whole', async () => {
+    const [prompt] = (await (await api('/tunes/3000002/prompts')).json()) as { images: string[] }[];
+    const whole = Buffer.from(await (await fetch(prompt.images[0])).arrayBuffer());
+    await fault({ match: '/images/', kind: 'truncated', origin: 'cdn' });
+    const cut = await fetch(prompt.images[0]);
+    assert.equal(cut.headers.get('content-length'), String(whole.byteLength));
+    await assert.rejects(cut.arrayBuffer(), 'the body ends early');
+    await fault({ match: '/images/', kind: 'slow', delayMs: 300 });
+    const started = Date.now();
+    const slow = Buffer.from(await (await fetch(prompt.images[0])).arrayBuffer());
+    assert.ok(Date.now() - started >= 290, 'it waited');
+    assert.ok(slow.equals(whole), 'and sent every byte');
+  });
+
+  it('refuses an unknown fault kind, naming the known ones', async () => {
+    const res = await fault({ match: '/tunes', kind: 'status418' });
+    assert.equal(res.status, 422);
+    assert.match(((await res.json()) as { error: string }).error, /status401.*truncated.*slow/);
+  });
+
   it('faults reach the CDN origin too', async () => {
     await fault({ match: '/images/', kind: 'status500' });
     const [prompt] = (await (await api('/tunes/3000002/prompts')).json()) as { images: string[] }[];

@@ -36,6 +36,7 @@ import { advancedFields, choices, imageFields, textHint, textToolbar } from './l
 import { PopupMenu } from './menu';
 import { historyItems, presetItems } from './menus';
 import { ResultsStrip } from './results';
+import { SweepSection } from './sweep';
 
 const REPLACED_TEXT: Record<DraftReplacedReason, string> = {
   remix: 'The form now holds the settings of the prompt you remix.',
@@ -79,6 +80,7 @@ export class PromptEditorApp implements EditorContext {
   private advancedSection: VscodeCollapsible | undefined;
   imageSection: VscodeCollapsible | undefined;
   presetMenu: PopupMenu | undefined;
+  private sweep: SweepSection | undefined;
 
   constructor(private readonly root: HTMLElement) {
     this.host = new HostConnection<PromptEditorProtocol, PromptEditorViewState>({
@@ -235,6 +237,9 @@ export class PromptEditorApp implements EditorContext {
     });
     this.advancedSection.append(...advancedFields(tune, onChange, bind));
 
+    // Sweep
+    this.sweep = new SweepSection(this);
+
     // Submit
     this.submitButton = el('vscode-button', { attrs: { 'data-action': 'generate' } }, icon('sparkle'), el('span', { text: ' Generate' }));
     this.submitButton.addEventListener('click', () => void this.submit());
@@ -251,6 +256,7 @@ export class PromptEditorApp implements EditorContext {
       this.imageSection,
       this.advancedSection,
       footer,
+      this.sweep.element,
     );
     // Wide panels show the results beside the form, narrow ones below it.
     this.root.replaceChildren(header, el('div', { className: 'layout' }, form, this.results.element));
@@ -348,6 +354,7 @@ export class PromptEditorApp implements EditorContext {
     const tune = this.tune;
     if (!tune) return;
     const draft = this.draft;
+    this.sweep?.draftChanged();
     const checked = validateDraft(draft, { capabilities: tune.capabilities, characteristics: Object.keys(tune.characteristics) });
     const visible = (issue: DraftIssue) =>
       issue.severity === 'warning' || this.submitAttempted || (issue.field !== null && this.touched.has(issue.field));

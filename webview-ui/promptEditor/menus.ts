@@ -47,14 +47,22 @@ export async function referenceItems(ctx: EditorContext, menu: PopupMenu): Promi
 }
 
 export async function historyItems(ctx: EditorContext): Promise<MenuContent[]> {
-  const entries = await ctx.host.request('loadHistory', {});
-  if (entries.length === 0) return [{ note: 'No prompts for this tune yet.' }];
-  return entries.map((entry) => ({
+  const [entries, sweeps] = await Promise.all([ctx.host.request('loadHistory', {}), ctx.host.request('listSweeps', {})]);
+  // Sweeps first: opening one shows its compare grid.
+  const sweepItems: MenuContent[] = sweeps.map((sweep) => ({
+    label: `Sweep: ${oneLine(sweep.title)}`,
+    description: `${sweep.prompts} prompts${sweep.missing ? ` · ${sweep.missing} missing` : ''} · ${relativeTime(sweep.createdAt)}`,
+    title: `Open the compare grid of this sweep`,
+    run: () => void ctx.host.request('openSweep', { sweepId: sweep.sweepId }).catch((error: unknown) => ctx.showStatus(errorMessage(error), true)),
+  }));
+  if (sweepItems.length > 0) sweepItems.push({ separator: true });
+  if (entries.length === 0) return [...sweepItems, { note: 'No prompts for this tune yet.' }];
+  return [...sweepItems, ...entries.map((entry) => ({
     label: oneLine(entry.text),
     description: `#${entry.promptId} · ${relativeTime(entry.createdAt)}`,
     title: entry.text,
     run: () => ctx.replaceDraft(normalizeDraft(entry.draft), `The form now holds prompt #${entry.promptId}.`),
-  }));
+  }))];
 }
 
 export function presetItems(ctx: EditorContext): MenuContent[] {

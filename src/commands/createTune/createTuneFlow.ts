@@ -18,6 +18,7 @@ import { QuickInputWizardUi } from './quickInputUi';
 import { defaultDraft, draftProblems, packClasses, tuneParams, type PackChoice, type TuneDraft } from './tuneOptions';
 import { uploadTune } from './upload';
 import { runTuneWizard, type StepId, type WizardContext, type WizardUi } from './wizard';
+import { inertLinks } from '../../shared/inertText';
 
 export interface CreateTuneWiring {
   /** Shows the new tune in the Tunes view (selects it). */
@@ -163,15 +164,15 @@ export class CreateTuneFlow {
       const { error } = result;
       if (error instanceof ApiError && error.kind === 'validation') {
         const message = `Astria refused the tune: ${error.message}`;
-        void vscode.window.showErrorMessage(message);
+        void vscode.window.showErrorMessage(inertLinks(message));
         return { status: 'failed', error, message };
       }
       const message = `The tune “${params.title}” could not be created: ${error.message}`;
       if (!run.interactive) {
-        void vscode.window.showErrorMessage(message);
+        void vscode.window.showErrorMessage(inertLinks(message));
         return { status: 'failed', error, message };
       }
-      const choice = await vscode.window.showErrorMessage(message, 'Try Again');
+      const choice = await vscode.window.showErrorMessage(inertLinks(message), 'Try Again');
       if (choice !== 'Try Again') return { status: 'failed', error, message };
       // The failed attempt may have created the tune after all (no idempotent titles on every account).
       const existing = await this.services.astria.findTuneByTitle(params.title).catch(() => undefined);
@@ -191,7 +192,7 @@ export class CreateTuneFlow {
     const message = preExisting
       ? `Astria already had a tune titled “${tune.title}” (id ${tune.id}) and returned it instead of creating another. Use a new title to create a new tune.`
       : `${note}Tune “${tune.title}” created: training has started. Tune Studio will tell you when it is trained.`;
-    void (preExisting ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
+    void (preExisting ? vscode.window.showWarningMessage(inertLinks(message)) : vscode.window.showInformationMessage(inertLinks(message)));
     return { status: 'created', tune, message };
   }
 
@@ -213,7 +214,7 @@ export class CreateTuneFlow {
 
   /** Tells the user why nothing happens; the message is not awaited so the command can finish. */
   private refuse(message: string, action?: 'Set API Key' | 'Show Log'): CreateTuneOutcome {
-    const shown = action ? vscode.window.showErrorMessage(message, action) : vscode.window.showErrorMessage(message);
+    const shown = action ? vscode.window.showErrorMessage(inertLinks(message), action) : vscode.window.showErrorMessage(inertLinks(message));
     void shown.then((choice) => {
       if (choice === 'Set API Key') void vscode.commands.executeCommand('tuneStudio.setAstriaKey');
       if (choice === 'Show Log') this.services.log.show();

@@ -1,0 +1,195 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { Prompt } from '../api/astria/types';
+import type { Services } from '../services';
+import type { StatusPoller } from './statusPoller';
+import { runPromptBatch, type BatchPrompt } from './promptBatch';
+import { errorMessage } from '../shared/errorMessage';
+import {
+  DEFAULT_MAX_PROMPTS,
+  DEFAULT_SWEEP_CONCURRENCY,
+  MAX_PROMPTS_LIMIT,
+  cellIndexFromKey,
+  missingCells,
+  readSweepRecord,
+  sweepCellKey,
+  type SweepAxis,
+  type SweepCellRecord,
+  type SweepRecord,
+} from '../shared/sweep';
+import type { PromptDraft } from '../shared/prompt/draft';
+import type { PromptCreateParams } from '../api/astria/types';
+
+export const SWEEPS_STORAGE_KEY = 'tuneStudio.sweeps';
+/** Sweeps remembered per workspace; the oldest are forgotten first. */
+export const MAX_REMEMBERED_SWEEPS = 50;
+
+/** A cell on its way: waiting for a slot, or being sent. Not remembered across reloads. */
+export type CellActivity = 'waiting' | 'sending';
+
+/** What a run needs per cell: its index and the prompt to create (files already resolved by the caller). */
+export interface SweepRunCell {
+  index: number;
+  params: PromptCreateParams;
+  files?: BatchPrompt['files'];
+}
+
+export interface SweepSettings {
+  maxPrompts: number;
+  concurrency: number;
+}
+
+export function readSweepSettings(): SweepSettings {
+  const config = vscode.workspace.getConfiguration('tuneStudio');
+  const clamp = (value: unknown, fallback: number, max: number) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 1 ? Math.min(value, max) : fallback;
+  return {
+    maxPrompts: clamp(config.get('sweeps.maxPrompts'), DEFAULT_MAX_PROMPTS, MAX_PROMPTS_LIMIT),
+    concurrency: clamp(config.get('sweeps.concurrency'), DEFAULT_SWEEP_CONCURRENCY, 8),
+  };
+}
+
+/**
+ * The sweeps of this workspace: remembered in workspaceState (ids, axes, options; nothing secret),
+ * run through the shared batch runner, and announced cell by cell to whoever shows them.
+ */
+export class SweepStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<{ sweepId: string; index: number | null }>();
+  /** A cell was created, failed, or started: `index` null = the whole sweep (running or not). */
+  readonly onDidChange = this.changed.event;
+  /** Every prompt created by a sweep in this session, for the compare panel before the poller reports. */
+  readonly prompts = new Map<number, Prompt>();
+  private readonly activity = new Map<string, Map<number, CellActivity>>();
+  private readonly running = new Map<string, AbortController>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly services: Services,
+    private readonly poller: StatusPoller,
+    private readonly memento: vscode.Memento,
+  ) {
+    // The copies kept here follow the poller, so a panel opened later starts from the freshest one.
+    const follow = (prompt: Prompt) => {
+      if (this.prompts.has(prompt.id)) this.prompts.set(prompt.id, { ...prompt, liked: prompt.liked ?? this.prompts.get(prompt.id)?.liked });
+    };
+    this.disposables.push(poller.onDidUpdatePrompt(follow), poller.onDidFinishPrompt(follow), services.onDidEditPrompt(follow));
+  }
+
+  /** Remembered sweeps, newest first; only those of `tuneId` when given. */
+  list(tuneId?: number): SweepRecord[] {
+    const raw = this.memento.get<unknown[]>(SWEEPS_STORAGE_KEY, []);
+    const records = (Array.isArray(raw) ? raw : []).map(readSweepRecord).filter((r): r is SweepRecord => r !== undefined);
+    return tuneId === undefined ? records : records.filter((r) => r.tuneId === tuneId);
+  }
+
+  get(id: string): SweepRecord | undefined {
+    return this.list().find((r) => r.id === id);
+  }
+
+  isRunning(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  activityOf(id: string, index: number): CellActivity | undefined {
+    return this.activity.get(id)?.get(index);
+  }
+
+  /** Remembers a new sweep (no prompt yet in any cell) and returns it. */
+  async create(tune: { id: number; title: string }, base: PromptDraft, axes: SweepAxis[], cells: PromptCreateParams[]): Promise<SweepRecord> {
+    const record: SweepRecord = {
+      version: 1,
+      id: randomBytes(9).toString('base64url').replace(/[^\w-]/g, ''),
+      tuneId: tune.id,
+      tuneTitle: tune.title,
+      createdAt: new Date().toISOString(),
+      base,
+      axes,
+      cells: cells.map((params) => ({ promptId: null, error: null, params })),
+    };
+    await this.write([record, ...this.list()].slice(0, MAX_REMEMBERED_SWEEPS));
+    this.changed.fire({ sweepId: record.id, index: null });
+    return record;
+  }
+
+  /**
+   * Creates the prompts of these cells, `concurrency` at a time. A cell that already has a prompt is
+   * never sent again (Run missing after a drop or a retry creates no duplicate). Resolves when done or cancelled.
+   */
+  async run(sweepId: string, cells: readonly SweepRunCell[], concurrency: number): Promise<{ created: number; failed: number; notStarted: number }> {
+    const record = this.get(sweepId);
+    if (!record) throw new Error('This sweep is no longer remembered in this workspace.');
+    if (this.running.has(sweepId)) throw new Error('This sweep is already creating its prompts.');
+    const open = new Set(missingCells(record));
+    const todo = cells.filter((cell) => open.has(cell.index));
+    const items: BatchPrompt[] = todo.map((cell) => ({ key: sweepCellKey(sweepId, cell.index), tuneId: record.tuneId, params: cell.params, files: cell.files }));
+    const abort = new AbortController();
+    const activity = new Map<number, CellActivity>(todo.map((cell) => [cell.index, 'waiting']));
+    this.running.set(sweepId, abort);
+    this.activity.set(sweepId, activity);
+    this.changed.fire({ sweepId, index: null });
+    for (const cell of todo) await this.update(sweepId, cell.index, { error: null });
+    const tally = { created: 0, failed: 0, notStarted: 0 };
+    try {
+      await runPromptBatch(this.services.astria, this.poller, items, {
+        concurrency,
+        signal: abort.signal,
+        onStart: (key) => {
+          const index = cellIndexFromKey(sweepId, key);
+          if (index === undefined) return;
+          activity.set(index, 'sending');
+          this.changed.fire({ sweepId, index });
+        },
+        onOutcome: (outcome) => {
+          const index = cellIndexFromKey(sweepId, outcome.key);
+          if (index === undefined) return;
+          activity.delete(index);
+          if (outcome.status === 'created') {
+            tally.created++;
+            this.prompts.set(outcome.prompt.id, outcome.prompt);
+            this.services.log.info(`Sweep ${sweepId}: cell ${index + 1} is prompt ${outcome.prompt.id}${outcome.recovered ? ' (found after an ambiguous failure, not sent twice)' : ''}`);
+            void this.update(sweepId, index, { promptId: outcome.prompt.id, error: null });
+          } else if (outcome.status === 'failed') {
+            tally.failed++;
+            const message = errorMessage(outcome.error);
+            this.services.log.warn(`Sweep ${sweepId}: cell ${index + 1} failed: ${message}`);
+            void this.update(sweepId, index, { error: message });
+          } else {
+            tally.notStarted++;
+            void this.update(sweepId, index, { error: null });
+          }
+        },
+      });
+    } finally {
+      this.running.delete(sweepId);
+      this.activity.delete(sweepId);
+      this.changed.fire({ sweepId, index: null });
+    }
+    return tally;
+  }
+
+  /** Stops what has not started; requests under way finish. */
+  cancel(sweepId: string): void {
+    this.running.get(sweepId)?.abort();
+  }
+
+  private async update(sweepId: string, index: number, patch: Partial<SweepCellRecord>): Promise<void> {
+    const records = this.list();
+    const record = records.find((r) => r.id === sweepId);
+    const cell = record?.cells[index];
+    if (!record || !cell) return;
+    // A cell that has a prompt keeps it: nothing may turn it back into a missing one.
+    record.cells[index] = { ...cell, ...patch, promptId: cell.promptId ?? patch.promptId ?? null };
+    await this.write(records);
+    this.changed.fire({ sweepId, index });
+  }
+
+  private write(records: SweepRecord[]): Thenable<void> {
+    return this.memento.update(SWEEPS_STORAGE_KEY, records);
+  }
+
+  dispose(): void {
+    for (const abort of this.running.values()) abort.abort();
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,183 @@
+// A person sweeps CFG scale × seed from the prompt editor, says yes once, and compares the 3 × 2 grid:
+// keyboard navigation, the lightbox across cells, "only differences", and the contact sheet (a real PNG
+// of the size the layout promises). Takes compare-grid.png for the README.
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { after, before, describe, it } from 'node:test';
+import type { FrameLocator, Page } from 'playwright-core';
+import { closeAll, openWorkbench, runCommand, screenshot, type Workbench, useLocalSandbox } from './workbench';
+import { contactSheetLayout } from '../../src/shared/compare';
+
+const TUNE = 'Priya Sharma — headshots';
+
+/** The visible webview's content (the prompt editor, then the compare panel in front of it). */
+function visibleWebview(page: Page): FrameLocator {
+  return page.locator('iframe.webview.ready').filter({ visible: true }).last().contentFrame().locator('#active-frame').contentFrame();
+}
+
+/** Checks a PNG chunk by chunk and returns its size and pixel data length as decoded. */
+function decodePng(bytes: Buffer): { width: number; height: number; colorType: number; rawLength: number } {
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+  let at = 8;
+  let header: { width: number; height: number; depth: number; colorType: number } | undefined;
+  const data: Buffer[] = [];
+  let ended = false;
+  while (at < bytes.length) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    const body = bytes.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') header = { width: body.readUInt32BE(0), height: body.readUInt32BE(4), depth: body[8], colorType: body[9] };
+    if (type === 'IDAT') data.push(body);
+    if (type === 'IEND') ended = true;
+    at += 12 + length;
+  }
+  assert.ok(header, 'has IHDR');
+  assert.ok(ended, 'ends with IEND');
+  assert.equal(header.depth, 8);
+  return { width: header.width, height: header.height, colorType: header.colorType, rawLength: inflateSync(Buffer.concat(data)).length };
+}
+
+describe('Sweep and compare (packaged extension in code-server)', { timeout: 300_000 }, () => {
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await openWorkbench();
+  });
+  after(async () => {
+    await wb?.close();
+    await closeAll();
+  });
+
+  it('sweeps CFG scale × seed, compares the grid and exports a contact sheet', async () => {
+    const { page } = wb;
+    await useLocalSandbox(page);
+    await runCommand(page, 'Tune Studio: New Prompt…');
+    const quick = page.locator('.quick-input-widget');
+    await quick.waitFor({ state: 'visible' });
+    await quick.locator('.quick-input-box input').fill('Priya');
+    const row = quick.locator('.quick-input-list .monaco-list-row', { hasText: TUNE }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.click();
+
+    const form = visibleWebview(page);
+    const text = form.locator('vscode-textarea[data-field="text"] textarea');
+    await text.waitFor({ state: 'visible', timeout: 30_000 });
+    await text.fill('<1> portrait, soft window light');
+
+    // The Sweep section: CFG scale as columns, seeds as rows.
+    await form.locator('vscode-collapsible.sweep-section').click({ position: { x: 40, y: 10 } });
+    const firstKind = form.locator('.sweep-axis[data-axis="0"] vscode-single-select');
+    await firstKind.waitFor({ state: 'visible' });
+    await firstKind.evaluate((select) => {
+      const element = select as HTMLElement & { value: string };
+      element.value = 'cfg_scale';
+      element.dispatchEvent(new Event('change'));
+    });
+    await form.locator('.sweep-axis[data-axis="0"] vscode-textfield.sweep-values input').fill('3, 5, 7');
+    await form.locator('vscode-button[data-action="add-axis"]').click();
+    const secondKind = form.locator('.sweep-axis[data-axis="1"] vscode-single-select');
+    await secondKind.evaluate((select) => {
+      const element = select as HTMLElement & { value: string };
+      element.value = 'seed';
+      element.dispatchEvent(new Event('change'));
+    });
+    await form.locator('.sweep-axis[data-axis="1"] vscode-textfield.sweep-values input').fill('11 22');
+    const summary = form.locator('.sweep-summary');
+    await summary.filter({ hasText: '3 × 2 grid · 6 prompts · 24 images' }).waitFor({ state: 'visible', timeout: 15_000 });
+
+    // An empty axis is refused in words, and the button waits.
+    await form.locator('.sweep-axis[data-axis="1"] vscode-textfield.sweep-values input').fill('');
+    await form.locator('.sweep-problems .issue.error', { hasText: 'Seed has no values' }).waitFor({ state: 'visible' });
+    await form.locator('.sweep-axis[data-axis="1"] vscode-textfield.sweep-values input').fill('11 22');
+    await summary.filter({ hasText: '6 prompts' }).waitFor({ state: 'visible' });
+
+    await screenshot(page, 'sweep-section.png', { forReadme: false });
+
+    // Asked once, in a modal, with the count of prompts and images.
+    await form.locator('vscode-button[data-action="run-sweep"]').click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match((await dialog.textContent()) ?? '', /Create 6 prompts \(24 images\)/);
+    await dialog.locator('.monaco-button', { hasText: 'Create 6 Prompts' }).click();
+
+    // The compare panel opens in front and fills in as the prompts finish.
+    await page.locator('.tabs-container .tab', { hasText: /^Compare: CFG scale × Seed/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    const grid = visibleWebview(page);
+    await grid.locator('.grid[role="grid"]').waitFor({ state: 'visible', timeout: 30_000 });
+    await grid.locator('.cell.status-done').nth(5).waitFor({ state: 'visible', timeout: 90_000 });
+    assert.equal(await grid.locator('.cell').count(), 6);
+    assert.deepEqual(await grid.locator('.column-label.top').allTextContents(), ['3', '5', '7']);
+    assert.deepEqual(await grid.locator('.column-label.bottom').allTextContents(), ['3', '5', '7'], 'labels on both edges');
+    assert.deepEqual(await grid.locator('.row-label.left').allTextContents(), ['11', '22']);
+    assert.deepEqual(await grid.locator('.row-label.right').allTextContents(), ['11', '22']);
+    const images = grid.locator('.cell img');
+    assert.equal(await images.count(), 24);
+    await images.evaluateAll((all) =>
+      Promise.all(
+        all.map(
+          (img) =>
+            new Promise<void>((resolve, reject) => {
+              const image = img as HTMLImageElement;
+              // Images further down get their source when scrolled near.
+              if (!image.getAttribute('src')) image.scrollIntoView();
+              if (image.getAttribute('src') && image.complete && image.naturalWidth > 0) return resolve();
+              image.addEventListener('load', () => resolve());
+              image.addEventListener('error', () => reject(new Error(`image failed: ${image.src}`)));
+            }),
+        ),
+      ),
+    );
+    const posts = wb.sandbox.requests.filter((r) => r.method === 'POST' && /^\/tunes\/\d+\/prompts$/.test(r.path));
+    assert.equal(posts.length, 6, 'exactly 6 prompts were created');
+    const cdn = wb.sandbox.requests.filter((r) => r.origin === 'cdn');
+    assert.ok(cdn.length > 0 && cdn.every((r) => r.headers.authorization === undefined), 'images come from the CDN without Authorization');
+
+    // Only the differences: cfg_scale and seed, nothing the cells share.
+    await grid.locator('vscode-checkbox[data-action="diff-only"]').click();
+    const firstOptions = grid.locator('.cell').first().locator('.options dt');
+    await firstOptions.first().waitFor({ state: 'visible' });
+    assert.deepEqual((await firstOptions.allTextContents()).sort(), ['cfg_scale', 'seed']);
+
+    // Keyboard: arrows move between cells, Enter opens the lightbox, ← → go across cells.
+    await grid.locator('.cell').first().focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await grid.locator('.cell:focus').getAttribute('data-index'), '4');
+    await page.keyboard.press('Enter');
+    const caption = grid.locator('.lightbox-caption');
+    await caption.waitFor({ state: 'visible' });
+    assert.match((await caption.textContent()) ?? '', /CFG scale: 5 · Seed: 22 — image 1 of 4/);
+    await page.keyboard.press('ArrowRight');
+    assert.match((await caption.textContent()) ?? '', /CFG scale: 7 · Seed: 22/);
+    await page.keyboard.press('ArrowDown');
+    assert.match((await caption.textContent()) ?? '', /image 2 of 4/);
+    await page.keyboard.press('Escape');
+    await caption.waitFor({ state: 'detached' });
+    assert.equal(await grid.locator('.cell:focus').getAttribute('data-index'), '5', 'focus comes back to the cell shown last');
+
+    // Zoom out with the keyboard so the whole grid fits the picture.
+    await page.keyboard.press('-');
+    await page.keyboard.press('-');
+    assert.equal(await grid.locator('#app').evaluate((app) => (app as HTMLElement).style.getPropertyValue('--tile')), '96px');
+    await grid.locator('.scroller').evaluate((scroller) => scroller.scrollTo(0, 0));
+    await runCommand(page, 'View: Close Primary Side Bar');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await screenshot(page, 'compare-grid.png');
+
+    // The contact sheet: drawn in the webview, checked and written by the host.
+    await grid.locator('vscode-button[data-action="export-sheet"]').click();
+    await grid.locator('.message', { hasText: /^Exported sweeps\// }).waitFor({ state: 'visible', timeout: 30_000 });
+    const dir = join(wb.workspace, 'sweeps');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.png'));
+    assert.equal(files.length, 1);
+    const png = decodePng(readFileSync(join(dir, files[0])));
+    const layout = contactSheetLayout({ columns: 3, rows: 2, tabs: 1 }, 4);
+    assert.equal(png.width, layout.width);
+    assert.equal(png.height, layout.height);
+    const channels = png.colorType === 6 ? 4 : png.colorType === 2 ? 3 : 0;
+    assert.ok(channels > 0, 'an RGB(A) image');
+    assert.equal(png.rawLength, png.height * (1 + png.width * channels), 'the pixel data decodes to the full image');
+  });
+});

@@ -1,0 +1,761 @@
+// The fault matrix: every fault the sandbox can inject × every flow that talks to a server, inside a real
+// VS Code host. For each cell: the user is told, in words, in the right place (a tree row, the panel's
+// inline message, a notification, the status bar); nothing typed is lost; Retry works once the fault is
+// lifted; nothing is created twice. Cells that cannot happen are n/a with the reason. The results go to
+// test-results/fault-matrix.json, which `npm run fault-table` renders into README.md.
+import * as assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { TuneStudioApi } from '../../src/extension';
+import type { Prompt, Tune } from '../../src/api/astria/types';
+import type { CreateTuneOutcome } from '../../src/commands/createTune/register';
+import type { GallerySubject } from '../../src/shared/gallery';
+import { defaultDraft, type PromptDraft } from '../../src/shared/prompt/draft';
+import type { SubmitResult } from '../../src/shared/promptEditor';
+import type { ResponseMessage } from '../../src/shared/rpc';
+import { FAULTS, FLOWS, type CellResult, type FaultId, type FlowId, type Where, faultMatrixFile } from '../faultMatrix';
+import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, sleep, waitFor } from './helpers';
+
+type TreeNode = Awaited<ReturnType<TuneStudioApi['tunes']['provider']['getChildren']>>[number];
+type CartesiaNode = Awaited<ReturnType<TuneStudioApi['cartesia']['provider']['getChildren']>>[number];
+
+/** What the user noticed while the fault was on. */
+type Seen = { where: Where; message: string } | { where: 'none'; message: '' };
+
+interface FaultSpecBody {
+  kind: string;
+  retryAfter?: number | null;
+  body?: unknown;
+  delayMs?: number;
+}
+
+/** The sandbox fault of each row of the matrix; every one lasts until it is lifted. */
+const ERROR_422 = 'The sandbox refuses this on purpose (fault matrix)';
+const FIELD_422 = 'is refused by the sandbox on purpose';
+const SPECS: Record<FaultId, FaultSpecBody> = {
+  '401': { kind: 'status401' },
+  '403': { kind: 'status403' },
+  '404': { kind: 'status404' },
+  '422-error': { kind: 'status422', body: { error: ERROR_422 } },
+  '422-fields': { kind: 'status422', body: { name: [FIELD_422] } },
+  '429-retry-after': { kind: 'status429', retryAfter: 120 },
+  '429': { kind: 'status429', retryAfter: null },
+  '500': { kind: 'status500' },
+  '502': { kind: 'status502' },
+  '503': { kind: 'status503' },
+  '504': { kind: 'status504' },
+  hang: { kind: 'hang' },
+  reset: { kind: 'reset' },
+  malformed: { kind: 'malformed' },
+  truncated: { kind: 'truncated' },
+  slow: { kind: 'slow', delayMs: 1200 },
+};
+
+/** Words a clear message about each fault contains (the server's own words for a 422). */
+const WORDS: Record<FaultId, RegExp> = {
+  '401': /key/i,
+  '403': /refused access|not allowed|permission|forbidden|key/i,
+  '404': /could not find|not found|no longer|deleted/i,
+  '422-error': new RegExp(ERROR_422.replace(/[()]/g, '\\$&')),
+  '422-fields': new RegExp(FIELD_422),
+  '429-retry-after': /too many|rate|slow down|try again/i,
+  '429': /too many|rate|slow down|try again/i,
+  '500': /server error|try again/i,
+  '502': /server error|bad gateway|try again/i,
+  '503': /server error|unavailable|try again/i,
+  '504': /time|took longer|did not answer/i,
+  hang: /did not answer|time/i,
+  reset: /could not reach|connection|network/i,
+  malformed: /sent|unreadable|invalid|malformed|try again/i,
+  truncated: /could not reach|connection|incomplete|sent|try again/i,
+  slow: /./,
+};
+
+interface Cell {
+  /** Shown while the fault is on; undefined when the flow succeeded anyway (slow, or recovered). */
+  seen: Seen;
+  /** Anything the flow needs to retry and check (created ids, the draft…). */
+  state: Record<string, unknown>;
+}
+
+interface FlowCase {
+  id: FlowId;
+  origin: 'api' | 'cdn';
+  /** Request(s) the fault applies to: a regex on path+query. */
+  match: string;
+  method?: string;
+  /** Where its message belongs. */
+  where: Where;
+  /** Cells that cannot apply, with the reason. */
+  na?: Partial<Record<FaultId, string>>;
+  /** Faults after which the flow may succeed with no message (the client recovered on its own). */
+  mayRecover?: FaultId[];
+  /** Runs once before each cell, with no fault. */
+  prepare?: () => Promise<Record<string, unknown>>;
+  /** Does what the user does, with the fault on; returns what they saw. */
+  run: (state: Record<string, unknown>) => Promise<Seen>;
+  /** With the fault lifted: what the user does next (Retry, submit again…), asserting it works, nothing lost, nothing twice. */
+  retry: (cell: Cell) => Promise<void>;
+}
+
+const RECOVERING_FAULTS: FaultId[] = ['slow'];
+const CDN_NA: Partial<Record<FaultId, string>> = {
+  '422-error': 'a CDN serves files: it never validates a request',
+  '422-fields': 'a CDN serves files: it never validates a request',
+  malformed: 'a CDN answers bytes, not JSON (a cut-off file is the truncated row)',
+  '429-retry-after': 'image links are pre-signed CDN URLs with no rate limit',
+  '429': 'image links are pre-signed CDN URLs with no rate limit',
+};
+
+/** The gallery and its lightbox load images in the webview, where this suite cannot see; the e2e suite can. */
+const WEBVIEW_IMAGE_NA = Object.fromEntries(
+  FAULTS.map((f) => [
+    f.id,
+    'the webview loads the image straight from the CDN, out of the extension host’s sight. test/e2e/gallery.e2e.ts checks in real Chromium that an image the CDN cuts short or refuses shows “Image unavailable” in its tile and in the lightbox, and loads after Refresh',
+  ]),
+) as Record<FaultId, string>;
+
+let api: TuneStudioApi;
+const results: CellResult[] = [];
+const shown: { severity: 'error' | 'warning' | 'info'; message: string }[] = [];
+
+/** The first error or warning shown since `since`. Information messages are left out: they report success, or
+ * finished work the poller noticed meanwhile ("1 new image for …"), which is not about the fault. */
+function lastNotification(since: number): { severity: string; message: string } | undefined {
+  return shown.slice(since).find((n) => n.severity !== 'info');
+}
+
+/** Runs `action` and returns the notification it showed (errors and warnings first). */
+async function notified(action: () => Promise<unknown>): Promise<Seen> {
+  const since = shown.length;
+  await action();
+  await sleep(20);
+  const n = lastNotification(since);
+  return n ? { where: 'notification', message: n.message } : { where: 'none', message: '' };
+}
+
+function rowMessage(provider: { getTreeItem(node: never): vscode.TreeItem }, rows: readonly { kind: string }[]): Seen {
+  const error = rows.find((r) => r.kind === 'error');
+  if (!error) return { where: 'none', message: '' };
+  const item = provider.getTreeItem(error as never);
+  return { where: 'row', message: `${String(item.label)} (${String(item.description)})` };
+}
+
+function errorRow<T extends { kind: string }>(rows: readonly T[]): T {
+  const row = rows.find((r) => r.kind === 'error');
+  assert.ok(row, 'an error row with Retry');
+  return row;
+}
+
+async function rootRows(): Promise<TreeNode[]> {
+  api.tunes.provider.refresh();
+  return api.tunes.provider.getChildren();
+}
+
+function tuneRows(rows: readonly TreeNode[]): Extract<TreeNode, { kind: 'tune' }>[] {
+  return rows.filter((r): r is Extract<TreeNode, { kind: 'tune' }> => r.kind === 'tune');
+}
+
+async function tunesTitled(title: string): Promise<Tune[]> {
+  return (await astria<Tune[]>('GET', `/tunes?title=${encodeURIComponent(title)}&limit=120`)).filter((t) => t.title === title);
+}
+
+let tmp: string;
+let images: vscode.Uri[] = [];
+let inputImage: vscode.Uri;
+let gallery: { tune: Tune; prompts: Prompt[]; subject: GallerySubject };
+let flux: Tune;
+let requestId = 1;
+const saveFolder = (): string => join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? tmp, 'generated');
+
+async function galleryRequest(method: string, params: unknown): Promise<ResponseMessage> {
+  const response = await api.gallery.receive(gallery.subject, { kind: 'request', id: requestId++, method, params });
+  assert.ok(response, `${method} got an answer`);
+  return response;
+}
+
+async function submit(tuneId: number, draft: PromptDraft): Promise<SubmitResult> {
+  await api.promptEditor.receive(tuneId, { kind: 'notification', method: 'draftChanged', params: { draft } });
+  const response = await api.promptEditor.receive(tuneId, { kind: 'request', id: requestId++, method: 'submit', params: { draft } });
+  assert.ok(response, 'submit got an answer');
+  if (!response.ok) return { status: 'failed', message: response.error };
+  return response.result as SubmitResult;
+}
+
+function submitSeen(result: SubmitResult): Seen {
+  if (result.status === 'failed') return { where: 'inline', message: result.message };
+  if (result.status === 'invalid') return { where: 'inline', message: result.issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join(' · ') };
+  return { where: 'none', message: '' };
+}
+
+async function promptsWithText(tuneId: number, text: string): Promise<number> {
+  return (await astria<Prompt[]>('GET', `/tunes/${tuneId}/prompts?limit=120`)).filter((p) => p.text === text).length;
+}
+
+function promptCreateFlow(id: FlowId, withFile: boolean): FlowCase {
+  return {
+    id,
+    origin: 'api',
+    match: '^/tunes/\\d+/prompts$',
+    method: 'POST',
+    where: 'inline',
+    mayRecover: RECOVERING_FAULTS,
+    prepare: async () => {
+      const draft: PromptDraft = {
+        ...defaultDraft(),
+        text: `<1> fault matrix ${randomUUID().slice(0, 8)}`,
+        num_images: '1',
+        ...(withFile ? { input_image_source: 'file' as const, input_image_file: inputImage.toString() } : {}),
+      };
+      return { draft };
+    },
+    run: async (state) => submitSeen(await submit(flux.id, state.draft as PromptDraft)),
+    retry: async ({ state }) => {
+      const draft = state.draft as PromptDraft;
+      const panel = api.promptEditor.panelOf(flux.id);
+      assert.deepEqual(panel?.currentDraft, draft, 'the draft is kept as typed');
+      const before = await promptsWithText(flux.id, draft.text);
+      const again = await submit(flux.id, draft);
+      if (before === 0) assert.equal(again.status, 'created', `submitting again works: ${JSON.stringify(again)}`);
+      assert.equal(await promptsWithText(flux.id, draft.text), 1, 'exactly one prompt with this text');
+    },
+  };
+}
+
+function createTuneFlow(id: FlowId, fromPack: boolean): FlowCase {
+  const answers = (title: string) => (fromPack ? { title, packId: 260, className: 'woman', branch: 'fast' } : { title, className: 'man', branch: 'fast' });
+  const command = fromPack ? 'tuneStudio.createTuneFromPack' : 'tuneStudio.createTuneFromImages';
+  return {
+    id,
+    origin: 'api',
+    match: fromPack ? '^/p/\\d+/tunes$' : '^/tunes$',
+    method: 'POST',
+    where: 'notification',
+    // After a 504, a hang or a reset the server did create the tune: the client finds it by its title.
+    mayRecover: [...RECOVERING_FAULTS, '504', 'hang', 'reset', 'truncated'],
+    prepare: async () => ({ title: `fm-${id}-${randomUUID().slice(0, 8)}` }),
+    run: async (state) => {
+      const since = shown.length;
+      const outcome = await vscode.commands.executeCommand<CreateTuneOutcome>(command, images[0], images, { answers: answers(state.title as string) });
+      state.outcome = outcome;
+      if (outcome.status === 'created') {
+        // Recovered on its own: the notification says what happened ("The server timed out; the tune was created.").
+        return /^The (server|connection)/.test(outcome.message ?? '') ? { where: 'notification', message: outcome.message ?? '' } : { where: 'none', message: '' };
+      }
+      const n = lastNotification(since);
+      assert.equal(n?.message, outcome.message, 'the outcome is what the notification said');
+      return { where: 'notification', message: outcome.message ?? '' };
+    },
+    retry: async ({ state }) => {
+      const title = state.title as string;
+      const first = state.outcome as CreateTuneOutcome;
+      if (first.status !== 'created') {
+        const again = await vscode.commands.executeCommand<CreateTuneOutcome>(command, images[0], images, { answers: answers(title) });
+        assert.equal(again.status, 'created', `Try Again with the same answers: ${again.message}`);
+      }
+      assert.equal((await tunesTitled(title)).length, 1, 'exactly one tune with this title');
+    },
+  };
+}
+
+const FLOW_CASES: FlowCase[] = [
+  {
+    id: 'setKey',
+    origin: 'api',
+    match: '^/tunes\\?(.*&)?limit=1(&|$)',
+    where: 'notification',
+    mayRecover: RECOVERING_FAULTS,
+    run: () => notified(async () => {
+      await vscode.commands.executeCommand<boolean>('tuneStudio.setAstriaKey', sandboxEnv().astriaKey);
+    }),
+    retry: async () => {
+      assert.equal(await vscode.commands.executeCommand<boolean>('tuneStudio.setAstriaKey', sandboxEnv().astriaKey), true, 'Try Again stores the key');
+      assert.equal(await api.keys.get('astria'), sandboxEnv().astriaKey);
+      await sleep(150); // the views reload once after a key change
+    },
+  },
+  {
+    id: 'tunesPage',
+    origin: 'api',
+    match: '^/tunes\\?',
+    method: 'GET',
+    where: 'row',
+    mayRecover: RECOVERING_FAULTS,
+    run: async () => rowMessage(api.tunes.provider, await rootRows()),
+    retry: async (cell) => {
+      const rows = await api.tunes.provider.getChildren();
+      if (cell.seen.where === 'row') await vscode.commands.executeCommand('tuneStudio.retry', errorRow(rows));
+      const after = await api.tunes.provider.getChildren();
+      assert.equal(tuneRows(after).length, api.services.settings.pageSize, `Retry shows the first page (rows: ${after.map((r) => r.kind).join(', ')}; key stored: ${Boolean(await api.keys.get('astria'))})`);
+    },
+  },
+  {
+    id: 'loadMore',
+    origin: 'api',
+    match: '^/tunes\\?',
+    method: 'GET',
+    where: 'row',
+    mayRecover: RECOVERING_FAULTS,
+    prepare: async () => {
+      const rows = await rootRows();
+      assert.equal(tuneRows(rows).length, api.services.settings.pageSize);
+      return { loadMore: rows.at(-1) };
+    },
+    run: async (state) => {
+      await vscode.commands.executeCommand('tuneStudio.loadMore', state.loadMore);
+      const rows = await api.tunes.provider.getChildren();
+      state.shownRows = tuneRows(rows).length;
+      return rowMessage(api.tunes.provider, rows);
+    },
+    retry: async (cell) => {
+      assert.ok((cell.state.shownRows as number) >= api.services.settings.pageSize, 'the tunes already shown stay');
+      let rows = await api.tunes.provider.getChildren();
+      if (cell.seen.where === 'row') {
+        await vscode.commands.executeCommand('tuneStudio.retry', errorRow(rows));
+        rows = await api.tunes.provider.getChildren();
+        await vscode.commands.executeCommand('tuneStudio.loadMore', rows.at(-1));
+        rows = await api.tunes.provider.getChildren();
+      }
+      assert.equal(tuneRows(rows).length, 2 * api.services.settings.pageSize, 'Load more works again');
+    },
+  },
+  {
+    id: 'prompts',
+    origin: 'api',
+    match: '^/tunes/\\d+/prompts\\?',
+    method: 'GET',
+    where: 'row',
+    mayRecover: RECOVERING_FAULTS,
+    prepare: async () => {
+      await rootRows();
+      const node = await api.tunes.provider.nodeForTune(flux);
+      return { node };
+    },
+    run: async (state) => rowMessage(api.tunes.provider, await api.tunes.provider.getChildren(state.node as TreeNode)),
+    retry: async (cell) => {
+      const node = cell.state.node as TreeNode;
+      if (cell.seen.where === 'row') await vscode.commands.executeCommand('tuneStudio.retry', errorRow(await api.tunes.provider.getChildren(node)));
+      const rows = await api.tunes.provider.getChildren(node);
+      assert.ok(rows.filter((r) => r.kind === 'prompt').length >= Math.min(20, api.services.settings.pageSize), 'Retry lists the prompts');
+    },
+  },
+  {
+    id: 'cartesia',
+    origin: 'api',
+    match: '^/cartesia/fine-tunes/?(\\?|$)',
+    method: 'GET',
+    where: 'row',
+    mayRecover: RECOVERING_FAULTS,
+    run: async () => {
+      api.cartesia.provider.refresh();
+      return rowMessage(api.cartesia.provider, await api.cartesia.provider.getChildren());
+    },
+    retry: async (cell) => {
+      if (cell.seen.where === 'row') await vscode.commands.executeCommand('tuneStudio.retry', errorRow(await api.cartesia.provider.getChildren()));
+      const rows = await api.cartesia.provider.getChildren();
+      assert.ok(rows.filter((r) => r.kind === 'fineTune').length > 0, 'Retry lists the fine-tunes');
+    },
+  },
+  {
+    id: 'voices',
+    origin: 'api',
+    match: '^/cartesia/fine-tunes/[^/?]+/voices',
+    method: 'GET',
+    where: 'row',
+    mayRecover: RECOVERING_FAULTS,
+    prepare: async () => {
+      api.cartesia.provider.refresh();
+      const fineTunes = (await api.cartesia.provider.getChildren()).filter((r) => r.kind === 'fineTune');
+      for (const node of fineTunes) {
+        const voices = (await api.cartesia.provider.getChildren(node)).filter((r) => r.kind === 'voice');
+        if (voices.length > 0) {
+          (node as { voices?: unknown }).voices = undefined; // collapse: the next expand asks again
+          return { node, voices: voices.length };
+        }
+      }
+      throw new Error('no fine-tune with voices in the sandbox');
+    },
+    run: async (state) => rowMessage(api.cartesia.provider, await api.cartesia.provider.getChildren(state.node as CartesiaNode)),
+    retry: async (cell) => {
+      const node = cell.state.node as CartesiaNode;
+      if (cell.seen.where === 'row') await vscode.commands.executeCommand('tuneStudio.retry', errorRow(await api.cartesia.provider.getChildren(node)));
+      const rows = await api.cartesia.provider.getChildren(node);
+      assert.equal(rows.filter((r) => r.kind === 'voice').length, cell.state.voices, 'Retry lists the voices');
+    },
+  },
+  {
+    id: 'poller',
+    origin: 'api',
+    match: '^/tunes/\\d+/prompts',
+    method: 'GET',
+    where: 'status bar',
+    na: {
+      '401': 'a refused key stops all polling at once; the trees then show “Set API Key” (see the set key and tree rows)',
+      '404': 'a 404 is the server saying the prompt was deleted: the poller stops watching it',
+    },
+    mayRecover: RECOVERING_FAULTS,
+    prepare: async () => {
+      api.poller.clear();
+      const prompt = await astria<Prompt>('POST', `/tunes/${flux.id}/prompts`, { prompt: { text: `<1> polled ${randomUUID().slice(0, 8)}`, num_images: 1 } });
+      return { prompt };
+    },
+    run: async (state) => {
+      const prompt = state.prompt as Prompt;
+      api.poller.watchPrompt(prompt);
+      await sleep(300); // the sandbox finished generating meanwhile: only the fault keeps it "generating"
+      // A round may already be running (the poller's own timer): wait for one that ends either way.
+      await waitFor('a status check to end', async () => {
+        await api.poller.tick();
+        return api.poller.lastFailure !== undefined || api.poller.generatingCount === 0 || undefined;
+      });
+      if (api.poller.generatingCount === 0) return { where: 'none', message: '' };
+      const text = (api.statusBar.text ?? '').replace(/\$\([^)]*\)\s*/g, '');
+      assert.match(text, /1 generating · status checks failing/, 'the status bar says the checks fail');
+      const tooltip = (api.statusBar.tooltipText ?? '').replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+      assert.ok(api.poller.lastFailure && tooltip.includes(`The last status check failed: ${api.poller.lastFailure}`), `its tooltip says why: ${tooltip}`);
+      return { where: 'status bar', message: `${text}: ${api.poller.lastFailure}` };
+    },
+    retry: async (cell) => {
+      const prompt = cell.state.prompt as Prompt;
+      const finished = new Promise<void>((resolve) => {
+        const sub = api.poller.onDidFinishPrompt((p) => p.id === prompt.id && (sub.dispose(), resolve()));
+      });
+      if (cell.seen.where !== 'none') {
+        await waitFor('the next status check to see the images', async () => {
+          await api.poller.tick();
+          return api.poller.generatingCount === 0 || undefined;
+        });
+        await finished;
+      }
+      assert.equal(api.poller.generatingCount, 0);
+      assert.equal(api.poller.lastFailure, undefined, 'the warning is gone');
+    },
+  },
+  {
+    id: 'galleryPage',
+    origin: 'api',
+    match: '^/tunes/\\d+/prompts\\?',
+    method: 'GET',
+    where: 'inline',
+    mayRecover: RECOVERING_FAULTS,
+    run: async () => {
+      const response = await galleryRequest('loadPage', { cursor: null, refresh: true });
+      return response.ok ? { where: 'none', message: '' } : { where: 'inline', message: response.error };
+    },
+    retry: async () => {
+      const response = await galleryRequest('loadPage', { cursor: null, refresh: true });
+      assert.ok(response.ok, `Refresh works: ${response.ok ? '' : response.error}`);
+      assert.ok((response.result as { prompts: unknown[] }).prompts.length > 0, 'the prompts are back');
+    },
+  },
+  {
+    id: 'galleryImage',
+    origin: 'cdn',
+    match: '/images/',
+    where: 'inline',
+    na: WEBVIEW_IMAGE_NA,
+    run: async () => ({ where: 'none', message: '' }),
+    retry: async () => undefined,
+  },
+  {
+    id: 'lightbox',
+    origin: 'cdn',
+    match: '/images/',
+    where: 'inline',
+    na: WEBVIEW_IMAGE_NA,
+    run: async () => ({ where: 'none', message: '' }),
+    retry: async () => undefined,
+  },
+  {
+    id: 'saveImage',
+    origin: 'cdn',
+    match: '^/images/',
+    where: 'inline',
+    na: CDN_NA,
+    mayRecover: RECOVERING_FAULTS,
+    prepare: async () => ({ before: await filesIn(saveFolder()) }),
+    run: async () => {
+      const prompt = gallery.prompts.find((p) => p.images.length > 0);
+      assert.ok(prompt);
+      const response = await galleryRequest('imageAction', { promptId: prompt.id, imageIndex: 0, url: prompt.images[0], action: 'save' });
+      return response.ok ? { where: 'none', message: '' } : { where: 'inline', message: response.error };
+    },
+    retry: async (cell) => {
+      const before = cell.state.before as string[];
+      const afterFault = await filesIn(saveFolder());
+      const partial = afterFault.filter((f) => !before.includes(f));
+      if (cell.seen.where !== 'none') assert.deepEqual(partial, [], 'no partial file is left behind');
+      const prompt = gallery.prompts.find((p) => p.images.length > 0);
+      assert.ok(prompt);
+      const response = await galleryRequest('imageAction', { promptId: prompt.id, imageIndex: 0, url: prompt.images[0], action: 'save' });
+      assert.ok(response.ok, `Save works again: ${response.ok ? '' : response.error}`);
+      const now = await filesIn(saveFolder());
+      assert.equal(now.length, afterFault.length + 1, 'one more file');
+    },
+  },
+  promptCreateFlow('promptCreate', false),
+  promptCreateFlow('promptCreateFiles', true),
+  createTuneFlow('tuneCreateFiles', false),
+  createTuneFlow('createFromPack', true),
+  {
+    id: 'like',
+    origin: 'api',
+    match: '^/prompts/\\d+/likes',
+    method: 'POST',
+    where: 'notification',
+    mayRecover: RECOVERING_FAULTS,
+    prepare: async () => {
+      const prompt = await astria<Prompt>('POST', `/tunes/${flux.id}/prompts`, { prompt: { text: `<1> to like ${randomUUID().slice(0, 8)}`, num_images: 1 } });
+      await rootRows();
+      const tuneNode = await api.tunes.provider.nodeForTune(flux);
+      const row = (await api.tunes.provider.getChildren(tuneNode)).find((r) => r.kind === 'prompt' && r.prompt.id === prompt.id);
+      assert.ok(row, 'the new prompt is in the tree');
+      return { row, prompt };
+    },
+    run: (state) => notified(() => Promise.resolve(vscode.commands.executeCommand('tuneStudio.likePrompt', state.row))),
+    retry: async (cell) => {
+      const prompt = cell.state.prompt as Prompt;
+      await vscode.commands.executeCommand('tuneStudio.likePrompt', cell.state.row);
+      assert.equal((await astria<Prompt>('GET', `/prompts/${prompt.id}`)).liked, true, 'liking again works');
+    },
+  },
+  {
+    id: 'rename',
+    origin: 'api',
+    match: '^/tunes/\\d+$',
+    method: 'PATCH',
+    where: 'notification',
+    mayRecover: [...RECOVERING_FAULTS, '504', 'hang', 'reset', 'truncated'],
+    prepare: async () => {
+      const tune = await astria<Tune>('POST', '/tunes', { tune: { title: `fm-rename-${randomUUID().slice(0, 8)}`, name: 'dog', branch: 'fast', image_urls: ['https://example.com/a.jpg'] } });
+      await rootRows();
+      const node = await api.tunes.provider.nodeForTune(tune);
+      return { tune, node, title: `${tune.title} renamed` };
+    },
+    run: async (state) => {
+      typed = state.title as string;
+      return notified(() => Promise.resolve(vscode.commands.executeCommand('tuneStudio.renameTune', state.node)));
+    },
+    retry: async (cell) => {
+      const tune = cell.state.tune as Tune;
+      let offered: string | undefined;
+      typedHook = (value) => (offered = value);
+      await vscode.commands.executeCommand('tuneStudio.renameTune', cell.state.node);
+      typedHook = undefined;
+      if (cell.seen.where !== 'none') assert.equal(offered, cell.state.title, 'the title typed before the failure is offered again');
+      assert.equal((await astria<Tune>('GET', `/tunes/${tune.id}`)).title, cell.state.title, 'renaming again works');
+    },
+  },
+  {
+    id: 'delete',
+    origin: 'api',
+    match: '^/tunes/\\d+$',
+    method: 'DELETE',
+    where: 'notification',
+    mayRecover: [...RECOVERING_FAULTS, '504', 'hang', 'reset', 'truncated'],
+    prepare: async () => {
+      const tune = await astria<Tune>('POST', '/tunes', { tune: { title: `fm-delete-${randomUUID().slice(0, 8)}`, name: 'dog', branch: 'fast', image_urls: ['https://example.com/a.jpg'] } });
+      await rootRows();
+      const node = await api.tunes.provider.nodeForTune(tune);
+      return { tune, node };
+    },
+    run: (state) => notified(() => Promise.resolve(vscode.commands.executeCommand('tuneStudio.deleteTune', state.node))),
+    retry: async (cell) => {
+      const tune = cell.state.tune as Tune;
+      const onServer = async () => (await fetch(`${sandboxEnv().url}/tunes/${tune.id}`, { headers: { authorization: `Bearer ${sandboxEnv().astriaKey}` } })).status !== 404;
+      const hasRow = () => api.tunes.provider.loadedTunes.some((t) => t.id === tune.id);
+      // The user deletes again while the row is there (after a 504 the server had deleted it: "already deleted").
+      if (hasRow()) await vscode.commands.executeCommand('tuneStudio.deleteTune', cell.state.node);
+      // A lying 404 removed the row of a tune that still exists: it is back after a refresh, and deletes.
+      if (await onServer()) {
+        await rootRows();
+        await vscode.commands.executeCommand('tuneStudio.deleteTune', await api.tunes.provider.nodeForTune(tune));
+      }
+      assert.equal(await onServer(), false, 'the tune is deleted');
+      assert.ok(!hasRow(), 'the row is gone');
+    },
+  },
+  {
+    id: 'voicePreview',
+    origin: 'cdn',
+    match: '^/audio/',
+    where: 'notification',
+    na: Object.fromEntries(FAULTS.map((f) => [f.id, 'the preview WAV opens in the system’s player (openExternal): the extension never downloads it'])) as Record<FaultId, string>,
+    run: async () => ({ where: 'none', message: '' }),
+    retry: async () => undefined,
+  },
+];
+
+/** The title the rename input box "types"; typedHook sees the value it was opened with. */
+let typed = '';
+let typedHook: ((value: string | undefined) => void) | undefined;
+
+async function filesIn(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+  } catch {
+    return [];
+  }
+}
+
+function isClear(message: string): string | undefined {
+  if (!message.trim()) return 'the message is empty';
+  if (/^\s*[{[<]/.test(message)) return 'the message is raw JSON or markup';
+  if (/\[object Object\]|undefined|null\b|NaN|TypeError|SyntaxError|at .*\.js:\d+/.test(message)) return 'the message shows programmer words';
+  if (message.length > 600) return 'the message is too long to read';
+  return undefined;
+}
+
+describe('Fault matrix', function () {
+  this.timeout(60_000);
+  const window = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
+  const originals = {
+    error: window.showErrorMessage,
+    warning: window.showWarningMessage,
+    info: window.showInformationMessage,
+    input: window.showInputBox,
+  };
+  let confirm: TuneStudioApi['dialogs']['confirm'];
+  let existingFile: TuneStudioApi['gallery']['dialogs']['existingFile'];
+
+  before(async function () {
+    this.timeout(120_000);
+    api = await extensionApi();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // No reset: the key-leak check after this suite searches every request the suites made.
+    await admin('POST', '/profile', { profile: 'rich' });
+    await admin('DELETE', '/faults');
+    await connectToSandbox(api);
+    // Notifications and the rename box are captured: a test cannot read or type into them.
+    const capture = (severity: 'error' | 'warning' | 'info') => ((message: string) => {
+      shown.push({ severity, message });
+      return Promise.resolve(undefined);
+    }) as never;
+    window.showErrorMessage = capture('error');
+    window.showWarningMessage = capture('warning');
+    window.showInformationMessage = capture('info');
+    window.showInputBox = ((options?: vscode.InputBoxOptions) => {
+      typedHook?.(options?.value);
+      return Promise.resolve(typed);
+    }) as never;
+    confirm = api.dialogs.confirm;
+    api.dialogs.confirm = async () => true;
+    existingFile = api.gallery.dialogs.existingFile;
+    api.gallery.dialogs.existingFile = async () => 'keepBoth';
+
+    tmp = await mkdtemp(join(tmpdir(), 'ts-faults-'));
+    const photos = join(tmp, 'photos');
+    await mkdir(photos);
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    images = [];
+    for (let n = 1; n <= 4; n++) {
+      const file = join(photos, `${n}.png`);
+      const body = randomBytes(32 * 1024);
+      png.copy(body);
+      await writeFile(file, body);
+      images.push(vscode.Uri.file(file));
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder, 'the suite runs with a workspace folder');
+    const input = join(folder, 'fault-matrix-input.png');
+    const body = randomBytes(16 * 1024);
+    png.copy(body);
+    await writeFile(input, body);
+    inputImage = vscode.Uri.file(input);
+
+    [flux] = await tunesTitled('Priya Sharma — headshots');
+    assert.ok(flux, 'the seeded Flux tune');
+    await vscode.commands.executeCommand('tuneStudio.openPromptEditor', { tuneId: flux.id });
+    await waitFor('the prompt editor to load its tune', () => api.promptEditor.panelOf(flux.id)?.editorTune ?? undefined, 45_000);
+
+    const seeded = await admin<Tune>('POST', '/seed-gallery', { count: 6, title: 'Fault matrix gallery' });
+    const prompts = await astria<Prompt[]>('GET', `/tunes/${seeded.id}/prompts?limit=120`);
+    gallery = { tune: seeded, prompts, subject: { kind: 'tune', tuneId: seeded.id } };
+    api.gallery.open(gallery.subject);
+    const panel = api.gallery.panelOf(gallery.subject);
+    assert.ok(panel);
+    await waitFor('the gallery to load its first page', async () => {
+      const response = await galleryRequest('loadPage', { cursor: null, refresh: false });
+      return response.ok || undefined;
+    }, 45_000);
+  });
+
+  after(async () => {
+    window.showErrorMessage = originals.error;
+    window.showWarningMessage = originals.warning;
+    window.showInformationMessage = originals.info;
+    window.showInputBox = originals.input;
+    if (confirm) api.dialogs.confirm = confirm;
+    if (existingFile) api.gallery.dialogs.existingFile = existingFile;
+    api?.services.tuneHttp({});
+    await admin('DELETE', '/faults');
+    // The images saved into the workspace stay: the key-leak check searches every file the extension wrote.
+    await rm(tmp, { recursive: true, force: true });
+    if (inputImage) await rm(inputImage.fsPath, { force: true });
+    const root = vscode.extensions.getExtension('tune-studio.tune-studio')?.extensionPath;
+    if (root) {
+      const file = join(root, faultMatrixFile);
+      await mkdir(join(file, '..'), { recursive: true });
+      const complete = results.length === FLOWS.length * FAULTS.length;
+      await writeFile(file, `${JSON.stringify({ complete, cells: results }, null, 2)}\n`);
+    }
+  });
+
+  it('covers every flow and every fault of the README table', () => {
+    assert.deepEqual(FLOW_CASES.map((f) => f.id).sort(), FLOWS.map((f) => f.id).sort());
+    assert.deepEqual(Object.keys(SPECS).sort(), FAULTS.map((f) => f.id).sort());
+  });
+
+  for (const flow of FLOW_CASES) {
+    describe(flow.id, () => {
+      for (const fault of FAULTS) {
+        const reason = flow.na?.[fault.id];
+        if (reason) {
+          results.push({ flow: flow.id, fault: fault.id, status: 'n/a', reason });
+          continue;
+        }
+        it(`${flow.id} × ${fault.id}`, async () => {
+          const result: CellResult = { flow: flow.id, fault: fault.id, status: 'fail' };
+          results.push(result);
+          await admin('DELETE', '/faults');
+          // One quick retry with short waits (the policy itself is unit-tested); a hang costs 1 s per attempt.
+          // Set before prepare(): the lists it loads keep the client they were made with (Load more).
+          const tuning = { retries: 1, retry: { baseDelayMs: 10, maxDelayMs: 2_000 } };
+          api.services.tuneHttp(fault.id === 'hang' ? { ...tuning, timeoutMs: 1_000 } : tuning);
+          try {
+            const state = flow.prepare ? await flow.prepare() : {};
+            await admin('POST', '/faults', { match: flow.match, method: flow.method, origin: flow.origin, count: 1000, ...SPECS[fault.id] });
+            let seen: Seen;
+            try {
+              seen = await flow.run(state);
+            } finally {
+              await admin('DELETE', '/faults');
+            }
+            result.where = seen.where;
+            result.message = seen.message || undefined;
+            if (seen.where === 'none') {
+              assert.ok((flow.mayRecover ?? []).includes(fault.id), `the user was told nothing about the ${fault.label}`);
+            } else {
+              assert.equal(seen.where, flow.where, `the message is shown in the ${flow.where}: ${seen.message}`);
+              const unclear = isClear(seen.message);
+              assert.equal(unclear, undefined, `${unclear}: ${seen.message}`);
+              if (!(flow.mayRecover ?? []).includes(fault.id)) assert.match(seen.message, WORDS[fault.id], 'the message says what went wrong');
+            }
+            api.services.tuneHttp(tuning);
+            await flow.retry({ seen, state });
+            result.status = 'pass';
+          } catch (error) {
+            result.error = error instanceof Error ? error.message : String(error);
+            throw error;
+          } finally {
+            await admin('DELETE', '/faults');
+          }
+        });
+      }
+    });
+  }
+});
