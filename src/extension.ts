@@ -19,6 +19,7 @@ import { revealTune } from './commands/tuneActions';
 import { registerAgentTools } from './agent/tools';
 import { SweepStore } from './jobs/sweeps';
 import { registerCompare, type CompareApi } from './webviews/comparePanel';
+import { registerPromptFiles, type PromptFilesApi } from './commands/promptFiles/register';
 
 /** What tests (and other extensions) can reach after activation. */
 export interface TuneStudioApi {
@@ -35,6 +36,8 @@ export interface TuneStudioApi {
   agentTools: ReturnType<typeof registerAgentTools>;
   /** Sweeps and their compare panels. */
   compare: CompareApi;
+  /** Prompt files (*.astria.yaml / *.astria.json): their checks, CodeLenses and Generate. */
+  promptFiles: PromptFilesApi;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TuneStudioApi> {
@@ -73,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   registerTunesCommands(context, services, tunes, cartesia, open);
   registerPromptEditorCommands(context, services, open);
   const agentTools = registerAgentTools(context, services, poller, open);
+  const promptFiles = registerPromptFiles(context, services, poller, open);
 
   await Promise.all([keys.updateContext('astria'), keys.updateContext('cartesia')]);
   // `npm start` asks for the sandbox to be used right away, so nobody has to type a key.
@@ -80,7 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
     await useLocalSandbox(services, { silent: true });
   }
 
-  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, gallery, promptEditor, agentTools, compare };
+  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, gallery, promptEditor, agentTools, compare, promptFiles };
 }
 
 export function deactivate(): void {

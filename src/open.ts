@@ -15,7 +15,7 @@ export type PromptEditorRequest =
   | { kind: 'img2img'; prompt: Prompt; imageUrl: string }
   /** A text to start from, other options at their defaults ("Use on the base tune" of a LoRA/FaceID). */
   | { kind: 'prefill'; tuneId: number; text: string }
-  /** A complete draft to start from (a sweep cell's "Use these settings"). */
+  /** A complete draft, every option included (a sweep cell's "Use these settings", a prompt file entry's "Open in Prompt Editor"). */
   | { kind: 'draft'; tuneId: number; draft: PromptDraft };
 
 export interface Open {

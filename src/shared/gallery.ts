@@ -140,7 +140,7 @@ export type CopyableField = (typeof COPYABLE_FIELDS)[number];
 /** Most images one bulk request may name: more than a user selects, bounded for hostile webviews. */
 export const MAX_BULK_IMAGES = 20_000;
 
-export const IMAGE_ACTIONS = ['save', 'saveAs', 'copyUrl', 'copyMarkdown', 'insertMarkdown', 'openExternal'] as const;
+export const IMAGE_ACTIONS = ['save', 'saveAs', 'copyUrl', 'copyMarkdown', 'insertMarkdown', 'openExternal', 'copyPromptFileEntry'] as const;
 export type ImageAction = (typeof IMAGE_ACTIONS)[number];
 
 export interface ImageRef {

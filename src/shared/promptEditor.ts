@@ -147,6 +147,8 @@ export interface PromptEditorProtocol extends ProtocolShape {
     runSweep: { params: { draft: PromptDraft; axes: SweepAxis[] }; result: SweepRunResult };
     listSweeps: { params: Record<string, never>; result: SweepListEntry[] };
     openSweep: { params: { sweepId: string }; result: null };
+    /** Writes the form as a prompt file (`*.astria.yaml`) the user picks; null when they cancelled. */
+    saveAsPromptFile: { params: { draft: PromptDraft }; result: { saved: string } | null };
   };
   hostNotifications: {
     init: PromptEditorInit;
@@ -228,6 +230,7 @@ export const promptEditorChecks: MessageChecks<PromptEditorProtocol> = {
     runSweep: object({ draft: draftCheck, axes: sweepAxesCheck }),
     listSweeps: empty,
     openSweep: object({ sweepId: sweepIdCheck }),
+    saveAsPromptFile: object({ draft: draftCheck }),
   },
   notifications: {
     draftChanged: object({ draft: draftCheck }),

@@ -30,6 +30,7 @@ import { parametersOf, parametersText } from './imageMetadata';
 import { draftFromPrompt } from '../shared/prompt/draft';
 import { errorMessage } from '../shared/errorMessage';
 import { LastTextEditor } from './lastTextEditor';
+import { promptFileEntryText } from '../shared/promptFile';
 
 /** Prompts per page; Astria allows up to 120, and one page of groups fills several screens. */
 const PAGE_SIZE = 40;
@@ -320,6 +321,9 @@ export class GalleryPanel implements HostedPanel {
       case 'openExternal':
         await vscode.env.openExternal(vscode.Uri.parse(url, true));
         return {};
+      case 'copyPromptFileEntry':
+        await vscode.env.clipboard.writeText(promptFileEntryText(prompt));
+        return { message: 'Copied as a prompt file entry: paste it under prompts: in a *.astria.yaml file of this tune.' };
     }
   }
 

@@ -34,6 +34,7 @@ import { HISTORY_SIZE, draftFromViewState, draftStorageKey, editorTarget, editor
 import { PresetStore } from './presetStore';
 import type { Open, PromptEditorRequest } from '../open';
 import { promptEditorChecks } from '../shared/promptEditor';
+import { entryFromDraft, entryName, promptFileFormat, promptFileName, promptFileText } from '../shared/promptFile';
 import { ImageFileProblem, pickedFile, promptEditorDialogs, workspaceImage, type PromptEditorDialogs } from './promptEditorFiles';
 
 /** Typing is saved this long after the last change (and at once when the panel closes). */
@@ -140,6 +141,7 @@ export class PromptEditorPanel implements HostedPanel {
           deps.open.compare(sweepId);
           return null;
         },
+        saveAsPromptFile: ({ draft }) => this.saveAsPromptFile(draft),
         retryLoad: async () => {
           this.loading = undefined;
           await this.sendInit();
@@ -546,6 +548,18 @@ export class PromptEditorPanel implements HostedPanel {
     if (!run || imageIndex >= run.images.length) throw new UserFacingError('That image is not in this editor.');
     this.deps.open.gallery({ kind: 'prompt', tuneId: this.tuneId, promptId, title: this.tune?.title }, { promptId, imageIndex });
     return null;
+  }
+
+  /** Save as Prompt File…: the form as a `*.astria.yaml` with this tune and one entry, opened next to the panel. */
+  private async saveAsPromptFile(draft: PromptDraft): Promise<{ saved: string } | null> {
+    const title = this.tune?.title ?? `Tune ${this.tuneId}`;
+    const uri = await this.deps.dialogs.savePromptFile(promptFileName(title));
+    if (!uri) return null;
+    const format = promptFileFormat(uri.path) ?? 'yaml';
+    const text = promptFileText(this.tuneId, [entryFromDraft(entryName(draft.text), draft)], format);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(format === 'yaml' ? `# ${title.replace(/\s+/g, ' ')}\n${text}` : text));
+    await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    return { saved: vscode.workspace.asRelativePath(uri) };
   }
 
   private async openOnBaseTune(): Promise<null> {

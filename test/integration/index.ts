@@ -19,6 +19,7 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['faultMatrix.test.ts', () => import('./faultMatrix.test')],
   ['sweeps.test.ts', () => import('./sweeps.test')],
   ['galleryWork.test.ts', () => import('./galleryWork.test')],
+  ['promptFiles.test.ts', () => import('./promptFiles.test')],
   // Last: searches everything the suites above left behind for an API key.
   ['keyLeak.test.ts', () => import('./keyLeak.test')],
 ];

@@ -35,6 +35,7 @@ export class ImageMenu {
       { label: 'Copy URL', value: 'copyUrl' },
       { label: 'Copy as Markdown', value: 'copyMarkdown' },
       { label: 'Insert as Markdown', value: 'insertMarkdown' },
+      { label: 'Copy as Prompt File Entry', value: 'copyPromptFileEntry' },
       { label: 'Open Externally', value: 'openExternal' },
       { separator: true },
       options.liked ? { label: 'Unlike Prompt', value: 'unlike' } : { label: 'Like Prompt', value: 'like' },

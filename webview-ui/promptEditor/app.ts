@@ -148,6 +148,18 @@ export class PromptEditorApp implements EditorContext {
 
   // ─── Building the form ─────────────────────────────────────────────────────────────────────────
 
+  /** Save as Prompt File…: the host asks where, writes a `*.astria.yaml` with this form, and opens it. */
+  private savePromptFileButton(): HTMLElement {
+    const button = el('vscode-button', { attrs: { secondary: '', 'data-action': 'save-prompt-file', title: 'Save this form as a prompt file (*.astria.yaml) to keep it in the workspace' } }, icon('save'), el('span', { text: ' Save as Prompt File…' }));
+    button.addEventListener('click', () => {
+      this.host
+        .request('saveAsPromptFile', { draft: this.readDraft() })
+        .then((result) => result && this.showStatus(`Saved ${result.saved}.`))
+        .catch((error: unknown) => this.showStatus(errorMessage(error), true));
+    });
+    return button;
+  }
+
   private renderLoadError(message: string): void {
     const retry = el('vscode-button', {}, icon('refresh'), el('span', { text: ' Try Again' }));
     retry.addEventListener('click', () => void this.host.request('retryLoad', {}));
@@ -175,6 +187,7 @@ export class PromptEditorApp implements EditorContext {
       el('span', { className: 'spacer' }),
       historyMenu.element,
       this.presetMenu.element,
+      this.savePromptFileButton(),
     );
 
     // Prompt text

@@ -1,0 +1,228 @@
+// Generate from a prompt file: one entry (CodeLens "Generate") or all of them ("Generate All", one
+// confirmation with the number of prompts and images), through the shared batch runner with the
+// concurrency setting. Nothing is sent for an entry with an error diagnostic; each created prompt's id is
+// written next to its entry at once (so a failure half way leaves the finished ones recorded); a 422
+// becomes a diagnostic on that entry in Astria's words; the summary names what did not run.
+import * as vscode from 'vscode';
+import type { PromptCreateParams } from '../../api/astria/types';
+import { ApiError } from '../../api/errors';
+import type { StatusPoller } from '../../jobs/statusPoller';
+import { runPromptBatch, sameRequest, type BatchOutcome, type BatchPrompt } from '../../jobs/promptBatch';
+import type { Services } from '../../services';
+import { errorMessage } from '../../shared/errorMessage';
+import { issuesFromServerError } from '../../shared/prompt/validation';
+import { idEditPlan, paramsFingerprint, parsePromptFile } from '../../shared/promptFile';
+import { plural } from '../createTune/imageFiles';
+import type { EntryState, FileState, PromptFilesController } from './controller';
+
+export const CONCURRENCY_SETTING = 'promptFiles.concurrency';
+const DEFAULT_CONCURRENCY = 2;
+
+/** The questions Generate asks, replaceable by the integration suite (a test cannot click a modal). */
+export const promptFileDialogs = {
+  async confirm(message: string, detail: string, action: string): Promise<boolean> {
+    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+  },
+};
+export type PromptFileDialogs = typeof promptFileDialogs;
+
+export interface RunSummary {
+  created: { name: string; promptId: number }[];
+  /** Entries that were asked for and not created, with the reason in words. */
+  notRun: { name: string; reason: string }[];
+}
+
+function imagesOf(params: PromptCreateParams): number {
+  return params.num_images ?? 4;
+}
+
+export class PromptFileRunner {
+  /** Write-backs one after the other: each edit is planned on the text as it is then. */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly services: Services,
+    private readonly poller: StatusPoller,
+    private readonly files: PromptFilesController,
+    readonly dialogs: PromptFileDialogs,
+  ) {}
+
+  /** Generate one entry (index) or all entries (undefined) of a prompt file; `signal` cancels like the progress's Cancel. */
+  async run(document: vscode.TextDocument, index?: number, signal?: AbortSignal): Promise<RunSummary | undefined> {
+    const name = vscode.workspace.asRelativePath(document.uri);
+    // A tune that finished training since the last check must be seen: look it up again.
+    const first = await this.files.check(document);
+    if (first?.parsed.tune) this.files.tunes.forget(first.parsed.tune.value);
+    const state = await this.files.check(document);
+    if (!state) return undefined;
+    const { lookup } = state;
+    if (!state.parsed.tune || !lookup?.tune || lookup.problem) {
+      const why = lookup?.problem ?? 'The file does not say which tune to use (tune: id or title).';
+      void vscode.window.showErrorMessage(`Nothing was generated from ${name}: ${why}`);
+      return { created: [], notRun: state.entries.filter((e) => index === undefined || e.entry.index === index).map((e) => ({ name: e.entry.name, reason: why })) };
+    }
+    const tune = lookup.tune;
+    const asked = state.entries.filter((e) => index === undefined || e.entry.index === index);
+    if (asked.length === 0) return undefined;
+    const notRun: RunSummary['notRun'] = [];
+    const ready: EntryState[] = [];
+    for (const entryState of asked) {
+      const firstError = entryState.checked.problems.find((p) => p.severity === 'error');
+      if (firstError || !entryState.checked.params) notRun.push({ name: entryState.entry.name, reason: firstError?.message ?? 'it has a problem' });
+      else ready.push(entryState);
+    }
+
+    // Unchanged entries that already ran are a duplicate: asked about, never sent silently.
+    const unchangedFlags = await Promise.all(ready.map((e) => this.ranUnchanged(e, tune.id)));
+    const unchanged = ready.filter((_, i) => unchangedFlags[i]);
+    let toRun = ready;
+    if (index !== undefined) {
+      if (ready.length === 0) {
+        void vscode.window.showErrorMessage(`“${asked[0].entry.name}” was not sent: ${notRun[0]?.reason ?? 'it has a problem'}`);
+        return { created: [], notRun };
+      }
+      const entry = ready[0];
+      if (unchanged.length) {
+        const again = await this.dialogs.confirm(
+          `“${entry.entry.name}” already ran as prompt ${entry.entry.id!.value} with the same text and options. Generate it again?`,
+          `This creates a new prompt with ${plural(imagesOf(entry.checked.params!), 'image')} on tune ${tune.id} “${tune.title}”, and the file will record the new id.`,
+          'Generate Again',
+        );
+        if (!again) return { created: [], notRun: [{ name: entry.entry.name, reason: 'you chose not to run it again' }] };
+      }
+    } else {
+      toRun = ready.filter((e) => !unchanged.includes(e));
+      if (toRun.length === 0 && unchanged.length > 0) {
+        const again = await this.dialogs.confirm(
+          `All ${plural(unchanged.length, 'prompt')} of ${name} already ran with the same text and options. Generate them again?`,
+          `${plural(unchanged.reduce((n, e) => n + imagesOf(e.checked.params!), 0), 'image')} on tune ${tune.id} “${tune.title}”.`,
+          'Generate Again',
+        );
+        if (!again) return { created: [], notRun: unchanged.map((e) => ({ name: e.entry.name, reason: 'already ran unchanged' })) };
+        toRun = unchanged;
+      } else if (toRun.length === 0) {
+        void vscode.window.showErrorMessage(`Nothing was generated from ${name}: every prompt has a problem (see the Problems view).`);
+        return { created: [], notRun };
+      } else {
+        const images = toRun.reduce((n, e) => n + imagesOf(e.checked.params!), 0);
+        const details = [
+          `Tune ${tune.id} “${tune.title}”${tune.branch === 'fast' ? ' (branch “fast”: Astria’s free mock mode)' : ''}.`,
+          notRun.length ? `Not sent, because of their problems: ${notRun.map((n) => `“${n.name}”`).join(', ')}.` : '',
+          unchanged.length ? `Left out, because they already ran unchanged: ${unchanged.map((e) => `“${e.entry.name}”`).join(', ')}.` : '',
+        ].filter(Boolean);
+        const ok = await this.dialogs.confirm(`Generate ${plural(toRun.length, 'prompt')} with ${plural(images, 'image')} from ${name}?`, details.join('\n'), 'Generate All');
+        if (!ok) return { created: [], notRun: [] };
+        for (const e of unchanged) notRun.push({ name: e.entry.name, reason: 'already ran unchanged' });
+      }
+    }
+
+    const summary = await this.send(state, toRun, signal);
+    summary.notRun.unshift(...notRun);
+    this.report(name, summary, index === undefined);
+    return summary;
+  }
+
+  /** Whether the entry already ran with exactly this request (so running it again makes a duplicate). */
+  private async ranUnchanged(entryState: EntryState, tuneId: number): Promise<boolean> {
+    const id = entryState.entry.id?.value;
+    if (id === undefined) return false;
+    const params = entryState.checked.params!;
+    const recorded = this.files.recordedRun(id);
+    if (recorded !== undefined) return recorded === paramsFingerprint(params);
+    // Not recorded here (another machine, a pasted entry): compare with the prompt the server has; if it
+    // cannot be loaded, the id still says it ran, so ask.
+    const prompt = await this.files.prompt(tuneId, id);
+    return prompt ? sameRequest(prompt, params) : true;
+  }
+
+  private async send(state: FileState, entries: readonly EntryState[], signal?: AbortSignal): Promise<RunSummary> {
+    const { document } = state;
+    const tune = state.lookup!.tune!;
+    const wasClean = !document.isDirty;
+    const byKey = new Map(entries.map((e) => [String(e.entry.index), e]));
+    const items: BatchPrompt[] = entries.map((e) => ({ key: String(e.entry.index), tuneId: tune.id, params: e.checked.params! }));
+    const concurrency = vscode.workspace.getConfiguration('tuneStudio').get<number>(CONCURRENCY_SETTING, DEFAULT_CONCURRENCY);
+    const summary: RunSummary = { created: [], notRun: [] };
+    for (const e of entries) this.files.clearServerProblem(document, e.entry.index);
+
+    const outcomes = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Generating ${plural(entries.length, 'prompt')}`, cancellable: entries.length > 1 },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        let done = 0;
+        try {
+          return await runPromptBatch(this.services.astria, this.poller, items, {
+            concurrency: Math.max(1, Math.min(8, Math.floor(concurrency) || DEFAULT_CONCURRENCY)),
+            signal: signal ? AbortSignal.any([abort.signal, signal]) : abort.signal,
+            onStart: (key) => this.files.setSending(document, Number(key), true),
+            onOutcome: (outcome) => {
+              this.files.setSending(document, Number(outcome.key), false);
+              progress.report({ increment: 100 / entries.length, message: `${++done} of ${entries.length}` });
+              void this.settle(state, byKey.get(outcome.key)!, outcome);
+            },
+          });
+        } finally {
+          cancel.dispose();
+          for (const e of entries) this.files.setSending(document, e.entry.index, false);
+        }
+      },
+    );
+    await this.writes;
+    for (const outcome of outcomes) {
+      const e = byKey.get(outcome.key)!;
+      if (outcome.status === 'created') summary.created.push({ name: e.entry.name, promptId: outcome.prompt.id });
+      else if (outcome.status === 'failed') summary.notRun.push({ name: e.entry.name, reason: errorMessage(outcome.error) });
+      else summary.notRun.push({ name: e.entry.name, reason: 'cancelled before it was sent' });
+    }
+    // The ids belong in the file as the user keeps it: a file that was saved before is saved again.
+    if (wasClean && document.isDirty && summary.created.length) await document.save();
+    await this.files.check(document);
+    return summary;
+  }
+
+  /** One outcome: the id written back and the run recorded, or a 422 on the entry's line. */
+  private settle(state: FileState, entryState: EntryState, outcome: BatchOutcome): Promise<unknown> {
+    const { document } = state;
+    const { entry } = entryState;
+    if (outcome.status === 'created') {
+      this.writes = this.writes.then(async () => {
+        await this.files.recordRun(outcome.prompt, paramsFingerprint(entryState.checked.params!));
+        // The file may have changed while the prompt was sent: the id goes to the entry of that name.
+        const text = document.getText();
+        const current = parsePromptFile(text, state.format).entries;
+        const index = current[entry.index]?.name === entry.name ? entry.index : current.find((e) => e.name === entry.name)?.index;
+        const plan = index === undefined ? undefined : idEditPlan(text, state.format, index, outcome.prompt.id);
+        if (!plan) {
+          this.services.log.warn(`Prompt file: prompt ${outcome.prompt.id} was created for “${entry.name}”, but the file changed too much to record its id.`);
+          void vscode.window.showWarningMessage(`Prompt ${outcome.prompt.id} was created for “${entry.name}”, but the file changed meanwhile: add “id: ${outcome.prompt.id}” to that prompt yourself.`);
+          return;
+        }
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(document.uri, new vscode.Range(document.positionAt(plan.offset), document.positionAt(plan.offset + plan.length)), plan.text);
+        await vscode.workspace.applyEdit(edit);
+        this.services.log.info(`Prompt file: “${entry.name}” created prompt ${outcome.prompt.id} on tune ${outcome.prompt.tune_id}${outcome.recovered ? ' (found on the server after a failed request)' : ''}.`);
+      });
+    } else if (outcome.status === 'failed' && outcome.error instanceof ApiError && (outcome.error.kind === 'validation' || (outcome.error.kind === 'bad_request' && outcome.error.fields))) {
+      const issues = issuesFromServerError({ message: outcome.error.message, fields: outcome.error.fields });
+      const issue = issues[0];
+      this.files.addServerProblem(state, entry, issue?.field ?? null, issues.map((i) => i.message).join(' ') || outcome.error.message);
+    }
+    return this.writes;
+  }
+
+  private report(name: string, summary: RunSummary, all: boolean): void {
+    const { created, notRun } = summary;
+    if (created.length === 0 && notRun.length === 0) return;
+    const notRunText = notRun.map((n) => `“${n.name}” (${n.reason})`).join('; ');
+    if (notRun.length === 0) {
+      void vscode.window.showInformationMessage(
+        all ? `Created ${plural(created.length, 'prompt')} from ${name}: their ids are in the file, the images are on their way.` : `Created prompt ${created[0].promptId} for “${created[0].name}”: the images are on their way.`,
+      );
+    } else if (created.length === 0) {
+      void vscode.window.showErrorMessage(`Nothing was generated from ${name}. Not run: ${notRunText}.`);
+    } else {
+      void vscode.window.showWarningMessage(`Created ${created.length} of ${created.length + notRun.length} prompts from ${name} (their ids are in the file). Not run: ${notRunText}.`);
+    }
+  }
+}

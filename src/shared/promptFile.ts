@@ -1,0 +1,451 @@
+// Prompt files (`*.astria.yaml`, `*.astria.json`): parsing with source ranges, the checks that need no
+// server, the prompt editor's validator per entry, and the minimal text edit that records a run.
+// Pure: no `vscode`, no Node, no DOM. JSON is read by the same parser (YAML 1.2 is a superset of JSON),
+// so both formats get the same ranges and the same words.
+import { isMap, isScalar, isSeq, parseDocument, stringify, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { PromptCreateParams } from '../api/astria/types';
+import { defaultDraft, draftFromPrompt, type DraftField, type PromptDraft, type PromptLike } from './prompt/draft';
+import { validateDraft, type IssueSeverity, type ValidationContext } from './prompt/validation';
+import {
+  ENTRY_ID_KEY,
+  ENTRY_NAME_KEY,
+  PROMPT_FILE_KEYS,
+  PROMPT_OPTION_NAMES,
+  draftFromOptions,
+  optionSchema,
+} from './prompt/schema';
+
+export type PromptFileFormat = 'yaml' | 'json';
+/** Offsets into the file's text: [start, end). */
+export type TextRange = readonly [start: number, end: number];
+
+export interface FileProblem {
+  range: TextRange;
+  message: string;
+  severity: IssueSeverity;
+  /** The entry the problem belongs to (blocks sending it), if any. */
+  entry?: number;
+}
+
+export interface OptionValue {
+  value: unknown;
+  keyRange: TextRange;
+  valueRange: TextRange;
+}
+
+export interface PromptFileEntry {
+  index: number;
+  /** The entry's `name`, or "prompt N" (1-based) without one. */
+  name: string;
+  /** The whole entry. */
+  range: TextRange;
+  /** The options it sets itself (prompt option names only). */
+  options: Map<string, OptionValue>;
+  /** The prompt id of its last run, as written back. */
+  id?: { value: number; range: TextRange };
+}
+
+export interface ParsedPromptFile {
+  format: PromptFileFormat;
+  tune?: { value: number | string; range: TextRange };
+  defaults: Map<string, OptionValue>;
+  entries: PromptFileEntry[];
+  /** Problems of the file's shape and values that need no server (malformed, unknown keys, types). */
+  problems: FileProblem[];
+}
+
+export function promptFileFormat(fileName: string): PromptFileFormat | undefined {
+  if (/\.astria\.ya?ml$/i.test(fileName)) return 'yaml';
+  if (/\.astria\.json$/i.test(fileName)) return 'json';
+  return undefined;
+}
+
+const ROOT_KEYS: readonly string[] = Object.values(PROMPT_FILE_KEYS);
+
+function rangeOf(node: Node | null | undefined, fallback: TextRange): TextRange {
+  const range = node?.range;
+  return range ? [range[0], range[1]] : fallback;
+}
+
+function keyName(pair: Pair): string | undefined {
+  return isScalar(pair.key) ? String(pair.key.value) : undefined;
+}
+
+/** The closest known name within two edits, for "did you mean". */
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: { word: string; distance: number } | undefined;
+  for (const word of known) {
+    const distance = editDistance(name.toLowerCase(), word);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { word, distance };
+  }
+  return best?.word;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+function unknownKey(name: string, known: readonly string[], where: string): string {
+  const guess = closest(name, known);
+  return `Unknown option "${name}"${where}.${guess ? ` Did you mean "${guess}"?` : ''}`;
+}
+
+/** Reads the options of a mapping; reports unknown keys and values of the wrong type. */
+function readOptions(
+  map: YAMLMap,
+  allowed: readonly string[],
+  extra: readonly string[],
+  where: string,
+  problems: FileProblem[],
+  entry: number | undefined,
+): { options: Map<string, OptionValue>; others: Map<string, { pair: Pair; keyRange: TextRange }> } {
+  const options = new Map<string, OptionValue>();
+  const others = new Map<string, { pair: Pair; keyRange: TextRange }>();
+  for (const pair of map.items) {
+    const name = keyName(pair);
+    const keyRange = rangeOf(pair.key as Node, rangeOf(map, [0, 0]));
+    if (name === undefined) {
+      problems.push({ range: keyRange, message: 'Keys are plain names such as text or num_images.', severity: 'error', entry });
+      continue;
+    }
+    if (extra.includes(name)) {
+      others.set(name, { pair, keyRange });
+      continue;
+    }
+    if (!allowed.includes(name)) {
+      const message = name === 'text' && entry === undefined ? 'text belongs to each prompt, not to defaults.' : unknownKey(name, [...allowed, ...extra], where);
+      problems.push({ range: keyRange, message, severity: 'error', entry });
+      continue;
+    }
+    const valueNode = pair.value as Node | null;
+    const valueRange = rangeOf(valueNode, keyRange);
+    const value = isScalar(valueNode) ? valueNode.value : valueNode === null ? null : valueNode.toJSON();
+    const converted = draftFromOptions({ [name]: value });
+    if (converted.problems.length) {
+      problems.push({ range: valueRange, message: converted.problems[0].message, severity: 'error', entry });
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    options.set(name, { value, keyRange, valueRange });
+  }
+  return { options, others };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+/** Parses a prompt file. Never throws: whatever is wrong is a problem with a range. */
+export function parsePromptFile(text: string, format: PromptFileFormat): ParsedPromptFile {
+  const file: ParsedPromptFile = { format, defaults: new Map(), entries: [], problems: [] };
+  const whole: TextRange = [0, Math.min(text.length, Math.max(1, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n')))];
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: false });
+  for (const error of doc.errors) {
+    const what = format === 'json' ? 'This is not valid JSON' : 'This is not valid YAML';
+    file.problems.push({ range: [error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)], message: `${what}: ${firstLine(error.message)}`, severity: 'error' });
+  }
+  if (doc.errors.length) return file;
+  const root = doc.contents;
+  if (!isMap(root)) {
+    file.problems.push({
+      range: rangeOf(root as Node | null, whole),
+      message: 'A prompt file is a mapping with tune: (id or title), optional defaults: and prompts: (a list of prompts with text:).',
+      severity: 'error',
+    });
+    return file;
+  }
+  for (const pair of root.items) {
+    const name = keyName(pair);
+    const keyRange = rangeOf(pair.key as Node, whole);
+    if (name === undefined || !ROOT_KEYS.includes(name)) {
+      file.problems.push({ range: keyRange, message: `Unknown key "${name ?? '?'}": a prompt file has tune, defaults and prompts.`, severity: 'error' });
+    }
+  }
+
+  const rootStart = rangeOf(root, whole)[0];
+  const start: TextRange = [rootStart, rootStart + 1];
+  // tune
+  const tunePair = root.items.find((pair) => keyName(pair) === PROMPT_FILE_KEYS.tune);
+  if (!tunePair) {
+    file.problems.push({ range: start, message: 'Say which tune to generate with: add tune: followed by its id or its exact title.', severity: 'error' });
+  } else {
+    const node = tunePair.value as Node | null;
+    const range = rangeOf(node, rangeOf(tunePair.key as Node, whole));
+    const value = isScalar(node) ? node.value : undefined;
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0) file.tune = { value, range };
+    else if (typeof value === 'string' && value.trim() !== '') file.tune = { value: /^\d+$/.test(value.trim()) ? Number(value.trim()) : value.trim(), range };
+    else file.problems.push({ range, message: 'tune must be a tune id (e.g. 123) or a tune title.', severity: 'error' });
+  }
+
+  // defaults
+  const defaultsPair = root.items.find((pair) => keyName(pair) === PROMPT_FILE_KEYS.defaults);
+  if (defaultsPair && defaultsPair.value !== null) {
+    if (!isMap(defaultsPair.value)) {
+      file.problems.push({ range: rangeOf(defaultsPair.value as Node, whole), message: 'defaults is a mapping of options, e.g. num_images: 2.', severity: 'error' });
+    } else {
+      const allowed = PROMPT_OPTION_NAMES.filter((name) => name !== 'text');
+      file.defaults = readOptions(defaultsPair.value, allowed, [], ' in defaults', file.problems, undefined).options;
+    }
+  }
+
+  // prompts
+  const promptsPair = root.items.find((pair) => keyName(pair) === PROMPT_FILE_KEYS.prompts);
+  if (!promptsPair) {
+    file.problems.push({ range: start, message: 'Add prompts: with a list of prompts, each with a name and a text.', severity: 'error' });
+    return file;
+  }
+  const list = promptsPair.value;
+  if (!isSeq(list)) {
+    file.problems.push({ range: rangeOf(list as Node | null, rangeOf(promptsPair.key as Node, whole)), message: 'prompts is a list: start each prompt with "- name: …".', severity: 'error' });
+    return file;
+  }
+  const names = new Map<string, number>();
+  list.items.forEach((item, index) => {
+    const range = rangeOf(item as Node, whole);
+    if (!isMap(item)) {
+      file.problems.push({ range, message: 'Each prompt is a mapping with at least text: (and usually name:).', severity: 'error', entry: index });
+      file.entries.push({ index, name: `prompt ${index + 1}`, range, options: new Map() });
+      return;
+    }
+    const { options, others } = readOptions(item, PROMPT_OPTION_NAMES, [ENTRY_NAME_KEY, ENTRY_ID_KEY], '', file.problems, index);
+    const entry: PromptFileEntry = { index, name: `prompt ${index + 1}`, range, options };
+    const name = others.get(ENTRY_NAME_KEY);
+    if (name) {
+      const node = name.pair.value as Node | null;
+      const value = isScalar(node) ? node.value : undefined;
+      if ((typeof value === 'string' && value.trim() !== '') || typeof value === 'number') {
+        entry.name = String(value).trim();
+        const seen = names.get(entry.name);
+        if (seen !== undefined) file.problems.push({ range: rangeOf(node, name.keyRange), message: `Another prompt (number ${seen + 1}) is also named "${entry.name}".`, severity: 'warning', entry: index });
+        else names.set(entry.name, index);
+      } else {
+        file.problems.push({ range: rangeOf(node, name.keyRange), message: 'name is a short text, e.g. name: studio portrait.', severity: 'error', entry: index });
+      }
+    }
+    const id = others.get(ENTRY_ID_KEY);
+    if (id) {
+      const node = id.pair.value as Node | null;
+      const value = isScalar(node) ? node.value : undefined;
+      if (typeof value === 'number' && Number.isInteger(value) && value > 0) entry.id = { value, range: rangeOf(node, id.keyRange) };
+      else file.problems.push({ range: rangeOf(node, id.keyRange), message: 'id is the prompt id Tune Studio wrote after a run (a whole number); remove it to forget the run.', severity: 'error', entry: index });
+    }
+    file.entries.push(entry);
+  });
+  return file;
+}
+
+// ─── One entry through the prompt editor's rules ────────────────────────────────────────────────
+
+export interface CheckedEntry {
+  /** The entry's problems (structure, values, the editor's rules), each on the line it is about. */
+  problems: FileProblem[];
+  /** What would be sent, when nothing blocks it. */
+  params?: PromptCreateParams;
+  draft: PromptDraft;
+}
+
+/** The options an entry sends: the file's defaults, then its own. */
+export function entryValues(file: ParsedPromptFile, entry: PromptFileEntry): Map<string, OptionValue & { fromDefaults: boolean }> {
+  const values = new Map<string, OptionValue & { fromDefaults: boolean }>();
+  for (const [name, value] of file.defaults) values.set(name, { ...value, fromDefaults: true });
+  for (const [name, value] of entry.options) values.set(name, { ...value, fromDefaults: false });
+  return values;
+}
+
+/**
+ * Checks one entry with the prompt editor's validator (same rules, same words). Problems about an option
+ * set in defaults land on defaults' line; problems with no option land on the entry's first line.
+ */
+export function checkEntry(file: ParsedPromptFile, entry: PromptFileEntry, context: ValidationContext): CheckedEntry {
+  const values = entryValues(file, entry);
+  const plain: Record<string, unknown> = {};
+  for (const [name, value] of values) plain[name] = value.value;
+  const { draft } = draftFromOptions(plain);
+  const headRange: TextRange = [entry.range[0], entry.range[0] + 1];
+  // A problem of the whole file (a misspelt `defautls:`, a default of the wrong type) would change what every
+  // prompt sends if it were skipped: it blocks them all.
+  const problems: FileProblem[] = file.problems.filter((problem) => problem.entry === undefined || problem.entry === entry.index);
+  const checked = validateDraft(draft, context);
+  for (const issue of checked.issues) {
+    problems.push({ range: rangeForField(values, issue.field, headRange), message: issue.message, severity: issue.severity, entry: entry.index });
+  }
+  const blocked = problems.some((problem) => problem.severity === 'error');
+  return { problems, params: blocked ? undefined : checked.params, draft };
+}
+
+/** The draft fields that an issue names but that files spell differently. */
+const FIELD_IN_FILE: Partial<Record<DraftField, string>> = {
+  input_image_source: 'input_image_url',
+  mask_image_source: 'mask_image_url',
+  input_image_file: 'input_image_url',
+  mask_image_file: 'mask_image_url',
+};
+
+function rangeForField(values: Map<string, OptionValue>, field: DraftField | null, fallback: TextRange): TextRange {
+  if (field === null) return fallback;
+  const value = values.get(FIELD_IN_FILE[field] ?? field);
+  return value ? value.valueRange : fallback;
+}
+
+/** Where a server message about `field` goes in the file (a 422 on the entry's line, or on the option's). */
+export function serverProblemRange(file: ParsedPromptFile, entry: PromptFileEntry, field: DraftField | null): TextRange {
+  return rangeForField(entryValues(file, entry), field, [entry.range[0], entry.range[0] + 1]);
+}
+
+/** A stable fingerprint of what an entry sends: same fingerprint = same text and options. */
+export function paramsFingerprint(params: PromptCreateParams): string {
+  const record = params as unknown as Record<string, unknown>;
+  return JSON.stringify(Object.keys(record).sort().map((key) => [key, record[key]]));
+}
+
+// ─── Write-back: the created prompt's id, as a minimal edit ──────────────────────────────────────
+
+export interface TextEditPlan {
+  offset: number;
+  /** Characters to replace at `offset` (0 = insert). */
+  length: number;
+  text: string;
+}
+
+/**
+ * The smallest edit that records `promptId` on entry `index`: the value of its `id:` is replaced, or an
+ * `id:` line is added after the entry's last line with the entry's indentation (a flow/JSON entry gets
+ * `, "id": N` before its closing brace). The rest of the text, comments included, is untouched.
+ */
+export function idEditPlan(text: string, format: PromptFileFormat, index: number, promptId: number): TextEditPlan | undefined {
+  const doc = parseDocument(text, { prettyErrors: false, strict: false });
+  if (doc.errors.length || !isMap(doc.contents)) return undefined;
+  const list = doc.contents.items.find((pair) => keyName(pair) === PROMPT_FILE_KEYS.prompts)?.value;
+  if (!isSeq(list)) return undefined;
+  const entry = list.items[index];
+  if (!isMap(entry) || !entry.range || entry.items.length === 0) return undefined;
+  const existing = entry.items.find((pair) => keyName(pair) === ENTRY_ID_KEY);
+  if (existing && (existing.value as Node | null)?.range) {
+    const [start, end] = (existing.value as Node).range!;
+    return { offset: start, length: end - start, text: String(promptId) };
+  }
+  const quote = format === 'json' || isJsonish(entry) ? '"' : '';
+  const key = `${quote}${ENTRY_ID_KEY}${quote}`;
+  const last = entry.items[entry.items.length - 1];
+  const lastEnd = ((last.value as Node | null)?.range ?? (last.key as Node).range!)[1];
+  if (entry.flow) {
+    const firstKeyStart = (entry.items[0].key as Node).range![0];
+    const multiLine = text.slice(entry.range[0], lastEnd).includes('\n');
+    if (multiLine) return { offset: lastEnd, length: 0, text: `,\n${indentAt(text, firstKeyStart)}${key}: ${promptId}` };
+    return { offset: lastEnd, length: 0, text: `, ${key}: ${promptId}` };
+  }
+  const indent = indentAt(text, (entry.items[0].key as Node).range![0]);
+  // A block scalar (text: |) ends at the start of the next line; a plain value ends mid-line (a comment may follow).
+  if (lastEnd > 0 && text[lastEnd - 1] === '\n') return { offset: lastEnd, length: 0, text: `${indent}${key}: ${promptId}\n` };
+  const newline = text.indexOf('\n', lastEnd);
+  const eol = newline === -1 ? text.length : newline > 0 && text[newline - 1] === '\r' ? newline - 1 : newline;
+  const lineBreak = text.includes('\r\n') ? '\r\n' : '\n';
+  return { offset: eol, length: 0, text: `${lineBreak}${indent}${key}: ${promptId}` };
+}
+
+function isJsonish(map: YAMLMap): boolean {
+  return map.items.length > 0 && map.items.every((pair) => isScalar(pair.key) && pair.key.type === 'QUOTE_DOUBLE');
+}
+
+/** The column of `offset` as spaces: the indentation of an entry's keys (`- ` counts as indentation). */
+function indentAt(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return ' '.repeat(offset - lineStart);
+}
+
+export function applyPlan(text: string, plan: TextEditPlan): string {
+  return text.slice(0, plan.offset) + plan.text + text.slice(plan.offset + plan.length);
+}
+
+// ─── Writing entries: the prompt editor and the gallery → a file ─────────────────────────────────
+
+/** The options of a draft worth writing: the text, and every option that differs from the form's default. */
+export function entryFromDraft(name: string, draft: PromptDraft): Record<string, unknown> {
+  const entry: Record<string, unknown> = { [ENTRY_NAME_KEY]: name };
+  const defaults = defaultDraft();
+  for (const option of PROMPT_OPTION_NAMES) {
+    const value = draft[option];
+    if (option === 'input_image_url' && draft.input_image_source !== 'url') continue;
+    if (option === 'mask_image_url' && draft.mask_image_source !== 'url') continue;
+    if (option !== 'text' && option !== 'num_images' && value === defaults[option]) continue;
+    if (value === '' || value === false) continue;
+    const schema = optionSchema(option)!;
+    entry[option] = (schema.type === 'integer' || schema.type === 'number') && typeof value === 'string' && Number.isFinite(Number(value)) ? Number(value) : value;
+  }
+  return entry;
+}
+
+/** A whole prompt file for a tune, with one entry (Save as Prompt File…). */
+export function promptFileText(tune: number | string, entries: readonly Record<string, unknown>[], format: PromptFileFormat): string {
+  const content = { [PROMPT_FILE_KEYS.tune]: tune, [PROMPT_FILE_KEYS.prompts]: entries };
+  if (format === 'json') return `${JSON.stringify(content, null, 2)}\n`;
+  return stringify(content, { lineWidth: 0 });
+}
+
+/** One entry as YAML list item, indented to sit under `prompts:` (Copy as Prompt File entry). */
+export function entryYaml(entry: Record<string, unknown>, indent = '  '): string {
+  return stringify([entry], { lineWidth: 0 })
+    .split('\n')
+    .map((line) => (line === '' ? line : indent + line))
+    .join('\n');
+}
+
+/** A file name for a tune's prompt file: "Priya Sharma — headshots" → "priya-sharma-headshots.astria.yaml". */
+export function promptFileName(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return `${slug || 'prompts'}.astria.yaml`;
+}
+
+/** A short entry name from a prompt's text: its first words, without `<…>` tokens. */
+export function entryName(text: string): string {
+  const words = text
+    .replace(/<[^>]*>|\{\{[^}]*\}\}/g, ' ')
+    .replace(/[^\p{L}\p{N}\s-]+/gu, ' ')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 4)
+    .join(' ');
+  return words.slice(0, 40) || 'prompt';
+}
+
+/**
+ * A created prompt as a prompt file entry (the gallery's Copy as Prompt File Entry): its text and options,
+ * and its id, so the file knows it ran (hover, gallery) and asks before running it again unchanged.
+ */
+export function promptFileEntryText(prompt: PromptLike & { id: number; tune_id: number; text: string }): string {
+  const entry = { ...entryFromDraft(entryName(prompt.text), draftFromPrompt(prompt)), [ENTRY_ID_KEY]: prompt.id };
+  return `  # tune: ${prompt.tune_id}\n${entryYaml(entry)}`;
+}
+
+/** Hosts Astria serves generated and training images from (its documented examples). */
+const ASTRIA_IMAGE_HOSTS = /^(?:[\w-]+\.)*astria\.ai$|^sdbooth2-production\.s3\.amazonaws\.com$/i;
+
+/** An Astria image URL: on Astria's hosts, or one of the images of a prompt this window has seen. */
+export function isAstriaImageUrl(url: string, seen: (url: string) => boolean): boolean {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false;
+    return (parsed.protocol === 'https:' && ASTRIA_IMAGE_HOSTS.test(parsed.hostname) && /\.(png|jpe?g|webp)$/i.test(parsed.pathname)) || seen(url);
+  } catch {
+    return false;
+  }
+}
