@@ -1,4 +1,5 @@
 // Entry of the compare panel's webview bundle (dist/webview/compare.js + compare.css).
+import './common/base.css';
 import './compare/compare.css';
 import { CompareApp } from './compare/app';
 

@@ -1,4 +1,5 @@
 // Entry of the gallery webview bundle (dist/webview/gallery.js + gallery.css).
+import './common/base.css';
 import './gallery/gallery.css';
 import { GalleryApp } from './gallery/app';
 

@@ -1,4 +1,5 @@
 // Entry of the prompt editor webview bundle (dist/webview/promptEditor.js + promptEditor.css).
+import './common/base.css';
 import './promptEditor/promptEditor.css';
 import { PromptEditorApp } from './promptEditor/app';
 

@@ -14,7 +14,7 @@ import { parseDownloadUrl } from '../api/download';
 import { errorMessage } from '../shared/errorMessage';
 import { defaultSavePath, imageExtension } from './galleryModel';
 import { PARAMETERS_KEYWORD, isPng, parametersOf, parametersText, sidecarJson, textChunk, withPngText, type ImageParameters } from './imageMetadata';
-import { downloadImage, galleryDialogs } from './saveImage';
+import { downloadImage, exists, galleryDialogs } from './saveImage';
 
 export interface BulkImage {
   prompt: Prompt;
@@ -25,15 +25,6 @@ export interface BulkImage {
 
 /** Downloads at once: enough to hide latency, few enough to be gentle with the CDN. */
 const CONCURRENCY = 4;
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Puts the generation metadata into a saved image: a `parameters` text chunk in a PNG (pixels untouched),

@@ -59,7 +59,8 @@ export const galleryDialogs = {
 
 export type GalleryDialogs = typeof galleryDialogs;
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
+/** Whether a file or folder is there (any error reading it counts as not there). */
+export async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
     await vscode.workspace.fs.stat(uri);
     return true;
