@@ -274,10 +274,12 @@ export class CompareApp {
     for (let i = 0; i < slots; i++) {
       const url = cell.images[i];
       if (url) {
-        // Asked for once on screen (or nearly): what is visible first, and never the whole grid at once.
+        // The first row is asked for at once, while the grid is built (waiting for the observer's first
+        // callback after layout cost a frame or two before any request); the rest once on screen (or
+        // nearly), never the whole grid at once.
         const firstRow = (cell.coords[1] ?? 0) === 0;
         const img = el('img', { attrs: { alt: `Image ${i + 1}`, decoding: 'async', draggable: 'false', fetchpriority: firstRow ? 'high' : 'auto' } });
-        if (!this.lazy) img.src = url;
+        if (!this.lazy || firstRow) img.src = url;
         else {
           img.dataset.src = url;
           this.lazy.observe(img);
