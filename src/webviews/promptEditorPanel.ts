@@ -99,7 +99,7 @@ export class PromptEditorPanel implements HostedPanel {
   private unanswered: { draft: PromptDraft; since: number } | undefined;
   /** A replacement made before the webview was ready: it gets the old draft first, so Undo works. */
   private pendingReplacement: { previous: PromptDraft; reason: DraftReplacedReason } | undefined;
-  /** A section to open once the webview has its form (sent after `init`). */
+  /** A section to open once the webview has its form (sent after `init` until the webview says it did). */
   private pendingReveal: EditorSection | undefined;
   /** What the webview said the last time it opened a section it was asked to (tests read it). */
   lastRevealed: { section: EditorSection; open: boolean } | undefined;
@@ -160,6 +160,7 @@ export class PromptEditorPanel implements HostedPanel {
           for (const resolve of this.renderWaiters.splice(0)) resolve(fields);
         },
         revealed: (revealed) => {
+          if (revealed.section === this.pendingReveal) this.pendingReveal = undefined;
           this.lastRevealed = revealed;
         },
         error: ({ message }) => {
@@ -224,8 +225,9 @@ export class PromptEditorPanel implements HostedPanel {
   /** Opens and focuses a section of the form (the webview keeps the request until its form is built). */
   revealSection(section: EditorSection): void {
     this.lastRevealed = undefined;
+    // Kept until the webview says it opened it: a webview torn down meanwhile (hidden) is asked again after its `init`.
+    this.pendingReveal = section;
     if (this.host.isReady) this.host.notify('reveal', { section });
-    else this.pendingReveal = section;
   }
 
   private postDraft(reason: DraftReplacedReason): void {
@@ -296,9 +298,7 @@ export class PromptEditorPanel implements HostedPanel {
     };
     this.host.notify('init', init);
     if (replacement) this.postDraft(replacement.reason);
-    const reveal = this.pendingReveal;
-    this.pendingReveal = undefined;
-    if (reveal) this.host.notify('reveal', { section: reveal });
+    if (this.pendingReveal) this.host.notify('reveal', { section: this.pendingReveal });
   }
 
   private fileLabels(draft: PromptDraft): Record<string, string> {
