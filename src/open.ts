@@ -3,6 +3,7 @@
 // Commands parse their `unknown` arguments once, at their edge, and then come through here too.
 import type { Prompt, Tune } from './api/astria/types';
 import type { GalleryFocus, GallerySubject } from './shared/gallery';
+import type { EditorSection } from './shared/promptEditor';
 import type { PromptDraft } from './shared/prompt/draft';
 
 /** What the prompt editor is opened for. Every variant names its tune ("which tune?" is asked before). */
@@ -15,8 +16,11 @@ export type PromptEditorRequest =
   | { kind: 'img2img'; prompt: Prompt; imageUrl: string }
   /** A text to start from, other options at their defaults ("Use on the base tune" of a LoRA/FaceID). */
   | { kind: 'prefill'; tuneId: number; text: string }
-  /** A complete draft, every option included (a sweep cell's "Use these settings", a prompt file entry's "Open in Prompt Editor"). */
-  | { kind: 'draft'; tuneId: number; draft: PromptDraft };
+  /**
+   * A complete draft, every option included (a sweep cell's "Use these settings", a prompt file entry's
+   * "Open in Prompt Editor"); `section` also opens and focuses that section (a prompt file entry's "Sweep…").
+   */
+  | { kind: 'draft'; tuneId: number; draft: PromptDraft; section?: EditorSection };
 
 export interface Open {
   /** Opens (or reveals and retitles) the gallery of a subject, optionally at one image. */

@@ -122,6 +122,10 @@ export interface SweepListEntry {
   missing: number;
 }
 
+/** Sections of the form a request can open and focus (a prompt file entry's "Sweep…"). */
+export const EDITOR_SECTIONS = ['sweep'] as const;
+export type EditorSection = (typeof EDITOR_SECTIONS)[number];
+
 /** Why the host replaced the form: the webview offers to undo it. */
 export type DraftReplacedReason = 'remix' | 'img2img' | 'prefill';
 
@@ -160,6 +164,8 @@ export interface PromptEditorProtocol extends ProtocolShape {
     draft: { draft: PromptDraft; fileLabels: Record<string, string>; reason: DraftReplacedReason };
     presets: { presets: PromptPreset[] };
     busy: { busy: boolean };
+    /** Open a section of the form and focus it (kept by the webview until the form is built). */
+    reveal: { section: EditorSection };
   };
   viewNotifications: {
     /** Every change of the form (the webview debounces typing a little). */
@@ -167,6 +173,8 @@ export interface PromptEditorProtocol extends ProtocolShape {
     /** The form rendered after `init` (tests wait for it). */
     didRender: { fields: number };
     error: { message: string };
+    /** The webview opened a section the host asked for (`open`: whether it is open now). */
+    revealed: { section: EditorSection; open: boolean };
   };
 }
 
@@ -236,5 +244,6 @@ export const promptEditorChecks: MessageChecks<PromptEditorProtocol> = {
     draftChanged: object({ draft: draftCheck }),
     didRender: object({ fields: integer(0, 1000) }),
     error: object({ message: string(4000) }),
+    revealed: object({ section: oneOf(EDITOR_SECTIONS), open: boolean }),
   },
 };

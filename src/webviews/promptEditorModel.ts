@@ -16,6 +16,7 @@ import {
   MAX_PRESETS,
   MAX_PRESET_NAME,
   type DraftReplacedReason,
+  type EditorSection,
   type PromptEditorTune,
   type PromptHistoryEntry,
   type PromptPreset,
@@ -175,6 +176,8 @@ export interface OpenRequest {
   tuneId?: number;
   tune?: Tune;
   prefill?: { draft: PromptDraft; reason: DraftReplacedReason };
+  /** A section of the form to open and focus. */
+  section?: EditorSection;
 }
 
 /** A front-door request as the editor registry needs it: the tune, and the draft that replaces the form. */
@@ -193,6 +196,6 @@ export function editorTarget(request: PromptEditorRequest): OpenRequest & { tune
     case 'prefill':
       return { tuneId: request.tuneId, prefill: { draft: { ...normalizeDraft(undefined), text: request.text }, reason: 'prefill' } };
     case 'draft':
-      return { tuneId: request.tuneId, prefill: { draft: normalizeDraft(request.draft), reason: 'prefill' } };
+      return { tuneId: request.tuneId, prefill: { draft: normalizeDraft(request.draft), reason: 'prefill' }, ...(request.section ? { section: request.section } : {}) };
   }
 }

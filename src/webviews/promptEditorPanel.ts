@@ -10,6 +10,7 @@ import type { ResponseMessage } from '../shared/rpc';
 import {
   PROMPT_EDITOR_VIEW_TYPE,
   type DraftReplacedReason,
+  type EditorSection,
   type ImageTarget,
   type PickedFile,
   type PromptEditorInit,
@@ -98,6 +99,10 @@ export class PromptEditorPanel implements HostedPanel {
   private unanswered: { draft: PromptDraft; since: number } | undefined;
   /** A replacement made before the webview was ready: it gets the old draft first, so Undo works. */
   private pendingReplacement: { previous: PromptDraft; reason: DraftReplacedReason } | undefined;
+  /** A section to open once the webview has its form (sent after `init` until the webview says it did). */
+  private pendingReveal: EditorSection | undefined;
+  /** What the webview said the last time it opened a section it was asked to (tests read it). */
+  lastRevealed: { section: EditorSection; open: boolean } | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private localRunNumber = 0;
   private rendered: number | undefined;
@@ -153,6 +158,10 @@ export class PromptEditorPanel implements HostedPanel {
         didRender: ({ fields }) => {
           this.rendered = fields;
           for (const resolve of this.renderWaiters.splice(0)) resolve(fields);
+        },
+        revealed: (revealed) => {
+          if (revealed.section === this.pendingReveal) this.pendingReveal = undefined;
+          this.lastRevealed = revealed;
         },
         error: ({ message }) => {
           this.webviewErrors.push(message);
@@ -211,6 +220,14 @@ export class PromptEditorPanel implements HostedPanel {
     // A webview that is ready but not yet initialized ignores this: its `init` carries the new draft.
     if (this.host.isReady) this.postDraft(reason);
     else this.pendingReplacement = { previous, reason };
+  }
+
+  /** Opens and focuses a section of the form (the webview keeps the request until its form is built). */
+  revealSection(section: EditorSection): void {
+    this.lastRevealed = undefined;
+    // Kept until the webview says it opened it: a webview torn down meanwhile (hidden) is asked again after its `init`.
+    this.pendingReveal = section;
+    if (this.host.isReady) this.host.notify('reveal', { section });
   }
 
   private postDraft(reason: DraftReplacedReason): void {
@@ -281,6 +298,7 @@ export class PromptEditorPanel implements HostedPanel {
     };
     this.host.notify('init', init);
     if (replacement) this.postDraft(replacement.reason);
+    if (this.pendingReveal) this.host.notify('reveal', { section: this.pendingReveal });
   }
 
   private fileLabels(draft: PromptDraft): Record<string, string> {
@@ -585,7 +603,7 @@ export interface PromptEditorApi {
   /** The open editor of a tune, if any. */
   panelOf(tuneId: number): PromptEditorPanel | undefined;
   /** Opens (or reveals) a tune's editor; a draft replaces the form as "prefill" would. */
-  open(subject: PromptEditorSubject, draft?: { draft: PromptDraft; reason: DraftReplacedReason }): PromptEditorPanel;
+  open(subject: PromptEditorSubject, draft?: { draft: PromptDraft; reason: DraftReplacedReason }, section?: EditorSection): PromptEditorPanel;
   /** The prompt editor's front door (see open.ts). */
   openRequest(request: PromptEditorRequest): void;
   /** Handles a message as if the tune's webview had posted it, and returns the host's answer. */
@@ -632,9 +650,10 @@ export function createPromptEditors(
   });
   context.subscriptions.push(presets, panels, panels.registerSerializer());
 
-  const open = (subject: PromptEditorSubject, draft?: { draft: PromptDraft; reason: DraftReplacedReason }): PromptEditorPanel => {
+  const open = (subject: PromptEditorSubject, draft?: { draft: PromptDraft; reason: DraftReplacedReason }, section?: EditorSection): PromptEditorPanel => {
     const { panel } = panels.show(subject);
     if (draft) panel.replaceDraft(draft.draft, draft.reason);
+    if (section) panel.revealSection(section);
     return panel;
   };
   return {
@@ -642,7 +661,7 @@ export function createPromptEditors(
     open,
     openRequest: (request) => {
       const target = editorTarget(request);
-      open({ tuneId: target.tuneId, tune: target.tune }, target.prefill);
+      open({ tuneId: target.tuneId, tune: target.tune }, target.prefill, target.section);
     },
     receive: async (tuneId, message) => {
       const panel = panels.get({ tuneId });

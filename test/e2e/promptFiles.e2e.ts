@@ -48,7 +48,7 @@ describe('Prompt files (packaged extension in code-server)', { timeout: 240_000 
     const editor = page.locator('.editor-instance .monaco-editor').first();
     await editor.waitFor({ state: 'visible' });
 
-    // CodeLenses: Generate All at the top, Generate · Open in Prompt Editor above each prompt.
+    // CodeLenses: Generate All at the top, Generate · Sweep… · Open in Prompt Editor above each prompt.
     const lenses = editor.locator('.contentWidgets .codelens-decoration, .codelens-decoration');
     await lenses.filter({ hasText: 'Generate All (2 prompts, 8 images)' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     const generate = editor.locator('.codelens-decoration a', { hasText: /^\s*Generate\s*$/ });

@@ -140,17 +140,19 @@ describe('Prompt files', function () {
     assert.match(malformed.message, /^This is not valid JSON: /);
   });
 
-  it('puts Generate All, Generate and Open in Prompt Editor above the prompts, and completes options with their range', async () => {
+  it('puts Generate All, Generate, Sweep… and Open in Prompt Editor above the prompts, and completes options with their range', async () => {
     const document = await openFile('lenses.astria.yaml', `tune: ${studio.id}\ndefaults:\n  num_images: 2\nprompts:\n  - name: one\n    text: <1> one\n  - name: two\n    text: <1> two\n    num_images: 3\n`);
     const titles = await waitFor('the CodeLenses', async () => {
       const list = await lensTitles(document);
-      return list.length >= 5 ? list : undefined;
+      return list.length >= 7 ? list : undefined;
     });
     assert.deepEqual(titles, [
       { line: 1, title: '$(run-all) Generate All (2 prompts, 5 images)' },
       { line: 5, title: '$(sparkle) Generate' },
+      { line: 5, title: '$(table) Sweep…' },
       { line: 5, title: 'Open in Prompt Editor' },
       { line: 7, title: '$(sparkle) Generate' },
+      { line: 7, title: '$(table) Sweep…' },
       { line: 7, title: 'Open in Prompt Editor' },
     ]);
     const editor = await vscode.window.showTextDocument(document);
@@ -274,6 +276,28 @@ describe('Prompt files', function () {
     assert.equal(stored.num_images, '3');
     assert.equal(stored.seed, '9');
     assert.equal(stored.aspect_ratio, '16:9');
+    panel.panel.dispose();
+  });
+
+  it('Sweep… on an entry opens the prompt editor with the entry’s text and options and its Sweep section open', async () => {
+    const document = await openFile('sweep.astria.yaml', `tune: ${studio.id}\ndefaults:\n  num_images: 2\nprompts:\n  - name: first\n    text: <1> first\n  - name: close-up\n    text: <1> close-up\n    cfg_scale: 6\n    seed: 4\n`);
+    api.promptEditor.panelOf(studio.id)?.panel.dispose();
+    const lens = await waitFor('the Sweep… CodeLens of the second entry', async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 100);
+      return lenses.find((l) => l.command?.title === '$(table) Sweep…' && l.range.start.line === 6);
+    });
+    assert.ok(lens.command);
+    await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
+    const panel = await waitFor('the prompt editor of the tune', () => api.promptEditor.panelOf(studio.id));
+    assert.ok((await panel.whenRendered()) > 0, 'the form rendered');
+    const revealed = await waitFor('the webview to open its Sweep section', () => panel.lastRevealed);
+    assert.deepEqual(revealed, { section: 'sweep', open: true }, 'the webview says its Sweep section is open');
+    const draft = panel.currentDraft;
+    assert.equal(draft.text, '<1> close-up', 'the second entry, not the first');
+    assert.equal(draft.num_images, '2', 'the file’s defaults apply');
+    assert.equal(draft.cfg_scale, '6');
+    assert.equal(draft.seed, '4');
+    assert.deepEqual(panel.webviewErrors, []);
     panel.panel.dispose();
   });
 

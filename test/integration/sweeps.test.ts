@@ -272,6 +272,47 @@ describe('Sweeps', function () {
     assert.equal(promptPosts(await requestsSince(since), tune.id), 4, '3 cells + the one that answered 500');
   });
 
+  it('a real 422 on one cell shows Astria’s words on that cell; the others are created, and Run missing creates only that one', async () => {
+    const words = 'contains a word this model refuses (sandbox 422)';
+    await vscode.workspace.getConfiguration('tuneStudio').update('sweeps.concurrency', 1, vscode.ConfigurationTarget.Global);
+    try {
+      since = Date.now(); // the request log is kept whole for the key-leak check
+      // One at a time, so the refused POST is the first cell's. The sandbox refuses it before creating anything.
+      await admin('POST', '/faults', { match: `/tunes/${tune.id}/prompts`, method: 'POST', count: 1, kind: 'status422', body: { text: [words] } });
+      const draft = { ...defaultDraft(), text: text('422'), num_images: '1' };
+      const id = await runSweep(tune.id, draft, [{ kind: 'cfg_scale', values: ['4', '6', '8'] }]);
+      let record = api.compare.sweeps.get(id);
+      assert.ok(record);
+      assert.deepEqual(record.cells.map((c) => c.promptId !== null), [false, true, true], 'only the refused cell has no prompt');
+      const panel = await comparePanel(id);
+      const shown = await waitFor('the refused cell to show as failed', () => {
+        const cells = panel.cells();
+        return cells.length === 3 && cells[0].status === 'failed' ? cells : undefined;
+      });
+      assert.ok(shown[0].error?.includes(words), `the cell shows the server’s words: ${shown[0].error}`);
+      assert.ok(shown.slice(1).every((c) => c.status !== 'failed' && c.error === null), 'the other cells are not failed');
+      let onServer = await serverPromptsWithText(tune.id, text('422'));
+      assert.deepEqual(onServer.map((p) => Number(p.cfg_scale)).sort((a, b) => a - b), [6, 8], 'the other two cells were created');
+      assert.equal(promptPosts(await requestsSince(since), tune.id), 3, 'one POST per cell: the refused one was not sent again');
+
+      const rerun = Date.now();
+      const { started } = await compareRequest(id, 'runMissing', {});
+      assert.equal(started, 1, 'only the refused cell runs');
+      await waitFor('Run missing to finish', () => !api.compare.sweeps.isRunning(id) || undefined, 30_000);
+      record = api.compare.sweeps.get(id);
+      assert.ok(record);
+      assert.ok(record.cells.every((c) => c.promptId !== null && c.error === null), 'every cell has its prompt');
+      const posted = (await requestsSince(rerun)).filter((r) => r.method === 'POST' && r.path === `/tunes/${tune.id}/prompts`);
+      assert.equal(posted.length, 1, 'Run missing posted once');
+      onServer = await serverPromptsWithText(tune.id, text('422'));
+      assert.deepEqual(onServer.map((p) => Number(p.cfg_scale)).sort((a, b) => a - b), [4, 6, 8], 'three prompts, one per cell, no duplicate');
+      assert.deepEqual(new Set(onServer.map((p) => p.id)), new Set(record.cells.map((c) => c.promptId)));
+      await waitFor('the cell to lose its error', () => (panel.cells()[0]?.error === null ? true : undefined));
+    } finally {
+      await vscode.workspace.getConfiguration('tuneStudio').update('sweeps.concurrency', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('Cancel stops what has not started; Run missing finishes the rest', async () => {
     await vscode.workspace.getConfiguration('tuneStudio').update('sweeps.concurrency', 1, vscode.ConfigurationTarget.Global);
     // Cancel (as the panel's button does) the moment the first cell is being sent.

@@ -168,6 +168,16 @@ describe('checks of webview messages', () => {
     assert.equal(check({ name: 'x'.repeat(81), options }).ok, false);
   });
 
+  it('a draft request with a section opens that section; the webview may only say it opened a known one', () => {
+    const draft = { ...defaultDraft(), text: '<1> close-up', cfg_scale: '6' };
+    assert.deepEqual(editorTarget({ kind: 'draft', tuneId: 7, draft, section: 'sweep' }), { tuneId: 7, prefill: { draft, reason: 'prefill' }, section: 'sweep' });
+    assert.equal('section' in editorTarget({ kind: 'draft', tuneId: 7, draft }), false, 'no section unless asked');
+    const { revealed } = promptEditorChecks.notifications;
+    assert.equal(revealed({ section: 'sweep', open: true }).ok, true);
+    assert.equal(revealed({ section: 'advanced', open: true }).ok, false);
+    assert.equal(revealed({ section: 'sweep', open: 'yes' }).ok, false);
+  });
+
   it('bounds what may be opened in the gallery', () => {
     const { openResult } = promptEditorChecks.requests;
     assert.equal(openResult({ promptId: 1, imageIndex: 0 }).ok, true);

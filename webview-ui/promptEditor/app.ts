@@ -20,6 +20,7 @@ import {
 import { SEED_MAX, validateDraft, type DraftIssue } from '../../src/shared/prompt/validation';
 import type {
   DraftReplacedReason,
+  EditorSection,
   ImageTarget,
   PromptEditorInit,
   PromptEditorProtocol,
@@ -81,6 +82,8 @@ export class PromptEditorApp implements EditorContext {
   imageSection: VscodeCollapsible | undefined;
   presetMenu: PopupMenu | undefined;
   private sweep: SweepSection | undefined;
+  /** A section the host asked to open, kept until the form is built. */
+  private pendingReveal: EditorSection | undefined;
 
   constructor(private readonly root: HTMLElement) {
     this.host = new HostConnection<PromptEditorProtocol, PromptEditorViewState>({
@@ -93,6 +96,10 @@ export class PromptEditorApp implements EditorContext {
         void this.presetMenu?.refresh();
       },
       busy: ({ busy }) => this.setBusy(busy),
+      reveal: ({ section }) => {
+        this.pendingReveal = section;
+        if (this.initialized) this.revealPending();
+      },
     });
     const saved = readSavedState(this.host.api.getState());
     this.advancedOpen = saved?.advancedOpen ?? false;
@@ -139,6 +146,16 @@ export class PromptEditorApp implements EditorContext {
     this.saveState();
     this.textArea?.focus();
     this.host.notify('didRender', { fields: this.bindings.size });
+    this.revealPending();
+  }
+
+  /** Opens and focuses the section the host asked for, and says whether it is open. */
+  private revealPending(): void {
+    const section = this.pendingReveal;
+    this.pendingReveal = undefined;
+    if (!section) return;
+    const open = section === 'sweep' && this.sweep ? this.sweep.reveal() : false;
+    this.host.notify('revealed', { section, open });
   }
 
   private onDraftReplaced(draft: PromptDraft, fileLabels: Record<string, string>, reason: DraftReplacedReason): void {

@@ -63,6 +63,17 @@ export class SweepSection {
     this.render();
   }
 
+  /** Opens the section, scrolls to it and focuses the first axis's values; true when it is open. */
+  reveal(): boolean {
+    if (!this.element.open) {
+      this.element.open = true;
+      void this.plan();
+    }
+    this.element.scrollIntoView({ block: 'start' });
+    this.list.querySelector<HTMLElement>('.sweep-values')?.focus();
+    return this.element.open;
+  }
+
   /** The axes as typed, parsed. */
   axes(): SweepAxis[] {
     return this.rows.map((row) => ({

@@ -1,4 +1,4 @@
-// What the editor shows for prompt files: CodeLenses above each entry (Generate · Open in Prompt Editor ·
+// What the editor shows for prompt files: CodeLenses above each entry (Generate · Sweep… · Open in Prompt Editor ·
 // its run's state and gallery), hovers (an option's hint and range, a run's images, the tune), YAML
 // completions from the same schema, and hovers over `<lora:ID:w>` / `<faceid:ID:w>` in any file.
 import * as vscode from 'vscode';
@@ -28,6 +28,7 @@ export const COMMANDS = {
   generate: 'tuneStudio.promptFile.generate',
   generateAll: 'tuneStudio.promptFile.generateAll',
   openInPromptEditor: 'tuneStudio.promptFile.openInPromptEditor',
+  sweep: 'tuneStudio.promptFile.sweep',
   openGallery: 'tuneStudio.promptFile.openGallery',
 } as const;
 
@@ -110,6 +111,7 @@ export class PromptFileCodeLenses implements vscode.CodeLensProvider {
       const line = document.positionAt(entry.range[0]).line;
       const range = new vscode.Range(line, 0, line, 0);
       lenses.push(new vscode.CodeLens(range, { title: '$(sparkle) Generate', command: COMMANDS.generate, arguments: [uri, entry.index], tooltip: `Generate “${entry.name}”` }));
+      lenses.push(new vscode.CodeLens(range, { title: '$(table) Sweep…', command: COMMANDS.sweep, arguments: [uri, entry.index], tooltip: `Open “${entry.name}” in the prompt editor with its Sweep section open` }));
       lenses.push(new vscode.CodeLens(range, { title: 'Open in Prompt Editor', command: COMMANDS.openInPromptEditor, arguments: [uri, entry.index] }));
       const sending = this.files.isSending(document, entry.index);
       if (entry.id || sending) {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { StatusPoller } from '../../jobs/statusPoller';
 import type { Open } from '../../open';
 import type { Services } from '../../services';
+import type { EditorSection } from '../../shared/promptEditor';
 import { PROMPT_FILE_SELECTOR, PromptFilesController, isPromptFile } from './controller';
 import { PromptFileRunner, promptFileDialogs, type RunSummary } from './generate';
 import { COMMANDS, PromptFileCodeLenses, PromptFileCompletions, PromptFileHovers, ReferenceHovers } from './providers';
@@ -65,6 +66,18 @@ export function registerPromptFiles(context: vscode.ExtensionContext, services: 
     return { state, entryState };
   };
 
+  /** An entry's draft in its tune's prompt editor ("Open in Prompt Editor"), maybe with a section open ("Sweep…"). */
+  const openEntry = async (args: unknown[], section?: EditorSection): Promise<void> => {
+    const found = await entryOf(args);
+    if (!found) return;
+    const tune = found.state.lookup?.tune;
+    if (!tune) {
+      void vscode.window.showErrorMessage(found.state.lookup?.problem ?? 'The file does not say which tune to use (tune: id or title).');
+      return;
+    }
+    open.promptEditor({ kind: 'draft', tuneId: tune.id, draft: found.entryState.checked.draft, ...(section ? { section } : {}) });
+  };
+
   context.subscriptions.push(
     controller,
     vscode.languages.registerCodeLensProvider(PROMPT_FILE_SELECTOR, new PromptFileCodeLenses(controller)),
@@ -84,16 +97,8 @@ export function registerPromptFiles(context: vscode.ExtensionContext, services: 
       }
       await generate(parsed.uri);
     }),
-    vscode.commands.registerCommand(COMMANDS.openInPromptEditor, async (...args: unknown[]) => {
-      const found = await entryOf(args);
-      if (!found) return;
-      const tune = found.state.lookup?.tune;
-      if (!tune) {
-        void vscode.window.showErrorMessage(found.state.lookup?.problem ?? 'The file does not say which tune to use (tune: id or title).');
-        return;
-      }
-      open.promptEditor({ kind: 'draft', tuneId: tune.id, draft: found.entryState.checked.draft });
-    }),
+    vscode.commands.registerCommand(COMMANDS.openInPromptEditor, (...args: unknown[]) => openEntry(args)),
+    vscode.commands.registerCommand(COMMANDS.sweep, (...args: unknown[]) => openEntry(args, 'sweep')),
     vscode.commands.registerCommand(COMMANDS.openGallery, async (...args: unknown[]) => {
       const found = await entryOf(args);
       const id = found?.entryState.entry.id?.value;
