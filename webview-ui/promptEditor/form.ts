@@ -55,6 +55,25 @@ function renderIssues(list: HTMLElement, issues: readonly DraftIssue[]): void {
   );
 }
 
+/** Disabling, issues and focus of a control that is one element with `disabled` and `invalid`. */
+function controlState(
+  element: HTMLElement & { disabled: boolean; invalid: boolean },
+  container: HTMLElement,
+  issues: HTMLElement,
+): Pick<FieldBinding, 'setDisabled' | 'setIssues' | 'focus'> {
+  return {
+    setDisabled: (disabled) => {
+      element.disabled = disabled;
+      container.classList.toggle('disabled', disabled);
+    },
+    setIssues: (list) => {
+      element.invalid = list.some((i) => i.severity === 'error');
+      renderIssues(issues, list);
+    },
+    focus: () => element.focus(),
+  };
+}
+
 export interface TextOptions {
   placeholder?: string;
   /** Numeric keyboard on touch devices; the value stays text so typos can be shown back. */
@@ -86,15 +105,7 @@ export function textControl(field: DraftField, label: string | null, hint: strin
     write: (value) => {
       if (element.value !== String(value)) element.value = String(value);
     },
-    setDisabled: (disabled) => {
-      element.disabled = disabled;
-      container.classList.toggle('disabled', disabled);
-    },
-    setIssues: (list) => {
-      element.invalid = list.some((i) => i.severity === 'error');
-      renderIssues(issues, list);
-    },
-    focus: () => element.focus(),
+    ...controlState(element, container, issues),
   };
 }
 
@@ -126,15 +137,7 @@ export function selectControl(field: DraftField, label: string, hint: string | n
       }
       if (element.value !== text) element.value = text;
     },
-    setDisabled: (disabled) => {
-      element.disabled = disabled;
-      container.classList.toggle('disabled', disabled);
-    },
-    setIssues: (list) => {
-      element.invalid = list.some((i) => i.severity === 'error');
-      renderIssues(issues, list);
-    },
-    focus: () => element.focus(),
+    ...controlState(element, container, issues),
   };
 }
 
@@ -153,15 +156,7 @@ export function checkboxControl(field: DraftField, label: string, hint: string |
     write: (value) => {
       if (element.checked !== (value === true)) element.checked = value === true;
     },
-    setDisabled: (disabled) => {
-      element.disabled = disabled;
-      container.classList.toggle('disabled', disabled);
-    },
-    setIssues: (list) => {
-      element.invalid = list.some((i) => i.severity === 'error');
-      renderIssues(issues, list);
-    },
-    focus: () => element.focus(),
+    ...controlState(element, container, issues),
   };
 }
 
