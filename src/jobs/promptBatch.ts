@@ -67,7 +67,8 @@ export async function runPromptBatch(
       poller.watchPrompt(prompt);
       settle({ key: item.key, status: 'created', prompt, recovered: false });
     } catch (error) {
-      const found = outcomeUnknown(error) ? await findCreated(client, item, startedAt, claimed) : undefined;
+      // Cannot tell (the lookup failed too): the original failure is reported and nothing is sent again.
+      const found = outcomeUnknown(error) ? await findCreatedPrompt(client, item.tuneId, item.params, startedAt, claimed).catch(() => undefined) : undefined;
       if (found) {
         claimed.add(found.id);
         poller.watchPrompt(found);
@@ -90,23 +91,30 @@ export async function runPromptBatch(
   return items.map((item) => outcomes.get(item.key) ?? { key: item.key, status: 'not-started' as const });
 }
 
-/** True when the request may have created the prompt although it failed (no answer, or a 5xx). */
+/**
+ * True when the request may have created the prompt although it failed: no answer (timeout, dropped
+ * connection), a 5xx, or a 200 whose body could not be read.
+ */
 export function outcomeUnknown(error: unknown): boolean {
   if (!(error instanceof ApiError)) return false;
-  if (error.kind === 'timeout' || error.kind === 'network') return true;
+  if (error.kind === 'timeout' || error.kind === 'network' || error.kind === 'malformed') return true;
   return error.kind === 'server' || (error.status !== undefined && error.status >= 500);
 }
 
-/** The newest page of the tune's prompts, looked through for this item's prompt, created since it was sent. */
-async function findCreated(client: AstriaClient, item: BatchPrompt, sentAt: number, claimed: ReadonlySet<number>): Promise<Prompt | undefined> {
-  let newest: Prompt[];
-  try {
-    newest = await client.listPrompts(item.tuneId);
-  } catch {
-    return undefined; // cannot tell: report the original failure, the caller offers to run it again
-  }
+/**
+ * The prompt these parameters created since `sentAt`, looked for on the tune's newest page (one request),
+ * or undefined; prompts in `claimed` are already someone else's. A failed lookup throws: nobody can tell.
+ */
+export async function findCreatedPrompt(
+  client: AstriaClient,
+  tuneId: number,
+  params: PromptCreateParams,
+  sentAt: number,
+  claimed: ReadonlySet<number> = new Set(),
+): Promise<Prompt | undefined> {
+  const newest = await client.listPrompts(tuneId);
   return newest.find(
-    (prompt) => !claimed.has(prompt.id) && Date.parse(prompt.created_at) >= sentAt - CLOCK_SLACK_MS && sameRequest(prompt, item.params),
+    (prompt) => !claimed.has(prompt.id) && Date.parse(prompt.created_at) >= sentAt - CLOCK_SLACK_MS && sameRequest(prompt, params),
   );
 }
 

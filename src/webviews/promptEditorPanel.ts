@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import type { Prompt, Tune } from '../api/astria/types';
+import type { Prompt, PromptCreateParams, Tune } from '../api/astria/types';
 import { isApiError } from '../api/errors';
 import { errorMessage } from '../shared/errorMessage';
 import type { PromptFiles } from '../api/astria/client';
 import { NumberedPages } from '../api/paging';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
+import { findCreatedPrompt, outcomeUnknown } from '../jobs/promptBatch';
 import type { ResponseMessage } from '../shared/rpc';
 import {
   PROMPT_EDITOR_VIEW_TYPE,
@@ -42,10 +43,6 @@ import { ImageFileProblem, pickedFile, promptEditorDialogs, workspaceImage, type
 const DRAFT_SAVE_DELAY_MS = 400;
 /** A second submit of the very same draft within this window is taken for a double click. */
 export const DUPLICATE_SUBMIT_WINDOW_MS = 5_000;
-/** Failures after which the server may have created the prompt all the same. */
-const UNANSWERED_KINDS = new Set(['timeout', 'network', 'malformed', 'server']);
-/** The server's clock may be a little behind ours. */
-const CLOCK_SLACK_MS = 60_000;
 /** Upload progress is posted at most this often. */
 const PROGRESS_INTERVAL_MS = 100;
 const MAX_RUNS = 12;
@@ -96,7 +93,7 @@ export class PromptEditorPanel implements HostedPanel {
   private busy = false;
   private lastSubmit: { draft: PromptDraft; at: number; promptId: number } | undefined;
   /** A submit whose answer never arrived (timeout, 504, dropped connection): the server may have created it. */
-  private unanswered: { draft: PromptDraft; since: number } | undefined;
+  private unanswered: { draft: PromptDraft; sentAt: number } | undefined;
   /** A replacement made before the webview was ready: it gets the old draft first, so Undo works. */
   private pendingReplacement: { previous: PromptDraft; reason: DraftReplacedReason } | undefined;
   /** A section to open once the webview has its form (sent after `init` until the webview says it did). */
@@ -369,7 +366,7 @@ export class PromptEditorPanel implements HostedPanel {
       if (uploading) sending.uploaded = 0;
       this.upsertRun(sending, null);
       // Submitting again after an unanswered attempt: the prompt may exist already; never create it twice.
-      const earlier = await this.promptFromUnansweredSubmit(tune.id, draft, checked.params.text);
+      const earlier = await this.promptFromUnansweredSubmit(tune.id, draft, checked.params);
       if (earlier) {
         this.lastSubmit = { draft, at: Date.now(), promptId: earlier.id };
         this.serverIssues = [];
@@ -400,8 +397,8 @@ export class PromptEditorPanel implements HostedPanel {
       return { status: 'created', promptId: prompt.id };
     } catch (error) {
       this.dropRun(localKey);
-      if (isApiError(error) && UNANSWERED_KINDS.has(error.kind) && !(this.unanswered && sameDraft(this.unanswered.draft, draft))) {
-        this.unanswered = { draft, since: sentAt - CLOCK_SLACK_MS };
+      if (outcomeUnknown(error) && !(this.unanswered && sameDraft(this.unanswered.draft, draft))) {
+        this.unanswered = { draft, sentAt };
       }
       if (isApiError(error) && (error.kind === 'validation' || (error.kind === 'bad_request' && error.fields))) {
         // The server's words, next to the field they name; the form keeps everything typed.
@@ -416,12 +413,12 @@ export class PromptEditorPanel implements HostedPanel {
   }
 
   /** The prompt an unanswered submit of this same draft created, if the server has it; clears the doubt either way. */
-  private async promptFromUnansweredSubmit(tuneId: number, draft: PromptDraft, text: string | undefined): Promise<Prompt | undefined> {
+  private async promptFromUnansweredSubmit(tuneId: number, draft: PromptDraft, params: PromptCreateParams): Promise<Prompt | undefined> {
     const doubt = this.unanswered;
     if (!doubt || !sameDraft(doubt.draft, draft)) return undefined;
-    const newest = await this.deps.services.astria.listPrompts(tuneId, { limit: 20 });
+    const earlier = await findCreatedPrompt(this.deps.services.astria, tuneId, params, doubt.sentAt);
     this.unanswered = undefined;
-    return newest.find((p) => p.text === text && Date.parse(p.created_at) >= doubt.since);
+    return earlier;
   }
 
   private setBusy(busy: boolean): void {
