@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { patternPng } from '../test/sandbox/png';
 import type { CompareCell, CompareInit } from '../src/shared/compare';
 import { gridCoords } from '../src/shared/sweep';
-import { closeServer, launchChromium, serveShell } from './harness';
+import { closeServer, launchChromium, serveShell, stubWebviewApi } from './harness';
 
 export interface CompareRun {
   /** Navigation start → the grid rendered (`didRender`). */
@@ -142,17 +142,7 @@ async function open(browser: Browser): Promise<Omit<CompareRun, 'baselineMs' | '
         cells = message.params?.cells ?? 0;
       }
     });
-    await page.addInitScript(`(() => {
-      window.acquireVsCodeApi = () => ({
-        postMessage: (message) => {
-          if (message && message.method === 'didRender') performance.mark('bench:grid-rendered');
-          void window.__harnessPost(message);
-        },
-        getState: () => undefined,
-        setState: () => {},
-      });
-      document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
-    })();`);
+    await stubWebviewApi(page, 'bench:grid-rendered');
     await page.goto(`${origin}/`);
     const gridRenderedMs = await mark(page, 'bench:grid-rendered');
     const { firstRowPaintedMs, firstRowImages } = await page.evaluate(async () => {

@@ -179,6 +179,24 @@ export interface ShellPage {
  * Serves a panel's CSP shell at `/` and the built webview files at `/dist/webview/`, on a free loopback
  * port; the CSP's cspSource is this origin (as `webview.cspSource` is in VS Code).
  */
+/**
+ * The webview API for a bench page without state: messages go to the harness (`__harnessPost`), and the
+ * panel's `didRender` notification sets the performance mark `renderedMark`. Dark theme body class.
+ */
+export async function stubWebviewApi(page: Page, renderedMark: string): Promise<void> {
+  await page.addInitScript(`(() => {
+    window.acquireVsCodeApi = () => ({
+      postMessage: (message) => {
+        if (message && message.method === 'didRender') performance.mark(${JSON.stringify(renderedMark)});
+        void window.__harnessPost(message);
+      },
+      getState: () => undefined,
+      setState: () => {},
+    });
+    document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
+  })();`);
+}
+
 export async function serveShell(page: ShellPage): Promise<{ server: Server; origin: string }> {
   const webviewDir = await galleryBundle();
   let origin = '';

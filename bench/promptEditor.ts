@@ -11,7 +11,7 @@ import { startSandbox } from '../test/sandbox/server';
 import { defaultDraft } from '../src/shared/prompt/draft';
 import type { PromptEditorInit } from '../src/shared/promptEditor';
 import { baselineFirstPaint } from './baseline';
-import { closeServer, launchChromium, serveShell } from './harness';
+import { closeServer, launchChromium, serveShell, stubWebviewApi } from './harness';
 
 export interface PromptEditorRun {
   /** Navigation start → the webview said the form is rendered (`didRender`). */
@@ -47,17 +47,7 @@ async function open(browser: Browser, init: () => Promise<PromptEditorInit>): Pr
         await page.evaluate((d) => window.dispatchEvent(new MessageEvent('message', { data: d })), { kind: 'response', id: message.id, ok: true, result });
       }
     });
-    await page.addInitScript(`(() => {
-      window.acquireVsCodeApi = () => ({
-        postMessage: (message) => {
-          if (message && message.method === 'didRender') performance.mark('bench:form-rendered');
-          void window.__harnessPost(message);
-        },
-        getState: () => undefined,
-        setState: () => {},
-      });
-      document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
-    })();`);
+    await stubWebviewApi(page, 'bench:form-rendered');
     await page.goto(`${origin}/`);
     const formRenderedMs = await mark(page, 'bench:form-rendered');
     const readyMs = await mark(page, 'webview:ready');
