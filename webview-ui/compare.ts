@@ -1,5 +1,6 @@
 // Entry of the compare panel's webview bundle (dist/webview/compare.js + compare.css).
 import './common/base.css';
+import './common/fixedPanel.css';
 import './compare/compare.css';
 import { CompareApp } from './compare/app';
 
