@@ -368,12 +368,7 @@ export class PromptEditorPanel implements HostedPanel {
       // Submitting again after an unanswered attempt: the prompt may exist already; never create it twice.
       const earlier = await this.promptFromUnansweredSubmit(tune.id, draft, checked.params);
       if (earlier) {
-        this.lastSubmit = { draft, at: Date.now(), promptId: earlier.id };
-        this.serverIssues = [];
-        this.remember(earlier);
-        this.upsertRun(runFromPrompt(earlier), localKey);
-        this.deps.tunes.provider.addPrompt(earlier);
-        this.deps.poller.watchPrompt(earlier);
+        this.adopt(draft, earlier, localKey);
         this.deps.services.log.info(`Prompt editor: the unanswered submit had created prompt ${earlier.id}; not sent again`);
         return { status: 'duplicate', promptId: earlier.id };
       }
@@ -387,12 +382,7 @@ export class PromptEditorPanel implements HostedPanel {
           this.upsertRun({ ...sending, uploaded: totalBytes > 0 ? sentBytes / totalBytes : 0 }, localKey);
         },
       });
-      this.lastSubmit = { draft, at: Date.now(), promptId: prompt.id };
-      this.serverIssues = [];
-      this.remember(prompt);
-      this.upsertRun(runFromPrompt(prompt), localKey);
-      this.deps.tunes.provider.addPrompt(prompt);
-      this.deps.poller.watchPrompt(prompt);
+      this.adopt(draft, prompt, localKey);
       this.deps.services.log.info(`Prompt editor: created prompt ${prompt.id} on tune ${tune.id}${uploading ? ' (with an uploaded image)' : ''}`);
       return { status: 'created', promptId: prompt.id };
     } catch (error) {
@@ -410,6 +400,16 @@ export class PromptEditorPanel implements HostedPanel {
     } finally {
       this.setBusy(false);
     }
+  }
+
+  /** A prompt this draft created: the results strip, History, the tree and the poller take it. */
+  private adopt(draft: PromptDraft, prompt: Prompt, localKey: string): void {
+    this.lastSubmit = { draft, at: Date.now(), promptId: prompt.id };
+    this.serverIssues = [];
+    this.remember(prompt);
+    this.upsertRun(runFromPrompt(prompt), localKey);
+    this.deps.tunes.provider.addPrompt(prompt);
+    this.deps.poller.watchPrompt(prompt);
   }
 
   /** The prompt an unanswered submit of this same draft created, if the server has it; clears the doubt either way. */
