@@ -21,6 +21,8 @@ interface AxisRow {
   kind: SweepAxisKind;
   raw: string;
   referenceId: number | undefined;
+  /** Values were typed here: from then on an empty row is an error, not a row still to fill in. */
+  edited?: boolean;
 }
 
 export class SweepSection {
@@ -123,6 +125,7 @@ export class SweepSection {
     values.value = row.raw;
     values.addEventListener('input', () => {
       row.raw = values.value;
+      row.edited = true;
       this.schedulePlan();
     });
     const extras: HTMLElement[] = [];
@@ -185,8 +188,17 @@ export class SweepSection {
   /** Asks the host for the grid size (it alone knows the tune's state and the referenced tunes'). */
   async plan(): Promise<void> {
     const generation = ++this.planGeneration;
+    const axes = this.axes();
+    if (axes.some((axis, i) => axis.values.length === 0 && !this.rows[i]?.edited)) {
+      // A new axis waits for its values: a hint, not an error before anything was typed.
+      this.summary.textContent = 'Add values to each axis to see the grid size.';
+      this.showProblems([], 'error');
+      this.runnable = false;
+      this.updateButton();
+      return;
+    }
     try {
-      const result = await this.ctx.host.request('planSweep', { draft: this.ctx.readDraft(), axes: this.axes() });
+      const result = await this.ctx.host.request('planSweep', { draft: this.ctx.readDraft(), axes });
       if (generation !== this.planGeneration) return;
       if (result.ok) {
         const grid = [result.columns, result.rows, result.tabs].slice(0, this.rows.length).join(' × ');

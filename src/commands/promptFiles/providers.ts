@@ -101,7 +101,10 @@ export class PromptFileCodeLenses implements vscode.CodeLensProvider {
     const images = runnable.reduce((n, e) => n + (e.checked.params?.num_images ?? 4), 0);
     lenses.push(
       new vscode.CodeLens(top, {
-        title: `$(run-all) Generate All (${plural(state.entries.length, 'prompt')}${runnable.length ? `, ${plural(images, 'image')}` : ''})`,
+        // The counts of what would be sent, as the confirmation says them: entries with a problem are left out.
+        title: `$(run-all) Generate All (${plural(runnable.length, 'prompt')}, ${plural(images, 'image')}${
+          runnable.length < state.entries.length ? `; ${state.entries.length - runnable.length} with problems` : ''
+        })`,
         command: COMMANDS.generateAll,
         arguments: [uri],
         tooltip: 'Creates every prompt of this file that has no problem (asks first)',
