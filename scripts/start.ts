@@ -49,11 +49,12 @@ function portOrFree(wanted: number): Promise<number> {
 async function demoWorkspace(sandbox: { url: string; cartesiaUrl: string }): Promise<string> {
   const dir = join(repoRoot, '.vscode-test', 'demo-workspace');
   mkdirSync(join(dir, '.vscode'), { recursive: true });
+  // The sandbox URLs go into the user settings (startCodeServer below): a workspace cannot choose where keys go.
   const settingsFile = join(dir, '.vscode', 'settings.json');
   let settings: Record<string, unknown> = {};
   try { settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>; } catch { /* new */ }
-  settings['tuneStudio.astria.baseUrl'] = sandbox.url;
-  settings['tuneStudio.cartesia.baseUrl'] = sandbox.cartesiaUrl;
+  delete settings['tuneStudio.astria.baseUrl'];
+  delete settings['tuneStudio.cartesia.baseUrl'];
   writeFileSync(settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
 
   const photos = join(dir, 'photos');
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
     host: HOST,
     port: await portOrFree(Number(values.port ?? 4000)),
     workspace,
+    userSettings: { 'tuneStudio.astria.baseUrl': sandbox.url, 'tuneStudio.cartesia.baseUrl': sandbox.cartesiaUrl },
     env: { ...sandboxEnv(sandbox), TUNE_STUDIO_AUTOCONNECT: '1' },
     echo: values.verbose,
   });

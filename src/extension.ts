@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ApiKeys } from './auth/apiKeys';
-import { Services } from './services';
+import { Services, baseUrlOf, ignoredWorkspaceDestinations, readSettings } from './services';
 import { StatusPoller } from './jobs/statusPoller';
 import { TunesTreeProvider } from './views/tunesTree';
 import { CartesiaTreeProvider, type CartesiaNode } from './views/cartesiaTree';
@@ -21,7 +21,11 @@ import { SweepStore } from './jobs/sweeps';
 import { registerCompare, type CompareApi } from './webviews/comparePanel';
 import { registerPromptFiles, type PromptFilesApi } from './commands/promptFiles/register';
 
-/** What tests (and other extensions) can reach after activation. */
+/**
+ * What the integration tests reach after activation. Only a test run (ExtensionMode.Test, which the
+ * host sets from its launch arguments and no other extension can change) gets it: everywhere else
+ * `activate()` returns nothing, since these objects can read the API keys.
+ */
 export interface TuneStudioApi {
   keys: ApiKeys;
   services: Services;
@@ -40,9 +44,9 @@ export interface TuneStudioApi {
   promptFiles: PromptFilesApi;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<TuneStudioApi> {
+export async function activate(context: vscode.ExtensionContext): Promise<TuneStudioApi | undefined> {
   const log = vscode.window.createOutputChannel('Tune Studio', { log: true });
-  const keys = new ApiKeys(context.secrets);
+  const keys = new ApiKeys(context.secrets, (provider) => baseUrlOf(readSettings(), provider));
   const services = new Services(context, keys, log);
   const maxInterval = vscode.workspace.getConfiguration('tuneStudio').get<number>('poll.maxIntervalSeconds', 60);
   const poller = new StatusPoller(services, { baseIntervalMs: 3_000, maxIntervalMs: maxInterval * 1000 });
@@ -84,6 +88,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
     await useLocalSandbox(services, { silent: true });
   }
 
+  for (const name of ignoredWorkspaceDestinations()) {
+    log.warn(`This workspace sets tuneStudio.${name}; it is ignored. Only your user settings decide where your API keys are sent.`);
+  }
+
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return { keys, services, poller, tunes, cartesia, statusBar, dialogs, gallery, promptEditor, agentTools, compare, promptFiles };
 }
 

@@ -13,15 +13,41 @@ export interface Settings {
   pageSize: number;
 }
 
+export const DEFAULT_BASE_URL = { astria: 'https://api.astria.ai', cartesia: 'https://api.cartesia.ai' } as const;
+
+/**
+ * A setting that decides where a key is sent, from the user's own settings only: a value in a
+ * workspace or folder (a cloned repository's .vscode/settings.json) is never read.
+ */
+export function userOnlySetting(config: vscode.WorkspaceConfiguration, name: string, fallback: string): string {
+  const inspected = config.inspect<string>(name);
+  const value = inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
+  return typeof value === 'string' && value.trim() ? value.trim() : fallback;
+}
+
+/** Names a destination setting that a workspace tries to set (and that is ignored), or undefined. */
+export function ignoredWorkspaceDestinations(): string[] {
+  const config = vscode.workspace.getConfiguration('tuneStudio');
+  return ['astria.baseUrl', 'cartesia.baseUrl'].filter((name) => {
+    const inspected = config.inspect<string>(name);
+    return inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
+  });
+}
+
 export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration('tuneStudio');
   const pageSize = config.get<number>('tunes.pageSize', 20);
   return {
-    astriaBaseUrl: config.get<string>('astria.baseUrl', 'https://api.astria.ai').replace(/\/+$/, ''),
+    astriaBaseUrl: userOnlySetting(config, 'astria.baseUrl', DEFAULT_BASE_URL.astria).replace(/\/+$/, ''),
     workspaceId: config.get<string>('astria.workspaceId', '').trim() || undefined,
-    cartesiaBaseUrl: config.get<string>('cartesia.baseUrl', 'https://api.cartesia.ai').replace(/\/+$/, ''),
+    cartesiaBaseUrl: userOnlySetting(config, 'cartesia.baseUrl', DEFAULT_BASE_URL.cartesia).replace(/\/+$/, ''),
     pageSize: Math.min(120, Math.max(1, Math.round(pageSize))),
   };
+}
+
+/** The base URL each provider is configured to talk to now. */
+export function baseUrlOf(settings: Settings, provider: 'astria' | 'cartesia'): string {
+  return provider === 'astria' ? settings.astriaBaseUrl : settings.cartesiaBaseUrl;
 }
 
 /** See Services.tuneHttp. */
@@ -134,7 +160,8 @@ export class Services implements vscode.Disposable {
   clientFor(provider: 'astria', key?: string): AstriaClient;
   clientFor(provider: 'cartesia', key?: string): CartesiaClient;
   clientFor(provider: 'astria' | 'cartesia', key?: string): AstriaClient | CartesiaClient {
-    const getKey = key === undefined ? () => this.keys.get(provider) : () => key;
+    // A candidate key is checked on the configured server only; a stored key goes only to the origin it was checked on.
+    const getKey = key === undefined ? (origin: string) => this.keys.lookup(provider, origin) : () => key;
     const { timeoutMs, retries: tunedRetries, retry } = this.httpTuning;
     const retries = { ...(tunedRetries === undefined ? {} : { retries: tunedRetries }), ...(key === undefined ? {} : { retries: 0 }), timeoutMs, maxTimeoutMs: timeoutMs, retry };
     const settings = this.settingsValue;

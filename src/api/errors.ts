@@ -24,6 +24,8 @@ export interface ApiErrorInit {
   method?: string;
   path?: string;
   cause?: Error;
+  /** Set when a key is stored, but for another server: the origin it was checked on. */
+  keyCheckedOn?: string;
 }
 
 export class ApiError extends Error {
@@ -41,6 +43,8 @@ export class ApiError extends Error {
   readonly method?: string;
   /** Request path without query string. */
   readonly path?: string;
+  /** The origin the stored key was checked on, when the request went unsent because it differs. */
+  readonly keyCheckedOn?: string;
 
   constructor(init: ApiErrorInit) {
     super(init.message, init.cause ? { cause: init.cause } : undefined);
@@ -52,6 +56,7 @@ export class ApiError extends Error {
     this.requestId = init.requestId;
     this.method = init.method;
     this.path = init.path;
+    this.keyCheckedOn = init.keyCheckedOn;
   }
 }
 
@@ -94,6 +99,29 @@ export function missingKeyError(provider: ProviderInfo, method: string, path: st
   const name = provider.name ?? 'this service';
   const how = provider.setKeyCommand ? ` Set one with “${provider.setKeyCommand}”.` : '';
   return new ApiError({ kind: 'auth', message: `No ${name} API key is set.${how}`, method, path });
+}
+
+/** A key is stored, but it was checked on another server: nothing is sent until the user agrees. */
+export function keyElsewhereError(provider: ProviderInfo, origin: string, checkedOn: string, method: string, path: string): ApiError {
+  const name = provider.name ?? 'this service';
+  return new ApiError({
+    kind: 'auth',
+    message: `Tune Studio is set to talk to ${origin}, but your ${name} key was checked on ${checkedOn}. Use the key there?`,
+    method,
+    path,
+    keyCheckedOn: checkedOn,
+  });
+}
+
+/** A request that would leave the configured server (an absolute URL to another origin) is refused. */
+export function otherOriginError(provider: ProviderInfo, origin: string, method: string, path: string): ApiError {
+  const name = provider.name ?? 'the server';
+  return new ApiError({ kind: 'bad_request', message: `Tune Studio refused to send your ${name} key to ${origin}: it only talks to the server the key was checked on.`, method, path });
+}
+
+export function badBaseUrlError(provider: ProviderInfo, baseUrl: string, method: string, path: string): ApiError {
+  const name = provider.name ?? 'the service';
+  return new ApiError({ kind: 'bad_request', message: `The ${name} base URL “${baseUrl}” is not an http(s) URL. Fix it in your user settings (Tune Studio).`, method, path });
 }
 
 export function cancelledError(method?: string, path?: string): ApiError {

@@ -10,7 +10,10 @@ import {
   errorFromException,
   errorFromResponse,
   malformedError,
+  keyElsewhereError,
   missingKeyError,
+  otherOriginError,
+  badBaseUrlError,
   toProviderInfo,
 } from './errors';
 
@@ -32,6 +35,9 @@ export interface ResponseEvent {
   errorKind?: ApiErrorKind;
 }
 
+/** A key, none, or a key that was checked on another origin (and so may not be sent here). */
+export type KeyLookup = string | undefined | { checkedOn: string };
+
 export interface RetryTuning {
   /** First backoff step; doubles per retry. Default 500 ms. */
   baseDelayMs?: number;
@@ -45,8 +51,11 @@ export interface RetryTuning {
 
 export interface HttpOptions {
   baseUrl: string;
-  /** Read on every request so a key changed in settings applies at once. */
-  getKey: () => string | undefined | Promise<string | undefined>;
+  /**
+   * Read on every request so a key changed in settings applies at once. Asked for the base URL's
+   * origin; a key stored for another origin comes back as `{ checkedOn }` and nothing is sent.
+   */
+  getKey: (origin: string) => KeyLookup | Promise<KeyLookup>;
   /** Sent as X-Workspace-Id when non-empty. */
   workspaceId?: string;
   /** Extra headers on every request, e.g. Cartesia-Version. */
@@ -111,10 +120,15 @@ export function createHttp(options: HttpOptions): Http {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const retries = options.retries ?? DEFAULT_RETRIES;
   const tuning = resolveTuning(options.retry);
+  const origin = urlOrigin(options.baseUrl);
 
   async function request<T>(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<T> {
     const cleanPath = stripQuery(path);
-    const key = await readKey(options.getKey, provider, method, cleanPath);
+    if (origin === undefined) throw badBaseUrlError(provider, options.baseUrl, method, cleanPath);
+    // The key goes only to the configured origin: an absolute URL elsewhere is never sent with it.
+    const target = urlOrigin(path, `${options.baseUrl}/`);
+    if (target !== origin) throw otherOriginError(provider, target ?? path, method, cleanPath);
+    const key = await readKey(options.getKey, origin, provider, method, cleanPath);
     const ctx: RequestContext = {
       provider,
       method,
@@ -269,11 +283,14 @@ async function sleepOrCancel(
 
 async function readKey(
   getKey: HttpOptions['getKey'],
+  origin: string,
   provider: ProviderInfo,
   method: string,
   path: string,
 ): Promise<string> {
-  const key = (await getKey())?.trim();
+  const found = await getKey(origin);
+  if (typeof found === 'object') throw keyElsewhereError(provider, origin, found.checkedOn, method, path);
+  const key = found?.trim();
   if (!key) throw missingKeyError(provider, method, path);
   return key;
 }
@@ -302,6 +319,15 @@ function definedQuery(query: Record<string, QueryValue> | undefined): Record<str
     .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined && entry[1] !== null)
     .map(([name, value]) => [name, String(value)]);
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+function urlOrigin(url: string, base?: string): string | undefined {
+  try {
+    const parsed = new URL(url, base);
+    return /^https?:$/.test(parsed.protocol) ? parsed.origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function stripQuery(path: string): string {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { KeyLookup } from '../api/http';
 
 export type Provider = 'astria' | 'cartesia';
 
@@ -9,18 +10,39 @@ const SECRET_ID: Record<Provider, string> = {
   cartesia: 'tuneStudio.cartesia.apiKey',
 };
 
+/** What one SecretStorage entry holds: each key under the origin it was checked on, newest last. */
+interface StoredKeys {
+  v: 2;
+  byOrigin: Record<string, string>;
+}
+
+/** `https://API.astria.ai:443/x` → `https://api.astria.ai`; what a key is bound to. */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
 /**
- * API keys, one per provider, kept only in SecretStorage. Context keys
- * `tuneStudio.astria.hasKey` / `tuneStudio.cartesia.hasKey` drive the welcome views.
+ * API keys, one per provider and server, kept only in SecretStorage. A key is stored under the
+ * origin it was checked on and handed out only for that origin, so a changed base URL never
+ * receives it unasked. Context keys `tuneStudio.astria.hasKey` / `tuneStudio.cartesia.hasKey`
+ * (any key stored) drive the welcome views.
  */
 export class ApiKeys implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Provider>();
   /** Fires in every window when a key is stored or removed (SecretStorage syncs windows). */
   readonly onDidChange = this.changed.event;
-  private readonly cache = new Map<Provider, string | undefined>();
+  private readonly cache = new Map<Provider, Record<string, string>>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly secrets: vscode.SecretStorage) {
+  /** `currentOrigin` says which server each provider is configured to talk to now. */
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly currentOrigin: (provider: Provider) => string,
+  ) {
     this.subscription = secrets.onDidChange(async (e) => {
       const provider = (Object.keys(SECRET_ID) as Provider[]).find((p) => SECRET_ID[p] === e.key);
       if (!provider) return;
@@ -30,32 +52,82 @@ export class ApiKeys implements vscode.Disposable {
     });
   }
 
-  async get(provider: Provider): Promise<string | undefined> {
-    if (!this.cache.has(provider)) {
-      this.cache.set(provider, (await this.secrets.get(SECRET_ID[provider])) || undefined);
-    }
-    return this.cache.get(provider);
+  /** The key checked on `origin` (default: the configured server), or undefined. */
+  async get(provider: Provider, origin = this.currentOrigin(provider)): Promise<string | undefined> {
+    return (await this.stored(provider))[originOf(origin)];
   }
 
-  async set(provider: Provider, key: string): Promise<void> {
-    this.cache.set(provider, key);
-    await this.secrets.store(SECRET_ID[provider], key);
-    await this.updateContext(provider);
+  /** For the HTTP layer: the key for `origin`, or where the newest other key was checked. */
+  async lookup(provider: Provider, origin: string): Promise<KeyLookup> {
+    const byOrigin = await this.stored(provider);
+    const key = byOrigin[originOf(origin)];
+    if (key) return key;
+    const others = Object.keys(byOrigin);
+    return others.length ? { checkedOn: others[others.length - 1]! } : undefined;
   }
 
+  /** Whether any key is stored for this provider, on any server. */
+  async has(provider: Provider): Promise<boolean> {
+    return Object.keys(await this.stored(provider)).length > 0;
+  }
+
+  /** Stores a key bound to the origin it was checked on (default: the configured server). */
+  async set(provider: Provider, key: string, origin = this.currentOrigin(provider)): Promise<void> {
+    const bound = originOf(origin);
+    const byOrigin = { ...(await this.stored(provider)) };
+    delete byOrigin[bound]; // re-inserted last: the newest key is the one offered elsewhere
+    byOrigin[bound] = key;
+    await this.write(provider, byOrigin);
+  }
+
+  /** Removes every key of this provider, on every server. */
   async delete(provider: Provider): Promise<void> {
-    this.cache.set(provider, undefined);
+    this.cache.set(provider, {});
     await this.secrets.delete(SECRET_ID[provider]);
     await this.updateContext(provider);
   }
 
   async updateContext(provider: Provider): Promise<void> {
-    const hasKey = Boolean(await this.get(provider));
-    await vscode.commands.executeCommand('setContext', `tuneStudio.${provider}.hasKey`, hasKey);
+    await vscode.commands.executeCommand('setContext', `tuneStudio.${provider}.hasKey`, await this.has(provider));
+  }
+
+  private async write(provider: Provider, byOrigin: Record<string, string>): Promise<void> {
+    this.cache.set(provider, byOrigin);
+    const value: StoredKeys = { v: 2, byOrigin };
+    await this.secrets.store(SECRET_ID[provider], JSON.stringify(value));
+    await this.updateContext(provider);
+  }
+
+  private async stored(provider: Provider): Promise<Record<string, string>> {
+    const cached = this.cache.get(provider);
+    if (cached) return cached;
+    const raw = (await this.secrets.get(SECRET_ID[provider])) || undefined;
+    const byOrigin = parseStored(raw, () => originOf(this.currentOrigin(provider)));
+    this.cache.set(provider, byOrigin);
+    return byOrigin;
   }
 
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+/**
+ * Reads a stored entry. A bare key (stored before keys were bound to a server) is bound to the
+ * server the user's own settings name now: workspace settings can no longer choose it.
+ */
+export function parseStored(raw: string | undefined, legacyOrigin: () => string): Record<string, string> {
+  if (!raw) return {};
+  if (raw.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(raw) as Partial<StoredKeys>;
+      if (parsed.v === 2 && parsed.byOrigin && typeof parsed.byOrigin === 'object') {
+        return Object.fromEntries(Object.entries(parsed.byOrigin).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+      }
+    } catch {
+      // not ours: treated as a bare key below
+    }
+  }
+  return { [legacyOrigin()]: raw };
 }

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { ApiError } from '../api/errors';
 import { errorMessage } from '../shared/errorMessage';
-import { PROVIDER_LABEL, type Provider } from '../auth/apiKeys';
-import type { Services } from '../services';
+import { PROVIDER_LABEL, originOf, type Provider } from '../auth/apiKeys';
+import { baseUrlOf, type Services } from '../services';
+import { dialogs } from './dialogs';
 
 /** The sandbox's demo keys are public fixtures of the local test server, not secrets. */
 export const SANDBOX_DEFAULTS = {
@@ -17,7 +18,7 @@ async function checkKey(services: Services, provider: Provider, key: string): Pr
   else await services.clientFor('cartesia', key).listFineTunes({ limit: 1 });
 }
 
-/** Ask for a key, check it against the service, and store it only when the service accepts it. */
+/** Ask for a key, check it against the configured server, and store it, bound to that server, only when it accepts it. */
 export async function setApiKey(services: Services, provider: Provider, presetKey?: string): Promise<boolean> {
   const label = PROVIDER_LABEL[provider];
   const key = (
@@ -47,20 +48,60 @@ export async function setApiKey(services: Services, provider: Provider, presetKe
     });
     return false;
   }
-  await services.keys.set(provider, key);
-  services.log.info(`${label} API key saved to secret storage.`);
+  const origin = originOf(baseUrlOf(services.settings, provider));
+  await services.keys.set(provider, key, origin);
+  services.log.info(`${label} API key saved to secret storage, for ${origin}.`);
   void vscode.window.showInformationMessage(`Tune Studio is connected to ${label}.`);
   return true;
 }
 
 export async function signOut(services: Services, provider: Provider): Promise<void> {
   await services.keys.delete(provider);
-  void vscode.window.showInformationMessage(`Signed out of ${PROVIDER_LABEL[provider]}: the API key was removed from secret storage.`);
+  void vscode.window.showInformationMessage(`Signed out of ${PROVIDER_LABEL[provider]}: its API keys were removed from secret storage.`);
 }
 
-function settingsTarget(): vscode.ConfigurationTarget {
-  return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+/**
+ * The configured server differs from the one the stored key was checked on: the key is sent there
+ * only after the user says yes, and only once that server accepts it (it is checked there first).
+ */
+export async function useKeyOnConfiguredServer(services: Services, provider: Provider): Promise<boolean> {
+  const label = PROVIDER_LABEL[provider];
+  const origin = originOf(baseUrlOf(services.settings, provider));
+  const found = await services.keys.lookup(provider, origin);
+  if (typeof found === 'string') return true;
+  if (!found) return setApiKey(services, provider);
+  const send = `Send the Key to ${origin}`;
+  const other = 'Set a Different Key…';
+  const choice = await dialogs.choose(
+    `Send your ${label} API key to ${origin}?`,
+    `Tune Studio is set to talk to ${origin} (your user settings), but your ${label} key was checked on ${found.checkedOn}. ` +
+      `Only send it if you trust ${origin}: a server that receives the key can spend your credits.`,
+    [send, other],
+  );
+  if (choice === other) return setApiKey(services, provider);
+  if (choice !== send) return false;
+  const key = await services.keys.get(provider, found.checkedOn);
+  if (!key) return false;
+  try {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the ${label} API key on ${origin}…` }, () =>
+      checkKey(services, provider, key),
+    );
+  } catch (error) {
+    const message =
+      error instanceof ApiError && error.kind === 'auth'
+        ? `${origin} did not accept your ${label} key, so Tune Studio will not use it there.`
+        : `Your ${label} key could not be checked on ${origin}, so it is not used there yet: ${errorMessage(error)}`;
+    void vscode.window.showErrorMessage(message);
+    return false;
+  }
+  await services.keys.set(provider, key, origin);
+  services.log.info(`${label} API key now also used for ${origin}, at the user's request.`);
+  void vscode.window.showInformationMessage(`Tune Studio is connected to ${label} at ${origin}.`);
+  return true;
 }
+
+/** Where the base URLs go: the user's settings (application scope: a workspace cannot hold them). */
+const USER_SETTINGS = vscode.ConfigurationTarget.Global;
 
 /**
  * Point the extension at the local sandbox (`npm run sandbox`) and store its demo keys.
@@ -81,14 +122,28 @@ export async function useLocalSandbox(services: Services, options: { silent?: bo
   if (!url) return false;
   url = url.trim().replace(/\/+$/, '');
   const config = vscode.workspace.getConfiguration('tuneStudio');
-  const target = settingsTarget();
-  await config.update('astria.baseUrl', url, target);
-  await config.update('cartesia.baseUrl', env.TUNE_STUDIO_SANDBOX_CARTESIA_URL ?? `${url}/cartesia`, target);
-  await services.keys.set('astria', env.TUNE_STUDIO_SANDBOX_ASTRIA_KEY ?? SANDBOX_DEFAULTS.astriaKey);
-  await services.keys.set('cartesia', env.TUNE_STUDIO_SANDBOX_CARTESIA_KEY ?? SANDBOX_DEFAULTS.cartesiaKey);
+  const cartesiaUrl = env.TUNE_STUDIO_SANDBOX_CARTESIA_URL ?? `${url}/cartesia`;
+  // The sandbox's own keys, bound to the sandbox: a real key stays bound to its server.
+  await services.keys.set('astria', env.TUNE_STUDIO_SANDBOX_ASTRIA_KEY ?? SANDBOX_DEFAULTS.astriaKey, originOf(url));
+  await services.keys.set('cartesia', env.TUNE_STUDIO_SANDBOX_CARTESIA_KEY ?? SANDBOX_DEFAULTS.cartesiaKey, originOf(cartesiaUrl));
+  await config.update('astria.baseUrl', url, USER_SETTINGS);
+  await config.update('cartesia.baseUrl', cartesiaUrl, USER_SETTINGS);
   services.log.info(`Using the local sandbox at ${url}.`);
   if (!options.silent) void vscode.window.showInformationMessage(`Tune Studio is using the local sandbox at ${url}.`);
   return true;
+}
+
+/** Back to the real services: the base URLs return to their defaults, and the keys checked there apply again. */
+export async function stopUsingLocalSandbox(services: Services): Promise<void> {
+  const config = vscode.workspace.getConfiguration('tuneStudio');
+  await config.update('astria.baseUrl', undefined, USER_SETTINGS);
+  await config.update('cartesia.baseUrl', undefined, USER_SETTINGS);
+  services.log.info('Stopped using the local sandbox.');
+  void vscode.window.showInformationMessage(`Tune Studio talks to ${services.settings.astriaBaseUrl} again.`);
+}
+
+function settingsTarget(): vscode.ConfigurationTarget {
+  return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
 }
 
 export async function selectWorkspace(): Promise<void> {

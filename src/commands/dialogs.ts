@@ -8,6 +8,10 @@ export const dialogs = {
   async confirm(message: string, detail: string, action: string): Promise<boolean> {
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
   },
+  /** A modal with several answers; undefined = cancelled. */
+  async choose<T extends string>(message: string, detail: string, actions: T[]): Promise<T | undefined> {
+    return vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions);
+  },
   /** The server did not say whether auto-extend is on: true = turn on, false = turn off, undefined = cancelled. */
   async chooseAutoExtend(title: string): Promise<boolean | undefined> {
     const choice = await vscode.window.showQuickPick(['Turn On', 'Turn Off'], {

@@ -4,7 +4,7 @@ import type { CartesiaNode, CartesiaTreeProvider } from '../views/cartesiaTree';
 import type { FineTuneNode, VoiceNode } from '../views/cartesiaTree';
 import { PromptNode, TuneNode } from '../views/nodes';
 import type { ErrorNode, LoadMoreNode } from '../views/listRows';
-import { selectWorkspace, setApiKey, signOut, useLocalSandbox } from './apiKeys';
+import { selectWorkspace, setApiKey, signOut, stopUsingLocalSandbox, useKeyOnConfiguredServer, useLocalSandbox } from './apiKeys';
 import {
   copyId,
   deletePrompt,
@@ -40,10 +40,15 @@ export function registerTunesCommands(
   // A key may be passed by another extension or a test; from the UI the input box asks for it.
   const keyArg = (arg: unknown): string | undefined => (typeof arg === 'string' ? arg : undefined);
   register('tuneStudio.setAstriaKey', (key?: string) => setApiKey(services, 'astria', keyArg(key)));
+  register('tuneStudio.setKeyForConfiguredServer', (node?: unknown) => setApiKey(services, providerArg(node)));
   register('tuneStudio.setCartesiaKey', (key?: string) => setApiKey(services, 'cartesia', keyArg(key)));
   register('tuneStudio.signOutAstria', () => signOut(services, 'astria'));
   register('tuneStudio.signOutCartesia', () => signOut(services, 'cartesia'));
   register('tuneStudio.useLocalSandbox', () => useLocalSandbox(services));
+  register('tuneStudio.stopUsingLocalSandbox', () => stopUsingLocalSandbox(services));
+  // From the row: 'astria' | 'cartesia'; from its inline button: the row's ErrorNode.
+  const providerArg = (arg: unknown): 'astria' | 'cartesia' => (arg === 'cartesia' || (arg as { view?: unknown } | undefined)?.view === 'cartesia' ? 'cartesia' : 'astria');
+  register('tuneStudio.useKeyOnConfiguredServer', (provider?: string) => useKeyOnConfiguredServer(services, providerArg(provider)));
   register('tuneStudio.selectWorkspace', () => selectWorkspace());
   register('tuneStudio.showLog', () => services.log.show());
 

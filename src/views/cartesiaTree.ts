@@ -82,7 +82,7 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
 
   async getChildren(node?: CartesiaNode): Promise<CartesiaNode[]> {
     if (!node) {
-      if (!(await this.services.keys.get('cartesia'))) return [];
+      if (!(await this.services.keys.has('cartesia'))) return [];
       // Keep a local reference: a refresh during the await replaces this.root and fires another change.
       const root = (this.root ??= this.newRootList());
       await root.ensureLoaded();

@@ -36,6 +36,7 @@ export function loadMoreTreeItem(node: LoadMoreNode): vscode.TreeItem {
 }
 
 export function errorTreeItem(node: ErrorNode): vscode.TreeItem {
+  if (node.error instanceof ApiError && node.error.keyCheckedOn) return keyElsewhereTreeItem(node, node.error);
   const message = errorMessage(node.error);
   const isAuth = node.error instanceof ApiError && node.error.kind === 'auth';
   const item = new vscode.TreeItem(message, vscode.TreeItemCollapsibleState.None);
@@ -47,6 +48,22 @@ export function errorTreeItem(node: ErrorNode): vscode.TreeItem {
   item.command = isAuth
     ? { command: SET_KEY_COMMAND[node.view], title: 'Set API Key' }
     : { command: 'tuneStudio.retry', title: 'Retry', arguments: [node] };
+  return item;
+}
+
+/** The stored key was checked on another server: nothing was sent; the user decides (inline buttons). */
+function keyElsewhereTreeItem(node: ErrorNode, error: ApiError): vscode.TreeItem {
+  const item = new vscode.TreeItem(error.message, vscode.TreeItemCollapsibleState.None);
+  item.id = `keyElsewhere:${node.view}:${node.listKey}`;
+  item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  item.tooltip = new vscode.MarkdownString(
+    `${error.message}\n\nNothing was sent: a key goes only to the server it was checked on. ` +
+      'Click to choose: send the key there (it is checked first), or set a different key for this server. ' +
+      'To go back, change the base URL in your user settings.',
+  );
+  item.contextValue = 'keyElsewhere';
+  item.description = 'click to choose';
+  item.command = { command: 'tuneStudio.useKeyOnConfiguredServer', title: 'Use the Key There…', arguments: [node.view === 'cartesia' ? 'cartesia' : 'astria'] };
   return item;
 }
 

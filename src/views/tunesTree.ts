@@ -74,7 +74,7 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
   }
 
   private async rootChildren(): Promise<TunesNode[]> {
-    if (!(await this.services.keys.get('astria'))) return []; // the welcome view takes over
+    if (!(await this.services.keys.has('astria'))) return []; // the welcome view takes over
     // Keep a local reference: a refresh during the await replaces this.root and fires another change.
     const list = (this.root ??= this.newRootList());
     await list.ensureLoaded();

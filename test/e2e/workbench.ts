@@ -70,10 +70,7 @@ export async function openWorkbench(opts: OpenWorkbenchOptions = {}): Promise<Wo
 
   const workspace = mkdtempSync(join(tmpdir(), 'ts-e2e-ws-'));
   mkdirSync(join(workspace, '.vscode'));
-  writeFileSync(
-    join(workspace, '.vscode', 'settings.json'),
-    JSON.stringify({ 'tuneStudio.astria.baseUrl': sandbox.url, 'tuneStudio.cartesia.baseUrl': sandbox.cartesiaUrl, ...opts.settings }, null, 2),
-  );
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ ...opts.settings }, null, 2));
   for (const [rel, content] of Object.entries(opts.files ?? {})) {
     mkdirSync(join(workspace, rel, '..'), { recursive: true });
     writeFileSync(join(workspace, rel), content);
@@ -82,6 +79,8 @@ export async function openWorkbench(opts: OpenWorkbenchOptions = {}): Promise<Wo
   const server = await startCodeServer({
     workspace,
     extensionsDir: extDir,
+    // Where keys go is a user setting only: a workspace's value would be ignored.
+    userSettings: { 'tuneStudio.astria.baseUrl': sandbox.url, 'tuneStudio.cartesia.baseUrl': sandbox.cartesiaUrl },
     env: { ...sandboxEnv(sandbox), TUNE_STUDIO_TEST_HOST: 'e2e', ...opts.env },
   });
   const browser = await launchChromium();

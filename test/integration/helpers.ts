@@ -25,9 +25,11 @@ export function sandboxEnv(): SandboxEnv {
 }
 
 export async function extensionApi(): Promise<TuneStudioApi> {
-  const ext = vscode.extensions.getExtension<TuneStudioApi>('tune-studio.tune-studio');
+  const ext = vscode.extensions.getExtension<TuneStudioApi | undefined>('tune-studio.tune-studio');
   assert.ok(ext, 'the extension is installed');
-  return ext.activate();
+  const api = await ext.activate();
+  assert.ok(api, 'the extension exports its internals in a test run (ExtensionMode.Test)');
+  return api;
 }
 
 /** Calls the sandbox's admin endpoints (no key needed). */
@@ -75,7 +77,8 @@ export async function recordedRequests(origin: 'api' | 'cdn' = 'api'): Promise<R
 export async function connectToSandbox(api: TuneStudioApi): Promise<void> {
   const env = sandboxEnv();
   const config = vscode.workspace.getConfiguration('tuneStudio');
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  // Where keys are sent is a user setting only (application scope): a workspace value is ignored.
+  const target = vscode.ConfigurationTarget.Global;
   // The views reload once per burst of changes, 50 ms after the last one (Services.onDidChangeConnection).
   // Nothing fires when every value was already set, hence the bound on the wait.
   let reloaded: () => void = () => {};
