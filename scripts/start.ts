@@ -46,7 +46,7 @@ function portOrFree(wanted: number): Promise<number> {
 }
 
 /** Sample photos to drag onto "Create Tune", made by the sandbox's own PNG generator. */
-async function demoWorkspace(sandbox: { url: string; cartesiaUrl: string }): Promise<string> {
+async function demoWorkspace(): Promise<string> {
   const dir = join(repoRoot, '.vscode-test', 'demo-workspace');
   mkdirSync(join(dir, '.vscode'), { recursive: true });
   // The sandbox URLs go into the user settings (startCodeServer below): a workspace cannot choose where keys go.
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   });
   onCleanup(() => sandbox.close());
 
-  const workspace = await demoWorkspace(sandbox);
+  const workspace = await demoWorkspace();
   const server = await startCodeServer({
     host: HOST,
     port: await portOrFree(Number(values.port ?? 4000)),
