@@ -118,6 +118,8 @@ export interface StartCodeServerOptions {
   port?: number;
   /** Reuse an extensions dir (e.g. one with the packaged .vsix installed); default: fresh temp dir. */
   extensionsDir?: string;
+  /** Workspace trust on (default off): the opened folder is untrusted, i.e. Restricted Mode. */
+  workspaceTrust?: boolean;
   /** User settings.json content. Merged over quiet defaults. */
   userSettings?: Record<string, unknown>;
   /** Print code-server's output as it comes. */
@@ -159,7 +161,11 @@ export async function startCodeServer(opts: StartCodeServerOptions = {}): Promis
   mkdirSync(extensionsDir, { recursive: true });
   writeFileSync(
     join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...QUIET_USER_SETTINGS, ...opts.userSettings }, null, 2),
+    JSON.stringify({
+      ...QUIET_USER_SETTINGS,
+      ...(opts.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {}),
+      ...opts.userSettings,
+    }, null, 2),
   );
   const host = opts.host ?? '127.0.0.1';
   const config = join(temp, 'config.yaml');
@@ -176,7 +182,7 @@ export async function startCodeServer(opts: StartCodeServerOptions = {}): Promis
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];

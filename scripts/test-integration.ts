@@ -6,6 +6,7 @@
 //   npm run test:integration -- --grep "smoke"     only matching tests (mocha grep)
 //   npm run test:integration -- --no-build         reuse dist/ and out/ as they are
 //   npm run test:integration -- --verbose          also code-server, workbench and browser logs
+//   npm run test:integration -- --pass restricted  only the Restricted Mode pass (default: both; with --grep: main)
 //   TUNE_STUDIO_TEST_TIMEOUT=600 (seconds)         overall timeout (default 600)
 //   TUNE_STUDIO_SANDBOX_SPEED=20                   sandbox time multiplier (default 20)
 //
@@ -24,8 +25,17 @@ const { values } = parseArgs({
     grep: { type: 'string' },
     'no-build': { type: 'boolean' },
     verbose: { type: 'boolean' },
+    pass: { type: 'string' },
   },
 });
+
+/**
+ * Two passes, each a fresh code-server: `main` (every suite, workspace trust off) and `restricted`
+ * (workspace trust on, the folder untrusted: Restricted Mode, with a workspace that tries to send the
+ * keys to a second sandbox, the "attacker").
+ */
+type Pass = 'main' | 'restricted';
+const passes: Pass[] = values.pass === 'main' || values.pass === 'restricted' ? [values.pass] : values.grep ? ['main'] : ['main', 'restricted'];
 
 const timeoutS = Number(process.env.TUNE_STUDIO_TEST_TIMEOUT ?? 600);
 const verbose = values.verbose || process.env.TUNE_STUDIO_TEST_VERBOSE === '1';
@@ -37,22 +47,45 @@ async function main(): Promise<number> {
   process.chdir(repoRoot);
   await ensureCodeServer();
   if (!values['no-build']) build(['--tests']);
+  for (const pass of passes) {
+    const code = await runPass(pass);
+    if (code !== 0) return code;
+  }
+  return 0;
+}
 
+async function runPass(pass: Pass): Promise<number> {
   const { startSandbox } = await import('../test/sandbox/server');
   const sandbox = await startSandbox({ port: 0, cdnPort: 0, speed: Number(process.env.TUNE_STUDIO_SANDBOX_SPEED ?? 20), quiet: true });
   onCleanup(() => sandbox.close());
+  // Restricted Mode: a second sandbox that the untrusted workspace's settings point at.
+  const attacker = pass === 'restricted' ? await startSandbox({ port: 0, cdnPort: 0, quiet: true }) : undefined;
+  if (attacker) onCleanup(() => attacker.close());
 
   const workspace = mkdtempSync(join(tmpdir(), 'ts-ws-'));
   onCleanup(async () => rmSync(workspace, { recursive: true, force: true }), () => rmSync(workspace, { recursive: true, force: true }));
+  if (attacker) {
+    mkdirSync(join(workspace, '.vscode'));
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'tuneStudio.astria.baseUrl': attacker.url, 'tuneStudio.cartesia.baseUrl': attacker.cartesiaUrl }, null, 2));
+  }
 
   const env: Record<string, string> = {
     ...sandboxEnv(sandbox),
     TUNE_STUDIO_TEST_HOST: 'code-server',
+    TUNE_STUDIO_TEST_PASS: pass,
+    ...(attacker ? { TUNE_STUDIO_ATTACKER_URL: attacker.url } : {}),
     ...(values.grep ? { TUNE_STUDIO_TEST_GREP: values.grep } : {}),
     ...(process.stdout.isTTY && !process.env.NO_COLOR ? { TUNE_STUDIO_TEST_COLOR: '1' } : {}),
   };
-  const server = await startCodeServer({ workspace, env, echo: verbose });
-  say(`code-server ${server.url}, sandbox ${sandbox.url} (${elapsed()})`);
+  const server = await startCodeServer({
+    workspace,
+    env,
+    echo: verbose,
+    workspaceTrust: pass === 'restricted',
+    // The user's own settings name the sandbox (the restricted workspace names the attacker, and is ignored).
+    ...(attacker ? { userSettings: { 'tuneStudio.astria.baseUrl': sandbox.url, 'tuneStudio.cartesia.baseUrl': sandbox.cartesiaUrl } } : {}),
+  });
+  say(`${pass} pass: code-server ${server.url}, sandbox ${sandbox.url} (${elapsed()})`);
 
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -94,7 +127,7 @@ async function main(): Promise<number> {
     code = result;
   }
   // The README's fault matrix must be the one this run produced (a --grep run checks nothing).
-  if (code === 0 && !values.grep) {
+  if (code === 0 && !values.grep && pass === 'main') {
     const { expectedReadme } = await import('./fault-table');
     const readme = expectedReadme();
     if ('problem' in readme || readme.expected !== readme.readme) {
@@ -111,7 +144,9 @@ async function main(): Promise<number> {
     }
     say(`workbench logs saved in ${dir.replace(`${repoRoot}/`, '')}`);
   }
-  say(`${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${elapsed()}`);
+  say(`${pass} pass ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${elapsed()}`);
+  // Everything this pass started (code-server, Chromium, sandboxes, the workspace) goes before the next.
+  await cleanupAll();
   return code;
 }
 

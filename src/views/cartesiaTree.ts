@@ -86,6 +86,8 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
       // Keep a local reference: a refresh during the await replaces this.root and fires another change.
       const root = (this.root ??= this.newRootList());
       await root.ensureLoaded();
+      // Replaced meanwhile (a refresh, a settings change): its page was dropped, so answer with the new list.
+      if (this.root !== root) return this.getChildren();
       return root.rows();
     }
     if (node.kind === 'fineTune') {

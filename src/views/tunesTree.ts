@@ -78,6 +78,8 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
     // Keep a local reference: a refresh during the await replaces this.root and fires another change.
     const list = (this.root ??= this.newRootList());
     await list.ensureLoaded();
+    // Replaced meanwhile (a refresh, a settings change): its page was dropped, so answer with the new list.
+    if (this.root !== list) return this.rootChildren();
     return list.rows();
   }
 

@@ -20,9 +20,13 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['sweeps.test.ts', () => import('./sweeps.test')],
   ['galleryWork.test.ts', () => import('./galleryWork.test')],
   ['promptFiles.test.ts', () => import('./promptFiles.test')],
+  ['keyBoundary.test.ts', () => import('./keyBoundary.test')],
   // Last: searches everything the suites above left behind for an API key.
   ['keyLeak.test.ts', () => import('./keyLeak.test')],
 ];
+
+/** The Restricted Mode pass (workspace trust on, folder untrusted): its own code-server, its own suite. */
+const RESTRICTED_SUITES: typeof SUITES = [['restricted.test.ts', () => import('./restricted.test')]];
 
 export async function run(): Promise<void> {
   const grep = process.env.TUNE_STUDIO_TEST_GREP;
@@ -33,7 +37,7 @@ export async function run(): Promise<void> {
     color: process.env.TUNE_STUDIO_TEST_COLOR === '1',
     ...(grep ? { grep } : {}),
   });
-  for (const [name, load] of SUITES) {
+  for (const [name, load] of process.env.TUNE_STUDIO_TEST_PASS === 'restricted' ? RESTRICTED_SUITES : SUITES) {
     mocha.suite.emit('pre-require', globalThis, name, mocha);
     await load();
     mocha.suite.emit('require', undefined, name, mocha);

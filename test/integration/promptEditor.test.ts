@@ -411,7 +411,10 @@ describe('Prompt editor', function () {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const config = vscode.workspace.getConfiguration('tuneStudio');
       try {
-        await config.update('astria.baseUrl', `http://127.0.0.1:${(server.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Workspace);
+        const fieldServer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        // The key is bound to the server it was checked on: this test's server gets it by the user's explicit yes.
+        await api.keys.set('astria', env.astriaKey, fieldServer);
+        await config.update('astria.baseUrl', fieldServer, vscode.ConfigurationTarget.Global);
         const panel = await editorFor(777);
         const draft: PromptDraft = { ...defaultDraft(), text: '<1> with a long story', num_images: '8' };
         const result = await request(777, 'submit', { draft });
@@ -424,7 +427,7 @@ describe('Prompt editor', function () {
         assert.deepEqual(panel.currentDraft, draft);
         assert.deepEqual(panel.currentServerIssues.length, 3, 'kept for the webview after a reload');
       } finally {
-        await config.update('astria.baseUrl', env.url, vscode.ConfigurationTarget.Workspace);
+        await config.update('astria.baseUrl', env.url, vscode.ConfigurationTarget.Global);
         server.close();
       }
     });

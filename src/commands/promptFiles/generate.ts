@@ -89,6 +89,14 @@ export class PromptFileRunner {
           'Generate Again',
         );
         if (!again) return { created: [], notRun: [{ name: entry.entry.name, reason: 'you chose not to run it again' }] };
+      } else if (!vscode.workspace.isTrusted) {
+        // Restricted Mode: a file that came with an untrusted folder spends credits only on the user's word.
+        const ok = await this.dialogs.confirm(
+          `Generate “${entry.entry.name}” from ${name}? This folder is not trusted.`,
+          `Restricted Mode: the prompt file came with the folder. Generating creates a prompt with ${plural(imagesOf(entry.checked.params!), 'image')} on tune ${tune.id} “${tune.title}”.`,
+          'Generate',
+        );
+        if (!ok) return { created: [], notRun: [{ name: entry.entry.name, reason: 'you chose not to run it from an untrusted folder' }] };
       }
     } else {
       toRun = ready.filter((e) => !unchanged.includes(e));
@@ -106,6 +114,7 @@ export class PromptFileRunner {
       } else {
         const images = toRun.reduce((n, e) => n + imagesOf(e.checked.params!), 0);
         const details = [
+          vscode.workspace.isTrusted ? '' : 'Restricted Mode: this prompt file came with a folder you have not trusted.',
           `Tune ${tune.id} “${tune.title}”${tune.branch === 'fast' ? ' (branch “fast”: Astria’s free mock mode)' : ''}.`,
           notRun.length ? `Not sent, because of their problems: ${notRun.map((n) => `“${n.name}”`).join(', ')}.` : '',
           unchanged.length ? `Left out, because they already ran unchanged: ${unchanged.map((e) => `“${e.entry.name}”`).join(', ')}.` : '',
