@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import type { KeyLookup } from '../api/http';
+import { keyFor, originOf, parseStored, serializeStored, withKey } from './keyBinding';
+
+export { originOf } from './keyBinding';
 
 export type Provider = 'astria' | 'cartesia';
 
@@ -9,21 +12,6 @@ const SECRET_ID: Record<Provider, string> = {
   astria: 'tuneStudio.astria.apiKey',
   cartesia: 'tuneStudio.cartesia.apiKey',
 };
-
-/** What one SecretStorage entry holds: each key under the origin it was checked on, newest last. */
-interface StoredKeys {
-  v: 2;
-  byOrigin: Record<string, string>;
-}
-
-/** `https://API.astria.ai:443/x` → `https://api.astria.ai`; what a key is bound to. */
-export function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
-}
 
 /**
  * API keys, one per provider and server, kept only in SecretStorage. A key is stored under the
@@ -59,11 +47,7 @@ export class ApiKeys implements vscode.Disposable {
 
   /** For the HTTP layer: the key for `origin`, or where the newest other key was checked. */
   async lookup(provider: Provider, origin: string): Promise<KeyLookup> {
-    const byOrigin = await this.stored(provider);
-    const key = byOrigin[originOf(origin)];
-    if (key) return key;
-    const others = Object.keys(byOrigin);
-    return others.length ? { checkedOn: others[others.length - 1]! } : undefined;
+    return keyFor(await this.stored(provider), origin);
   }
 
   /** Whether any key is stored for this provider, on any server. */
@@ -73,11 +57,7 @@ export class ApiKeys implements vscode.Disposable {
 
   /** Stores a key bound to the origin it was checked on (default: the configured server). */
   async set(provider: Provider, key: string, origin = this.currentOrigin(provider)): Promise<void> {
-    const bound = originOf(origin);
-    const byOrigin = { ...(await this.stored(provider)) };
-    delete byOrigin[bound]; // re-inserted last: the newest key is the one offered elsewhere
-    byOrigin[bound] = key;
-    await this.write(provider, byOrigin);
+    await this.write(provider, withKey(await this.stored(provider), origin, key));
   }
 
   /** Removes every key of this provider, on every server. */
@@ -93,8 +73,7 @@ export class ApiKeys implements vscode.Disposable {
 
   private async write(provider: Provider, byOrigin: Record<string, string>): Promise<void> {
     this.cache.set(provider, byOrigin);
-    const value: StoredKeys = { v: 2, byOrigin };
-    await this.secrets.store(SECRET_ID[provider], JSON.stringify(value));
+    await this.secrets.store(SECRET_ID[provider], serializeStored(byOrigin));
     await this.updateContext(provider);
   }
 
@@ -111,23 +90,4 @@ export class ApiKeys implements vscode.Disposable {
     this.subscription.dispose();
     this.changed.dispose();
   }
-}
-
-/**
- * Reads a stored entry. A bare key (stored before keys were bound to a server) is bound to the
- * server the user's own settings name now: workspace settings can no longer choose it.
- */
-export function parseStored(raw: string | undefined, legacyOrigin: () => string): Record<string, string> {
-  if (!raw) return {};
-  if (raw.startsWith('{')) {
-    try {
-      const parsed = JSON.parse(raw) as Partial<StoredKeys>;
-      if (parsed.v === 2 && parsed.byOrigin && typeof parsed.byOrigin === 'object') {
-        return Object.fromEntries(Object.entries(parsed.byOrigin).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
-      }
-    } catch {
-      // not ours: treated as a bare key below
-    }
-  }
-  return { [legacyOrigin()]: raw };
 }
