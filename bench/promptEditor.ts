@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { AstriaClient } from '../src/api/astria/client';
 import type { Tune } from '../src/api/astria/types';
-import { editorTune } from '../src/webviews/promptEditorModel';
+import { editorTune } from '../src/domain/tuneCatalog';
 import { startSandbox } from '../test/sandbox/server';
 import { defaultDraft } from '../src/shared/prompt/draft';
 import type { PromptEditorInit } from '../src/shared/promptEditor';

@@ -52,7 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   const poller = new StatusPoller(services, { baseIntervalMs: 3_000, maxIntervalMs: maxInterval * 1000 });
 
   const tunesProvider = new TunesTreeProvider(services, poller);
-  const dragAndDropController = registerCreateTune(context, services, poller, { revealTune: (tune) => revealTune(tunes, tune) });
+  const dragAndDropController = registerCreateTune(context, services, { revealTune: (tune) => revealTune(tunes, tune) });
   const tunesView = vscode.window.createTreeView('tuneStudio.tunes', {
     treeDataProvider: tunesProvider,
     showCollapseAll: true,
@@ -69,14 +69,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   // The front doors between features: the panels open each other, so they are bound once both exist.
   const open = new FrontDoors();
   const gallery = registerGallery(context, services, poller, open);
-  const sweeps = new SweepStore(services, poller, context.workspaceState);
+  const sweeps = new SweepStore(services, context.workspaceState);
   context.subscriptions.push(sweeps);
-  const promptEditor = createPromptEditors(context, services, poller, tunes, open, sweeps);
+  const promptEditor = createPromptEditors(context, services, open, sweeps);
   const compare = registerCompare(context, services, poller, sweeps, open);
   open.bind({ gallery: gallery.open, promptEditor: promptEditor.openRequest, compare: compare.open });
 
   context.subscriptions.push(services.onDidChangeConnection(() => poller.clear()));
-  context.subscriptions.push(announceFinishedWork(poller, tunes, open));
+  context.subscriptions.push(announceFinishedWork(services.changes, tunes, open));
   registerTunesCommands(context, services, tunes, cartesia, open);
   registerPromptEditorCommands(context, services, open);
   const agentTools = registerAgentTools(context, services, poller, open);

@@ -4,7 +4,9 @@ import { AstriaClient } from './api/astria/client';
 import { onPagingStrategy } from './api/paging';
 import { CartesiaClient, CARTESIA_VERSION } from './api/cartesia/client';
 import { ApiKeys } from './auth/apiKeys';
-import type { Prompt } from './api/astria/types';
+import { Changes } from './domain/changes';
+import { Generation } from './domain/generation';
+import { TuneCatalog } from './domain/tuneCatalog';
 
 export interface Settings {
   astriaBaseUrl: string;
@@ -68,13 +70,13 @@ export class Services implements vscode.Disposable {
   private readonly connectionChanged = new vscode.EventEmitter<void>();
   /** Fires when a key, a base URL or the workspace id changes: views reload. */
   readonly onDidChangeConnection = this.connectionChanged.event;
-  private readonly promptEdited = new vscode.EventEmitter<Prompt>();
-  /** A prompt changed through this extension (liked, unliked): every view showing it follows. */
-  readonly onDidEditPrompt = this.promptEdited.event;
-  private readonly promptDeleted = new vscode.EventEmitter<Prompt>();
-  /** A prompt was deleted through this extension (e.g. from the gallery): the tree drops it. */
-  readonly onDidDeletePrompt = this.promptDeleted.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The domain (src/domain): what happened to tunes and prompts, whoever did it; every view follows it. */
+  readonly changes: Changes;
+  /** The one way to create prompts and tunes (never billed twice). */
+  readonly generation: Generation;
+  /** The one lookup of tunes, their base tunes and what the prompt editor may offer for them. */
+  readonly tunes: TuneCatalog;
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -83,10 +85,13 @@ export class Services implements vscode.Disposable {
   ) {
     this.astriaClient = this.clientFor('astria');
     this.cartesiaClient = this.clientFor('cartesia');
+    this.changes = new Changes((error) => log.error(`A view failed to follow a change: ${error instanceof Error ? error.message : String(error)}`));
+    this.generation = new Generation({ client: () => this.astria, changes: this.changes });
+    this.tunes = new TuneCatalog({ client: () => this.astria, changes: this.changes });
     this.disposables.push(
       this.connectionChanged,
-      this.promptEdited,
-      this.promptDeleted,
+      { dispose: () => this.tunes.clear() },
+      this.onDidChangeConnection(() => this.tunes.clear()),
       keys.onDidChange(() => this.announceConnectionChange()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('tuneStudio')) return;
@@ -106,14 +111,6 @@ export class Services implements vscode.Disposable {
   private announceConnectionChange(): void {
     clearTimeout(this.connectionTimer);
     this.connectionTimer = setTimeout(() => this.connectionChanged.fire(), 50);
-  }
-
-  promptEditedHere(prompt: Prompt): void {
-    this.promptEdited.fire(prompt);
-  }
-
-  promptDeletedHere(prompt: Prompt): void {
-    this.promptDeleted.fire(prompt);
   }
 
   get settings(): Settings {

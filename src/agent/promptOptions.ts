@@ -4,7 +4,7 @@
 // unit test fails when the two drift apart. VS Code 1.100 does not enforce the schema, so toolDraft()
 // checks the input.
 import type { PromptDraft } from '../shared/prompt/draft';
-import { PROMPT_OPTION_NAMES, draftFromOptions, generateImagesInputSchema } from '../shared/prompt/schema';
+import { PROMPT_OPTION_NAMES, TOOL_FILE_OPTIONS, draftFromOptions, generateImagesInputSchema } from '../shared/prompt/schema';
 
 export { PROMPT_OPTION_NAMES, generateImagesInputSchema };
 
@@ -17,8 +17,9 @@ export interface ToolDraft {
 /** The prompt editor's draft for a tool's input; the editor's own validateDraft() judges it next. */
 export function toolDraft(input: Record<string, unknown>): ToolDraft {
   const problems: string[] = [];
-  const known = new Set<string>([...PROMPT_OPTION_NAMES, 'tuneId', 'wait', 'waitSeconds']);
+  const known = new Set<string>([...PROMPT_OPTION_NAMES, ...TOOL_FILE_OPTIONS, 'tuneId', 'wait', 'waitSeconds']);
   for (const name of Object.keys(input)) if (!known.has(name)) problems.push(`Unknown option "${name}".`);
-  const converted = draftFromOptions(input);
+  // Workspace files are the tool's own options: the tool turns them into files once it knows the workspace.
+  const converted = draftFromOptions(Object.fromEntries(Object.entries(input).filter(([name]) => !(TOOL_FILE_OPTIONS as readonly string[]).includes(name))));
   return { draft: converted.draft, problems: [...problems, ...converted.problems.map((p) => p.message)] };
 }

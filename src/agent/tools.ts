@@ -10,7 +10,6 @@ import type { Branch, Prompt, Tune, TuneCreateParams } from '../api/astria/types
 import type { StatusPoller } from '../jobs/statusPoller';
 import type { Open } from '../open';
 import type { Services } from '../services';
-import { editorTune } from '../webviews/promptEditorModel';
 import { defaultSavePath, imageMarkdown } from '../webviews/galleryModel';
 import { downloadImage } from '../webviews/saveImage';
 import type { GallerySubject } from '../shared/gallery';
@@ -19,6 +18,10 @@ import { collectImageFiles, describeSkipped, judgeSelection, megabytesToBytes, p
 import { DEFAULT_MAX_IMAGE_MB, MAX_IMAGE_SIZE_SETTING } from '../shared/imageFormats';
 import { uploadTune } from '../commands/createTune/upload';
 import { uniqueSuffix } from '../commands/createTune/tuneOptions';
+import { FLUX_BASE_TUNE_ID, TUNE_BRANCHES } from '../domain/tuneCatalog';
+import { unknownOutcomeMessage } from '../domain/generation';
+import { ImageFileProblem, workspaceImage } from '../domain/workspaceImages';
+import type { PromptFiles } from '../api/astria/client';
 import { TOOL_NAMES, type ToolName } from './names';
 import { toolDraft } from './promptOptions';
 import { InputProblem, errorSentence } from './sentences';
@@ -29,8 +32,6 @@ type Input = Record<string, unknown>;
 type Tool = vscode.LanguageModelTool<Input>;
 
 const DEFAULT_WAIT_S = 120;
-/** Flux1.dev: a Flux LoRA trains on it (the wizard's default model). */
-const FLUX_BASE_TUNE_ID = 1504944;
 const MAX_WAIT_S = 600;
 
 function int(input: Input, name: string, options: { required?: boolean; min?: number; max?: number } = {}): number | undefined {
@@ -95,11 +96,8 @@ function withErrors(invoke: (input: Input, token: vscode.CancellationToken) => P
 export function createAgentTools(services: Services, poller: StatusPoller, open: Open): Record<ToolName, Tool> {
   const astria = () => services.astria;
 
-  const loadTune = async (tuneId: number): Promise<{ tune: Tune; base?: Tune }> => {
-    const tune = await astria().getTune(tuneId);
-    const base = tune.base_tune_id ? await astria().getTune(tune.base_tune_id).catch(() => undefined) : undefined;
-    return { tune, base };
-  };
+  /** The one tune catalog: the tune, its base tune when needed, and what the prompt editor offers for it. */
+  const loadTune = (tuneId: number) => services.tunes.get(tuneId);
 
   /** Waits on the one poller for a prompt's images, bounded in time and cancellable. */
   const waitForPrompt = (prompt: Prompt, seconds: number, token: vscode.CancellationToken): Promise<Prompt | undefined> =>
@@ -110,7 +108,7 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
         cancel.dispose();
         resolve(value);
       };
-      const listener = poller.onDidFinishPrompt((done) => {
+      const listener = services.changes.on(['promptFinished'], ({ prompt: done }) => {
         if (done.id === prompt.id) finish(done);
       });
       const cancel = token.onCancellationRequested(() => finish(undefined));
@@ -183,19 +181,40 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
         const waitSeconds = int(input, 'waitSeconds', { min: 1, max: MAX_WAIT_S }) ?? DEFAULT_WAIT_S;
         const { draft, problems } = toolDraft(input);
         if (problems.length) throw new InputProblem(problems.join(' '));
-        const { tune, base } = await loadTune(tuneId);
+        const { tune, editor } = await loadTune(tuneId);
         const state = tuneState(tune);
         if (state !== 'trained') throw new InputProblem(`Tune ${tune.id} “${tune.title}” is ${state}: only a trained tune can generate images.`);
-        const editor = editorTune(tune, base);
+        // Workspace image files, as the prompt editor takes them: checked (inside the workspace, an image, a sane size), then streamed.
+        for (const [field, target] of [['input_image_file', 'input'], ['mask_image_file', 'mask']] as const) {
+          const relative = str(input, field);
+          if (relative === undefined) continue;
+          draft[field] = workspaceUri(relative).toString();
+          draft[`${target}_image_source`] = 'file';
+        }
         // The prompt editor's own rules and words.
         const checked = validateDraft(draft, { capabilities: editor.capabilities, characteristics: Object.keys(editor.characteristics) });
         const errors = checked.issues.filter((issue) => issue.severity === 'error');
         if (hasErrors(checked.issues) || !checked.params) {
           throw new InputProblem(`Not sent: ${errors.map((issue) => `${issue.field ?? 'prompt'}: ${issue.message}`).join(' ')}`);
         }
-        const prompt = await astria().createPrompt(tune.id, checked.params);
-        services.log.info(`Agent tool: created prompt ${prompt.id} on tune ${tune.id}`);
-        poller.watchPrompt(prompt);
+        const files: PromptFiles = {};
+        for (const [target, value] of Object.entries(checked.files) as [keyof PromptFiles, string][]) {
+          try {
+            const image = await workspaceImage(value);
+            files[target] = { path: image.path, name: image.name, type: image.type };
+          } catch (error) {
+            if (error instanceof ImageFileProblem) throw new InputProblem(`Not sent: ${error.message}`);
+            throw error;
+          }
+        }
+        // The one way to create a prompt (src/domain/generation.ts): never sent twice.
+        const outcome = await services.generation.createPrompt(tune.id, checked.params, files);
+        if (outcome.status === 'unknown') {
+          return text(`${unknownOutcomeMessage('prompt')} Ask the user before calling this tool again with the same input.`);
+        }
+        if (outcome.status === 'failed') throw outcome.error;
+        const prompt = outcome.value;
+        services.log.info(`Agent tool: created prompt ${prompt.id} on tune ${tune.id}${outcome.recovered ? ' (found on the server after a failed request)' : ''}`);
         const warnings = checked.issues.filter((issue) => issue.severity === 'warning').map((issue) => `Note: ${issue.message}`);
         if (input.wait !== true) {
           return text(`Created prompt ${prompt.id} on tune ${tune.id}: ${plural(checked.params.num_images ?? 4, 'image')} queued. Call tuneStudio_listPrompts (or this tool with wait) to get the images.`, ...warnings);
@@ -225,7 +244,7 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
         const className = str(input, 'className', true)!;
         if (!/^[a-z][a-z ]{0,40}$/i.test(className)) throw new InputProblem('"className" must be a class such as man, woman, dog, cat, style or a product such as dress.');
         const branch = str(input, 'branch') ?? 'flux1';
-        if (!['flux1', 'sd15', 'sdxl1', 'fast'].includes(branch)) throw new InputProblem('"branch" must be flux1, sd15, sdxl1 or fast.');
+        if (!(TUNE_BRANCHES as readonly string[]).includes(branch)) throw new InputProblem(`"branch" must be ${TUNE_BRANCHES.join(', ')}.`);
         const maxMb = vscode.workspace.getConfiguration().get<number>(MAX_IMAGE_SIZE_SETTING, DEFAULT_MAX_IMAGE_MB);
         const selection = await collectImageFiles(rawPaths.map((p) => workspaceUri(p).fsPath), { maxImageBytes: megabytesToBytes(maxMb) });
         const verdict = judgeSelection(selection);
@@ -236,9 +255,9 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
         const result = await uploadTune(services, { params, images: selection.images });
         if (result.status === 'cancelled') return text('The user cancelled the upload: no tune was created.');
         if (result.status === 'failed') throw result.error;
-        poller.watchTune(result.tune);
+        if (result.status === 'unknown') return text(`${result.message} Ask the user before calling this tool again with the same input.`);
         return text(
-          `Created tune ${result.tune.id} “${result.tune.title}” from ${plural(selection.images.length, 'image')}; it is ${tuneState(result.tune)}.`,
+          `${result.note}Created tune ${result.tune.id} “${result.tune.title}” from ${plural(selection.images.length, 'image')}; it is ${tuneState(result.tune)}.`,
           ...(selection.skipped.length ? [`${describeSkipped(selection.skipped)}: ${selection.skipped.map((s) => s.message).join(' ')}`] : []),
           ...(verdict.fewImages ? [verdict.fewImages] : []),
         );

@@ -80,7 +80,7 @@ export async function renameTune(services: Services, tunes: TunesView, node: Tun
   await withBusy(services, tunes, node, 'Renaming…', 'Renaming the tune failed (Rename again: the new title is kept)', async () => {
     const updated = await services.astria.updateTune(node.tune.id, { title: title.trim() });
     unsavedTitles.delete(node.tune.id);
-    tunes.provider.updateTune({ ...node.tune, ...updated });
+    services.changes.publish({ kind: 'tuneProgressed', tune: { ...node.tune, ...updated } });
   });
 }
 
@@ -91,7 +91,7 @@ export async function toggleAutoExtend(services: Services, tunes: TunesView, nod
   if (next === undefined) return;
   await withBusy(services, tunes, node, next ? 'Turning auto-extend on…' : 'Turning auto-extend off…', 'Changing auto-extend failed', async () => {
     const updated = await services.astria.updateTune(node.tune.id, { auto_extend: next });
-    tunes.provider.updateTune({ ...node.tune, ...updated, auto_extend: updated.auto_extend ?? next });
+    services.changes.publish({ kind: 'tuneProgressed', tune: { ...node.tune, ...updated, auto_extend: updated.auto_extend ?? next } });
     vscode.window.setStatusBarMessage(`Auto-extend is ${next ? 'on' : 'off'} for “${node.tune.title}”.`, 3000);
   });
 }
@@ -105,7 +105,7 @@ export async function deleteTune(services: Services, tunes: TunesView, node: Tun
   if (!confirmed) return;
   await withBusy(services, tunes, node, 'Deleting…', 'Deleting the tune failed', async () => {
     const gone = await alreadyGone(() => services.astria.deleteTune(node.tune.id));
-    tunes.provider.removeTune(node.tune.id);
+    services.changes.publish({ kind: 'tuneDeleted', tuneId: node.tune.id });
     if (gone) void vscode.window.showWarningMessage(inertLinks(`“${node.tune.title}” was not found on Astria: it was already deleted (perhaps by an earlier attempt). The row is removed.`));
     else vscode.window.setStatusBarMessage(`Deleted “${node.tune.title}”.`, 3000);
   });
@@ -121,7 +121,7 @@ export async function deletePrompt(services: Services, tunes: TunesView, node: P
   if (!confirmed) return;
   await withBusy(services, tunes, node, 'Deleting…', 'Deleting the prompt failed', async () => {
     const gone = await alreadyGone(() => services.astria.deletePrompt(node.prompt.tune_id, node.prompt.id));
-    tunes.provider.removePrompt(node.prompt.tune_id, node.prompt.id);
+    services.changes.publish({ kind: 'promptDeleted', tuneId: node.prompt.tune_id, promptId: node.prompt.id });
     if (gone) void vscode.window.showWarningMessage(`Prompt ${node.prompt.id} was not found on Astria: it was already deleted (perhaps by an earlier attempt). The row is removed.`);
   });
 }
@@ -133,7 +133,7 @@ export async function setLiked(services: Services, tunes: TunesView, node: Promp
     // The count is only adjusted when the server reports one (it is undocumented).
     const count = node.prompt.prompt_likes_count;
     const likes = count === undefined ? {} : { prompt_likes_count: Math.max(0, count + (liked ? 1 : -1)) };
-    services.promptEditedHere({ ...node.prompt, liked, ...likes });
+    services.changes.publish({ kind: 'promptLiked', prompt: { ...node.prompt, liked, ...likes } });
   });
 }
 

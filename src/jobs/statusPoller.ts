@@ -4,6 +4,7 @@ import { isPromptInProgress, isTuneInProgress, tuneState } from '../api/astria/s
 import type { Services } from '../services';
 import { ApiError } from '../api/errors';
 import { errorMessage } from '../shared/errorMessage';
+import type { Changes } from '../domain/changes';
 
 const BASE_INTERVAL_MS = 3_000;
 const BACKOFF_FACTOR = 1.6;
@@ -16,7 +17,8 @@ export interface PollerTiming {
 }
 
 /**
- * The one poller of the extension. It watches tunes that are pending or training and tunes with prompts
+ * The one poller of the extension. It follows the change stream (a tune or prompt created anywhere is
+ * watched) and publishes what it finds there (progressed, finished), so every view follows it. It watches tunes that are pending or training and tunes with prompts
  * still generating: one request per such tune per tick (GET /tunes/:id, or GET /tunes/:id/prompts for
  * all of its prompts at once), never one per prompt. It backs off while nothing changes, honours
  * Retry-After, and has no timer at all while nothing is pending.
@@ -31,27 +33,28 @@ export class StatusPoller implements vscode.Disposable {
   private disposed = false;
   private failure: string | undefined;
 
-  private readonly tuneUpdated = new vscode.EventEmitter<Tune>();
-  private readonly promptUpdated = new vscode.EventEmitter<Prompt>();
-  private readonly tuneFinished = new vscode.EventEmitter<Tune>();
-  private readonly promptFinished = new vscode.EventEmitter<Prompt>();
+  /** When the timer fires (epoch ms); a newly watched item brings it forward, never back. */
+  private dueAt = 0;
+  /** Bumped by clear(): a check that was in flight then must not put an old tune or prompt back. */
+  private epoch = 0;
   private readonly pendingChanged = new vscode.EventEmitter<void>();
-  /** Every fresh copy of a watched tune. */
-  readonly onDidUpdateTune = this.tuneUpdated.event;
-  /** Every fresh copy of a watched prompt. */
-  readonly onDidUpdatePrompt = this.promptUpdated.event;
-  /** A watched tune left pending/training (trained, failed or expired). */
-  readonly onDidFinishTune = this.tuneFinished.event;
-  /** A watched prompt got its images or failed. */
-  readonly onDidFinishPrompt = this.promptFinished.event;
   /** The set of pending things changed (for the status bar). */
   readonly onDidChangePending = this.pendingChanged.event;
+  private readonly changes: Changes;
+  private readonly subscription: { dispose(): void };
 
   constructor(
     private readonly services: Services,
     private readonly timing: PollerTiming = { baseIntervalMs: BASE_INTERVAL_MS, maxIntervalMs: 60_000 },
   ) {
     this.intervalMs = timing.baseIntervalMs;
+    this.changes = services.changes;
+    this.subscription = this.changes.subscribe((change) => {
+      if (change.kind === 'promptCreated') this.watchPrompt(change.prompt);
+      else if (change.kind === 'tuneCreated') this.watchTune(change.tune);
+      else if (change.kind === 'tuneDeleted') this.forgetTune(change.tuneId);
+      else if (change.kind === 'promptDeleted') this.forgetPrompt(change.tuneId, change.promptId);
+    });
   }
 
   get trainingCount(): number {
@@ -93,6 +96,7 @@ export class StatusPoller implements vscode.Disposable {
 
   /** Forget everything (e.g. the key or the workspace changed). */
   clear(): void {
+    this.epoch++;
     this.failure = undefined;
     this.trainingTunes.clear();
     this.pendingPrompts.clear();
@@ -108,16 +112,27 @@ export class StatusPoller implements vscode.Disposable {
     if (had) this.afterChange();
   }
 
+  forgetPrompt(tuneId: number, promptId: number): void {
+    const prompts = this.pendingPrompts.get(tuneId);
+    if (!prompts?.delete(promptId)) return;
+    if (prompts.size === 0) this.pendingPrompts.delete(tuneId);
+    this.afterChange();
+  }
+
+  /** Something new to watch: checked within the base interval, even while backed off for the others. */
   private somethingNew(): void {
     this.intervalMs = this.timing.baseIntervalMs;
     this.pendingChanged.fire();
     this.schedule(this.intervalMs, true);
   }
 
+  /** `soonerOnly`: keep a timer that fires earlier than `delayMs`; replace one that fires later. */
   private schedule(delayMs: number, soonerOnly = false): void {
     if (this.disposed || this.isIdle) return this.stopTimer();
-    if (this.timer && soonerOnly) return;
+    const due = Date.now() + delayMs;
+    if (this.timer && soonerOnly && this.dueAt <= due) return;
     this.stopTimer();
+    this.dueAt = due;
     this.timer = setTimeout(() => void this.tick(), delayMs);
   }
 
@@ -131,6 +146,7 @@ export class StatusPoller implements vscode.Disposable {
     this.timer = undefined;
     if (this.ticking || this.disposed) return;
     this.ticking = true;
+    const epoch = this.epoch;
     let changed = false;
     let retryAfterMs: number | undefined;
     let failure: string | undefined;
@@ -138,9 +154,12 @@ export class StatusPoller implements vscode.Disposable {
       const tuneIds = new Set([...this.trainingTunes.keys(), ...this.pendingPrompts.keys()]);
       for (const tuneId of tuneIds) {
         try {
-          if (this.trainingTunes.has(tuneId)) changed = (await this.checkTune(tuneId)) || changed;
-          if (this.pendingPrompts.has(tuneId)) changed = (await this.checkPrompts(tuneId)) || changed;
+          if (this.trainingTunes.has(tuneId)) changed = (await this.checkTune(tuneId, epoch)) || changed;
+          if (epoch !== this.epoch) return;
+          if (this.pendingPrompts.has(tuneId)) changed = (await this.checkPrompts(tuneId, epoch)) || changed;
+          if (epoch !== this.epoch) return;
         } catch (error) {
+          if (epoch !== this.epoch) return; // cleared meanwhile (another key or workspace): this answer is stale
           if (error instanceof ApiError && error.kind === 'not_found') {
             this.trainingTunes.delete(tuneId);
             this.pendingPrompts.delete(tuneId);
@@ -172,23 +191,26 @@ export class StatusPoller implements vscode.Disposable {
     } else {
       this.intervalMs = Math.min(this.timing.maxIntervalMs, Math.round(this.intervalMs * BACKOFF_FACTOR));
     }
-    this.schedule(Math.max(this.intervalMs, retryAfterMs ?? 0));
+    // Something watched during this round already has an earlier check (unless the server asked to wait).
+    this.schedule(Math.max(this.intervalMs, retryAfterMs ?? 0), retryAfterMs === undefined);
   }
 
-  private async checkTune(tuneId: number): Promise<boolean> {
+  private async checkTune(tuneId: number, epoch: number): Promise<boolean> {
     const fresh = await this.services.astria.getTune(tuneId);
+    // Cleared or forgotten while the request was out: do not put it back.
+    if (epoch !== this.epoch || !this.trainingTunes.has(tuneId)) return false;
     const before = this.trainingTunes.get(tuneId);
-    this.tuneUpdated.fire(fresh);
     if (isTuneInProgress(fresh)) {
       this.trainingTunes.set(tuneId, fresh);
+      this.changes.publish({ kind: 'tuneProgressed', tune: fresh });
       return before ? tuneState(before) !== tuneState(fresh) : false;
     }
     this.trainingTunes.delete(tuneId);
-    this.tuneFinished.fire(fresh);
+    this.changes.publish({ kind: 'tuneFinished', tune: fresh });
     return true;
   }
 
-  private async checkPrompts(tuneId: number): Promise<boolean> {
+  private async checkPrompts(tuneId: number, epoch: number): Promise<boolean> {
     const watched = this.pendingPrompts.get(tuneId);
     if (!watched || watched.size === 0) {
       this.pendingPrompts.delete(tuneId);
@@ -208,6 +230,7 @@ export class StatusPoller implements vscode.Disposable {
       if ([...watched.keys()].every((id) => listed.has(id))) break;
       if (items.some((prompt) => prompt.id <= oldest)) break;
     }
+    if (epoch !== this.epoch) return false;
     let changed = false;
     for (const id of [...watched.keys()]) {
       let fresh = listed.get(id);
@@ -221,11 +244,13 @@ export class StatusPoller implements vscode.Disposable {
           continue;
         }
       }
-      this.promptUpdated.fire(fresh);
+      if (epoch !== this.epoch || !watched.has(id)) continue;
       if (!isPromptInProgress(fresh)) {
         watched.delete(id);
-        this.promptFinished.fire(fresh);
+        this.changes.publish({ kind: 'promptFinished', prompt: fresh });
         changed = true;
+      } else {
+        this.changes.publish({ kind: 'promptProgressed', prompt: fresh });
       }
     }
     if (watched.size === 0) this.pendingPrompts.delete(tuneId);
@@ -240,10 +265,7 @@ export class StatusPoller implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     this.stopTimer();
-    this.tuneUpdated.dispose();
-    this.promptUpdated.dispose();
-    this.tuneFinished.dispose();
-    this.promptFinished.dispose();
+    this.subscription.dispose();
     this.pendingChanged.dispose();
   }
 }

@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { Prompt } from '../api/astria/types';
 import type { Services } from '../services';
-import type { StatusPoller } from './statusPoller';
-import { runPromptBatch, type BatchPrompt } from './promptBatch';
+import { unknownOutcomeMessage, type BatchPrompt } from '../domain/generation';
 import { errorMessage } from '../shared/errorMessage';
 import {
   DEFAULT_MAX_PROMPTS,
@@ -65,14 +64,13 @@ export class SweepStore implements vscode.Disposable {
 
   constructor(
     private readonly services: Services,
-    private readonly poller: StatusPoller,
     private readonly memento: vscode.Memento,
   ) {
     // The copies kept here follow the poller, so a panel opened later starts from the freshest one.
     const follow = (prompt: Prompt) => {
       if (this.prompts.has(prompt.id)) this.prompts.set(prompt.id, { ...prompt, liked: prompt.liked ?? this.prompts.get(prompt.id)?.liked });
     };
-    this.disposables.push(poller.onDidUpdatePrompt(follow), poller.onDidFinishPrompt(follow), services.onDidEditPrompt(follow));
+    this.disposables.push(services.changes.on(['promptProgressed', 'promptFinished', 'promptLiked'], ({ prompt }) => follow(prompt)));
   }
 
   /** Remembered sweeps, newest first; only those of `tuneId` when given. */
@@ -130,7 +128,7 @@ export class SweepStore implements vscode.Disposable {
     for (const cell of todo) await this.update(sweepId, cell.index, { error: null });
     const tally = { created: 0, failed: 0, notStarted: 0 };
     try {
-      await runPromptBatch(this.services.astria, this.poller, items, {
+      await this.services.generation.createPrompts(items, {
         concurrency,
         signal: abort.signal,
         onStart: (key) => {
@@ -150,7 +148,8 @@ export class SweepStore implements vscode.Disposable {
             void this.update(sweepId, index, { promptId: outcome.prompt.id, error: null });
           } else if (outcome.status === 'failed') {
             tally.failed++;
-            const message = errorMessage(outcome.error);
+            // No answer and not on the server: Run missing sends it again (the user's word), never this run.
+            const message = outcome.unknown ? `${unknownOutcomeMessage('prompt')} Run missing sends it again.` : errorMessage(outcome.error);
             this.services.log.warn(`Sweep ${sweepId}: cell ${index + 1} failed: ${message}`);
             void this.update(sweepId, index, { error: message });
           } else {

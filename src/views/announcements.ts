@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { StatusPoller } from '../jobs/statusPoller';
+import type { Changes } from '../domain/changes';
 import { tuneState } from '../api/astria/state';
 import type { Open } from '../open';
 import type { TunesView } from './tunesTree';
@@ -7,9 +7,9 @@ import { gallerySubjectFor } from './nodes';
 import { inertLinks } from '../shared/inertText';
 
 /** When a watched tune finishes training or a prompt's images arrive, say so and offer the gallery. */
-export function announceFinishedWork(poller: StatusPoller, tunes: TunesView, open: Open): vscode.Disposable {
+export function announceFinishedWork(changes: Changes, tunes: TunesView, open: Open): vscode.Disposable {
   return vscode.Disposable.from(
-    poller.onDidFinishTune(async (tune) => {
+    changes.on(['tuneFinished'], async ({ tune }) => {
       const state = tuneState(tune);
       const title = tune.title || `Tune ${tune.id}`;
       if (state === 'trained') {
@@ -24,7 +24,7 @@ export function announceFinishedWork(poller: StatusPoller, tunes: TunesView, ope
         void vscode.window.showErrorMessage(inertLinks(`Training “${title}” failed${tune.user_error ? `: ${tune.user_error}` : '.'}`));
       }
     }),
-    poller.onDidFinishPrompt(async (prompt) => {
+    changes.on(['promptFinished'], async ({ prompt }) => {
       if (prompt.user_error) {
         void vscode.window.showErrorMessage(inertLinks(`A prompt failed: ${prompt.user_error}`));
         return;

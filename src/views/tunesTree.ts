@@ -32,10 +32,26 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
     this.disposables.push(
       this.changed,
       services.onDidChangeConnection(() => this.refresh()),
-      poller.onDidUpdateTune((tune) => this.updateTune(tune)),
-      poller.onDidUpdatePrompt((prompt) => this.updatePrompt(prompt)),
-      services.onDidEditPrompt((prompt) => this.updatePrompt(prompt)),
-      services.onDidDeletePrompt((prompt) => this.removePrompt(prompt.tune_id, prompt.id)),
+      // The tree follows the change stream, whoever made the change (a panel, a prompt file, a sweep, an agent tool, the poller).
+      services.changes.subscribe((change) => {
+        switch (change.kind) {
+          case 'promptCreated':
+            return this.addPrompt(change.prompt);
+          case 'promptProgressed':
+          case 'promptFinished':
+          case 'promptLiked':
+            return this.updatePrompt(change.prompt);
+          case 'promptDeleted':
+            return this.removePrompt(change.tuneId, change.promptId);
+          case 'tuneCreated':
+            return this.addTune(change.tune);
+          case 'tuneProgressed':
+          case 'tuneFinished':
+            return this.updateTune(change.tune);
+          case 'tuneDeleted':
+            return this.removeTune(change.tuneId);
+        }
+      }),
     );
   }
 
@@ -190,25 +206,35 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
     return this.promptLists.get(tuneId)?.items.find((p) => p.prompt.id === promptId);
   }
 
-  /** A new prompt created elsewhere (prompt editor): shown on top of its tune's loaded prompts. */
-  addPrompt(prompt: Prompt): void {
+  /** A new prompt, made anywhere: shown on top of its tune's loaded prompts (an unexpanded tune loads it when opened). */
+  private addPrompt(prompt: Prompt): void {
     const list = this.promptLists.get(prompt.tune_id);
     const tuneNode = this.tuneNodes.get(prompt.tune_id);
     if (list && tuneNode && !list.items.some((p) => p.prompt.id === prompt.id)) {
       list.items.unshift(new PromptNode(prompt, tuneNode));
       this.changed.fire(tuneNode);
     }
-    this.poller.watchPrompt(prompt);
   }
 
-  updateTune(tune: Tune): void {
+  /** A new tune, made anywhere: on top of the loaded tunes (nodeForTune does the same when revealing it). */
+  private addTune(tune: Tune): void {
+    const root = this.root;
+    if (!root || this.tuneNodes.has(tune.id) || !root.items.length) return;
+    if (tune.id < (root.items[0]?.tune.id ?? 0)) return; // older than the newest shown: its page brings it
+    const node = new TuneNode(tune);
+    this.tuneNodes.set(tune.id, node);
+    root.items.unshift(node);
+    this.changed.fire(undefined);
+  }
+
+  private updateTune(tune: Tune): void {
     const node = this.tuneNodes.get(tune.id);
     if (!node) return;
-    node.tune = tune;
+    node.tune = { ...node.tune, ...tune };
     this.changed.fire(node);
   }
 
-  updatePrompt(prompt: Prompt): void {
+  private updatePrompt(prompt: Prompt): void {
     const node = this.promptNode(prompt.tune_id, prompt.id);
     if (!node) return;
     node.prompt = prompt;
@@ -220,17 +246,16 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
     this.changed.fire(node);
   }
 
-  removeTune(tuneId: number): void {
+  private removeTune(tuneId: number): void {
     const node = this.tuneNodes.get(tuneId);
     if (!node || !this.root) return;
     this.tuneNodes.delete(tuneId);
     this.promptLists.delete(tuneId);
     this.root.removeDeleted((n) => n === node);
-    this.poller.forgetTune(tuneId);
     this.changed.fire(undefined);
   }
 
-  removePrompt(tuneId: number, promptId: number): void {
+  private removePrompt(tuneId: number, promptId: number): void {
     const list = this.promptLists.get(tuneId);
     if (!list) return;
     list.removeDeleted((p) => p.prompt.id === promptId);

@@ -22,7 +22,7 @@ import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } 
 import { compareAxes, compareCell, contactSheetPath } from './compareModel';
 import { defaultSavePath, imageExtension, imageMarkdown } from './galleryModel';
 import { downloadImage, resolveClash } from './saveImage';
-import { editorTune } from './promptEditorModel';
+import { editorTune } from '../domain/tuneCatalog';
 import { planOnHost, runCells, sweepDialogs, type SweepDialogs } from './sweepRun';
 
 /** Prompts asked for at once when a panel opens (the rest one by one, for ids not on that page). */
@@ -90,9 +90,7 @@ export class ComparePanel implements HostedPanel {
     });
     this.disposables.push(
       this.host,
-      deps.poller.onDidUpdatePrompt((prompt) => this.promptChanged(prompt)),
-      deps.poller.onDidFinishPrompt((prompt) => this.promptChanged(prompt)),
-      deps.services.onDidEditPrompt((prompt) => this.promptChanged(prompt)),
+      deps.services.changes.on(['promptCreated', 'promptProgressed', 'promptFinished', 'promptLiked'], ({ prompt }) => this.promptChanged(prompt)),
       deps.sweeps.onDidChange(({ sweepId: id, index }) => {
         if (id !== this.sweepId) return;
         if (index === null) this.host.notify('running', { running: deps.sweeps.isRunning(id) });
@@ -271,7 +269,7 @@ export class ComparePanel implements HostedPanel {
     await (liked ? astria.likePrompt(prompt.id) : astria.unlikePrompt(prompt.id));
     const updated = { ...prompt, liked };
     this.prompts.set(prompt.id, updated);
-    this.deps.services.promptEditedHere(updated); // the tree and the gallery follow
+    this.deps.services.changes.publish({ kind: 'promptLiked', prompt: updated }); // the tree and the gallery follow
     return { liked };
   }
 

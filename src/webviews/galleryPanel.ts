@@ -131,9 +131,9 @@ export class GalleryPanel implements HostedPanel {
     });
     this.disposables.push(
       this.host,
-      deps.poller.onDidUpdatePrompt((prompt) => this.promptChanged(prompt)),
-      deps.poller.onDidFinishPrompt((prompt) => this.promptChanged(prompt)),
-      deps.services.onDidEditPrompt((prompt) => this.promptChanged(prompt)),
+      // New, progressing, finished and liked prompts, whoever made the change.
+      deps.services.changes.on(['promptCreated', 'promptProgressed', 'promptFinished', 'promptLiked'], ({ prompt }) => this.promptChanged(prompt)),
+      deps.services.changes.on(['promptDeleted'], ({ promptId }) => this.forget(promptId)),
       deps.services.onDidChangeConnection(() => {
         // Another key or server: nothing shown may be reused, and the CSP's allowed origins may change.
         this.dropCache();
@@ -393,7 +393,7 @@ export class GalleryPanel implements HostedPanel {
       typeof prompt.prompt_likes_count === 'number' ? Math.max(0, prompt.prompt_likes_count + (liked === wasLiked ? 0 : liked ? 1 : -1)) : undefined;
     const updated = { ...prompt, liked, prompt_likes_count: likes ?? prompt.prompt_likes_count };
     this.shown.set(promptId, updated);
-    this.deps.services.promptEditedHere(updated); // the tree's heart follows
+    this.deps.services.changes.publish({ kind: 'promptLiked', prompt: updated }); // the tree's heart follows
     return { liked, likes };
   }
 
@@ -513,8 +513,7 @@ export class GalleryPanel implements HostedPanel {
       try {
         await this.deps.services.astria.deletePrompt(prompt.tune_id, prompt.id);
         deleted.push(prompt.id);
-        this.forget(prompt.id);
-        this.deps.services.promptDeletedHere(prompt);
+        this.deps.services.changes.publish({ kind: 'promptDeleted', tuneId: prompt.tune_id, promptId: prompt.id });
       } catch (error) {
         failures.push(`prompt ${prompt.id}: ${errorMessage(error)}`);
       }

@@ -2,7 +2,6 @@
 // tunes and prompts, history, presets and saved drafts. The checks of its messages are in shared/promptEditor.ts.
 import type { Prompt, Tune } from '../api/astria/types';
 import { promptState, tuneState } from '../api/astria/state';
-import { KNOWN_BASE_TUNES, modelCapabilities, type CapabilityTune } from '../shared/prompt/capabilities';
 import {
   draftFromPrompt,
   normalizeDraft,
@@ -17,7 +16,6 @@ import {
   MAX_PRESET_NAME,
   type DraftReplacedReason,
   type EditorSection,
-  type PromptEditorTune,
   type PromptHistoryEntry,
   type PromptPreset,
   type PromptRun,
@@ -30,32 +28,6 @@ import { isRecord } from '../shared/check';
 export const HISTORY_SIZE = 20;
 
 // ─── What the webview is sent ────────────────────────────────────────────────────────────────────
-
-/** The tune as the form needs it; `baseTune` (when fetched) decides Gemini/Seedream for fine-tunes of them. */
-export function editorTune(tune: Tune, baseTune?: Tune): PromptEditorTune {
-  const capabilities = modelCapabilities(capabilityTune(tune), baseTune ? capabilityTune(baseTune) : undefined);
-  const characteristics: Record<string, string> = {};
-  if (isRecord(tune.characteristics)) {
-    for (const [key, value] of Object.entries(tune.characteristics).slice(0, 50)) {
-      if (/^\w{1,100}$/.test(key)) characteristics[key] = String(value).slice(0, 500);
-    }
-  }
-  const baseId = typeof tune.base_tune_id === 'number' ? tune.base_tune_id : null;
-  const baseTitle = baseTune?.title ?? (baseId !== null ? KNOWN_BASE_TUNES[baseId]?.title : undefined);
-  return {
-    id: tune.id,
-    title: typeof tune.title === 'string' && tune.title !== '' ? tune.title.slice(0, 500) : `Tune ${tune.id}`,
-    className: capabilities.isBaseModel || typeof tune.name !== 'string' || tune.name === '' ? null : tune.name.slice(0, 100),
-    token: capabilities.isBaseModel || typeof tune.token !== 'string' || tune.token === '' ? null : tune.token.slice(0, 100),
-    characteristics,
-    capabilities,
-    baseTune: baseId !== null ? { id: baseId, title: (baseTitle ?? `Tune ${baseId}`).slice(0, 500) } : null,
-  };
-}
-
-function capabilityTune(tune: Tune): CapabilityTune {
-  return { id: tune.id, title: tune.title, name: tune.name, branch: tune.branch, model_type: tune.model_type, base_tune_id: tune.base_tune_id };
-}
 
 const PHASE_OF_STATE = { pending: 'queued', generating: 'generating', done: 'done', failed: 'failed' } as const;
 

@@ -5,8 +5,7 @@ import { errorMessage } from '../shared/errorMessage';
 import type { PromptFiles } from '../api/astria/client';
 import { NumberedPages } from '../api/paging';
 import type { Services } from '../services';
-import type { StatusPoller } from '../jobs/statusPoller';
-import { findCreatedPrompt, outcomeUnknown } from '../jobs/promptBatch';
+import { unknownOutcomeMessage } from '../domain/generation';
 import type { ResponseMessage } from '../shared/rpc';
 import {
   PROMPT_EDITOR_VIEW_TYPE,
@@ -29,15 +28,15 @@ import { axisLabel, gridShape, missingCells, sweepTitle, type SweepAxis } from '
 import { readSweepSettings, type SweepStore } from '../jobs/sweeps';
 import { planOnHost, runCells, sweepDialogs } from './sweepRun';
 import { defaultDraft, sameDraft, type PromptDraft } from '../shared/prompt/draft';
-import { KNOWN_BASE_TUNES, needsBaseTune } from '../shared/prompt/capabilities';
 import { hasErrors, issuesFromServerError, validateDraft, type DraftIssue } from '../shared/prompt/validation';
 import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
-import { HISTORY_SIZE, draftFromViewState, draftStorageKey, editorTarget, editorTune, historyEntries, parseUriList, readStoredDraft, referenceTunes, runFromPrompt, tuneIdFromViewState, type StoredDraft } from './promptEditorModel';
+import { HISTORY_SIZE, draftFromViewState, draftStorageKey, editorTarget, historyEntries, parseUriList, readStoredDraft, referenceTunes, runFromPrompt, tuneIdFromViewState, type StoredDraft } from './promptEditorModel';
 import { PresetStore } from './presetStore';
 import type { Open, PromptEditorRequest } from '../open';
 import { promptEditorChecks } from '../shared/promptEditor';
 import { entryFromDraft, entryName, promptFileFormat, promptFileName, promptFileText } from '../shared/promptFile';
-import { ImageFileProblem, pickedFile, promptEditorDialogs, workspaceImage, type PromptEditorDialogs } from './promptEditorFiles';
+import { ImageFileProblem, workspaceImage } from '../domain/workspaceImages';
+import { pickedFile, promptEditorDialogs, type PromptEditorDialogs } from './promptEditorDialogs';
 
 /** Typing is saved this long after the last change (and at once when the panel closes). */
 const DRAFT_SAVE_DELAY_MS = 400;
@@ -55,20 +54,11 @@ export interface PromptEditorSubject {
   tune?: Tune;
 }
 
-/** Where a new prompt is announced so the Tunes view and the gallery show it. */
-export interface NewPromptSink {
-  provider: { addPrompt(prompt: Prompt): void };
-}
-
 export interface PromptEditorDeps {
   extensionUri: vscode.Uri;
   services: Services;
-  poller: StatusPoller;
-  tunes: NewPromptSink;
   /** Prompts created in this session, per tune (History shows them before the server lists them). */
   sessionPrompts: Map<number, Prompt[]>;
-  /** Base tunes looked up once per session (they decide Gemini/Seedream for fine-tunes). */
-  baseTunes: Map<number, Promise<Tune | undefined>>;
   presets: PresetStore;
   dialogs: PromptEditorDialogs;
   open: Open;
@@ -169,8 +159,7 @@ export class PromptEditorPanel implements HostedPanel {
     this.loading = this.loadTune(restored.tune);
     this.disposables.push(
       this.host,
-      deps.poller.onDidUpdatePrompt((prompt) => this.promptChanged(prompt)),
-      deps.poller.onDidFinishPrompt((prompt) => this.promptChanged(prompt)),
+      deps.services.changes.on(['promptProgressed', 'promptFinished', 'promptLiked'], ({ prompt }) => this.promptChanged(prompt)),
       deps.presets.onDidChange((presets) => this.host.notify('presets', { presets })),
       deps.services.onDidChangeConnection(() => {
         // Another account or server: the tune may differ, and the CSP's allowed image origins too.
@@ -246,13 +235,11 @@ export class PromptEditorPanel implements HostedPanel {
   }
 
   private async loadTune(known?: Tune): Promise<void> {
-    const { astria, log } = this.deps.services;
+    const { log } = this.deps.services;
     try {
-      const tune = known ?? (await astria.getTune(this.tuneId));
-      let base: Tune | undefined;
-      const baseId = tune.base_tune_id ?? undefined;
-      if (baseId !== undefined && (needsBaseTune(tune) || !KNOWN_BASE_TUNES[baseId])) base = await this.baseTune(baseId);
-      this.tune = editorTune(tune, base);
+      // The one tune catalog: the tune, its base tune when the model family needs it, and what the form offers.
+      const { tune, editor } = await this.deps.services.tunes.get(this.tuneId, known);
+      this.tune = editor;
       this.serverTune = tune;
       this.loadError = null;
       if (!this.disposed) this.panel.title = `Prompt: ${this.tune.title}`;
@@ -260,19 +247,6 @@ export class PromptEditorPanel implements HostedPanel {
       this.loadError = errorMessage(error);
       log.warn(`Prompt editor: could not load tune ${this.tuneId}: ${this.loadError}`);
     }
-  }
-
-  private baseTune(id: number): Promise<Tune | undefined> {
-    let cached = this.deps.baseTunes.get(id);
-    if (!cached) {
-      cached = this.deps.services.astria.getTune(id).catch((error: unknown) => {
-        this.deps.services.log.warn(`Prompt editor: could not look up base tune ${id}: ${errorMessage(error)}`);
-        this.deps.baseTunes.delete(id);
-        return undefined;
-      });
-      this.deps.baseTunes.set(id, cached);
-    }
-    return cached;
   }
 
   private async sendInit(): Promise<void> {
@@ -374,7 +348,8 @@ export class PromptEditorPanel implements HostedPanel {
       }
       sentAt = Date.now();
       let lastProgressAt = 0;
-      const prompt = await this.deps.services.astria.createPrompt(tune.id, checked.params, files, {
+      // The one way to create a prompt: after an unanswered request it looks (and looks again) before giving up.
+      const outcome = await this.deps.services.generation.createPrompt(tune.id, checked.params, files, {
         onProgress: ({ sentBytes, totalBytes }) => {
           const now = Date.now();
           if (now - lastProgressAt < PROGRESS_INTERVAL_MS && sentBytes < totalBytes) return;
@@ -382,14 +357,21 @@ export class PromptEditorPanel implements HostedPanel {
           this.upsertRun({ ...sending, uploaded: totalBytes > 0 ? sentBytes / totalBytes : 0 }, localKey);
         },
       });
+      if (outcome.status === 'unknown') {
+        this.dropRun(localKey);
+        if (!(this.unanswered && sameDraft(this.unanswered.draft, draft))) this.unanswered = { draft, sentAt };
+        this.deps.services.log.warn(`Prompt editor: no answer creating a prompt on tune ${tune.id}, and it is not on the server: ${errorMessage(outcome.error)}`);
+        return { status: 'failed', message: `${unknownOutcomeMessage('prompt')} Press Generate again to send it again.` };
+      }
+      if (outcome.status === 'failed') throw outcome.error;
+      const prompt = outcome.value;
       this.adopt(draft, prompt, localKey);
-      this.deps.services.log.info(`Prompt editor: created prompt ${prompt.id} on tune ${tune.id}${uploading ? ' (with an uploaded image)' : ''}`);
+      this.deps.services.log.info(
+        `Prompt editor: created prompt ${prompt.id} on tune ${tune.id}${uploading ? ' (with an uploaded image)' : ''}${outcome.recovered ? ' (found on the server after a failed request)' : ''}`,
+      );
       return { status: 'created', promptId: prompt.id };
     } catch (error) {
       this.dropRun(localKey);
-      if (outcomeUnknown(error) && !(this.unanswered && sameDraft(this.unanswered.draft, draft))) {
-        this.unanswered = { draft, sentAt };
-      }
       if (isApiError(error) && (error.kind === 'validation' || (error.kind === 'bad_request' && error.fields))) {
         // The server's words, next to the field they name; the form keeps everything typed.
         this.serverIssues = issuesFromServerError({ message: error.message, fields: error.fields });
@@ -408,15 +390,14 @@ export class PromptEditorPanel implements HostedPanel {
     this.serverIssues = [];
     this.remember(prompt);
     this.upsertRun(runFromPrompt(prompt), localKey);
-    this.deps.tunes.provider.addPrompt(prompt);
-    this.deps.poller.watchPrompt(prompt);
+    // The tree, the galleries and the poller follow the change stream (generation published it).
   }
 
   /** The prompt an unanswered submit of this same draft created, if the server has it; clears the doubt either way. */
   private async promptFromUnansweredSubmit(tuneId: number, draft: PromptDraft, params: PromptCreateParams): Promise<Prompt | undefined> {
     const doubt = this.unanswered;
     if (!doubt || !sameDraft(doubt.draft, draft)) return undefined;
-    const earlier = await findCreatedPrompt(this.deps.services.astria, tuneId, params, doubt.sentAt);
+    const earlier = await this.deps.services.generation.findEarlierPrompt(tuneId, params, doubt.sentAt);
     this.unanswered = undefined;
     return earlier;
   }
@@ -615,8 +596,6 @@ export interface PromptEditorApi {
 export function createPromptEditors(
   context: vscode.ExtensionContext,
   services: Services,
-  poller: StatusPoller,
-  tunes: NewPromptSink,
   doors: Open,
   sweeps: SweepStore,
 ): PromptEditorApi {
@@ -624,10 +603,7 @@ export function createPromptEditors(
   const deps: PromptEditorDeps = {
     extensionUri: context.extensionUri,
     services,
-    poller,
-    tunes,
     sessionPrompts: new Map(),
-    baseTunes: new Map(),
     presets,
     dialogs: promptEditorDialogs,
     open: doors,

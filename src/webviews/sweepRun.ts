@@ -8,7 +8,7 @@ import type { PromptDraft } from '../shared/prompt/draft';
 import { planSweep, type SweepAxis, type SweepContext, type SweepPlanResult, type SweepCell } from '../shared/sweep';
 import { errorMessage } from '../shared/errorMessage';
 import type { SweepRunCell } from '../jobs/sweeps';
-import { ImageFileProblem, workspaceImage } from './promptEditorFiles';
+import { ImageFileProblem, workspaceImage } from '../domain/workspaceImages';
 import { UserFacingError } from './panelHost';
 
 /** The sweep's one question before anything is created; replaceable by the integration suite. */

@@ -94,7 +94,7 @@ describe('Against a server that does only what the docs promise', function () {
       const created: Prompt[] = [];
       for (let n = 0; n < 25; n++) created.push(await astria<Prompt>('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: `pending ${n}`, num_images: 1 } }));
       const finished = new Set<number>();
-      const listener = api.poller.onDidFinishPrompt((p) => void finished.add(p.id));
+      const listener = api.services.changes.on(['promptFinished'], ({ prompt: p }) => void finished.add(p.id));
       const since = Date.now();
       for (const prompt of created) api.poller.watchPrompt(prompt);
       await api.poller.tick();
@@ -155,7 +155,7 @@ describe('Against a server that does only what the docs promise', function () {
       await vscode.commands.executeCommand('tuneStudio.toggleAutoExtend', fresh);
       assert.equal((await admin<Tune>('GET', `/tunes/${tune.id}`)).auto_extend, true, 'turned on');
       // Cancelling the question sends nothing.
-      api.tunes.provider.updateTune({ ...fresh.tune, auto_extend: undefined });
+      api.services.changes.publish({ kind: 'tuneProgressed', tune: { ...fresh.tune, auto_extend: undefined } });
       api.dialogs.chooseAutoExtend = async () => undefined;
       await vscode.commands.executeCommand('tuneStudio.toggleAutoExtend', fresh);
       assert.equal((await admin<Tune>('GET', `/tunes/${tune.id}`)).auto_extend, true, 'unchanged');

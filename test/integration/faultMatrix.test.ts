@@ -421,7 +421,7 @@ const FLOW_CASES: FlowCase[] = [
     retry: async (cell) => {
       const prompt = cell.state.prompt as Prompt;
       const finished = new Promise<void>((resolve) => {
-        const sub = api.poller.onDidFinishPrompt((p) => p.id === prompt.id && (sub.dispose(), resolve()));
+        const sub = api.services.changes.on(['promptFinished'], ({ prompt: p }) => p.id === prompt.id && (sub.dispose(), resolve()));
       });
       if (cell.seen.where !== 'none') {
         await waitFor('the next status check to see the images', async () => {

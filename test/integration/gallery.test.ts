@@ -230,7 +230,7 @@ describe('Gallery', function () {
 
     it('likes and unlikes the prompt on the server', async () => {
       const edited: Prompt[] = [];
-      const watch = api.services.onDidEditPrompt((p) => edited.push(p));
+      const watch = api.services.changes.on(['promptLiked'], ({ prompt: p }) => edited.push(p));
       const liked = await request(tuneSubject, 'setLiked', { promptId: prompts[1].id, liked: true });
       watch.dispose();
       assert.equal(liked.liked, true);

@@ -321,7 +321,7 @@ describe('Gallery for daily work', function () {
     it('likes and unlikes several prompts at once, and the Tunes view is told', async () => {
       const ids = [prompts[3].id, prompts[4].id, prompts[5].id];
       const edited: number[] = [];
-      const watch = api.services.onDidEditPrompt((p) => edited.push(p.id));
+      const watch = api.services.changes.on(['promptLiked'], ({ prompt: p }) => edited.push(p.id));
       try {
         const liked = await request(subject, 'setLikedMany', { promptIds: ids, liked: true });
         assert.deepEqual(
@@ -347,7 +347,7 @@ describe('Gallery for daily work', function () {
         return answer;
       };
       const deletedEvents: number[] = [];
-      const watch = api.services.onDidDeletePrompt((p) => deletedEvents.push(p.id));
+      const watch = api.services.changes.on(['promptDeleted'], ({ promptId }) => deletedEvents.push(promptId));
       try {
         const declined = await request(subject, 'deletePrompts', { promptIds: victims.map((p) => p.id) });
         assert.deepEqual(declined.deleted, []);

@@ -179,7 +179,7 @@ describe('Tunes explorer', function () {
       tune: { title: `Poll me ${Date.now()}`, name: 'cat', branch: 'fast', image_urls: ['https://example.com/a.jpg'] },
     });
     const finishedTune = new Promise<Tune>((resolve) => {
-      const sub = api.poller.onDidFinishTune((t) => t.id === tune.id && (sub.dispose(), resolve(t)));
+      const sub = api.services.changes.on(['tuneFinished'], ({ tune: t }) => t.id === tune.id && (sub.dispose(), resolve(t)));
     });
     api.poller.watchTune(tune);
     assert.match(api.statusBar.text ?? '', /training/, 'the status bar shows the work in flight');
@@ -189,7 +189,7 @@ describe('Tunes explorer', function () {
 
     const prompt = await astria<Prompt>('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: 'a <1> cat on a sofa', num_images: 2 } });
     const finishedPrompt = new Promise<Prompt>((resolve) => {
-      const sub = api.poller.onDidFinishPrompt((p) => p.id === prompt.id && (sub.dispose(), resolve(p)));
+      const sub = api.services.changes.on(['promptFinished'], ({ prompt: p }) => p.id === prompt.id && (sub.dispose(), resolve(p)));
     });
     api.poller.watchPrompt(prompt);
     assert.match(api.statusBar.text ?? '', /generating/);
@@ -251,7 +251,7 @@ describe('Tunes explorer', function () {
       const target = await astria<Prompt>('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: 'oldest', num_images: 1 } });
       for (let n = 0; n < 22; n++) await astria('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: `newer ${n}`, num_images: 1 } });
       const finished = new Promise<Prompt>((resolve) => {
-        const sub = api.poller.onDidFinishPrompt((p) => p.id === target.id && (sub.dispose(), resolve(p)));
+        const sub = api.services.changes.on(['promptFinished'], ({ prompt: p }) => p.id === target.id && (sub.dispose(), resolve(p)));
       });
       api.poller.watchPrompt(target);
       await api.poller.tick();

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Prompt, Tune } from '../../src/api/astria/types';
-import { deletePreset, draftFromViewState, editorTarget, editorTune, historyEntries, normalizePresets, parseUriList, readStoredDraft, referenceTunes, runFromPrompt, savePreset, tuneIdFromViewState, type OpenRequest } from '../../src/webviews/promptEditorModel';
+import { editorTune } from '../../src/domain/tuneCatalog';
+import { deletePreset, draftFromViewState, editorTarget, historyEntries, normalizePresets, parseUriList, readStoredDraft, referenceTunes, runFromPrompt, savePreset, tuneIdFromViewState, type OpenRequest } from '../../src/webviews/promptEditorModel';
 import { parseOpenArgument } from '../../src/commands/promptEditorArgs';
 import { draftCheck, MAX_PRESETS, promptEditorChecks } from '../../src/shared/promptEditor';
 import { defaultDraft, presetOptions } from '../../src/shared/prompt/draft';

@@ -167,14 +167,10 @@ export class AstriaClient {
 
   /**
    * Creates a tune and starts training: JSON without files, multipart streamed from disk with them.
-   * Never re-POSTed blindly (title idempotency is an account setting): see createTuneAt.
+   * One POST, never repeated here (title idempotency is an account setting): after a failure that may
+   * have created it, src/domain/generation.ts looks for it by its title before anything is sent again.
    */
   async createTune(params: TuneCreateParams, files: readonly UploadFile[] = [], options: UploadOptions = {}): Promise<Tune> {
-    return (await this.createTuneAt('/tunes', params, files, options)).tune;
-  }
-
-  /** createTune, also telling what happened after a failure (found by title, or retried). */
-  async createTuneReporting(params: TuneCreateParams, files: readonly UploadFile[] = [], options: UploadOptions = {}): Promise<CreateTuneResult> {
     return this.createTuneAt('/tunes', params, files, options);
   }
 
@@ -277,35 +273,16 @@ export class AstriaClient {
     return this.record(await this.http.get<unknown>(path, options), 'GET', path) as unknown as PackDetail;
   }
 
-  /** Creates a tune from a pack (queues the pack's prompts); same body and retry rules as createTune. */
+  /** Creates a tune from a pack (queues the pack's prompts); same body and rules as createTune. */
   async createTuneFromPack(packId: number, params: TuneCreateParams, files: readonly UploadFile[] = [], options: UploadOptions = {}): Promise<Tune> {
-    return (await this.createTuneAt(`/p/${packId}/tunes`, params, files, options)).tune;
-  }
-
-  /** createTuneFromPack, also telling what happened after a failure. */
-  async createTuneFromPackReporting(packId: number, params: TuneCreateParams, files: readonly UploadFile[] = [], options: UploadOptions = {}): Promise<CreateTuneResult> {
     return this.createTuneAt(`/p/${packId}/tunes`, params, files, options);
   }
 
-  /**
-   * One POST, never repeated blindly: after a 5xx, 504 or network failure the tune is looked for by its
-   * (unique) title among the newest tunes, and only when it is not there is the POST sent once more.
-   */
-  private async createTuneAt(path: string, params: TuneCreateParams, files: readonly UploadFile[], options: UploadOptions): Promise<CreateTuneResult> {
-    const post = async (): Promise<Tune> => {
-      const fileEntries = files.map((file): FormEntry => ['tune[images][]', file]);
-      const body = fileEntries.length === 0 ? { json: { tune: params } } : this.multipart('tune', params, fileEntries, options);
-      const raw = await this.http.post<unknown>(path, { ...body, signal: options.signal });
-      return normalizeTune(this.record(unwrap(raw, 'tune'), 'POST', path));
-    };
-    try {
-      return { tune: await post() };
-    } catch (error) {
-      if (!(error instanceof ApiError) || !MAYBE_CREATED.has(error.kind) || options.signal?.aborted) throw error;
-      const found = await this.findTuneByTitle(params.title, { signal: options.signal });
-      if (found) return { tune: found, recovery: 'found-after-failure', failure: error };
-      return { tune: await post(), recovery: 'retried', failure: error };
-    }
+  private async createTuneAt(path: string, params: TuneCreateParams, files: readonly UploadFile[], options: UploadOptions): Promise<Tune> {
+    const fileEntries = files.map((file): FormEntry => ['tune[images][]', file]);
+    const body = fileEntries.length === 0 ? { json: { tune: params } } : this.multipart('tune', params, fileEntries, options);
+    const raw = await this.http.post<unknown>(path, { ...body, signal: options.signal });
+    return normalizeTune(this.record(unwrap(raw, 'tune'), 'POST', path));
   }
 
   private multipart(root: string, params: object, files: FormEntry[], options: UploadOptions): Pick<RequestOptions, 'body' | 'timeoutMs'> {
@@ -365,8 +342,6 @@ function unwrap(raw: unknown, key: string): unknown {
   return raw;
 }
 
-/** Failures after which the server may or may not have created the tune. */
-const MAYBE_CREATED = new Set<ApiError['kind']>(['server', 'timeout', 'network']);
 
 function pageQuery(options: PageOptions): Record<string, number | undefined> {
   return { before_id: options.beforeId, offset: options.offset || undefined, limit: options.limit };

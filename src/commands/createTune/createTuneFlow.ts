@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import type { Pack, Tune, UploadProgress } from '../../api/astria/types';
 import { ApiError } from '../../api/errors';
 import { errorMessage } from '../../shared/errorMessage';
-import type { StatusPoller } from '../../jobs/statusPoller';
 import type { Services } from '../../services';
 import {
   collectImageFiles,
@@ -69,10 +68,19 @@ const STEP_FOR_FIELD: Record<string, StepId> = {
   callback: 'callback',
 };
 
+/** The wizard's questions after a failed upload, replaceable by the integration suite (a test cannot click them). */
+export const createTuneDialogs = {
+  async confirm(message: string, detail: string, action: string): Promise<boolean> {
+    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+  },
+  async tryAgain(message: string): Promise<boolean> {
+    return (await vscode.window.showErrorMessage(message, 'Try Again')) === 'Try Again';
+  },
+};
+
 export class CreateTuneFlow {
   constructor(
     private readonly services: Services,
-    private readonly poller: StatusPoller,
     private readonly wiring: CreateTuneWiring,
   ) {}
 
@@ -155,7 +163,19 @@ export class CreateTuneFlow {
         { params, images: run.selection.images, packId: run.pack?.pack.id },
         { signal: run.options.signal, onProgress: run.options.onProgress },
       );
-      if (result.status === 'created') return this.created(result.tune, startedAt, recoveryNote(result.recovery, result.failure));
+      if (result.status === 'created') return this.created(result.tune, startedAt, result.note);
+      if (result.status === 'unknown') {
+        // No answer, and no tune has its title even after waiting: sent again only on the user's word.
+        const again = !run.interactive
+          ? false
+          : await createTuneDialogs.confirm(`Astria did not answer whether “${params.title}” was created. Send it again?`, `${result.message} If you send it again and the first one appears later, you will have two tunes.`, 'Send Again');
+        if (!again) {
+          const message = `${result.message} Nothing was sent again.`;
+          void vscode.window.showWarningMessage(inertLinks(message));
+          return { status: 'failed', error: result.error, message };
+        }
+        continue;
+      }
       if (result.status === 'cancelled') {
         const message = 'Upload cancelled: no tune was created.';
         void vscode.window.showInformationMessage(message);
@@ -172,16 +192,16 @@ export class CreateTuneFlow {
         void vscode.window.showErrorMessage(inertLinks(message));
         return { status: 'failed', error, message };
       }
-      const choice = await vscode.window.showErrorMessage(inertLinks(message), 'Try Again');
-      if (choice !== 'Try Again') return { status: 'failed', error, message };
+      const choice = await createTuneDialogs.tryAgain(inertLinks(message));
+      if (!choice) return { status: 'failed', error, message };
       // The failed attempt may have created the tune after all (no idempotent titles on every account).
-      const existing = await this.services.astria.findTuneByTitle(params.title).catch(() => undefined);
+      const existing = await this.services.generation.findTune(params.title).catch(() => undefined);
       if (existing) return this.created(existing, startedAt, 'The earlier attempt did create the tune. ');
     }
   }
 
   private async created(tune: Tune, startedAt: number, note = ''): Promise<Omit<CreateTuneOutcome, 'selection'>> {
-    this.poller.watchTune(tune);
+    // The poller and the Tunes view follow the change stream (the one generation path published the tune).
     try {
       await this.wiring.revealTune(tune);
     } catch (error) {
@@ -221,13 +241,6 @@ export class CreateTuneFlow {
     });
     return { status: 'refused', message };
   }
-}
-
-/** What the user is told when the create request failed but the tune exists now. */
-function recoveryNote(recovery: 'found-after-failure' | 'retried' | undefined, failure: ApiError | undefined): string {
-  if (!recovery) return '';
-  const what = failure?.kind === 'timeout' ? 'The server timed out' : failure?.kind === 'network' ? 'The connection failed' : 'The server failed';
-  return recovery === 'found-after-failure' ? `${what}; the tune was created. ` : `${what}; the tune was not created, so it was sent again. `;
 }
 
 function maxImageSizeMB(): number {

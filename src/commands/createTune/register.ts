@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { Services } from '../../services';
-import type { StatusPoller } from '../../jobs/statusPoller';
 import type { TunesNode } from '../../views/nodes';
 import { CreateTuneFlow, type CreateTuneOptions, type CreateTuneOutcome, type CreateTuneWiring } from './createTuneFlow';
 import { TunesDropController } from './dropController';
@@ -14,10 +13,9 @@ export type { CreateTuneOptions, CreateTuneOutcome, CreateTuneWiring };
 export function registerCreateTune(
   context: vscode.ExtensionContext,
   services: Services,
-  poller: StatusPoller,
   wiring: CreateTuneWiring,
 ): vscode.TreeDragAndDropController<TunesNode> {
-  const flow = new CreateTuneFlow(services, poller, wiring);
+  const flow = new CreateTuneFlow(services, wiring);
   context.subscriptions.push(
     // The Explorer passes (clicked uri, all selected uris); tests add an options object.
     vscode.commands.registerCommand('tuneStudio.createTuneFromImages', (uri?: unknown, uris?: unknown, options?: unknown) =>

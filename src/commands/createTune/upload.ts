@@ -1,6 +1,6 @@
 // The one upload: streamed by the Astria client, shown as a cancellable progress notification.
 import * as vscode from 'vscode';
-import type { CreateRecovery } from '../../api/astria/client';
+import { recoveryNote, unknownOutcomeMessage } from '../../domain/generation';
 import type { Tune, TuneCreateParams, UploadFile, UploadProgress } from '../../api/astria/types';
 import { ApiError } from '../../api/errors';
 import { errorMessage } from '../../shared/errorMessage';
@@ -23,15 +23,17 @@ export interface UploadHooks {
 }
 
 export type UploadResult =
-  /** `recovery`: a failure happened and the tune was found by its title, or was not and was created again. */
-  | { status: 'created'; tune: Tune; attempts: number; recovery?: CreateRecovery; failure?: ApiError }
+  /** `note`: what happened when the request failed but the tune was found on the server by its title ('' otherwise). */
+  | { status: 'created'; tune: Tune; attempts: number; note: string }
   /** Cancelled before the body was complete: nothing was created. */
   | { status: 'cancelled' }
+  /** No answer, and not found by its title even after waiting: not sent again without the user's word. */
+  | { status: 'unknown'; error: ApiError | Error; message: string; attempts: number }
   | { status: 'failed'; error: ApiError | Error; attempts: number };
 
 /**
- * Creates the tune with its images streamed from disk. After a 5xx, 504 or network failure the client
- * looks for the tune by its unique title before sending it again, so at most one tune is created.
+ * Creates the tune with its images streamed from disk, through the one generation path (src/domain):
+ * after a failure that may have created it, it is looked for by its unique title, twice, and never sent again here.
  */
 export async function uploadTune(services: Services, request: UploadRequest, hooks: UploadHooks = {}): Promise<UploadResult> {
   const { params, images } = request;
@@ -51,18 +53,21 @@ export async function uploadTune(services: Services, request: UploadRequest, hoo
       if (report) progress.report(report);
     };
     try {
-      const options = { signal: abort.signal, onProgress };
-      const { tune, recovery, failure } =
-        request.packId === undefined
-          ? await services.astria.createTuneReporting(params, files, options)
-          : await services.astria.createTuneFromPackReporting(request.packId, params, files, options);
-      if (failure) services.log.warn(`Creating tune “${params.title}” failed (${failure.message}); ${recovery === 'found-after-failure' ? 'it was created anyway' : 'it was not created, so it was sent again'}.`);
+      const outcome = await services.generation.createTune(params, files, { signal: abort.signal, onProgress, packId: request.packId });
+      if (outcome.status === 'failed') throw outcome.error;
+      if (outcome.status === 'unknown') {
+        if (abort.signal.aborted) return afterCancel(services, params.title, tracker);
+        services.log.warn(`Creating tune “${params.title}”: no answer (${errorMessage(outcome.error)}), and no tune has its title; not sent again.`);
+        return { status: 'unknown', error: asError(outcome.error), message: unknownOutcomeMessage('tune'), attempts: tracker.attemptNumber };
+      }
+      const tune = outcome.value;
+      if (outcome.recovered) services.log.warn(`Creating tune “${params.title}” failed (${errorMessage(outcome.failure)}), but it was created: found by its title.`);
       services.log.info(`Created tune ${tune.id} “${tune.title}” (${plural(tracker.attemptNumber, 'attempt')}).`);
-      return { status: 'created', tune, attempts: tracker.attemptNumber, recovery, failure };
+      return { status: 'created', tune, attempts: tracker.attemptNumber, note: recoveryNote(outcome, 'tune') };
     } catch (error) {
       if (abort.signal.aborted) return afterCancel(services, params.title, tracker);
       services.log.error(`Creating tune “${params.title}” failed: ${errorMessage(error)}`);
-      return { status: 'failed', error: error instanceof Error ? error : new Error(String(error)), attempts: tracker.attemptNumber };
+      return { status: 'failed', error: asError(error), attempts: tracker.attemptNumber };
     } finally {
       cancelListener.dispose();
       hooks.signal?.removeEventListener('abort', onCancel);
@@ -77,10 +82,14 @@ export async function uploadTune(services: Services, request: UploadRequest, hoo
 async function afterCancel(services: Services, title: string, tracker: UploadProgressTracker): Promise<UploadResult> {
   if (!tracker.bodyEverComplete) return { status: 'cancelled' };
   try {
-    const found = await services.astria.findTuneByTitle(title);
-    if (found) return { status: 'created', tune: found, attempts: tracker.attemptNumber };
+    const found = await services.generation.findTune(title);
+    if (found) return { status: 'created', tune: found, attempts: tracker.attemptNumber, note: 'The cancel came too late: the tune was created. ' };
   } catch (error) {
     services.log.warn(`Could not check whether “${title}” was created after the cancel: ${errorMessage(error)}`);
   }
   return { status: 'cancelled' };
+}
+
+function asError(error: unknown): ApiError | Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -20,7 +20,7 @@ import {
   type PromptFileEntry,
   type PromptFileFormat,
 } from '../../shared/promptFile';
-import { TuneLookups, type TuneLookup } from './tuneLookup';
+import type { TuneCatalog, TuneLookup } from '../../domain/tuneCatalog';
 
 export const PROMPT_FILE_SELECTOR: vscode.DocumentSelector = [
   { pattern: '**/*.astria.{yaml,yml,json}' },
@@ -64,7 +64,8 @@ export function isPromptFile(document: vscode.TextDocument): boolean {
 }
 
 export class PromptFilesController implements vscode.Disposable {
-  readonly tunes: TuneLookups;
+  /** The one tune catalog (src/domain): each tune a file names is looked up once. */
+  readonly tunes: TuneCatalog;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('tuneStudio.promptFiles');
   private readonly states = new Map<string, FileState>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
@@ -82,7 +83,7 @@ export class PromptFilesController implements vscode.Disposable {
     private readonly services: Services,
     private readonly poller: StatusPoller,
   ) {
-    this.tunes = new TuneLookups(services);
+    this.tunes = services.tunes;
     const track = (prompt: Prompt) => {
       if (!this.prompts.has(prompt.id)) return;
       this.prompts.set(prompt.id, prompt);
@@ -94,11 +95,10 @@ export class PromptFilesController implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
       vscode.workspace.onDidChangeTextDocument((event) => this.schedule(event.document, 250)),
       vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
-      // The one poller's events: no second polling loop.
-      poller.onDidUpdatePrompt(track),
-      poller.onDidFinishPrompt(track),
+      // The change stream: prompts made anywhere, and the one poller's news (no second polling loop).
+      services.changes.on(['promptProgressed', 'promptFinished', 'promptLiked'], ({ prompt }) => track(prompt)),
+      services.changes.on(['promptCreated'], ({ prompt }) => this.rememberPrompt(prompt)),
       services.onDidChangeConnection(() => {
-        this.tunes.clear();
         this.prompts.clear();
         this.promptRequests.clear();
         for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
@@ -252,9 +252,9 @@ export class PromptFilesController implements vscode.Disposable {
     return false;
   }
 
-  rememberPrompt(prompt: Prompt): void {
+  /** A prompt made anywhere (the change stream): a file entry that records its id shows its state. */
+  private rememberPrompt(prompt: Prompt): void {
     this.prompts.set(prompt.id, prompt);
-    this.poller.watchPrompt(prompt);
     this.changed.fire();
   }
 

@@ -6,8 +6,7 @@
 import * as vscode from 'vscode';
 import type { PromptCreateParams } from '../../api/astria/types';
 import { ApiError } from '../../api/errors';
-import type { StatusPoller } from '../../jobs/statusPoller';
-import { runPromptBatch, sameRequest, type BatchOutcome, type BatchPrompt } from '../../jobs/promptBatch';
+import { sameRequest, unknownOutcomeMessage, type BatchOutcome, type BatchPrompt } from '../../domain/generation';
 import type { Services } from '../../services';
 import { errorMessage } from '../../shared/errorMessage';
 import { issuesFromServerError } from '../../shared/prompt/validation';
@@ -30,6 +29,8 @@ export interface RunSummary {
   created: { name: string; promptId: number }[];
   /** Entries that were asked for and not created, with the reason in words. */
   notRun: { name: string; reason: string }[];
+  /** Indexes of entries that got no answer and were not found on the server (not sent again unasked). */
+  unknown?: number[];
 }
 
 function imagesOf(params: PromptCreateParams): number {
@@ -42,7 +43,6 @@ export class PromptFileRunner {
 
   constructor(
     private readonly services: Services,
-    private readonly poller: StatusPoller,
     private readonly files: PromptFilesController,
     readonly dialogs: PromptFileDialogs,
   ) {}
@@ -125,7 +125,25 @@ export class PromptFileRunner {
       }
     }
 
-    const summary = await this.send(state, toRun, signal);
+    let summary = await this.send(state, toRun, signal);
+    // No answer, and not on the server even after waiting: sent again only on the user's word.
+    const unanswered = toRun.filter((e) => summary.unknown?.includes(e.entry.index));
+    if (unanswered.length > 0) {
+      const again = await this.dialogs.confirm(
+        `${plural(unanswered.length, 'prompt')} of ${name} got no answer from Astria. Send ${unanswered.length === 1 ? 'it' : 'them'} again?`,
+        `${unknownOutcomeMessage('prompt')} Not found: ${unanswered.map((e) => `“${e.entry.name}”`).join(', ')}.`,
+        'Send Again',
+      );
+      if (again) {
+        const retried = await this.send(state, unanswered, signal);
+        const retriedNames = new Set(unanswered.map((e) => e.entry.name));
+        summary = {
+          created: [...summary.created, ...retried.created],
+          notRun: [...summary.notRun.filter((n) => !retriedNames.has(n.name)), ...retried.notRun],
+          unknown: retried.unknown,
+        };
+      }
+    }
     summary.notRun.unshift(...notRun);
     this.report(name, summary, index === undefined);
     return summary;
@@ -151,7 +169,7 @@ export class PromptFileRunner {
     const byKey = new Map(entries.map((e) => [String(e.entry.index), e]));
     const items: BatchPrompt[] = entries.map((e) => ({ key: String(e.entry.index), tuneId: tune.id, params: e.checked.params! }));
     const concurrency = vscode.workspace.getConfiguration('tuneStudio').get<number>(CONCURRENCY_SETTING, DEFAULT_CONCURRENCY);
-    const summary: RunSummary = { created: [], notRun: [] };
+    const summary: RunSummary & { unknown: number[] } = { created: [], notRun: [], unknown: [] };
     for (const e of entries) this.files.clearServerProblem(document, e.entry.index);
 
     const outcomes = await vscode.window.withProgress(
@@ -161,7 +179,7 @@ export class PromptFileRunner {
         const cancel = token.onCancellationRequested(() => abort.abort());
         let done = 0;
         try {
-          return await runPromptBatch(this.services.astria, this.poller, items, {
+          return await this.services.generation.createPrompts(items, {
             concurrency: Math.max(1, Math.min(8, Math.floor(concurrency) || DEFAULT_CONCURRENCY)),
             signal: signal ? AbortSignal.any([abort.signal, signal]) : abort.signal,
             onStart: (key) => this.files.setSending(document, Number(key), true),
@@ -181,7 +199,10 @@ export class PromptFileRunner {
     for (const outcome of outcomes) {
       const e = byKey.get(outcome.key)!;
       if (outcome.status === 'created') summary.created.push({ name: e.entry.name, promptId: outcome.prompt.id });
-      else if (outcome.status === 'failed') summary.notRun.push({ name: e.entry.name, reason: errorMessage(outcome.error) });
+      else if (outcome.status === 'failed' && outcome.unknown) {
+        summary.notRun.push({ name: e.entry.name, reason: unknownOutcomeMessage('prompt') });
+        summary.unknown.push(e.entry.index);
+      } else if (outcome.status === 'failed') summary.notRun.push({ name: e.entry.name, reason: errorMessage(outcome.error) });
       else summary.notRun.push({ name: e.entry.name, reason: 'cancelled before it was sent' });
     }
     // The ids belong in the file as the user keeps it: a file that was saved before is saved again.

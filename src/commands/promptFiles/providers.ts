@@ -21,7 +21,7 @@ import {
 } from '../../shared/prompt/schema';
 import { plural } from '../createTune/imageFiles';
 import type { FileState, PromptFilesController } from './controller';
-import type { TuneLookup } from './tuneLookup';
+import type { TuneLookup } from '../../domain/tuneCatalog';
 import { isAstriaImageUrl } from '../../shared/promptFile';
 
 export const COMMANDS = {

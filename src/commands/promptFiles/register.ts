@@ -39,7 +39,7 @@ export function promptFileArgs(args: readonly unknown[]): { uri: vscode.Uri; ind
 
 export function registerPromptFiles(context: vscode.ExtensionContext, services: Services, poller: StatusPoller, open: Open): PromptFilesApi {
   const controller = new PromptFilesController(services, poller);
-  const runner = new PromptFileRunner(services, poller, controller, promptFileDialogs);
+  const runner = new PromptFileRunner(services, controller, promptFileDialogs);
 
   const documentFor = async (uri: vscode.Uri): Promise<vscode.TextDocument | undefined> => {
     const document = await vscode.workspace.openTextDocument(uri);
@@ -83,7 +83,7 @@ export function registerPromptFiles(context: vscode.ExtensionContext, services: 
     vscode.languages.registerCodeLensProvider(PROMPT_FILE_SELECTOR, new PromptFileCodeLenses(controller)),
     vscode.languages.registerHoverProvider(PROMPT_FILE_SELECTOR, new PromptFileHovers(controller)),
     vscode.languages.registerCompletionItemProvider([{ pattern: '**/*.astria.{yaml,yml}' }], new PromptFileCompletions(), ':', ' ', '-'),
-    vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new ReferenceHovers((id) => controller.tunes.byId(id), (url) => controller.isKnownImage(url))),
+    vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new ReferenceHovers((id) => controller.tunes.lookup(id), (url) => controller.isKnownImage(url))),
     vscode.commands.registerCommand(COMMANDS.generate, async (...args: unknown[]) => {
       const parsed = promptFileArgs(args);
       if (parsed?.index === undefined) return;

@@ -115,12 +115,17 @@ export function optionRange(schema: OptionSchema): string {
 }
 
 /** JSON Schema of tuneStudio_generateImages (also in package.json; see the unit test). */
+/** The generate tool also takes workspace image files (relative paths), as the prompt editor does. */
+export const TOOL_FILE_OPTIONS = ['input_image_file', 'mask_image_file'] as const;
+
 export function generateImagesInputSchema(): JsonSchema {
   return {
     type: 'object',
     properties: {
       tuneId: { type: 'integer', description: 'The tune to generate with (for a LoRA/FaceID tune: its base tune, with <lora:ID:1> in the text).' },
       ...Object.fromEntries(PROMPT_OPTION_NAMES.map((name) => [name, OPTION_SCHEMAS[name]])),
+      input_image_file: { type: 'string', description: 'A workspace image file (path relative to the workspace folder) as the input image, instead of input_image_url.' },
+      mask_image_file: { type: 'string', description: 'A workspace image file (path relative to the workspace folder) as the mask, instead of mask_image_url.' },
       wait: { type: 'boolean', description: 'Wait for the images (up to waitSeconds) and return their URLs. Default false: return the prompt id at once.' },
       waitSeconds: { type: 'integer', minimum: 1, maximum: 600, description: 'How long to wait when wait is true. Default 120.' },
     },

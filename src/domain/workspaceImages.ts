@@ -4,8 +4,7 @@ import * as vscode from 'vscode';
 import { open, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { UploadFile } from '../api/astria/types';
-import { DEFAULT_MAX_IMAGE_MB, IMAGE_EXTENSIONS, IMAGE_FORMATS, SNIFF_BYTES, SUPPORTED_FORMATS_TEXT, sniffImageFormat } from '../shared/imageFormats';
-import type { PickedFile } from '../shared/promptEditor';
+import { DEFAULT_MAX_IMAGE_MB, IMAGE_FORMATS, SNIFF_BYTES, SUPPORTED_FORMATS_TEXT, sniffImageFormat } from '../shared/imageFormats';
 
 export const MAX_INPUT_IMAGE_BYTES = DEFAULT_MAX_IMAGE_MB * 1024 * 1024;
 
@@ -65,38 +64,3 @@ export async function workspaceImage(value: string): Promise<UploadFile & { uri:
   }
   return { uri, path: real, name: path.basename(uri.fsPath), type: IMAGE_FORMATS[format].mime, label: vscode.workspace.asRelativePath(uri) };
 }
-
-export async function pickedFile(value: string): Promise<PickedFile> {
-  const image = await workspaceImage(value);
-  return { uri: image.uri.toString(), label: image.label };
-}
-
-/** The prompt editor's file dialog, replaceable by the integration suite (a test cannot click it). */
-export const promptEditorDialogs = {
-  /** Where Save as Prompt File… writes (a `.astria.yaml` or `.astria.json` name is kept as typed). */
-  async savePromptFile(defaultName: string): Promise<vscode.Uri | undefined> {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const picked = await vscode.window.showSaveDialog({
-      title: 'Save as Prompt File',
-      saveLabel: 'Save Prompt File',
-      defaultUri: folder ? vscode.Uri.joinPath(folder, defaultName) : undefined,
-      filters: { 'Prompt files': ['astria.yaml', 'astria.json'] },
-    });
-    if (!picked) return undefined;
-    // A name without the double extension would not be recognised as a prompt file.
-    return /\.astria\.(ya?ml|json)$/i.test(picked.path) ? picked : picked.with({ path: `${picked.path.replace(/\.(ya?ml|json)$/i, '')}.astria.yaml` });
-  },
-  async openImage(title: string): Promise<vscode.Uri | undefined> {
-    const picked = await vscode.window.showOpenDialog({
-      title,
-      openLabel: 'Use Image',
-      canSelectMany: false,
-      canSelectFolders: false,
-      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-      filters: { Images: IMAGE_EXTENSIONS },
-    });
-    return picked?.[0];
-  },
-};
-
-export type PromptEditorDialogs = typeof promptEditorDialogs;
