@@ -30,6 +30,12 @@ export default tseslint.config(
     },
   },
   {
+    // The e2e probe extension: plain CommonJS that VS Code loads as it is (no build, not type-checked).
+    files: ['test/e2e/probe-extension/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['webview-ui/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {

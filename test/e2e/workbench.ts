@@ -34,9 +34,15 @@ export interface OpenWorkbenchOptions {
   env?: Record<string, string>;
   /** Files to put in the workspace: relative path → content. */
   files?: Record<string, string | Buffer>;
+  /**
+   * Folders of test-only extensions (package.json + plain JS, e.g. test/e2e/probe-extension) to install
+   * next to Tune Studio: each is packaged with vsce and installed by code-server's CLI, as the .vsix is.
+   */
+  extensions?: string[];
 }
 
 let extensionsDir: string | undefined;
+const installedExtensions = new Set<string>();
 
 /** Path of the packaged extension; packages it (`npm run package`) when missing. */
 export function ensureVsix(): string {
@@ -58,12 +64,28 @@ async function packagedExtensionsDir(): Promise<string> {
   return dir;
 }
 
+/** Packages an extension folder into a temporary .vsix and installs it into `dir` (once per process). */
+async function installTestExtension(folder: string, dir: string): Promise<void> {
+  if (installedExtensions.has(folder)) return;
+  const { createVSIX } = await import('@vscode/vsce');
+  const temp = mkdtempSync(join(tmpdir(), 'ts-e2e-vsix-'));
+  try {
+    const vsix = join(temp, 'extension.vsix');
+    await createVSIX({ cwd: folder, packagePath: vsix, dependencies: false, skipLicense: true, allowMissingRepository: true, rewriteRelativeLinks: false });
+    await installVsix(vsix, dir);
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+  installedExtensions.add(folder);
+}
+
 /**
  * Starts a sandbox and code-server with the packaged extension (no extensionDevelopmentPath), opens
  * the workbench in headless Chromium at 1280x800 and waits until it is usable.
  */
 export async function openWorkbench(opts: OpenWorkbenchOptions = {}): Promise<Workbench> {
   const extDir = await packagedExtensionsDir();
+  for (const folder of opts.extensions ?? []) await installTestExtension(folder, extDir);
   const { startSandbox } = await import('../sandbox/server');
   const sandbox = await startSandbox({ port: 0, cdnPort: 0, speed: 20, quiet: true, ...opts.sandbox });
   const unregisterSandbox = onCleanup(() => sandbox.close());
