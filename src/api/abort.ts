@@ -4,6 +4,8 @@ export interface LinkedAbort {
   signal: AbortSignal;
   /** True when our own timer fired (as opposed to the caller cancelling). */
   timedOut: () => boolean;
+  /** Aborts the signal ourselves (e.g. a download stopped for its size); not a timeout, not the caller. */
+  abort: (reason?: unknown) => void;
   dispose: () => void;
 }
 
@@ -21,6 +23,7 @@ export function linkAbort(callerSignal: AbortSignal | undefined, timeoutMs: numb
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
+    abort: (reason) => controller.abort(reason),
     dispose: () => {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);

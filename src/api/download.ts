@@ -1,5 +1,6 @@
-// Streams a generated image or audio preview to disk. Deliberately separate from createHttp: the
-// files live on a CDN (often pre-signed S3 links) that must never receive the API key.
+// Streams a generated image or audio preview to disk, or a small file into memory under a size cap.
+// Deliberately separate from createHttp: the files live on a CDN (often pre-signed S3 links) that must
+// never receive the API key.
 import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
@@ -54,6 +55,90 @@ export async function downloadToFile(url: string, destPath: string, options: Dow
   } finally {
     abort.dispose();
   }
+}
+
+export interface MemoryDownloadOptions {
+  /** More bytes than this are refused: by Content-Length before any is read, else as soon as they arrive. */
+  maxBytes: number;
+  signal?: AbortSignal;
+  /** Whole-download limit; default 2 min. */
+  timeoutMs?: number;
+  /** 'error' refuses redirects (default: follow them, as fetch does). */
+  redirect?: 'follow' | 'error';
+  /** Checked on the media type (`image/png`, no parameters) before any byte of the body is read. */
+  acceptType?: (mediaType: string) => boolean;
+}
+
+export interface MemoryDownload {
+  bytes: Uint8Array;
+  /** The media type without parameters, lower case; '' when the server sent none. */
+  mediaType: string;
+}
+
+/**
+ * GETs `url` with no Authorization header into memory, never holding more than `maxBytes` of it: a
+ * Content-Length over the cap is refused before the body is read, and a body that runs past the cap
+ * (no or a false Content-Length) is cut off as soon as it does, the connection closed. Errors are
+ * ApiErrors; `too_large` names the cap. An error response's body is never read.
+ */
+export async function downloadToMemory(url: string, options: MemoryDownloadOptions): Promise<MemoryDownload> {
+  const target = parseDownloadUrl(url);
+  const ctx: RequestContext = { provider: { name: target.host }, method: 'GET', path: target.pathname, repeatable: true, secrets: [] };
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS;
+  const abort = linkAbort(options.signal, timeoutMs);
+  /** Reads no more: cancelling the body releases the stream, aborting the request closes the connection. */
+  const halt = (response: Response, error: ApiError): ApiError => {
+    void response.body?.cancel().catch(() => undefined);
+    abort.abort(error);
+    return error;
+  };
+  try {
+    const response = await fetch(target, { signal: abort.signal, headers: { Accept: '*/*' }, redirect: options.redirect ?? 'follow' });
+    if (!response.ok) throw halt(response, errorFromResponse(response.status, response.headers, undefined, ctx));
+    const mediaType = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (options.acceptType && !options.acceptType(mediaType)) {
+      throw halt(response, new ApiError({ kind: 'malformed', method: 'GET', path: ctx.path, message: `${target.host} sent ${mediaType || 'a file without a type'}, which is not accepted here.` }));
+    }
+    const declared = contentLength(response.headers);
+    if (declared !== undefined && declared > options.maxBytes) {
+      throw halt(response, tooLargeError(target.host, ctx, `is ${megabytes(declared)}, over the ${megabytes(options.maxBytes)} limit; it was not downloaded.`));
+    }
+    if (!response.body) return { bytes: new Uint8Array(0), mediaType };
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      if (received > options.maxBytes) {
+        void reader.cancel().catch(() => undefined);
+        throw halt(response, tooLargeError(target.host, ctx, `is over the ${megabytes(options.maxBytes)} limit; the download was stopped after ${megabytes(received)}.`));
+      }
+      chunks.push(value);
+    }
+    const bytes = new Uint8Array(received);
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    return { bytes, mediaType };
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw errorFromException(error, { ...ctx, timedOut: abort.timedOut(), timeoutMs, cancelled: options.signal?.aborted === true });
+  } finally {
+    abort.dispose();
+  }
+}
+
+function tooLargeError(host: string, ctx: RequestContext, what: string): ApiError {
+  return new ApiError({ kind: 'too_large', method: ctx.method, path: ctx.path, message: `The file at ${host} ${what}` });
+}
+
+/** 2097152 → "2 MB", 52428800 → "50 MB", 2162688 → "2.1 MB". */
+export function megabytes(bytes: number): string {
+  return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
 }
 
 /** Refuses file:, data:, command: and the like: a URL from a server response is not trusted. */

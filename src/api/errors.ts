@@ -11,6 +11,7 @@ export type ApiErrorKind =
   | 'network'
   | 'malformed'
   | 'bad_request'
+  | 'too_large'
   | 'cancelled';
 
 export interface ApiErrorInit {

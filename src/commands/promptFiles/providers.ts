@@ -23,6 +23,7 @@ import { plural } from '../createTune/imageFiles';
 import type { FileState, PromptFilesController } from './controller';
 import type { TuneLookup } from '../../domain/tuneCatalog';
 import { isAstriaImageUrl } from '../../shared/promptFile';
+import { ThumbnailSources } from './thumbnails';
 
 export const COMMANDS = {
   generate: 'tuneStudio.promptFile.generate',
@@ -33,35 +34,17 @@ export const COMMANDS = {
 } as const;
 
 const THUMBNAILS = 8;
-/** Largest image inlined into a hover (see thumbnailSource). */
-const MAX_INLINE_BYTES = 2 * 1024 * 1024;
-const inlined = new Map<string, Promise<string>>();
+/** The hovers' images: plain-http ones inlined (at most 2 MB each, 16 MB cached in all), see thumbnails.ts. */
+const thumbnails = new ThumbnailSources();
 
 /**
- * Where a hover loads a thumbnail from. Astria's CDN is https, which the workbench shows directly; the
- * workbench's CSP refuses plain http images (a local sandbox), so those are fetched here (no
- * Authorization header, bounded in size and time) and inlined as data: URLs. A failure keeps the URL.
+ * A thumbnail as Markdown: the picture, or a short text instead when the image is too large to inline;
+ * a link to `link` around either when given. `alt` is our own plain words.
  */
-export function thumbnailSource(url: string): Promise<string> {
-  if (!/^http:\/\//i.test(url)) return Promise.resolve(url);
-  let source = inlined.get(url);
-  if (!source) {
-    source = (async () => {
-      try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(5_000), redirect: 'error' });
-        const type = response.headers.get('content-type') ?? '';
-        if (!response.ok || !/^image\/(png|jpeg|webp|gif)$/i.test(type.split(';')[0].trim())) return url;
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        if (bytes.byteLength > MAX_INLINE_BYTES) return url;
-        return `data:${type.split(';')[0].trim()};base64,${Buffer.from(bytes).toString('base64')}`;
-      } catch {
-        return url;
-      }
-    })();
-    if (inlined.size > 200) inlined.clear();
-    inlined.set(url, source);
-  }
-  return source;
+async function thumbnailMarkdown(url: string, alt: string, width: number, link?: string): Promise<string> {
+  const thumbnail = await thumbnails.source(url);
+  const shown = thumbnail.kind === 'image' ? `![${alt}](${thumbnail.src}|width=${width})` : `${alt}: ${thumbnail.text}`;
+  return link ? `[${shown}](${link})` : shown;
 }
 
 function imageUrl(url: unknown): string | undefined {
@@ -147,7 +130,7 @@ export async function tuneMarkdown(tune: Tune, problem?: string): Promise<vscode
     markdown.appendText(problem);
   }
   const thumbnail = (tune.orig_images ?? []).map(imageUrl).find(Boolean);
-  if (thumbnail) markdown.appendMarkdown(`\n\n![training image](${await thumbnailSource(thumbnail)}|width=96)`);
+  if (thumbnail) markdown.appendMarkdown(`\n\n${await thumbnailMarkdown(thumbnail, 'training image', 96)}`);
   return markdown;
 }
 
@@ -221,9 +204,9 @@ export class PromptFileHovers implements vscode.HoverProvider {
     markdown.appendText(`prompt ${id} · ${state === 'done' ? plural(prompt.images.length, 'image') : state}`);
     if (state === 'failed' && prompt.user_error) markdown.appendMarkdown('\n\n').appendText(prompt.user_error);
     const urls = prompt.images.map(imageUrl).filter((u): u is string => Boolean(u)).slice(0, THUMBNAILS);
-    const sources = await Promise.all(urls.map(thumbnailSource));
     // The link of each thumbnail is the image's own URL: what a person copies or opens.
-    if (urls.length) markdown.appendMarkdown(`\n\n${sources.map((source, i) => `[![image ${i + 1}](${source}|width=128)](${urls[i]})`).join(' ')}`);
+    const shown = await Promise.all(urls.map((url, i) => thumbnailMarkdown(url, `image ${i + 1}`, 128, url)));
+    if (urls.length) markdown.appendMarkdown(`\n\n${shown.join(' ')}`);
     markdown.appendMarkdown(`\n\n[$(file-media) Open Gallery](command:${COMMANDS.openGallery}?${args})`);
     markdown.supportThemeIcons = true;
     return markdown;
@@ -243,7 +226,7 @@ export class ReferenceHovers implements vscode.HoverProvider {
       const url = document.getText(urlRange);
       if (!isAstriaImageUrl(url, this.seenImage)) return undefined;
       const markdown = new vscode.MarkdownString();
-      markdown.appendMarkdown(`[![Astria image](${await thumbnailSource(url)}|width=256)](${url})`);
+      markdown.appendMarkdown(await thumbnailMarkdown(url, 'Astria image', 256, url));
       return new vscode.Hover(markdown, urlRange);
     }
     const range = document.getWordRangeAtPosition(position, /<(lora|faceid):\d+:[\d.]+>/i);
