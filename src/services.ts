@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { createHttp, type ResponseEvent, type RetryTuning } from './api/http';
 import { AstriaClient } from './api/astria/client';
-import { onPagingStrategy } from './api/paging';
+import { onPagingStrategy, pagingStrategyMessage } from './api/paging';
 import { CartesiaClient, CARTESIA_VERSION } from './api/cartesia/client';
 import { ApiKeys } from './auth/apiKeys';
 import { Changes } from './domain/changes';
@@ -101,7 +101,7 @@ export class Services implements vscode.Disposable {
         this.announceConnectionChange();
       }),
       { dispose: () => clearTimeout(this.connectionTimer) },
-      onPagingStrategy((e) => this.log.info(`Paging ${e.list} with ${e.strategy === 'keyset' ? 'before_id (keyset)' : 'offset: the server ignores before_id'}.`)),
+      onPagingStrategy((e) => (e.strategy === 'ignored' ? this.log.warn(pagingStrategyMessage(e)) : this.log.info(pagingStrategyMessage(e)))),
     );
   }
 

@@ -4,8 +4,12 @@ import type { CursorPage } from './cartesia/types';
 /** Astria's documented page size: a page shorter than this (and than the limit asked for) is the last. */
 export const ASTRIA_DEFAULT_PAGE_SIZE = 20;
 
-/** How "the next page" is asked for: keyset `before_id` (preferred), or `offset` when the server ignores it. */
-export type PagingStrategy = 'keyset' | 'offset';
+/**
+ * How "the next page" is asked for: keyset `before_id` (preferred), or `offset` when the server ignores it;
+ * `ignored` when the server ignores every paging parameter (each "next page" is the first page again), so
+ * only the first page can be listed.
+ */
+export type PagingStrategy = 'keyset' | 'offset' | 'ignored';
 
 export interface PageRequest {
   beforeId?: number;
@@ -28,6 +32,18 @@ export function onPagingStrategy(listener: (event: PagingStrategyEvent) => void)
   return { dispose: () => void strategyListeners.delete(listener) };
 }
 
+/** The log line for a strategy found (what the server honours, in words). */
+export function pagingStrategyMessage(event: PagingStrategyEvent): string {
+  switch (event.strategy) {
+    case 'keyset':
+      return `Paging ${event.list} with before_id (keyset).`;
+    case 'offset':
+      return `Paging ${event.list} with offset: the server ignores before_id.`;
+    case 'ignored':
+      return `The server ignores paging on ${event.list} (before_id, limit and offset): every page is the first one, so only the first page is listed and the list may be incomplete.`;
+  }
+}
+
 export function pagingStrategy(list: string): PagingStrategy | undefined {
   return strategies.get(list);
 }
@@ -48,11 +64,18 @@ export interface PagerPage<T> {
   items: T[];
   /** The last request brought new items (and a full page), so asking again may bring more. */
   hasMore: boolean;
+  /**
+   * True when the list stopped because the server ignored paging (the next page repeated items already
+   * seen): the server may hold more than was listed, and no page request can reach them.
+   */
+  incomplete?: boolean;
 }
 
 export interface Pager<T> {
   next(): Promise<PagerPage<T>>;
   readonly hasMore: boolean;
+  /** See PagerPage.incomplete: set once the server was found to ignore paging. */
+  readonly incomplete?: boolean;
   /** Items already returned were deleted on the server: offset paging steps back so none is skipped. */
   itemsDeleted?(count: number): void;
 }
@@ -60,7 +83,9 @@ export interface Pager<T> {
 /**
  * Pages through a newest-first list whatever the server supports. The first "next page" request uses
  * `before_id`; if the page does not move (ids not all below the cursor, or nothing new), the server
- * ignored the cursor, so the same page is asked again with `offset`, and that is remembered for `list`.
+ * ignored the cursor, so the same page is asked again with `offset`, and that is remembered for `list`
+ * once an offset page brings new items. An offset page made only of items already seen means the server
+ * ignores paging altogether: the list stops there and is marked `incomplete` (strategy `ignored`).
  * Items are never returned twice; a page with nothing new ends the list, so it cannot loop.
  */
 export function createPager<T extends { id: number }>(options: {
@@ -69,6 +94,11 @@ export function createPager<T extends { id: number }>(options: {
   fetchPage: (request: PageRequest) => Promise<T[]>;
   /** Start below this id (keyset only; a server that ignores it starts from the top). */
   startBeforeId?: number;
+  /**
+   * The first page, already fetched by the caller with the same query (e.g. a search that found it was
+   * not filtered): the first next() returns it without asking the server again.
+   */
+  firstPage?: T[];
 }): Pager<T> {
   const seen = new Set<number>();
   const shortPage = Math.min(options.limit ?? ASTRIA_DEFAULT_PAGE_SIZE, ASTRIA_DEFAULT_PAGE_SIZE);
@@ -76,6 +106,7 @@ export function createPager<T extends { id: number }>(options: {
   let cursor = options.startBeforeId;
   let first = options.startBeforeId === undefined;
   let more = true;
+  let incomplete = false;
 
   const take = (page: T[]): PagerPage<T> => {
     const fresh = page.filter((item) => !seen.has(item.id));
@@ -91,16 +122,21 @@ export function createPager<T extends { id: number }>(options: {
     get hasMore() {
       return more;
     },
+    get incomplete() {
+      return incomplete;
+    },
     itemsDeleted(count: number) {
       listed = Math.max(0, listed - count);
     },
     async next(): Promise<PagerPage<T>> {
-      if (!more) return { items: [], hasMore: false };
+      if (!more) return incomplete ? { items: [], hasMore: false, incomplete } : { items: [], hasMore: false };
       if (first) {
         first = false;
-        return take(await options.fetchPage({}));
+        const given = options.firstPage;
+        return take(given ?? (await options.fetchPage({})));
       }
-      if (strategies.get(options.list) !== 'offset' && cursor !== undefined) {
+      const known = strategies.get(options.list);
+      if ((known === undefined || known === 'keyset') && cursor !== undefined) {
         const before = cursor;
         const page = await options.fetchPage({ beforeId: before });
         const moved = page.length === 0 || (page.every((item) => item.id < before) && page.some((item) => !seen.has(item.id)));
@@ -109,9 +145,18 @@ export function createPager<T extends { id: number }>(options: {
           if (page.length > 0) learn(options.list, 'keyset');
           return take(page);
         }
-        learn(options.list, 'offset');
       }
-      return take(await options.fetchPage({ offset: listed }));
+      const page = await options.fetchPage({ offset: listed });
+      if (page.length > 0 && page.every((item) => seen.has(item.id))) {
+        // The "next page" is one already listed: the server ignores before_id, limit and offset alike.
+        // Asking again cannot reach further, so the list ends here, and says it may be incomplete.
+        learn(options.list, 'ignored');
+        more = false;
+        incomplete = true;
+        return { items: [], hasMore: false, incomplete };
+      }
+      if (page.some((item) => !seen.has(item.id))) learn(options.list, 'offset');
+      return take(page);
     },
   };
 }

@@ -20,10 +20,18 @@ export class ErrorNode<P extends object = object> {
   constructor(readonly view: ListView, readonly error: unknown, readonly parent: P | undefined, readonly listKey: string) {}
 }
 
+/** How a message row looks and what clicking it does (default: an info icon, nothing). */
+export interface MessageRowOptions {
+  /** A codicon name, e.g. 'warning'. */
+  icon?: string;
+  tooltip?: string;
+  command?: { command: string; title: string };
+}
+
 /** An informative row such as "No prompts yet." */
 export class MessageNode<P extends object = object> {
   readonly kind = 'message';
-  constructor(readonly message: string, readonly parent: P | undefined) {}
+  constructor(readonly message: string, readonly parent: P | undefined, readonly options: MessageRowOptions = {}) {}
 }
 
 export function loadMoreTreeItem(node: LoadMoreNode): vscode.TreeItem {
@@ -69,7 +77,10 @@ function keyElsewhereTreeItem(node: ErrorNode, error: ApiError): vscode.TreeItem
 
 export function messageTreeItem(node: MessageNode): vscode.TreeItem {
   const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
-  item.iconPath = new vscode.ThemeIcon('info');
+  const { icon, tooltip, command } = node.options;
+  item.iconPath = icon === 'warning' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon(icon ?? 'info');
+  item.tooltip = tooltip ?? node.message;
+  if (command) item.command = command;
   return item;
 }
 

@@ -1,7 +1,7 @@
 // One paged list of a tree (root tunes, a tune's prompts, Cartesia fine-tunes, a fine-tune's voices).
 // It only asks its pager for the next page: how pages are requested is the API layer's business.
 import type { Pager } from '../api/paging';
-import { ErrorNode, LoadMoreNode, MessageNode, type ListView } from './listRows';
+import { ErrorNode, LoadMoreNode, MessageNode, type ListView, type MessageRowOptions } from './listRows';
 
 export interface PagedListOptions<R, T, P extends object> {
   pager: Pager<R>;
@@ -15,11 +15,18 @@ export interface PagedListOptions<R, T, P extends object> {
   listKey: string;
   /** Shown when the list is complete and empty. */
   emptyMessage: string;
+  /**
+   * The last row when the server ignored paging (the list stopped after its first page and may be
+   * incomplete); `shown` = items listed. Default: a generic sentence.
+   */
+  incompleteRow?: (shown: number) => { message: string } & MessageRowOptions;
 }
 
 export class PagedList<T, P extends object = object, R = unknown> {
   items: T[] = [];
   hasMore = true;
+  /** The server ignored paging: the list stopped early and may be incomplete. */
+  incomplete = false;
   error: unknown;
   private loading: Promise<void> | undefined;
   private started = false;
@@ -42,6 +49,7 @@ export class PagedList<T, P extends object = object, R = unknown> {
           if (item !== undefined) this.items.push(item);
         }
         this.hasMore = page.hasMore;
+        this.incomplete = page.incomplete === true;
         this.error = undefined;
       } catch (error) {
         if (this.options.isCurrent()) this.error = error;
@@ -65,13 +73,25 @@ export class PagedList<T, P extends object = object, R = unknown> {
     else if (this.loading) await this.loading;
   }
 
-  /** The items, then the trailing row: the error (with Retry), Load more, or the empty message. */
+  /**
+   * The items, then the trailing row: the error (with Retry), Load more, "may be incomplete" (the server
+   * ignored paging), or the empty message.
+   */
   rows(): (T | LoadMoreNode<P> | ErrorNode<P> | MessageNode<P>)[] {
     const { view, parent, listKey, emptyMessage } = this.options;
     const rows: (T | LoadMoreNode<P> | ErrorNode<P> | MessageNode<P>)[] = [...this.items];
     if (this.error) rows.push(new ErrorNode<P>(view, this.error, parent, listKey));
     else if (this.hasMore) rows.push(this.loadMoreNode);
+    else if (this.incomplete) rows.push(this.incompleteNode());
     else if (this.items.length === 0) rows.push(new MessageNode<P>(emptyMessage, parent));
     return rows;
+  }
+
+  private incompleteNode(): MessageNode<P> {
+    const shown = this.items.length;
+    const { message, ...options } = this.options.incompleteRow?.(shown) ?? {
+      message: `The server ignored paging: only the first ${shown} ${shown === 1 ? 'item is' : 'items are'} shown.`,
+    };
+    return new MessageNode<P>(message, this.options.parent, { icon: 'warning', ...options });
   }
 }

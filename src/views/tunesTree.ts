@@ -107,6 +107,11 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
       parent: undefined,
       listKey: 'root',
       emptyMessage: 'No tunes yet. Create one from images in your workspace.',
+      incompleteRow: (shown) => ({
+        message: `The server ignored paging: only the first ${shown} ${shown === 1 ? 'tune is' : 'tunes are'} shown. Use Find Tune… to reach the others.`,
+        tooltip: 'The server answered every "next page" with the first page again (it ignores before_id, limit and offset), so the list may be incomplete. Click to find a tune by its title.',
+        command: { command: 'tuneStudio.findTune', title: 'Find Tune…' },
+      }),
       toItem: (tune) => {
         if (this.tuneNodes.has(tune.id)) return undefined;
         const node = new TuneNode(tune);
@@ -135,6 +140,10 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
       parent: tuneNode,
       listKey: `tune:${tuneId}`,
       emptyMessage: 'No prompts yet.',
+      incompleteRow: (shown) => ({
+        message: `The server ignored paging: only the first ${shown} ${shown === 1 ? 'prompt is' : 'prompts are'} shown.`,
+        tooltip: 'The server answered every "next page" with the first page again (it ignores before_id, limit and offset), so older prompts of this tune may be missing here.',
+      }),
       toItem: (prompt) => {
         if (list.items.some((p) => p.prompt.id === prompt.id)) return undefined; // added by addPrompt meanwhile
         this.poller.watchPrompt(prompt);

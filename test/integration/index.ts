@@ -15,6 +15,7 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['promptEditor.test.ts', () => import('./promptEditor.test')],
   ['gallery.test.ts', () => import('./gallery.test')],
   ['documented.test.ts', () => import('./documented.test')],
+  ['ignoredPaging.test.ts', () => import('./ignoredPaging.test')],
   ['agentTools.test.ts', () => import('./agentTools.test')],
   ['faultMatrix.test.ts', () => import('./faultMatrix.test')],
   ['sweeps.test.ts', () => import('./sweeps.test')],

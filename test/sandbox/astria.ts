@@ -28,10 +28,12 @@ const DOCUMENTED_PAGE_SIZE = 20;
 
 /**
  * Newest first, `before_id` keyset, `limit` (default 20, clamped to 1..120), legacy `offset`.
- * The documented profile knows only `offset`, 20 per page.
+ * The documented profile knows only `offset`, 20 per page; with `ignorePaging` every request gets the first 20.
  */
-function page<T extends { id: number }>(items: T[], query: URLSearchParams, offsetCap: number, documented: boolean): T[] {
+function page<T extends { id: number }>(items: T[], query: URLSearchParams, offsetCap: number, store: Store): T[] {
   const sorted = [...items].sort((a, b) => b.id - a.id);
+  if (store.ignorePaging) return sorted.slice(0, DOCUMENTED_PAGE_SIZE);
+  const documented = store.documented;
   const beforeId = documented ? Number.NaN : Number(query.get('before_id'));
   const limitRaw = documented ? DOCUMENTED_PAGE_SIZE : Number.parseInt(query.get('limit') ?? '', 10);
   const limit = Number.isFinite(limitRaw) && limitRaw > 0 ? Math.min(limitRaw, 120) : 20;
@@ -74,7 +76,7 @@ function listTunes(req: AstriaRequest): Reply {
       exact('model_type', t.modelType) &&
       exact('name', t.name),
   );
-  return json(200, page(tunes, query, TUNE_OFFSET_CAP, documented).map((t) => store.tuneJson(t, now)));
+  return json(200, page(tunes, query, TUNE_OFFSET_CAP, store).map((t) => store.tuneJson(t, now)));
 }
 
 /**
@@ -163,7 +165,7 @@ function visiblePrompts(req: AstriaRequest): StoredPrompt[] {
 function listTunePrompts(req: AstriaRequest, [tuneId]: number[]): Reply {
   ownTune(req, tuneId);
   const prompts = visiblePrompts(req).filter((p) => p.tuneId === tuneId);
-  return json(200, page(prompts, req.query, PROMPT_OFFSET_CAP, req.store.documented).map((p) => req.store.promptJson(p, req.now)));
+  return json(200, page(prompts, req.query, PROMPT_OFFSET_CAP, req.store).map((p) => req.store.promptJson(p, req.now)));
 }
 
 function listPrompts(req: AstriaRequest): Reply {
@@ -177,7 +179,7 @@ function listPrompts(req: AstriaRequest): Reply {
       (!tuneId || p.tuneId === tuneId) &&
       (!packId || p.packId === packId),
   );
-  return json(200, page(prompts, query, PROMPT_OFFSET_CAP, req.store.documented).map((p) => req.store.promptJson(p, req.now)));
+  return json(200, page(prompts, query, PROMPT_OFFSET_CAP, req.store).map((p) => req.store.promptJson(p, req.now)));
 }
 
 function checkGeneratable(tune: StoredTune, now: number, store: Store): void {

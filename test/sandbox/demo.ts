@@ -314,6 +314,24 @@ export function seedGallery(store: Store, count: number, title: string, now: num
   return tune;
 }
 
+/**
+ * `count` trained own tunes titled "<title> 1" (the oldest) … "<title> <count>" (the newest), in the personal
+ * scope, with no prompts: lists long enough to page through, with titles a search can tell apart.
+ */
+export function seedTunes(store: Store, count: number, title: string, now: number): StoredTune[] {
+  const tunes: StoredTune[] = [];
+  for (let n = 1; n <= count; n++) {
+    const createdAt = now - 3 * DAY_MS + n * 1000;
+    const tune: StoredTune = {
+      ...baseTune(store.nextTuneId++, `${title} ${n}`, 'flux1', 'lora', new Date(createdAt).toISOString()),
+      name: 'man', isBase: false, token: 'ohwx', baseTuneId: BASE_TUNES.flux, imageUrlCount: 4, costMc: 2000,
+    };
+    store.tunes.set(tune.id, tune);
+    tunes.push(tune);
+  }
+  return tunes;
+}
+
 // ---- Cartesia ---------------------------------------------------------------------------------
 
 const VOICE_NAMES = [

@@ -1,7 +1,7 @@
 // `npm run sandbox` — starts the local Astria + Cartesia sandbox and prints where it listens.
-//   npm run sandbox -- --port 4010 --cdn-port 4011 --speed 1 --seed demo --profile rich --host 127.0.0.1 --quiet
+//   npm run sandbox -- --port 4010 --cdn-port 4011 --speed 1 --seed demo --profile rich --host 127.0.0.1 --quiet --ignore-paging
 // Each flag also reads from the environment: SANDBOX_PORT, SANDBOX_CDN_PORT, SANDBOX_SPEED, SANDBOX_SEED,
-// SANDBOX_PROFILE, SANDBOX_HOST, SANDBOX_QUIET=1.
+// SANDBOX_PROFILE, SANDBOX_HOST, SANDBOX_QUIET=1, SANDBOX_IGNORE_PAGING=1.
 import { parseArgs } from 'node:util';
 import { PROFILES, startSandbox, type SandboxProfile } from './server';
 
@@ -14,12 +14,13 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     host: { type: 'string' },
     quiet: { type: 'boolean' },
+    'ignore-paging': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (values.help) {
-  console.log('Usage: npm run sandbox -- [--port 4010] [--cdn-port 4011] [--speed 1] [--seed demo|empty] [--profile rich|documented] [--host 127.0.0.1] [--quiet]');
+  console.log('Usage: npm run sandbox -- [--port 4010] [--cdn-port 4011] [--speed 1] [--seed demo|empty] [--profile rich|documented] [--host 127.0.0.1] [--quiet] [--ignore-paging]');
   process.exit(0);
 }
 
@@ -47,11 +48,12 @@ async function main(): Promise<void> {
     seed,
     profile,
     quiet: values.quiet ?? env.SANDBOX_QUIET === '1',
+    ignorePaging: values['ignore-paging'] ?? env.SANDBOX_IGNORE_PAGING === '1',
   });
 
   console.log(
     [
-      `Tune Studio sandbox is running (profile: ${sandbox.profile})`,
+      `Tune Studio sandbox is running (profile: ${sandbox.profile}${sandbox.ignorePaging ? ', ignoring every paging parameter' : ''})`,
       `  Astria API    ${sandbox.url}  key ${sandbox.astriaKey}`,
       `  Cartesia API  ${sandbox.cartesiaUrl}  key ${sandbox.cartesiaKey}  (Cartesia-Version: 2026-03-01)`,
       `  CDN           ${sandbox.cdnUrl}`,

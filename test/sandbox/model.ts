@@ -183,6 +183,8 @@ export class Store {
   nextPromptId = 22_000_001;
   nextUploadId = 1;
   profile: SandboxProfile = 'rich';
+  /** Every list answers its first page whatever `before_id`, `limit` and `offset` say (survives reset). */
+  ignorePaging = false;
 
   constructor(public speed: number) {}
 

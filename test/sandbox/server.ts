@@ -9,7 +9,7 @@ import { handleAstria } from './astria';
 import { readBody, type Params, type Upload } from './body';
 import { CartesiaStore, cartesiaError, checkCartesiaHeaders, handleCartesia } from './cartesia';
 import { handleCdn } from './cdn';
-import { seedCartesia, seedDemo, seedGallery } from './demo';
+import { seedCartesia, seedDemo, seedGallery, seedTunes } from './demo';
 import { HttpError, json, type Reply } from './http';
 import { ASTRIA_KEY, CARTESIA_KEY, PROFILES, Store, type SandboxProfile } from './model';
 
@@ -27,6 +27,11 @@ export interface SandboxOptions {
   seed?: 'demo' | 'empty';
   /** `rich` (default) or `documented`: only what Astria's public docs promise. Survives reset. */
   profile?: SandboxProfile;
+  /**
+   * Every Astria list (`GET /tunes`, `/tunes/:id/prompts`, `/prompts`) answers its first 20 items whatever
+   * `before_id`, `limit` and `offset` say: a server that does even less than the docs. Survives reset.
+   */
+  ignorePaging?: boolean;
   /** No request log on stdout. */
   quiet?: boolean;
 }
@@ -46,12 +51,15 @@ export interface RecordedRequest {
 
 export type FaultKind =
   | 'status401' | 'status403' | 'status404' | 'status422' | 'status429' | 'status500' | 'status502' | 'status503' | 'status504'
-  | 'hang' | 'reset' | 'malformed' | 'truncated' | 'slow';
+  | 'hang' | 'reset' | 'malformed' | 'truncated' | 'slow' | 'lateCreate';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'status401', 'status403', 'status404', 'status422', 'status429', 'status500', 'status502', 'status503', 'status504',
-  'hang', 'reset', 'malformed', 'truncated', 'slow',
+  'hang', 'reset', 'malformed', 'truncated', 'slow', 'lateCreate',
 ];
+
+/** `lateCreate`: how long after its 504 the request is carried out, by default. */
+export const LATE_CREATE_DELAY_MS = 1500;
 
 export interface FaultSpec {
   /** Substring of path+query; or a regex written as `/…/flags`, `^…` or `…$`. Empty = everything. */
@@ -64,7 +72,10 @@ export interface FaultSpec {
   retryAfter?: number | null;
   /** JSON body of a status fault instead of the default one (e.g. a 422's `{"error": "…"}` or field-keyed errors). */
   body?: unknown;
-  /** `slow`: milliseconds before the answer starts (default 1500); `truncated`: ignored. */
+  /**
+   * `slow`: milliseconds before the answer starts (default 1500); `lateCreate`: milliseconds after the 504
+   * before the request is carried out (default 1500); `truncated`: ignored.
+   */
   delayMs?: number;
   /** Restrict to one origin; default both. */
   origin?: 'api' | 'cdn';
@@ -88,6 +99,11 @@ export interface Sandbox {
   /** Switches the Astria profile at once (same data). */
   setProfile(profile: SandboxProfile): void;
   readonly profile: SandboxProfile;
+  /** Makes every Astria list ignore `before_id`, `limit` and `offset` (first 20 items), or honour them again. */
+  setIgnorePaging(ignore: boolean): void;
+  readonly ignorePaging: boolean;
+  /** Adds `count` trained tunes titled "<title> 1" (oldest) … "<title> <count>" (newest); title default "Tune". */
+  seedTunes(count: number, title?: string): void;
   addFault(fault: FaultSpec): void;
   clearRequests(): void;
   uploads(): Upload[];
@@ -98,8 +114,12 @@ interface ActiveFault extends FaultSpec {
 }
 
 const MALFORMED_BODY = '{"id": 1, "title": ';
-/** Faults that answer without doing the work; the others (504, hang, reset, truncated, slow) do it first. */
-const EARLY_FAULTS: FaultKind[] = ['status401', 'status403', 'status404', 'status422', 'status429', 'status500', 'status502', 'status503', 'malformed'];
+const GATEWAY_TIMEOUT = { error: 'Gateway timeout: the request took longer than 30 seconds' };
+/**
+ * Faults that answer without doing the work (`lateCreate` does it `delayMs` after answering); the others
+ * (504, hang, reset, truncated, slow) do it first.
+ */
+const EARLY_FAULTS: FaultKind[] = ['status401', 'status403', 'status404', 'status422', 'status429', 'status500', 'status502', 'status503', 'malformed', 'lateCreate'];
 const STATUS_FAULTS: Partial<Record<FaultKind, { status: number; error: string; title: string }>> = {
   status401: { status: 401, error: 'Invalid API key', title: 'Unauthorized' },
   status403: { status: 403, error: 'You are not allowed to do this', title: 'Forbidden' },
@@ -168,14 +188,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     store.profile = profile;
   };
   setProfile(options.profile ?? 'rich');
+  store.ignorePaging = options.ignorePaging === true;
   const cartesia = new CartesiaStore();
   const requests: RecordedRequest[] = [];
   let faults: ActiveFault[] = [];
+  /** Work of `lateCreate` faults still to be done (dropped by reset and close). */
+  const lateWork = new Set<NodeJS.Timeout>();
+  const later = (delayMs: number, work: () => void) => {
+    const timer = setTimeout(() => {
+      lateWork.delete(timer);
+      work();
+    }, delayMs);
+    lateWork.add(timer);
+  };
+  const dropLateWork = () => {
+    for (const timer of lateWork) clearTimeout(timer);
+    lateWork.clear();
+  };
   const uploadDir = join(tmpdir(), `tune-studio-sandbox-${process.pid}`, String(++instances));
   mkdirSync(uploadDir, { recursive: true });
 
   const reset = () => {
     const now = Date.now();
+    dropLateWork();
     store.clear();
     cartesia.clear();
     faults = [];
@@ -245,7 +280,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         send(res, { status: 200, raw: MALFORMED_BODY, contentType: 'application/json; charset=utf-8' });
         break;
       case 'status504':
-        send(res, json(504, fault.body !== undefined ? fault.body : { error: 'Gateway timeout: the request took longer than 30 seconds' }));
+      case 'lateCreate':
+        send(res, json(504, fault.body !== undefined ? fault.body : GATEWAY_TIMEOUT));
         break;
       case 'reset':
         res.socket?.destroy();
@@ -309,7 +345,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const cartesiaPath = url.pathname.startsWith('/cartesia');
     const fault = takeFault('api', req.method ?? 'GET', url.pathname + url.search);
-    if (fault && applyFault(fault, res, cartesiaPath, false)) return;
+    if (fault && applyFault(fault, res, cartesiaPath, false)) {
+      // "Created after the gateway gave up": the 504 is out, the work is done later (the object appears then).
+      if (fault.kind === 'lateCreate' && !bodyError) {
+        later(fault.delayMs ?? LATE_CREATE_DELAY_MS, () => {
+          try {
+            route(req, url, body);
+          } catch (error) {
+            if (!quiet) console.error('[sandbox] lateCreate: the late request failed', error);
+          }
+        });
+      }
+      return;
+    }
     let reply: Reply;
     try {
       if (bodyError) throw bodyError;
@@ -346,12 +394,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (method === 'GET' && path === '/__admin') {
         return json(200, {
           url: sandbox.url, cartesiaUrl: sandbox.cartesiaUrl, cdnUrl: sandbox.cdnUrl, speed: store.speed, profile: store.profile,
+          ignorePaging: store.ignorePaging,
           endpoints: [
             'POST /__admin/profile {profile: rich|documented}', 'GET /__admin/tunes/:id (every field, whatever the profile)',
+            'POST /__admin/paging {ignore: boolean} (every list answers its first page, whatever before_id, limit, offset)',
             'POST /__admin/reset', 'POST /__admin/faults', 'GET /__admin/faults', 'DELETE /__admin/faults',
             'GET /__admin/requests?origin=api|cdn&since=ms', 'DELETE /__admin/requests', 'POST /__admin/speed {speed}',
             'POST /__admin/prompts/:id/fail {message}', 'POST /__admin/tunes/:id/finish', 'GET /__admin/uploads?tune_id=',
-            'POST /__admin/seed-gallery {count, title?}', 'POST /__admin/hostile {strings} (pack titles, Cartesia names and descriptions)',
+            'POST /__admin/seed-gallery {count, title?}', 'POST /__admin/seed-tunes {count, title?} (trained tunes "<title> 1…count", default "Tune")',
+            'POST /__admin/hostile {strings} (pack titles, Cartesia names and descriptions)',
           ],
         });
       }
@@ -384,6 +435,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (method === 'POST' && path === '/__admin/profile') {
         setProfile(body.profile as SandboxProfile);
         return json(200, { profile: store.profile });
+      }
+      if (method === 'POST' && path === '/__admin/paging') {
+        if (typeof body.ignore !== 'boolean') throw new HttpError(422, { error: 'ignore must be true or false' });
+        store.ignorePaging = body.ignore;
+        return json(200, { ignorePaging: store.ignorePaging });
+      }
+      if (method === 'POST' && path === '/__admin/seed-tunes') {
+        const count = Number(body.count);
+        if (!Number.isInteger(count) || count < 1 || count > 1000) throw new HttpError(422, { error: 'count must be an integer from 1 to 1000' });
+        const title = typeof body.title === 'string' && body.title ? body.title : 'Tune';
+        return json(201, seedTunes(store, count, title, now).map((tune) => store.tuneJson(tune, now)));
       }
       if (method === 'GET' && (m = /^\/__admin\/tunes\/(\d+)$/.exec(path))) {
         const tune = store.tunes.get(Number(m[1]));
@@ -473,10 +535,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     get profile() {
       return store.profile;
     },
+    setIgnorePaging: (ignore: boolean) => void (store.ignorePaging = ignore),
+    get ignorePaging() {
+      return store.ignorePaging;
+    },
+    seedTunes: (count: number, title = 'Tune') => void seedTunes(store, count, title, Date.now()),
     addFault,
     clearRequests: () => void (requests.length = 0),
     uploads: () => [...store.uploads.values()].sort((a, b) => a.id - b.id),
     close: async () => {
+      dropLateWork();
       const closing = [apiServer, cdnServer].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
       apiServer.closeAllConnections();
       cdnServer.closeAllConnections();

@@ -367,3 +367,95 @@ for (const profile of ['rich', 'documented'] as const) {
     });
   });
 }
+
+// Search when every tune's title matches: a full page of matches proves nothing about the `title` filter.
+// 45 tunes "Tune 1" … "Tune 45" and nothing else (no demo data), on both profiles.
+for (const profile of ['rich', 'documented'] as const) {
+  describe(`searchTunes over 45 tunes that all match (${profile} profile)`, () => {
+    let server: Sandbox;
+    let api: AstriaClient;
+    before(async () => {
+      server = await startSandbox({ quiet: true, speed: 1000, profile, seed: 'empty' });
+      server.seedTunes(45, 'Tune');
+      api = new AstriaClient({ baseUrl: server.url, getKey: () => server.astriaKey, retry: { baseDelayMs: 1 } });
+    });
+    after(() => server.close());
+
+    const tuneRequests = () => server.requests.filter((r) => r.path === '/tunes').map((r) => r.query);
+    const titles = (tunes: Tune[]) => tunes.map((tune) => tune.title).sort();
+    const expected = Array.from({ length: 45 }, (_, n) => `Tune ${n + 1}`).sort();
+
+    it('finds all 45, asking for page 1 once', async () => {
+      server.clearRequests();
+      const notes: { searched: number; serverFiltered: boolean }[] = [];
+      const found = await api.searchTunes('tune', { onProgress: (p) => notes.push(p) });
+      assert.deepEqual(titles(found), expected);
+      const requests = tuneRequests();
+      assert.ok(requests.every((q) => q.title === 'tune'), 'every page asks the same query (title kept)');
+      assert.equal(requests.filter((q) => q.before_id === undefined && q.offset === undefined).length, 1, 'page 1 once');
+      if (profile === 'rich') {
+        // The server filters and honours limit 50: 45 < 50 is the whole answer, one request.
+        assert.deepEqual(requests, [{ title: 'tune', limit: '50' }]);
+        assert.deepEqual(notes, [{ searched: 45, serverFiltered: true }]);
+      } else {
+        // 20 titles that all match prove nothing: page 1 is reused, one keyset probe (ignored), then offset.
+        assert.deepEqual(requests.map(({ before_id, offset }) => ({ before_id, offset })), [
+          { before_id: undefined, offset: undefined },
+          { before_id: String(found[19].id), offset: undefined },
+          { before_id: undefined, offset: '20' },
+          { before_id: undefined, offset: '40' },
+        ]);
+        assert.deepEqual(notes.at(-1), { searched: 45, serverFiltered: false });
+      }
+    });
+
+    it('a second search asks no page twice (the paging strategy is remembered)', async () => {
+      server.clearRequests();
+      const found = await api.searchTunes('Tune');
+      assert.equal(found.length, 45);
+      const requests = tuneRequests().map(({ before_id, offset }) => `${before_id ?? '-'}/${offset ?? '-'}`);
+      assert.equal(new Set(requests).size, requests.length, `no request twice: ${requests.join(', ')}`);
+      assert.equal(requests.length, profile === 'rich' ? 1 : 3);
+    });
+
+    it('a narrower query finds exactly its matches ("Tune 1": 1 and 10–19)', async () => {
+      const found = await api.searchTunes('Tune 1');
+      assert.deepEqual(titles(found), ['Tune 1', ...Array.from({ length: 10 }, (_, n) => `Tune 1${n}`)].sort());
+    });
+
+    it('a small page size still finds all 45', async () => {
+      assert.equal((await api.searchTunes('tune', { limit: 15 })).length, 45);
+    });
+  });
+}
+
+describe('a server that ignores every paging parameter', () => {
+  let server: Sandbox;
+  let api: AstriaClient;
+  before(async () => {
+    server = await startSandbox({ quiet: true, speed: 1000, ignorePaging: true });
+    api = new AstriaClient({ baseUrl: server.url, getKey: () => server.astriaKey, retry: { baseDelayMs: 1 } });
+  });
+  after(() => server.close());
+
+  it('the tune pager lists the first page once, stops, and says the list may be incomplete', async () => {
+    const pager = api.tunePager({ limit: 50 });
+    const ids: number[] = [];
+    for (let guard = 0; pager.hasMore && guard < 10; guard++) ids.push(...(await pager.next()).items.map((tune) => tune.id));
+    assert.equal(ids.length, 20);
+    assert.equal(new Set(ids).size, 20);
+    assert.equal(pager.incomplete, true);
+    assert.ok(server.requests.filter((r) => r.path === '/tunes').length <= 3, 'no loop');
+  });
+
+  it('searchTunes still reaches a tune beyond the first page through the title filter', async () => {
+    server.setIgnorePaging(false);
+    const all: Tune[] = [];
+    for await (const page of api.pagesOfTunes()) all.push(...page);
+    server.setIgnorePaging(true);
+    const oldest = all.filter((tune) => tune.name !== null).at(-1)!;
+    assert.ok(!(await api.listTunes()).some((tune) => tune.id === oldest.id), 'not on the only page the server lists');
+    const found = await api.searchTunes(oldest.title);
+    assert.ok(found.some((tune) => tune.id === oldest.id), `“${oldest.title}” found`);
+  });
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ApiError } from '../../src/api/errors';
 import { backoffDelay, createHttp, resolveTuning, retryDelay, type ResponseEvent } from '../../src/api/http';
 import { abortableSleep } from '../../src/api/abort';
-import { createPager, cursorPages, onPagingStrategy, pagingStrategy, resetPagingStrategies, type PageRequest } from '../../src/api/paging';
+import { createPager, cursorPages, onPagingStrategy, pagingStrategy, pagingStrategyMessage, resetPagingStrategies, type PageRequest, type PagerPage } from '../../src/api/paging';
 import { normalizePrompt, normalizeTune } from '../../src/api/astria/client';
 import { parseDownloadUrl } from '../../src/api/download';
 
@@ -136,13 +136,68 @@ describe('createPager', () => {
     subscription.dispose();
   });
 
-  it('stops when a server ignores both before_id and offset (never loops, never repeats)', async () => {
+  it('a server that ignores before_id, limit and offset: stops at the repeat, says the list may be incomplete, logs "ignored"', async () => {
     resetPagingStrategies();
-    let calls = 0;
-    const stuck = async () => (calls++, ids.slice(0, 20));
-    const got = await drain(createPager({ list: 's', fetchPage: stuck }));
-    assert.equal(got.length, 20);
-    assert.equal(calls, 3);
+    const events: string[] = [];
+    const subscription = onPagingStrategy((event) => events.push(`${event.list}:${event.strategy}`));
+    const calls: PageRequest[] = [];
+    const stuck = async (request: PageRequest) => (calls.push(request), ids.slice(0, 20));
+    const pager = createPager({ list: 's', limit: 50, fetchPage: stuck });
+    const pages: PagerPage<{ id: number }>[] = [];
+    for (let guard = 0; pager.hasMore && guard < 20; guard++) pages.push(await pager.next());
+    assert.deepEqual(pages.map((page) => page.items.length), [20, 0], 'the first page, then nothing twice');
+    assert.equal(pages[0].incomplete, undefined, 'the first page does not know yet');
+    assert.deepEqual({ hasMore: pages[1].hasMore, incomplete: pages[1].incomplete }, { hasMore: false, incomplete: true });
+    assert.equal(pager.incomplete, true);
+    assert.deepEqual(await pager.next(), { items: [], hasMore: false, incomplete: true }, 'asking again sends nothing');
+    assert.deepEqual(calls, [{}, { beforeId: 981 }, { offset: 20 }], 'one keyset probe, one offset probe, no loop');
+    assert.equal(pagingStrategy('s'), 'ignored');
+    assert.deepEqual(events, ['s:ignored'], 'never announced as "offset": offset did not work either');
+    subscription.dispose();
+
+    // Remembered: the next pager of that list skips the keyset probe, and still checks that offset is ignored.
+    const again: PageRequest[] = [];
+    const second = createPager({ list: 's', fetchPage: async (request: PageRequest) => (again.push(request), ids.slice(0, 20)) });
+    assert.equal((await drain(second)).length, 20);
+    assert.equal(second.incomplete, true);
+    assert.deepEqual(again, [{}, { offset: 20 }]);
+  });
+
+  it('a list the server ignored paging on recovers when offset works again; a short first page is never "incomplete"', async () => {
+    resetPagingStrategies();
+    await drain(createPager({ list: 'r', fetchPage: async () => ids.slice(0, 20) }));
+    assert.equal(pagingStrategy('r'), 'ignored');
+    const recovered = createPager({ list: 'r', fetchPage: server(false, []) });
+    assert.deepEqual(await drain(recovered), ids.map((item) => item.id));
+    assert.equal(recovered.incomplete, false);
+    assert.equal(pagingStrategy('r'), 'offset');
+
+    const calls: PageRequest[] = [];
+    const short = createPager({ list: 'r2', fetchPage: async (request: PageRequest) => (calls.push(request), ids.slice(0, 7)) });
+    assert.equal((await drain(short)).length, 7);
+    assert.equal(short.incomplete, false);
+    assert.equal(calls.length, 1, 'a short page is the whole list: nothing to probe');
+  });
+
+  it('the log line says what the server honours, and that it ignores paging when it does', () => {
+    const list = 'https://api.example GET /tunes';
+    assert.equal(pagingStrategyMessage({ list, strategy: 'keyset' }), `Paging ${list} with before_id (keyset).`);
+    assert.equal(pagingStrategyMessage({ list, strategy: 'offset' }), `Paging ${list} with offset: the server ignores before_id.`);
+    const ignored = pagingStrategyMessage({ list, strategy: 'ignored' });
+    assert.match(ignored, /ignores paging/);
+    assert.match(ignored, /before_id, limit and offset/);
+    assert.match(ignored, /may be incomplete/);
+  });
+
+  it('starts from a first page the caller already fetched, without asking for it again', async () => {
+    resetPagingStrategies();
+    const calls: PageRequest[] = [];
+    const fetchPage = server(false, calls);
+    const firstPage = await fetchPage({});
+    calls.length = 0;
+    const got = await drain(createPager({ list: 'p', fetchPage, firstPage }));
+    assert.deepEqual(got, ids.map((item) => item.id));
+    assert.deepEqual(calls, [{ beforeId: 981 }, { offset: 20 }, { offset: 40 }], 'page 1 is never asked for');
   });
 
   it('a remembered keyset strategy that stops working falls back again', async () => {

@@ -338,6 +338,44 @@ describe('sandbox: faults', () => {
     assert.match(((await res.json()) as { error: string }).error, /status401.*truncated.*slow/);
   });
 
+  it('lateCreate ("created after the gateway gave up"): POST /tunes answers 504 at once, the tune appears once ~1.5 s later', async () => {
+    await fault({ match: '^/tunes$', method: 'POST', kind: 'lateCreate' });
+    const title = 'created-after-the-gateway-gave-up';
+    const count = async () => ((await (await api(`/tunes?title=${title}`)).json()) as Json[]).length;
+    const started = Date.now();
+    const res = await postJson('/tunes', { tune: { title, name: 'man', image_urls: ['u'] } });
+    assert.equal(res.status, 504);
+    assert.match(((await res.json()) as { error: string }).error, /Gateway timeout/);
+    assert.ok(Date.now() - started < 1000, 'answered at once');
+    assert.equal(await count(), 0, 'not there right after the 504');
+    await sleep(1000);
+    assert.equal(await count(), 0, 'not there 1 s later either');
+    await sleep(800);
+    assert.equal(await count(), 1, 'there, exactly once, after the delay');
+    const [tune] = (await (await api(`/tunes?title=${title}`)).json()) as (Json & { created_at: string })[];
+    assert.ok(Date.parse(tune.created_at) >= started + 1400, 'created when the late work ran');
+  });
+
+  it('lateCreate on POST /tunes/:id/prompts with delayMs: the prompt appears once after that delay', async () => {
+    await fault({ match: '/prompts', method: 'POST', kind: 'lateCreate', delayMs: 300 });
+    const text = 'a prompt created after the gateway gave up';
+    const matching = async () => ((await (await api('/tunes/3000002/prompts?limit=120')).json()) as (Json & { text: string })[]).filter((p) => p.text === text).length;
+    const res = await postJson('/tunes/3000002/prompts', { prompt: { text, num_images: 1 } });
+    assert.equal(res.status, 504);
+    assert.equal(await matching(), 0, 'not there right after the 504');
+    await sleep(500);
+    assert.equal(await matching(), 1, 'there, exactly once');
+    assert.equal((await postJson('/tunes/3000002/prompts', { prompt: { text: 'next', num_images: 1 } })).status, 201, 'one request only by default');
+  });
+
+  it('lateCreate work still pending is dropped by reset', async () => {
+    await fault({ match: '^/tunes$', method: 'POST', kind: 'lateCreate', delayMs: 200 });
+    assert.equal((await postJson('/tunes', { tune: { title: 'dropped-by-reset', name: 'man', image_urls: ['u'] } })).status, 504);
+    sb.reset();
+    await sleep(400);
+    assert.equal(((await (await api('/tunes?title=dropped-by-reset')).json()) as Json[]).length, 0);
+  });
+
   it('faults reach the CDN origin too', async () => {
     await fault({ match: '/images/', kind: 'status500' });
     const [prompt] = (await (await api('/tunes/3000002/prompts')).json()) as { images: string[] }[];
@@ -463,6 +501,44 @@ describe('sandbox: the seed curl examples work against it', () => {
       assert.equal(((await (await api(`/tunes/${jsonTune.id}/prompts`)).json()) as Json[]).length, 1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('sandbox: a server that ignores every paging parameter', () => {
+  after(() => sb.setIgnorePaging(false));
+
+  it('POST /__admin/paging {ignore}: every list answers its first 20 whatever before_id, limit and offset say; survives reset', async () => {
+    const normal = (await (await api('/tunes?limit=50')).json()) as Json[];
+    assert.equal(normal.length, 45);
+    assert.deepEqual(await (await admin('/paging', { ignore: true })).json(), { ignorePaging: true });
+    assert.equal(sb.ignorePaging, true);
+    const first = ((await (await api('/tunes')).json()) as Json[]).map((t) => t.id);
+    assert.equal(first.length, 20);
+    for (const query of ['limit=50', `before_id=${first[19]}`, 'offset=20', 'offset=500', 'limit=5&offset=40']) {
+      assert.deepEqual(((await (await api(`/tunes?${query}`)).json()) as Json[]).map((t) => t.id), first, query);
+    }
+    const prompts = (await (await api('/prompts?offset=20&limit=50')).json()) as Json[];
+    assert.deepEqual(prompts.map((p) => p.id), ((await (await api('/prompts')).json()) as Json[]).map((p) => p.id));
+    assert.equal(prompts.length, 20);
+    sb.reset();
+    assert.equal(((await (await api('/tunes?limit=50')).json()) as Json[]).length, 20, 'survives reset, like the profile');
+    assert.equal(((await (await admin('')).json()) as { ignorePaging: boolean }).ignorePaging, true);
+    assert.equal((await admin('/paging', { ignore: 'yes' })).status, 422);
+    assert.deepEqual(await (await admin('/paging', { ignore: false })).json(), { ignorePaging: false });
+    assert.equal(((await (await api('/tunes?limit=50')).json()) as Json[]).length, 45);
+  });
+
+  it('startSandbox({ignorePaging: true}) starts that way; seed-tunes adds "Tune 1" … "Tune N"', async () => {
+    const other = await startSandbox({ quiet: true, seed: 'empty', ignorePaging: true });
+    try {
+      const res = await fetch(`${other.url}/__admin/seed-tunes`, { method: 'POST', body: JSON.stringify({ count: 25 }), headers: { 'Content-Type': 'application/json' } });
+      assert.equal(res.status, 201);
+      assert.equal(((await res.json()) as Json[]).length, 25);
+      const page = (await (await fetch(`${other.url}/tunes?offset=20`, { headers: { Authorization: `Bearer ${other.astriaKey}` } })).json()) as (Json & { title: string })[];
+      assert.deepEqual(page.map((t) => t.title), Array.from({ length: 20 }, (_, n) => `Tune ${25 - n}`), 'newest first, offset ignored');
+    } finally {
+      await other.close();
     }
   });
 });

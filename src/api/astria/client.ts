@@ -2,7 +2,7 @@
 import { ApiError, isRecord, malformedError } from '../errors';
 import { createHttp, type Http, type HttpOptions, type RequestOptions, type StreamBody } from '../http';
 import { multipartBody, railsFormEntries, type FormEntry } from '../multipart';
-import { createPager, pagesOf, type Pager } from '../paging';
+import { ASTRIA_DEFAULT_PAGE_SIZE, createPager, pagesOf, type Pager } from '../paging';
 import type {
   Pack,
   PackDetail,
@@ -60,11 +60,15 @@ export interface CreateTuneResult {
 export interface TuneSearchProgress {
   /** Tunes looked at so far. */
   searched: number;
-  /** True when the server's `title` filter is honoured (one request answers). */
+  /**
+   * True when one request answered: the server's `title` filter was honoured, or the list was short enough
+   * to come whole in one page. False while pages are scanned client-side.
+   */
   serverFiltered: boolean;
 }
 
 export interface TuneSearchOptions extends CallOptions {
+  /** Page size asked for (default 50). Every match found is returned, even more than this. */
   limit?: number;
   /** Called after each page while scanning client-side. */
   onProgress?: (progress: TuneSearchProgress) => void;
@@ -100,13 +104,17 @@ export class AstriaClient {
     return this.list(raw, 'GET', '/tunes').map(normalizeTune);
   }
 
-  /** Pages of the user's tunes, keyset or offset, whichever this server honours (see createPager). */
-  tunePager(options: TuneListOptions = {}): Pager<Tune> {
+  /**
+   * Pages of the user's tunes, keyset or offset, whichever this server honours (see createPager).
+   * `firstPage`: page 1 of this same query, already fetched (the pager starts from it without a request).
+   */
+  tunePager(options: TuneListOptions = {}, firstPage?: Tune[]): Pager<Tune> {
     const { beforeId, offset: _offset, ...rest } = options;
     return createPager({
       list: `${this.http.baseUrl} GET /tunes`,
       limit: options.limit,
       startBeforeId: beforeId,
+      firstPage,
       fetchPage: (request) => this.listTunes({ ...rest, ...request }),
     });
   }
@@ -117,24 +125,29 @@ export class AstriaClient {
   }
 
   /**
-   * Tunes whose title contains `query` (case-insensitive). Uses the `title` filter when the server honours
-   * it (every returned title matches), else scans pages client-side, reporting progress; abort with signal.
+   * Tunes whose title contains `query` (case-insensitive). Asks with the `title` filter first. A page that
+   * holds a title that does not match proves the filter was ignored; a page where every title matches proves
+   * nothing unless it is also the last page (then every match is in it, filtered or not). Otherwise the
+   * pages are scanned client-side from that first page on (never asked for twice), with the same query, so a
+   * server that filters pages through its matches and one that does not pages through everything.
+   * Reports progress; abort with signal.
    */
   async searchTunes(query: string, options: TuneSearchOptions = {}): Promise<Tune[]> {
-    const needle = query.trim().toLowerCase();
+    const title = query.trim();
+    const needle = title.toLowerCase();
     const matches = (tune: Tune) => (tune.title ?? '').toLowerCase().includes(needle);
     const limit = options.limit ?? 50;
     if (needle === '') return this.listTunes({ limit, signal: options.signal });
-    const filtered = await this.listTunes({ title: query.trim(), limit, signal: options.signal });
-    if (filtered.every(matches)) {
-      options.onProgress?.({ searched: filtered.length, serverFiltered: true });
-      return filtered;
+    const first = await this.listTunes({ title, limit, signal: options.signal });
+    if (first.every(matches) && isLastPage(first.length, limit)) {
+      options.onProgress?.({ searched: first.length, serverFiltered: true });
+      return first;
     }
-    // The filter was ignored: what came back is just the newest page, so scan from there.
+    // Either the filter was ignored (a title that does not match) or this full page proves nothing: scan on.
     const found: Tune[] = [];
     const seen = new Set<number>();
     let searched = 0;
-    const pager = this.tunePager({ limit, signal: options.signal });
+    const pager = this.tunePager({ title, limit, signal: options.signal }, first);
     const max = options.maxScanned ?? DEFAULT_MAX_SCANNED;
     while (pager.hasMore && searched < max) {
       options.signal?.throwIfAborted();
@@ -342,6 +355,16 @@ function unwrap(raw: unknown, key: string): unknown {
   return raw;
 }
 
+
+/**
+ * Whether a page of `length` items asked for with `limit` is surely the last one: shorter than the documented
+ * page size (and than the limit), or longer than the documented size (so `limit` is honoured) yet short of it.
+ * A page of exactly 20 may come from a server that ignores `limit`, so it is never taken as the last.
+ */
+function isLastPage(length: number, limit: number): boolean {
+  if (length < Math.min(limit, ASTRIA_DEFAULT_PAGE_SIZE)) return true;
+  return length > ASTRIA_DEFAULT_PAGE_SIZE && length < limit;
+}
 
 function pageQuery(options: PageOptions): Record<string, number | undefined> {
   return { before_id: options.beforeId, offset: options.offset || undefined, limit: options.limit };
