@@ -51,11 +51,11 @@ export interface RecordedRequest {
 
 export type FaultKind =
   | 'status401' | 'status403' | 'status404' | 'status422' | 'status429' | 'status500' | 'status502' | 'status503' | 'status504'
-  | 'hang' | 'reset' | 'malformed' | 'truncated' | 'slow' | 'lateCreate';
+  | 'hang' | 'reset' | 'malformed' | 'malformedAfterWork' | 'truncated' | 'slow' | 'lateCreate';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'status401', 'status403', 'status404', 'status422', 'status429', 'status500', 'status502', 'status503', 'status504',
-  'hang', 'reset', 'malformed', 'truncated', 'slow', 'lateCreate',
+  'hang', 'reset', 'malformed', 'malformedAfterWork', 'truncated', 'slow', 'lateCreate',
 ];
 
 /** `lateCreate`: how long after its 504 the request is carried out, by default. */
@@ -117,7 +117,7 @@ const MALFORMED_BODY = '{"id": 1, "title": ';
 const GATEWAY_TIMEOUT = { error: 'Gateway timeout: the request took longer than 30 seconds' };
 /**
  * Faults that answer without doing the work (`lateCreate` does it `delayMs` after answering); the others
- * (504, hang, reset, truncated, slow) do it first.
+ * (504, hang, reset, truncated, slow, malformedAfterWork) do it first.
  */
 const EARLY_FAULTS: FaultKind[] = ['status401', 'status403', 'status404', 'status422', 'status429', 'status500', 'status502', 'status503', 'malformed', 'lateCreate'];
 const STATUS_FAULTS: Partial<Record<FaultKind, { status: number; error: string; title: string }>> = {
@@ -277,6 +277,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         break;
       }
       case 'malformed':
+      case 'malformedAfterWork': // the same garbage, after the work was done
         send(res, { status: 200, raw: MALFORMED_BODY, contentType: 'application/json; charset=utf-8' });
         break;
       case 'status504':

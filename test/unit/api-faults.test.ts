@@ -9,7 +9,6 @@ import { inspect } from 'node:util';
 import { startSandbox, type FaultSpec, type Sandbox } from '../sandbox/server';
 import { abortableSleep } from '../../src/api/abort';
 import { AstriaClient, type AstriaClientOptions } from '../../src/api/astria/client';
-import type { Tune } from '../../src/api/astria/types';
 import { CartesiaClient } from '../../src/api/cartesia/client';
 import { ApiError } from '../../src/api/errors';
 import type { ResponseEvent } from '../../src/api/http';
@@ -57,11 +56,6 @@ async function rejectsWith(promise: Promise<unknown>, kind: ApiError['kind']): P
   assert.fail(`expected a ${kind} error`);
 }
 
-async function tunesTitled(client: AstriaClient, title: string): Promise<Tune[]> {
-  const matches: Tune[] = [];
-  for await (const page of client.pagesOfTunes({ title, limit: 120 })) matches.push(...page.filter((tune) => tune.title === title));
-  return matches;
-}
 
 function uniqueTitle(label: string): string {
   return `${label} ${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -243,54 +237,7 @@ describe('creating a prompt is never retried', () => {
   });
 });
 
-for (const profile of ['rich', 'documented'] as const) {
-  describe(`creating a tune never bills twice (${profile} profile: no idempotent titles there)`, () => {
-    before(() => sandbox.setProfile(profile));
-    after(() => sandbox.setProfile('rich'));
-
-    // 504, reset and hang happen after the sandbox created the tune; 500 before.
-    for (const kind of ['status504', 'reset'] as const) {
-      it(`${kind} after the work → found by title, not POSTed again, exactly one tune`, async () => {
-        const client = astria();
-        const title = uniqueTitle(`Create then ${kind}`);
-        fault({ match: /^\/tunes$/, method: 'POST', kind });
-        const result = await client.createTuneReporting({ title, name: 'woman', image_urls: ['https://example.com/1.jpg'] });
-        assert.equal(result.tune.title, title);
-        assert.equal(result.recovery, 'found-after-failure');
-        assert.equal(requestsTo('POST', '/tunes'), 1);
-        assert.equal((await tunesTitled(client, title)).length, 1);
-      });
-    }
-
-    it('status500 before the work → not found, POSTed once more, exactly one tune', async () => {
-      const client = astria();
-      const title = uniqueTitle('Create after 500');
-      fault({ match: /^\/tunes$/, method: 'POST', kind: 'status500' });
-      const result = await client.createTuneReporting({ title, name: 'woman', image_urls: ['https://example.com/1.jpg'] });
-      assert.equal(result.recovery, 'retried');
-      assert.equal(requestsTo('POST', '/tunes'), 2);
-      assert.equal((await tunesTitled(client, title)).length, 1);
-    });
-
-    it('hang → client timeout, found by title, exactly one tune', async () => {
-      const client = astria({ timeoutMs: 300 });
-      const title = uniqueTitle('Create then hang');
-      fault({ match: /^\/tunes$/, method: 'POST', kind: 'hang' });
-      const tune = await client.createTune({ title, name: 'man', image_urls: ['https://example.com/1.jpg'] });
-      assert.equal(tune.title, title);
-      assert.equal(requestsTo('POST', '/tunes'), 1);
-      assert.equal((await tunesTitled(client, title)).length, 1);
-    });
-
-    it('500 twice → the error of the second POST, no tune, no third POST', async () => {
-      const title = uniqueTitle('Always 500');
-      fault({ match: /^\/tunes$/, method: 'POST', kind: 'status500', count: 10 });
-      await rejectsWith(astria().createTune({ title, name: 'man', image_urls: ['https://example.com/1.jpg'] }), 'server');
-      assert.equal(requestsTo('POST', '/tunes'), 2);
-      assert.equal((await tunesTitled(astria(), title)).length, 0);
-    });
-  });
-}
+// Creating a tune after a failure (look for it by title, never send it again unasked): test/unit/generation.test.ts.
 
 describe('cancellation', () => {
   it('aborting during a hang → cancelled at once, not retried', async () => {

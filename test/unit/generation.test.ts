@@ -1,0 +1,215 @@
+// src/domain/generation.ts against the sandbox, on both profiles: a create that fails without saying
+// whether it worked (504 or reset after the server did the work, a 200 it cannot read, a create that
+// lands 1.5 s after the gateway gave up) ends with exactly one prompt or tune and says so; one that
+// truly did not happen ends `unknown` and is never sent again here. Every created thing is published.
+import { after, afterEach, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSandbox, type FaultSpec, type Sandbox } from '../sandbox/server';
+import { abortableSleep } from '../../src/api/abort';
+import { AstriaClient } from '../../src/api/astria/client';
+import type { Prompt, Tune } from '../../src/api/astria/types';
+import { ApiError } from '../../src/api/errors';
+import { Changes, type Change } from '../../src/domain/changes';
+import { Generation, recoveryNote, sameRequest, unknownOutcomeMessage, type BatchOutcome, type BatchPrompt } from '../../src/domain/generation';
+
+let sandbox: Sandbox;
+let tuneId: number;
+const published: Change[] = [];
+
+function client(): AstriaClient {
+  return new AstriaClient({
+    baseUrl: sandbox.url,
+    getKey: () => sandbox.astriaKey,
+    timeoutMs: 1500,
+    retry: { baseDelayMs: 5, sleep: (ms, signal) => abortableSleep(Math.min(ms, 5), signal) },
+  });
+}
+
+/** Waits as the product does (2 s, then 4 s), shortened to 1 s and 1 s so a late create of 1.5 s is still caught. */
+function generation(lookAgainMs: number[] = [1_000, 1_000]): Generation {
+  const changes = new Changes((error) => assert.fail(String(error)));
+  changes.subscribe((change) => void published.push(change));
+  return new Generation({ client, changes, lookAgainMs });
+}
+
+function items(label: string, n: number): BatchPrompt[] {
+  return Array.from({ length: n }, (_, i) => ({ key: `cell-${i}`, tuneId, params: { text: `${label} ${i}`, seed: 100 + i, num_images: 1 } }));
+}
+
+function posts(path = `/tunes/${tuneId}/prompts`): number {
+  return sandbox.requests.filter((r) => r.origin === 'api' && r.method === 'POST' && r.path === path).length;
+}
+
+async function promptsWithText(text: string): Promise<Prompt[]> {
+  const found: Prompt[] = [];
+  for await (const page of client().pagesOfPrompts(tuneId)) found.push(...page.filter((p) => p.text === text));
+  return found;
+}
+
+async function tunesTitled(title: string): Promise<Tune[]> {
+  const found: Tune[] = [];
+  for await (const page of client().pagesOfTunes()) found.push(...page.filter((t) => t.title === title));
+  return found;
+}
+
+function fault(spec: FaultSpec): void {
+  sandbox.addFault(spec);
+}
+
+before(async () => {
+  sandbox = await startSandbox({ quiet: true, speed: 1000 });
+  tuneId = (await client().listTunes({ title: 'Priya Sharma' }))[0]!.id;
+});
+afterEach(async () => {
+  await fetch(`${sandbox.url}/__admin/faults`, { method: 'DELETE' });
+  sandbox.setProfile('rich');
+  sandbox.clearRequests();
+  published.length = 0;
+});
+after(() => sandbox.close());
+
+describe('createPrompts (prompt files, sweeps)', () => {
+  it('creates every prompt once, never more than `concurrency` at a time, and publishes each', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const outcomes = await generation().createPrompts(items('bounded', 7), {
+      concurrency: 2,
+      onStart: () => void (most = Math.max(most, ++inFlight)),
+      onOutcome: () => void inFlight--,
+    });
+    assert.equal(most, 2);
+    assert.equal(posts(), 7);
+    assert.deepEqual(outcomes.map((o) => `${o.key}:${o.status}`), items('x', 7).map((i) => `${i.key}:created`));
+    assert.equal(published.filter((c) => c.kind === 'promptCreated').length, 7, 'every view hears of every prompt');
+    const texts = outcomes.map((o) => (o.status === 'created' ? o.prompt.text : ''));
+    assert.deepEqual(texts, items('bounded', 7).map((i) => i.params.text), 'outcomes come back in the order of the items');
+  });
+
+  it('Cancel lets the prompts already sent finish and sends nothing more', async () => {
+    const controller = new AbortController();
+    const outcomes = await generation().createPrompts(items('cancelled', 6), { concurrency: 2, signal: controller.signal, onOutcome: () => controller.abort() });
+    assert.equal(outcomes.filter((o) => o.status === 'created').length, 2, 'the two in flight when Cancel came finish');
+    assert.equal(outcomes.filter((o) => o.status === 'not-started').length, 4);
+    assert.equal(posts(), 2);
+  });
+
+  it('a 422 fails that prompt in the server’s words while the rest are created', async () => {
+    const batch = items('some invalid', 3);
+    batch[1] = { ...batch[1]!, params: { ...batch[1]!.params, cfg_scale: 99 } };
+    const outcomes = await generation().createPrompts(batch, { concurrency: 2 });
+    assert.deepEqual(outcomes.map((o) => o.status), ['created', 'failed', 'created']);
+    const failure = outcomes[1] as Extract<BatchOutcome, { status: 'failed' }>;
+    assert.ok(failure.error instanceof ApiError && failure.error.kind === 'validation', String(failure.error));
+    assert.equal(failure.unknown, false, 'a 422 is a clear no, not an unknown');
+    assert.match(failure.error.message, /cfg/i);
+  });
+
+  it('refuses two prompts with the same key before sending anything', async () => {
+    const batch = items('same key', 2).map((i) => ({ ...i, key: 'one' }));
+    await assert.rejects(generation().createPrompts(batch, { concurrency: 2 }), /own key/);
+    assert.equal(posts(), 0);
+  });
+});
+
+for (const profile of ['rich', 'documented'] as const) {
+  describe(`a prompt is never billed twice (${profile} profile)`, () => {
+    before(() => sandbox.setProfile(profile));
+
+    const afterTheWork = [
+      ['status504', '504 after the server created it'],
+      ['reset', 'a dropped connection after the server created it'],
+      ['malformedAfterWork', 'a 200 whose body cannot be read, after the server created it'],
+      ['lateCreate', 'a 504 at once, the prompt created 1.5 s later'],
+    ] as const;
+    for (const [kind, what] of afterTheWork) {
+      it(`${what} → found, not sent again, exactly one prompt, and the user is told`, async () => {
+        sandbox.setProfile(profile);
+        const text = `gen ${kind} ${profile} ${Date.now()}`;
+        fault({ kind, method: 'POST', match: `/tunes/${tuneId}/prompts`, count: 1 });
+        const outcome = await generation().createPrompt(tuneId, { text, seed: 5, num_images: 1 });
+        assert.equal(outcome.status, 'created', JSON.stringify(outcome));
+        assert.equal(outcome.status === 'created' && outcome.recovered, true);
+        assert.match(recoveryNote(outcome, 'prompt'), /the prompt was created \(found on the server\); it was not sent again/);
+        assert.equal(posts(), 1, 'one POST');
+        assert.equal((await promptsWithText(text)).length, 1, 'exactly one prompt on the server');
+        assert.deepEqual(published.map((c) => c.kind), ['promptCreated']);
+      });
+    }
+
+    it('a 500 before any work → looked for twice, `unknown`, never sent again, nothing published', async () => {
+      sandbox.setProfile(profile);
+      const text = `gen refused ${profile} ${Date.now()}`;
+      fault({ kind: 'status500', method: 'POST', match: `/tunes/${tuneId}/prompts`, count: 1 });
+      const outcome = await generation([20, 20]).createPrompt(tuneId, { text, num_images: 1 });
+      assert.equal(outcome.status, 'unknown');
+      assert.equal(posts(), 1, 'not sent again without the user');
+      const looks = sandbox.requests.filter((r) => r.method === 'GET' && r.path === `/tunes/${tuneId}/prompts`).length;
+      assert.equal(looks, 3, 'looked now and after each wait');
+      assert.equal((await promptsWithText(text)).length, 0);
+      assert.deepEqual(published, []);
+      assert.match(unknownOutcomeMessage('prompt'), /did not answer whether the prompt was created.*not sent again/);
+    });
+
+    it('two identical prompts with one failing ambiguously: each claims its own, none twice', async () => {
+      sandbox.setProfile(profile);
+      const text = `gen twins ${profile} ${Date.now()}`;
+      const gen = generation();
+      const first = await gen.createPrompt(tuneId, { text, seed: 9, num_images: 1 });
+      fault({ kind: 'status504', method: 'POST', match: `/tunes/${tuneId}/prompts`, count: 1 });
+      const second = await gen.createPrompt(tuneId, { text, seed: 9, num_images: 1 });
+      assert.equal(first.status, 'created');
+      assert.equal(second.status, 'created');
+      assert.notEqual(first.status === 'created' && first.value.id, second.status === 'created' && second.value.id, 'the second did not claim the first one');
+      assert.equal((await promptsWithText(text)).length, 2);
+    });
+  });
+
+  describe(`a tune is never billed twice (${profile} profile: no idempotent titles there)`, () => {
+    const params = (title: string) => ({ title, name: 'woman', branch: 'fast' as const, image_urls: ['https://example.com/1.jpg'] });
+
+    for (const kind of ['status504', 'reset', 'malformedAfterWork', 'lateCreate'] as const) {
+      it(`${kind} after the work → found by its title, not POSTed again, exactly one tune`, async () => {
+        sandbox.setProfile(profile);
+        const title = `Gen tune ${kind} ${profile} ${Date.now()}`;
+        fault({ match: '^/tunes$', method: 'POST', kind, count: 1 });
+        const outcome = await generation().createTune(params(title), []);
+        assert.equal(outcome.status, 'created', JSON.stringify(outcome));
+        assert.equal(outcome.status === 'created' && outcome.value.title, title);
+        assert.equal(outcome.status === 'created' && outcome.recovered, true);
+        assert.equal(posts('/tunes'), 1);
+        assert.equal((await tunesTitled(title)).length, 1);
+        assert.deepEqual(published.map((c) => c.kind), ['tuneCreated']);
+      });
+    }
+
+    it('a 500 before any work → `unknown`, no second POST (the user decides)', async () => {
+      sandbox.setProfile(profile);
+      const title = `Gen tune refused ${profile} ${Date.now()}`;
+      fault({ match: '^/tunes$', method: 'POST', kind: 'status500', count: 1 });
+      const outcome = await generation([20, 20]).createTune(params(title), []);
+      assert.equal(outcome.status, 'unknown');
+      assert.equal(posts('/tunes'), 1);
+      assert.equal((await tunesTitled(title)).length, 0);
+    });
+
+    it('a 422 is a clear no: `failed`, nothing looked for', async () => {
+      sandbox.setProfile(profile);
+      const outcome = await generation().createTune({ title: `Gen tune invalid ${Date.now()}`, name: 'woman', image_urls: [] }, []);
+      assert.equal(outcome.status, 'failed');
+      assert.ok(outcome.status === 'failed' && outcome.error instanceof ApiError && outcome.error.kind === 'validation');
+      assert.equal(sandbox.requests.filter((r) => r.method === 'GET').length, 0);
+    });
+  });
+}
+
+describe('sameRequest', () => {
+  const prompt = { id: 1, tune_id: 2, text: 'a cat', seed: 7, cfg_scale: '3.0', steps: null, images: [], created_at: '' } as unknown as Prompt;
+  it('matches the text and every value the server echoes, numbers as strings included', () => {
+    assert.equal(sameRequest(prompt, { text: 'a cat', seed: 7, cfg_scale: 3, steps: 30, style: 'Anime' }), true);
+  });
+  it('tells apart prompts that differ in text or in an echoed value', () => {
+    assert.equal(sameRequest(prompt, { text: 'a dog', seed: 7 }), false);
+    assert.equal(sameRequest(prompt, { text: 'a cat', seed: 8 }), false);
+    assert.equal(sameRequest(prompt, { text: 'a cat', cfg_scale: 4 }), false);
+  });
+});
