@@ -102,16 +102,19 @@ describe('createTune with files', () => {
     assert.ok(progress.every((p, index) => index === 0 || p.sentBytes >= progress[index - 1].sentBytes));
   });
 
-  it('a retried upload (500 before the server stored it) sends a complete fresh body and creates one tune', async () => {
+  it('an upload sent again after a 500 (the user’s Send Again) streams a complete fresh body and creates one tune', async () => {
     const title = uniqueTitle('Upload retried');
     sandbox.clearRequests();
     sandbox.addFault({ match: /^\/tunes$/, method: 'POST', kind: 'status500' });
     const progress: UploadProgress[] = [];
+    // The client never sends a create twice by itself (src/domain/generation.ts decides, with the user).
+    await assert.rejects(client.createTune({ title, name: 'man' }, photos, { onProgress: (p) => progress.push(p) }), (e: unknown) => e instanceof ApiError && e.kind === 'server');
+    assert.equal((await client.listTunes({ title, limit: 120 })).filter((t) => t.title === title).length, 0);
     const tune = await client.createTune({ title, name: 'man' }, photos, { onProgress: (p) => progress.push(p) });
     assert.equal(sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/tunes' && r.status !== 0).length, 2);
     const sameTitle = (await client.listTunes({ title, limit: 120 })).filter((t) => t.title === title);
     assert.deepEqual(sameTitle.map((t) => t.id), [tune.id]);
-    // Both attempts streamed every byte: the sandbox stored (and hashed) each file twice.
+    // The second attempt streamed every byte afresh: the sandbox stored (and hashed) each file.
     const stored = await uploadsFor(`tune_id=${tune.id}`);
     assert.equal(stored.length, photos.length);
     for (const upload of stored) assert.equal(upload.sha256, localSha.get(upload.filename));
