@@ -38,6 +38,16 @@ export class HostConnection<P extends ProtocolShape, State> {
     });
   }
 
+  /**
+   * What this webview saved with setState before a reload, if it is of the current version (version 1):
+   * an older build may have written it, so its fields are still to be checked.
+   */
+  savedState(): Partial<State> | undefined {
+    const value: unknown = this.api.getState();
+    if (typeof value !== 'object' || value === null) return undefined;
+    return (value as { version?: unknown }).version === 1 ? (value as Partial<State>) : undefined;
+  }
+
   notify<M extends ViewNotificationMethod<P>>(method: M, params: P['viewNotifications'][M]): void {
     this.post({ kind: 'notification', method, params });
   }
@@ -60,4 +70,10 @@ export class HostConnection<P extends ProtocolShape, State> {
       listener?.(message.params);
     }
   }
+}
+
+/** Hands every uncaught error and unhandled rejection of the page to `report` (the host logs them). */
+export function onUncaughtError(report: (message: string) => void): void {
+  window.addEventListener('error', (event) => report(String(event.message)));
+  window.addEventListener('unhandledrejection', (event) => report(String(event.reason)));
 }

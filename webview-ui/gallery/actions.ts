@@ -1,3 +1,4 @@
+// Every action on a gallery image, and which of them the host performs (the image actions of the protocol).
 import { IMAGE_ACTIONS, type ImageAction } from '../../src/shared/gallery';
 
 /** Everything a user can do with an image: the host's image actions plus what the webview handles. */

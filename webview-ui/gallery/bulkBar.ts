@@ -1,5 +1,6 @@
 // The bar that appears while images are selected: how many, and what can be done with all of them.
 import { el, formatNumber } from '../common/dom';
+import { toolbarButton } from '../common/toolbarButton';
 
 export type BulkCommand = 'compare' | 'save' | 'copyMarkdown' | 'like' | 'unlike' | 'exportZip' | 'delete' | 'clear';
 
@@ -24,11 +25,7 @@ export class BulkBar {
     this.element.hidden = true;
     this.element.append(this.count, el('span', { className: 'spacer' }));
     for (const [command, iconName, label] of COMMANDS) {
-      const button = document.createElement('vscode-toolbar-button');
-      button.icon = iconName;
-      button.label = label;
-      button.title = label;
-      button.dataset.bulk = command;
+      const button = toolbarButton(iconName, label, { bulk: command });
       if (command === 'compare') this.compareButton = button;
       this.element.append(button);
     }

@@ -1,7 +1,7 @@
 // One image, large: ← → walk through every loaded image, Esc closes, Z (or a double click) switches
 // between zoom-to-fit and actual size. Its toolbar offers the same actions as a tile's menu.
-import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { el, icon } from '../common/dom';
+import { toolbarButton } from '../common/toolbarButton';
 import type { CopyableField, GalleryPrompt } from '../../src/shared/gallery';
 import { parameterSummary, statusText } from './rows';
 import type { ImagePosition } from './store';
@@ -62,17 +62,17 @@ export class Lightbox {
     );
     this.counter = el('span', { className: 'lightbox-counter', attrs: { 'aria-live': 'polite' } });
     this.caption = el('div', { className: 'lightbox-caption' });
-    this.zoomButton = this.toolbarButton('zoom', 'screen-full', 'Actual Size (Z)');
+    this.zoomButton = toolbarButton('screen-full', 'Actual Size (Z)', { action: 'zoom' });
     const toolbar = el('div', { className: 'lightbox-toolbar', attrs: { role: 'toolbar', 'aria-label': 'Image actions' } }, this.counter, el('span', { className: 'spacer' }));
     for (const item of TOOLBAR) {
-      const button = this.toolbarButton(item.action, item.icon, item.label);
+      const button = toolbarButton(item.icon, item.label, { action: item.action });
       this.buttons.set(item.action, button);
       toolbar.append(button);
     }
-    this.detailsButton = this.toolbarButton('details', 'info', 'Details (I)');
+    this.detailsButton = toolbarButton('info', 'Details (I)', { action: 'details' });
     this.details = el('aside', { className: 'lightbox-details', attrs: { 'aria-label': 'Details' } });
     this.details.hidden = true;
-    toolbar.append(this.detailsButton, this.zoomButton, this.toolbarButton('close', 'close', 'Close (Esc)'));
+    toolbar.append(this.detailsButton, this.zoomButton, toolbarButton('close', 'Close (Esc)', { action: 'close' }));
     const prev = el('button', { className: 'lightbox-nav prev', title: 'Previous (←)', attrs: { type: 'button', 'aria-label': 'Previous image' }, data: { nav: 'prev' } }, icon('chevron-left'));
     const next = el('button', { className: 'lightbox-nav next', title: 'Next (→)', attrs: { type: 'button', 'aria-label': 'Next image' }, data: { nav: 'next' } }, icon('chevron-right'));
     this.element = el(
@@ -114,15 +114,6 @@ export class Lightbox {
   /** The prompt of the shown image changed (liked, or the capabilities did): redraw the caption and buttons. */
   refresh(): void {
     if (this.isOpen && this.current) this.show(this.current);
-  }
-
-  private toolbarButton(action: string, iconName: string, label: string): HTMLElement {
-    const button = document.createElement('vscode-toolbar-button');
-    button.icon = iconName;
-    button.label = label;
-    button.title = label;
-    button.dataset.action = action;
-    return button;
   }
 
   private show(position: ImagePosition): void {
