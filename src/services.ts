@@ -57,6 +57,8 @@ export interface HttpTuning {
   timeoutMs?: number;
   retries?: number;
   retry?: RetryTuning;
+  /** Waits between the looks for something an unanswered create may have made. */
+  lookAgainMs?: readonly number[];
 }
 
 /**
@@ -133,6 +135,7 @@ export class Services implements vscode.Disposable {
    */
   tuneHttp(tuning: HttpTuning): void {
     this.httpTuning = tuning;
+    this.generation.setLookAgain(tuning.lookAgainMs);
     this.astriaClient = this.clientFor('astria');
     this.cartesiaClient = this.clientFor('cartesia');
   }

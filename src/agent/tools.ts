@@ -210,7 +210,7 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
         // The one way to create a prompt (src/domain/generation.ts): never sent twice.
         const outcome = await services.generation.createPrompt(tune.id, checked.params, files);
         if (outcome.status === 'unknown') {
-          return text(`${unknownOutcomeMessage('prompt')} Ask the user before calling this tool again with the same input.`);
+          return text(`${unknownOutcomeMessage('prompt', outcome.error, services.generation.waitedMs)} Ask the user before calling this tool again with the same input.`);
         }
         if (outcome.status === 'failed') throw outcome.error;
         const prompt = outcome.value;

@@ -11,6 +11,7 @@
 import type { AstriaClient, PromptFiles } from '../api/astria/client';
 import type { Prompt, PromptCreateParams, Tune, TuneCreateParams, UploadFile, UploadProgress } from '../api/astria/types';
 import { ApiError } from '../api/errors';
+import { errorMessage } from '../shared/errorMessage';
 import type { Changes } from './changes';
 
 /** How far the server's clock may be behind ours when a recovered prompt's created_at is compared. */
@@ -66,7 +67,7 @@ export interface BatchOptions {
 }
 
 export class Generation {
-  private readonly lookAgainMs: readonly number[];
+  private lookAgainMs: readonly number[];
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Prompts already taken by a create of this session: two creates never claim the same one. */
   private readonly claimed = new Set<number>();
@@ -74,6 +75,15 @@ export class Generation {
   constructor(private readonly options: GenerationOptions) {
     this.lookAgainMs = options.lookAgainMs ?? DEFAULT_LOOK_AGAIN_MS;
     this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** How long to wait between looks (the fault-matrix suite shortens them; `undefined` restores the default). */
+  setLookAgain(waits: readonly number[] | undefined): void {
+    this.lookAgainMs = waits ?? this.options.lookAgainMs ?? DEFAULT_LOOK_AGAIN_MS;
+  }
+
+  get waitedMs(): number {
+    return totalWait(this.lookAgainMs);
   }
 
   /** Creates one prompt; never sends it twice. */
@@ -244,13 +254,18 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 export function recoveryNote(outcome: CreateOutcome<unknown>, what: 'prompt' | 'tune'): string {
   if (outcome.status !== 'created' || !outcome.recovered) return '';
   const failure = outcome.failure;
-  const why = failure?.kind === 'timeout' ? 'The server timed out' : failure?.kind === 'network' ? 'The connection failed' : failure?.kind === 'malformed' ? 'The server’s answer could not be read' : 'The server failed';
+  const why = failure?.kind === 'timeout' ? 'The server timed out' : failure?.kind === 'network' ? 'The connection failed' : failure?.kind === 'malformed' ? 'The server sent an answer that could not be read' : 'The server failed';
   return `${why}, but the ${what} was created (found on the server); it was not sent again. `;
 }
 
-/** The words for an `unknown` outcome: what happened and why nothing was sent again. */
-export function unknownOutcomeMessage(what: 'prompt' | 'tune', waitedMs: number = totalWait(DEFAULT_LOOK_AGAIN_MS)): string {
-  return `Astria did not answer whether the ${what} was created, and it was not on the server after ${Math.round(waitedMs / 1000)} s. It was not sent again: sending it again may ${what === 'prompt' ? 'generate' : 'train'} and bill twice.`;
+/**
+ * The words for an `unknown` outcome: what went wrong (the failure's first sentence, the server's own words
+ * included), that it was looked for, and why nothing was sent again.
+ */
+export function unknownOutcomeMessage(what: 'prompt' | 'tune', error: unknown, waitedMs: number = totalWait(DEFAULT_LOOK_AGAIN_MS)): string {
+  const failure = errorMessage(error);
+  const first = /^.*?[.!?](?=\s|$)/.exec(failure)?.[0] ?? failure;
+  return `${first} The ${what} was not found on the server, also ${Math.round(waitedMs / 1000)} s later, so it was not sent again: sending it again may ${what === 'prompt' ? 'generate' : 'train'} and bill twice.`;
 }
 
 export function totalWait(waits: readonly number[]): number {

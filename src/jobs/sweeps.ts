@@ -149,7 +149,7 @@ export class SweepStore implements vscode.Disposable {
           } else if (outcome.status === 'failed') {
             tally.failed++;
             // No answer and not on the server: Run missing sends it again (the user's word), never this run.
-            const message = outcome.unknown ? `${unknownOutcomeMessage('prompt')} Run missing sends it again.` : errorMessage(outcome.error);
+            const message = outcome.unknown ? `${unknownOutcomeMessage('prompt', outcome.error, this.services.generation.waitedMs)} Run missing sends it again.` : errorMessage(outcome.error);
             this.services.log.warn(`Sweep ${sweepId}: cell ${index + 1} failed: ${message}`);
             void this.update(sweepId, index, { error: message });
           } else {

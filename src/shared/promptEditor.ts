@@ -93,7 +93,8 @@ export interface PromptEditorInit {
 }
 
 export type SubmitResult =
-  | { status: 'created'; promptId: number }
+  /** `note`: the request failed without an answer, and the prompt was then found on the server (said in words). */
+  | { status: 'created'; promptId: number; note?: string }
   | { status: 'invalid'; issues: DraftIssue[] }
   | { status: 'failed'; message: string }
   /** Another submit of this editor is still on its way. */

@@ -5,7 +5,7 @@ import { errorMessage } from '../shared/errorMessage';
 import type { PromptFiles } from '../api/astria/client';
 import { NumberedPages } from '../api/paging';
 import type { Services } from '../services';
-import { unknownOutcomeMessage } from '../domain/generation';
+import { recoveryNote, unknownOutcomeMessage } from '../domain/generation';
 import type { ResponseMessage } from '../shared/rpc';
 import {
   PROMPT_EDITOR_VIEW_TYPE,
@@ -361,7 +361,7 @@ export class PromptEditorPanel implements HostedPanel {
         this.dropRun(localKey);
         if (!(this.unanswered && sameDraft(this.unanswered.draft, draft))) this.unanswered = { draft, sentAt };
         this.deps.services.log.warn(`Prompt editor: no answer creating a prompt on tune ${tune.id}, and it is not on the server: ${errorMessage(outcome.error)}`);
-        return { status: 'failed', message: `${unknownOutcomeMessage('prompt')} Press Generate again to send it again.` };
+        return { status: 'failed', message: `${unknownOutcomeMessage('prompt', outcome.error, this.deps.services.generation.waitedMs)} Press Generate again to send it again.` };
       }
       if (outcome.status === 'failed') throw outcome.error;
       const prompt = outcome.value;
@@ -369,7 +369,8 @@ export class PromptEditorPanel implements HostedPanel {
       this.deps.services.log.info(
         `Prompt editor: created prompt ${prompt.id} on tune ${tune.id}${uploading ? ' (with an uploaded image)' : ''}${outcome.recovered ? ' (found on the server after a failed request)' : ''}`,
       );
-      return { status: 'created', promptId: prompt.id };
+      const note = recoveryNote(outcome, 'prompt').trim();
+      return note ? { status: 'created', promptId: prompt.id, note } : { status: 'created', promptId: prompt.id };
     } catch (error) {
       this.dropRun(localKey);
       if (isApiError(error) && (error.kind === 'validation' || (error.kind === 'bad_request' && error.fields))) {

@@ -265,9 +265,9 @@ describe('Create tune from images', function () {
   const faultCases = [
     { kind: 'status504', status: 'created', tunes: 1, told: /^The server timed out, but the tune was created \(found on the server\); it was not sent again\. / },
     { kind: 'reset', status: 'created', tunes: 1, told: /^The connection failed, but the tune was created \(found on the server\); it was not sent again\. / },
-    { kind: 'malformedAfterWork', status: 'created', tunes: 1, told: /^The server’s answer could not be read, but the tune was created \(found on the server\)/ },
+    { kind: 'malformedAfterWork', status: 'created', tunes: 1, told: /^The server sent an answer that could not be read, but the tune was created \(found on the server\)/ },
     { kind: 'lateCreate', status: 'created', tunes: 1, told: /^The server timed out, but the tune was created \(found on the server\)/ },
-    { kind: 'status500', status: 'failed', tunes: 0, told: /^Astria did not answer whether the tune was created, and it was not on the server after \d+ s\. .*Nothing was sent again\.$/ },
+    { kind: 'status500', status: 'failed', tunes: 0, told: /^Astria had a server error \(500\)[^.]*\. The tune was not found on the server, also \d+ s later, so it was not sent again: sending it again may train and bill twice\.$/ },
   ] as const;
   for (const profile of ['rich', 'documented'] as const) {
     for (const { kind, status, tunes: expectedTunes, told } of faultCases) {

@@ -187,6 +187,8 @@ async function submit(tuneId: number, draft: PromptDraft): Promise<SubmitResult>
 
 function submitSeen(result: SubmitResult): Seen {
   if (result.status === 'failed') return { where: 'inline', message: result.message };
+  // Created although the request failed: found on the server, and the editor says so.
+  if (result.status === 'created' && result.note) return { where: 'inline', message: result.note };
   if (result.status === 'invalid') return { where: 'inline', message: result.issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join(' · ') };
   return { where: 'none', message: '' };
 }
@@ -724,7 +726,8 @@ describe('Fault matrix', function () {
           await admin('DELETE', '/faults');
           // One quick retry with short waits (the policy itself is unit-tested); a hang costs 1 s per attempt.
           // Set before prepare(): the lists it loads keep the client they were made with (Load more).
-          const tuning = { retries: 1, retry: { baseDelayMs: 10, maxDelayMs: 2_000 } };
+          // An unanswered create is looked for again after 0.2 s and 0.3 s instead of 2 s and 4 s (unit-tested with the real waits' logic).
+          const tuning = { retries: 1, retry: { baseDelayMs: 10, maxDelayMs: 2_000 }, lookAgainMs: [200, 300] };
           api.services.tuneHttp(fault.id === 'hang' ? { ...tuning, timeoutMs: 1_000 } : tuning);
           try {
             const state = flow.prepare ? await flow.prepare() : {};

@@ -434,7 +434,7 @@ export class PromptEditorApp implements EditorContext {
       switch (result.status) {
         case 'created':
           this.submitAttempted = false;
-          this.showStatus(`Created prompt #${result.promptId}.`);
+          this.showStatus(result.note ? `${result.note} It is prompt #${result.promptId}.` : `Created prompt #${result.promptId}.`);
           break;
         case 'invalid':
           this.serverIssues = result.issues;

@@ -170,7 +170,7 @@ export class CreateTuneFlow {
           ? false
           : await createTuneDialogs.confirm(`Astria did not answer whether “${params.title}” was created. Send it again?`, `${result.message} If you send it again and the first one appears later, you will have two tunes.`, 'Send Again');
         if (!again) {
-          const message = `${result.message} Nothing was sent again.`;
+          const message = result.message;
           void vscode.window.showWarningMessage(inertLinks(message));
           return { status: 'failed', error: result.error, message };
         }

@@ -58,7 +58,7 @@ export async function uploadTune(services: Services, request: UploadRequest, hoo
       if (outcome.status === 'unknown') {
         if (abort.signal.aborted) return afterCancel(services, params.title, tracker);
         services.log.warn(`Creating tune “${params.title}”: no answer (${errorMessage(outcome.error)}), and no tune has its title; not sent again.`);
-        return { status: 'unknown', error: asError(outcome.error), message: unknownOutcomeMessage('tune'), attempts: tracker.attemptNumber };
+        return { status: 'unknown', error: asError(outcome.error), message: unknownOutcomeMessage('tune', outcome.error, services.generation.waitedMs), attempts: tracker.attemptNumber };
       }
       const tune = outcome.value;
       if (outcome.recovered) services.log.warn(`Creating tune “${params.title}” failed (${errorMessage(outcome.failure)}), but it was created: found by its title.`);

@@ -131,7 +131,7 @@ export class PromptFileRunner {
     if (unanswered.length > 0) {
       const again = await this.dialogs.confirm(
         `${plural(unanswered.length, 'prompt')} of ${name} got no answer from Astria. Send ${unanswered.length === 1 ? 'it' : 'them'} again?`,
-        `${unknownOutcomeMessage('prompt')} Not found: ${unanswered.map((e) => `“${e.entry.name}”`).join(', ')}.`,
+        `Astria gave no clear answer, and they were not found on the server ${Math.round(this.services.generation.waitedMs / 1000)} s later either. Sending them again may generate and bill twice. Not found: ${unanswered.map((e) => `“${e.entry.name}”`).join(', ')}.`,
         'Send Again',
       );
       if (again) {
@@ -200,7 +200,7 @@ export class PromptFileRunner {
       const e = byKey.get(outcome.key)!;
       if (outcome.status === 'created') summary.created.push({ name: e.entry.name, promptId: outcome.prompt.id });
       else if (outcome.status === 'failed' && outcome.unknown) {
-        summary.notRun.push({ name: e.entry.name, reason: unknownOutcomeMessage('prompt') });
+        summary.notRun.push({ name: e.entry.name, reason: unknownOutcomeMessage('prompt', outcome.error, this.services.generation.waitedMs) });
         summary.unknown.push(e.entry.index);
       } else if (outcome.status === 'failed') summary.notRun.push({ name: e.entry.name, reason: errorMessage(outcome.error) });
       else summary.notRun.push({ name: e.entry.name, reason: 'cancelled before it was sent' });
