@@ -17,7 +17,7 @@ import { defaultDraft, type PromptDraft } from '../../src/shared/prompt/draft';
 import type { SubmitResult } from '../../src/shared/promptEditor';
 import type { ResponseMessage } from '../../src/shared/rpc';
 import { FAULTS, FLOWS, type CellResult, type FaultId, type FlowId, type Where, faultMatrixFile } from '../faultMatrix';
-import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, sleep, waitFor } from './helpers';
+import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, sleep, testFetch, waitFor } from './helpers';
 
 type TreeNode = Awaited<ReturnType<TuneStudioApi['tunes']['provider']['getChildren']>>[number];
 type CartesiaNode = Awaited<ReturnType<TuneStudioApi['cartesia']['provider']['getChildren']>>[number];
@@ -567,7 +567,7 @@ const FLOW_CASES: FlowCase[] = [
     run: (state) => notified(() => Promise.resolve(vscode.commands.executeCommand('tuneStudio.deleteTune', state.node))),
     retry: async (cell) => {
       const tune = cell.state.tune as Tune;
-      const onServer = async () => (await fetch(`${sandboxEnv().url}/tunes/${tune.id}`, { headers: { authorization: `Bearer ${sandboxEnv().astriaKey}` } })).status !== 404;
+      const onServer = async () => (await testFetch(`${sandboxEnv().url}/tunes/${tune.id}`, { headers: { authorization: `Bearer ${sandboxEnv().astriaKey}` } })).status !== 404;
       const hasRow = () => api.tunes.provider.loadedTunes.some((t) => t.id === tune.id);
       // The user deletes again while the row is there (after a 504 the server had deleted it: "already deleted").
       if (hasRow()) await vscode.commands.executeCommand('tuneStudio.deleteTune', cell.state.node);

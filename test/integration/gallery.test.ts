@@ -11,7 +11,7 @@ import { imageMarkdown } from '../../src/webviews/galleryModel';
 import { PARAMETERS_KEYWORD, parametersOf, parametersText, withPngText } from '../../src/webviews/imageMetadata';
 import { GALLERY_VIEW_TYPE, type GalleryProtocol, type GallerySubject, type GalleryViewState } from '../../src/shared/gallery';
 import { type RequestMethod, type RequestParams, type RequestResult, type ResponseMessage } from '../../src/shared/rpc';
-import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, waitFor } from './helpers';
+import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, testFetch, waitFor } from './helpers';
 
 type Method = RequestMethod<GalleryProtocol>;
 
@@ -174,7 +174,7 @@ describe('Gallery', function () {
     it('saves to generated/<tune title>/<prompt id>-<n>.png with the CDN bytes plus its parameters, and asks before overwriting', async () => {
       const folder = vscode.workspace.workspaceFolders?.[0];
       assert.ok(folder, 'the test workspace has a folder');
-      const cdn = Buffer.from(await (await fetch(image().url)).arrayBuffer());
+      const cdn = Buffer.from(await (await testFetch(image().url)).arrayBuffer());
       // The CDN's bytes, with one `parameters` text chunk spliced in after IHDR: nothing else changed.
       const parameters = parametersText(parametersOf(prompts[0], 0, image().url, tune.title));
       const expected = withPngText(cdn, PARAMETERS_KEYWORD, parameters);

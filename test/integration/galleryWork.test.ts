@@ -12,7 +12,7 @@ import type { GalleryApi } from '../../src/webviews/galleryPanel';
 import { GALLERY_VIEW_TYPE, NO_FILTERS, type GalleryProtocol, type GallerySubject, type GalleryViewState, type ImageRef } from '../../src/shared/gallery';
 import type { RequestMethod, RequestParams, RequestResult } from '../../src/shared/rpc';
 import { parametersOf, pngChunks, sidecarJson } from '../../src/webviews/imageMetadata';
-import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, waitFor } from './helpers';
+import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, testFetch, waitFor } from './helpers';
 
 type Method = RequestMethod<GalleryProtocol>;
 
@@ -52,7 +52,7 @@ function parametersIn(png: Uint8Array): string | undefined {
 const idat = (png: Uint8Array) => Buffer.concat(pngChunks(png).filter((c) => c.type === 'IDAT').map((c) => Buffer.from(c.data)));
 
 async function cdnBytes(url: string): Promise<Buffer> {
-  return Buffer.from(await (await fetch(url)).arrayBuffer());
+  return Buffer.from(await (await testFetch(url)).arrayBuffer());
 }
 
 function readZip(path: string): Promise<Map<string, Buffer>> {
@@ -363,7 +363,7 @@ describe('Gallery for daily work', function () {
         assert.equal(result.message, 'Deleted 2 prompts.');
         assert.deepEqual(deletedEvents, victims.map((p) => p.id));
         const { url, astriaKey } = sandboxEnv();
-        const gone = await fetch(`${url}/tunes/${tune.id}/prompts/${victims[0].id}`, { headers: { authorization: `Bearer ${astriaKey}` } });
+        const gone = await testFetch(`${url}/tunes/${tune.id}/prompts/${victims[0].id}`, { headers: { authorization: `Bearer ${astriaKey}` } });
         assert.equal(gone.status, 404);
         const page = await request(subject, 'loadPage', { cursor: null, refresh: false });
         assert.ok(!page.prompts.some((p) => victims.some((v) => v.id === p.id)), 'a reload of the webview does not bring them back');

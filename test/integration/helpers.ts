@@ -32,10 +32,24 @@ export async function extensionApi(): Promise<TuneStudioApi> {
   return api;
 }
 
+/**
+ * Marks the requests the tests themselves send to the sandbox (which may carry a key, as a user's other
+ * tools would): the key-leak check (keyLeak.test.ts) leaves them out of the sandbox's audit log and
+ * checks every other request, i.e. the extension's and its webviews'. Never sent by the extension.
+ */
+export const TEST_CLIENT_HEADER = 'x-test-client';
+
+/** `fetch` for the tests' own calls to the sandbox (any origin): adds the test-client mark. */
+export function testFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set(TEST_CLIENT_HEADER, '1');
+  return fetch(url, { ...init, headers });
+}
+
 /** Calls the sandbox's admin endpoints (no key needed). */
 export async function admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const { url } = sandboxEnv();
-  const res = await fetch(`${url}/__admin${path}`, {
+  const res = await testFetch(`${url}/__admin${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -48,7 +62,7 @@ export async function admin<T = unknown>(method: string, path: string, body?: un
 /** Calls the sandbox's Astria API with the demo key, as a user's other tools would. */
 export async function astria<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const { url, astriaKey } = sandboxEnv();
-  const res = await fetch(`${url}${path}`, {
+  const res = await testFetch(`${url}${path}`, {
     method,
     headers: { authorization: `Bearer ${astriaKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { TuneStudioApi } from '../../src/extension';
 import type { Prompt, Tune } from '../../src/api/astria/types';
 import { revealTune, searchTunesFor } from '../../src/commands/tuneActions';
-import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, sleep, waitFor } from './helpers';
+import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, sleep, testFetch, waitFor } from './helpers';
 
 type Node = Awaited<ReturnType<TuneStudioApi['tunes']['provider']['getChildren']>>[number];
 
@@ -168,7 +168,7 @@ describe('Tunes explorer', function () {
     } finally {
       api.dialogs.confirm = original;
     }
-    const res = await fetch(`${sandboxEnv().url}/tunes/${created.id}`, { headers: { authorization: `Bearer ${sandboxEnv().astriaKey}` } });
+    const res = await testFetch(`${sandboxEnv().url}/tunes/${created.id}`, { headers: { authorization: `Bearer ${sandboxEnv().astriaKey}` } });
     assert.equal(res.status, 404);
     assert.ok(!api.tunes.provider.loadedTunes.some((t) => t.id === created.id), 'the row is gone');
   });

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { handleAstria } from './astria';
+import { AUDIT_LIMITS, AuditLog, type AuditLimits } from './audit';
 import { readBody, type Params, type Upload } from './body';
 import { CartesiaStore, cartesiaError, checkCartesiaHeaders, handleCartesia } from './cartesia';
 import { handleCdn } from './cdn';
@@ -15,6 +16,7 @@ import { ASTRIA_KEY, CARTESIA_KEY, PROFILES, Store, type SandboxProfile } from '
 
 export { ASTRIA_KEY, CARTESIA_KEY } from './model';
 export { BASE_TUNES, PROFILES, type SandboxProfile } from './model';
+export { AUDIT_LIMITS, type AuditEntry, type AuditLimits, type AuditOrigin, type AuditPage } from './audit';
 
 export interface SandboxOptions {
   host?: string;
@@ -34,6 +36,8 @@ export interface SandboxOptions {
   ignorePaging?: boolean;
   /** No request log on stdout. */
   quiet?: boolean;
+  /** Bounds of the audit log (default AUDIT_LIMITS). */
+  auditLimits?: Partial<AuditLimits>;
 }
 
 export interface RecordedRequest {
@@ -92,6 +96,11 @@ export interface Sandbox {
   cartesiaKey: string;
   /** Every request to both origins (admin calls excluded), oldest first. Live array. */
   requests: RecordedRequest[];
+  /**
+   * Every request of the sandbox's whole life (admin calls included) with its full URL, headers and
+   * body; never cleared (`GET /__admin/audit`).
+   */
+  readonly audit: AuditLog;
   close(): Promise<void>;
   // Conveniences beyond the contract; each mirrors an admin endpoint.
   reset(): void;
@@ -191,6 +200,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   store.ignorePaging = options.ignorePaging === true;
   const cartesia = new CartesiaStore();
   const requests: RecordedRequest[] = [];
+  const audit = new AuditLog({ ...AUDIT_LIMITS, ...options.auditLimits });
   let faults: ActiveFault[] = [];
   /** Work of `lateCreate` faults still to be done (dropped by reset and close). */
   const lateWork = new Set<NodeJS.Timeout>();
@@ -400,7 +410,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             'POST /__admin/profile {profile: rich|documented}', 'GET /__admin/tunes/:id (every field, whatever the profile)',
             'POST /__admin/paging {ignore: boolean} (every list answers its first page, whatever before_id, limit, offset)',
             'POST /__admin/reset', 'POST /__admin/faults', 'GET /__admin/faults', 'DELETE /__admin/faults',
-            'GET /__admin/requests?origin=api|cdn&since=ms', 'DELETE /__admin/requests', 'POST /__admin/speed {speed}',
+            'GET /__admin/requests?origin=api|cdn&since=ms', 'DELETE /__admin/requests',
+            'GET /__admin/audit?since=seq&limit=n&origin=astria|cartesia|cdn (every request ever received, never cleared)',
+            'POST /__admin/speed {speed}',
             'POST /__admin/prompts/:id/fail {message}', 'POST /__admin/tunes/:id/finish', 'GET /__admin/uploads?tune_id=',
             'POST /__admin/seed-gallery {count, title?}', 'POST /__admin/seed-tunes {count, title?} (trained tunes "<title> 1…count", default "Tune")',
             'POST /__admin/hostile {strings} (pack titles, Cartesia names and descriptions)',
@@ -432,6 +444,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           requests.length = 0;
           return json(200, { ok: true });
         }
+      }
+      if (method === 'GET' && path === '/__admin/audit') {
+        const number = (name: string) => (url.searchParams.has(name) ? Number(url.searchParams.get(name)) || 0 : undefined);
+        return json(200, audit.page({ since: number('since'), limit: number('limit'), origin: url.searchParams.get('origin') }));
       }
       if (method === 'POST' && path === '/__admin/profile') {
         setProfile(body.profile as SandboxProfile);
@@ -507,13 +523,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   };
 
-  const safe = (handler: (req: IncomingMessage, res: ServerResponse) => unknown) => (req: IncomingMessage, res: ServerResponse) => {
+  const safe = (server: 'api' | 'cdn', handler: (req: IncomingMessage, res: ServerResponse) => unknown) => (req: IncomingMessage, res: ServerResponse) => {
+    // First, before any route reads the body: the audit taps it.
+    audit.record(server, server === 'api' ? store.apiUrl : store.cdnUrl, req, res);
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
       if (!res.headersSent) send(res, errorReply(error, quiet));
     });
   };
-  const apiServer = createServer(safe(onApi));
-  const cdnServer = createServer(safe(onCdn));
+  const apiServer = createServer(safe('api', onApi));
+  const cdnServer = createServer(safe('cdn', onCdn));
   const apiPort = await listen(apiServer, host, options.port ?? 0);
   const cdnPort = await listen(cdnServer, host, options.cdnPort ?? 0);
   const origin = (port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -530,6 +548,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     astriaKey: ASTRIA_KEY,
     cartesiaKey: CARTESIA_KEY,
     requests,
+    audit,
     reset,
     setSpeed,
     setProfile,

@@ -585,3 +585,80 @@ describe('sandbox: documented profile (only what Astria’s public docs promise)
     assert.equal((await admin('/profile', { profile: 'strict' })).status, 422);
   });
 });
+
+describe('sandbox: the audit log (every request of its life, for the key-leak check)', () => {
+  type Entry = import('../sandbox/audit').AuditEntry;
+  type Page = import('../sandbox/audit').AuditPage;
+  const audit = async (query = ''): Promise<Page> => (await admin(`/audit${query}`)).json() as Promise<Page>;
+  const header = (e: Entry, name: string) => e.headers.find(([n]) => n.toLowerCase() === name)?.[1];
+
+  it('keeps origin class, method, full URL, every header and the body of each request; reset and DELETE /requests clear none of it', async () => {
+    const before = (await audit()).received;
+    await fetch(`${sb.url}/tunes?title=a%20b&x=1`, { headers: { Authorization: `Bearer ${sb.astriaKey}`, 'X-Extra': 'one' } });
+    await fetch(`${sb.cartesiaUrl}/fine-tunes?limit=1`, { headers: { 'Cartesia-Version': '2026-03-01', Authorization: `Bearer ${sb.cartesiaKey}` } });
+    await fetch(`${sb.cdnUrl}/images/1-1.png?sig=abc`, { method: 'POST', body: 'cdn body' });
+    await postJson('/tunes', { tune: { title: 'audited' } });
+    await admin('/reset', {});
+    await fetch(`${sb.url}/__admin/requests`, { method: 'DELETE' });
+    const page = await audit(`?since=${before}`);
+    const [astriaGet, cartesiaGet, cdnPost, astriaPost, resetCall, deleteCall] = page.entries;
+    assert.deepEqual(
+      page.entries.slice(0, 6).map((e) => [e.origin, e.admin, e.method, e.url]),
+      [
+        ['astria', false, 'GET', `${sb.url}/tunes?title=a%20b&x=1`],
+        ['cartesia', false, 'GET', `${sb.cartesiaUrl}/fine-tunes?limit=1`],
+        ['cdn', false, 'POST', `${sb.cdnUrl}/images/1-1.png?sig=abc`],
+        ['astria', false, 'POST', `${sb.url}/tunes`],
+        ['astria', true, 'POST', `${sb.url}/__admin/reset`],
+        ['astria', true, 'DELETE', `${sb.url}/__admin/requests`],
+      ],
+    );
+    assert.equal(header(astriaGet!, 'authorization'), `Bearer ${sb.astriaKey}`);
+    assert.equal(header(astriaGet!, 'x-extra'), 'one');
+    assert.equal(header(cartesiaGet!, 'authorization'), `Bearer ${sb.cartesiaKey}`);
+    assert.equal(cdnPost!.body, 'cdn body', 'a CDN body is kept though no route reads it');
+    assert.equal(astriaPost!.body, JSON.stringify({ tune: { title: 'audited' } }));
+    assert.equal(astriaPost!.status, 422);
+    assert.ok(resetCall && deleteCall);
+    assert.ok(page.entries.every((e, i) => e.seq === before + i + 1), 'numbered in arrival order');
+    assert.equal(sb.requests.length, 0, 'the old request log was cleared, the audit was not');
+  });
+
+  it('keeps a long body as its head and tail, and a binary one byte for byte (latin1)', async () => {
+    const before = (await audit()).received;
+    const big = `HEAD${'x'.repeat(400 * 1024)}TAIL`;
+    await fetch(`${sb.url}/tunes`, { method: 'POST', body: big, headers: { ...auth(), 'content-type': 'text/plain' } });
+    const bytes = Buffer.from([0, 1, 0xff, 0x80, 0x41]);
+    await fetch(`${sb.url}/tunes`, { method: 'POST', body: bytes, headers: { ...auth(), 'content-type': 'application/octet-stream' } });
+    const [long, binary] = (await audit(`?since=${before}`)).entries;
+    assert.equal(long!.bodyBytes, big.length);
+    assert.ok(long!.body.startsWith('HEAD') && long!.body.endsWith('TAIL'));
+    assert.ok(long!.body.length < 260 * 1024 && long!.bodyOmitted > 0);
+    assert.deepEqual(Buffer.from(binary!.body, 'latin1'), bytes);
+    assert.ok((await audit()).bodiesCut >= 1);
+  });
+
+  it('pages with since/limit, filters by origin, and stays bounded: past its limits it counts instead of keeping', async () => {
+    const small = await startSandbox({ quiet: true, auditLimits: { entries: 3, body: 16, bodyTail: 4, totalBody: 20 } });
+    try {
+      const smallAdmin = async (query: string) => (await fetch(`${small.url}/__admin/audit${query}`)).json() as Promise<Page>;
+      await fetch(`${small.url}/tunes`, { method: 'POST', body: 'a'.repeat(15) });
+      await fetch(`${small.url}/tunes`, { method: 'POST', body: 'b'.repeat(15) });
+      const first = await smallAdmin('?limit=1');
+      assert.equal(first.entries.length, 1);
+      assert.equal(first.next, 1);
+      assert.equal(first.entries[0]!.body, 'a'.repeat(15));
+      const rest = await smallAdmin('?since=1');
+      assert.equal(rest.entries[0]!.body.split('\u0000')[0], 'b'.repeat(5), 'the body budget ran out after 20 bytes');
+      assert.equal(rest.bodiesDropped, 1);
+      await fetch(`${small.url}/tunes`);
+      const full = await smallAdmin('');
+      assert.equal(full.entries.length, 3, 'three kept (the audit calls themselves count)');
+      assert.ok(full.dropped >= 2);
+      assert.equal(full.received, full.entries.length + full.dropped);
+      assert.deepEqual((await smallAdmin('?origin=cdn')).entries, []);
+    } finally {
+      await small.close();
+    }
+  });
+});
