@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { HostNotificationMethod, HostToWebviewMessage, ProtocolShape, RequestMethod, RequestParams, RequestResult, ResponseMessage, ViewNotificationMethod } from '../shared/rpc';
+import type { HostNotificationMethod, HostToWebviewMessage, MessageChecks, ProtocolShape, RequestMethod, RequestParams, RequestResult, ResponseMessage, ViewNotificationMethod } from '../shared/rpc';
 import { renderShell, isLoopbackUrl } from './html';
 import { describeForLog, isRecord, type Check } from '../shared/check';
 import { errorMessage } from '../shared/errorMessage';
@@ -11,12 +11,6 @@ export type RequestHandlers<P extends ProtocolShape> = {
 export type NotificationHandlers<P extends ProtocolShape> = {
   [M in ViewNotificationMethod<P>]: (params: P['viewNotifications'][M]) => void;
 };
-
-/** A check for the parameters of every message the webview may send. */
-export interface MessageChecks<P extends ProtocolShape> {
-  requests: { [M in RequestMethod<P>]: Check<RequestParams<P, M>> };
-  notifications: { [M in ViewNotificationMethod<P>]: Check<P['viewNotifications'][M]> };
-}
 
 export interface PanelHostOptions<P extends ProtocolShape> {
   extensionUri: vscode.Uri;
