@@ -7,6 +7,7 @@ import { ApiKeys } from './auth/apiKeys';
 import { Changes } from './domain/changes';
 import { Generation } from './domain/generation';
 import { TuneCatalog } from './domain/tuneCatalog';
+import { errorMessage } from './shared/errorMessage';
 
 export interface Settings {
   astriaBaseUrl: string;
@@ -87,7 +88,7 @@ export class Services implements vscode.Disposable {
   ) {
     this.astriaClient = this.clientFor('astria');
     this.cartesiaClient = this.clientFor('cartesia');
-    this.changes = new Changes((error) => log.error(`A view failed to follow a change: ${error instanceof Error ? error.message : String(error)}`));
+    this.changes = new Changes((error) => log.error(`A view failed to follow a change: ${errorMessage(error)}`));
     this.generation = new Generation({ client: () => this.astria, changes: this.changes });
     this.tunes = new TuneCatalog({ client: () => this.astria, changes: this.changes });
     this.disposables.push(

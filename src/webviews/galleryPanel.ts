@@ -332,7 +332,7 @@ export class GalleryPanel implements HostedPanel {
       try {
         this.tuneTitles.set(tuneId, (await this.deps.services.astria.getTune(tuneId)).title);
       } catch (error) {
-        this.deps.services.log.warn(`Gallery: could not read the title of tune ${tuneId}: ${String(error)}`);
+        this.deps.services.log.warn(`Gallery: could not read the title of tune ${tuneId}: ${errorMessage(error)}`);
       }
     }
     return this.tuneTitles.get(tuneId);

@@ -44,7 +44,7 @@ export function textToolbar(ctx: EditorContext, tune: PromptEditorTune): HTMLEle
   if (caps.referenceKind && tune.baseTune) {
     const onBase = el('button', { className: 'link-button', attrs: { type: 'button' }, text: `Write on ${tune.baseTune.title} with this ${caps.referenceKind === 'lora' ? 'LoRA' : 'FaceID'}…` });
     onBase.title = `${caps.referenceKind === 'lora' ? 'LoRA' : 'FaceID'} tunes are usually used from their base model's prompts as <${caps.referenceKind}:${tune.id}:1>`;
-    onBase.addEventListener('click', () => void ctx.host.request('openOnBaseTune', {}).catch((error: unknown) => ctx.showStatus(String(error), true)));
+    onBase.addEventListener('click', () => void ctx.host.request('openOnBaseTune', {}).catch((error: unknown) => ctx.showStatus(errorMessage(error), true)));
     toolbar.append(onBase);
   }
   return toolbar;

@@ -9,6 +9,7 @@ import type { Services } from '../../services';
 import { modelCapabilities } from '../../shared/prompt/capabilities';
 import type { ValidationContext } from '../../shared/prompt/validation';
 import type { DraftField } from '../../shared/prompt/draft';
+import { errorMessage } from '../../shared/errorMessage';
 import {
   checkEntry,
   parsePromptFile,
@@ -273,7 +274,7 @@ export class PromptFilesController implements vscode.Disposable {
           return prompt;
         })
         .catch((error: unknown) => {
-          this.services.log.warn(`Prompt file: prompt ${id} of tune ${tuneId} could not be loaded (${error instanceof Error ? error.message : String(error)}).`);
+          this.services.log.warn(`Prompt file: prompt ${id} of tune ${tuneId} could not be loaded (${errorMessage(error)}).`);
           setTimeout(() => this.promptRequests.delete(id), 15_000);
           return undefined;
         });
