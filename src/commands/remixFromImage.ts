@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Open } from '../open';
 import { errorMessage } from '../shared/errorMessage';
-import { PARAMETERS_KEYWORD, isPng, parseParametersText, promptFromParameters, readPngText, type ParsedParameters } from '../webviews/imageMetadata';
+import { PARAMETERS_KEYWORD, isPng, parseParametersText, promptFromParameters, readPngText, type ParsedParameters } from '../domain/imageMetadata';
 
 /** The image the command is for: the Explorer's file it was run on, else the image open in the active tab. */
 function targetImage(arg: unknown): vscode.Uri | undefined {

@@ -4,7 +4,7 @@ import { promptState } from '../api/astria/state';
 import { isDisplayableImageUrl, MAX_IMAGES_PER_PROMPT } from '../shared/gallery';
 import type { CellStatus, CompareAxis, CompareCell } from '../shared/compare';
 import { axisLabel, axisValueLabel, gridCoords, type SweepRecord } from '../shared/sweep';
-import { sanitizeFolderName } from './galleryModel';
+import { sanitizeFolderName } from '../domain/savedImages';
 
 /** The grid's axes with their labels: columns, rows, tabs. */
 export function compareAxes(record: Pick<SweepRecord, 'axes'>): CompareAxis[] {

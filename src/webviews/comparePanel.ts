@@ -20,8 +20,9 @@ import { cellDraft, gridCoords, missingCells, sweepTitle, type SweepRecord } fro
 import { errorMessage } from '../shared/errorMessage';
 import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
 import { compareAxes, compareCell, contactSheetPath } from './compareModel';
-import { defaultSavePath, imageExtension, imageMarkdown } from './galleryModel';
-import { downloadImage, resolveClash } from './saveImage';
+import { defaultSavePath, imageExtension, imageMarkdown } from '../domain/savedImages';
+import { downloadImage } from '../domain/imageDownload';
+import { resolveClash } from './saveImage';
 import { editorTune } from '../domain/tuneCatalog';
 import { planOnHost, runCells, sweepDialogs, type SweepDialogs } from './sweepRun';
 

@@ -12,9 +12,10 @@ import { ZipFile } from 'yazl';
 import type { Prompt } from '../api/astria/types';
 import { parseDownloadUrl } from '../api/download';
 import { errorMessage } from '../shared/errorMessage';
-import { defaultSavePath, imageExtension } from './galleryModel';
-import { PARAMETERS_KEYWORD, isPng, parametersOf, parametersText, sidecarJson, textChunk, withPngText, type ImageParameters } from './imageMetadata';
-import { downloadImage, exists, galleryDialogs } from './saveImage';
+import { defaultSavePath, imageExtension } from '../domain/savedImages';
+import { PARAMETERS_KEYWORD, isPng, parametersOf, parametersText, sidecarJson, textChunk, withPngText, type ImageParameters } from '../domain/imageMetadata';
+import { downloadImage } from '../domain/imageDownload';
+import { exists, galleryDialogs } from './saveImage';
 
 export interface BulkImage {
   prompt: Prompt;

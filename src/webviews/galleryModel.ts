@@ -1,5 +1,5 @@
-// Pure helpers of the gallery host (no `vscode` import): what the webview is sent and names of saved
-// files. The checks of the webview's messages live with the messages, in shared/gallery.ts.
+// Pure helpers of the gallery host (no `vscode` import): what the webview is sent. The checks of the
+// webview's messages live with the messages, in shared/gallery.ts; names of saved files in domain/savedImages.ts.
 import type { Prompt } from '../api/astria/types';
 import { promptState } from '../api/astria/state';
 import { MAX_IMAGES_PER_PROMPT, NO_FILTERS, gallerySubjectCheck, isDisplayableImageUrl, readGalleryFilters, type GalleryFilters, type GalleryImage, type GalleryPrompt, type GallerySubject } from '../shared/gallery';
@@ -72,57 +72,6 @@ export function toGalleryPrompt(prompt: Prompt, tuneTitle?: string): GalleryProm
 export function textSearchHonoured(prompts: readonly Pick<Prompt, 'text'>[], text: string): boolean {
   const needle = text.trim().toLowerCase();
   return prompts.every((p) => typeof p.text === 'string' && p.text.toLowerCase().includes(needle));
-}
-
-/** A folder name from a tune title: letters, digits, `._ -`; never empty, never `..`, never too long. */
-export function sanitizeFolderName(title: string | undefined, fallback: string): string {
-  const cleaned = (title ?? '')
-    .normalize('NFKC')
-    // A run of other characters becomes "-" between two words, else a space: "a:b" → "a-b", "a <b>" → "a b".
-    .replace(/[^\p{L}\p{N}._ -]+/gu, (run, at: number, all: string) => {
-      const edge = (c: string | undefined) => c === undefined || /\s/.test(c);
-      return edge(all[at - 1]) || edge(all[at + run.length]) ? ' ' : '-';
-    })
-    .replace(/-{2,}/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^[.\s-]+|[.\s-]+$/g, '')
-    .slice(0, 80)
-    .trim();
-  // Windows refuses these names whatever the extension.
-  if (!cleaned || /^(con|prn|aux|nul|com\d|lpt\d)$/i.test(cleaned)) return fallback;
-  return cleaned;
-}
-
-/** File extension of an image URL's path; png when the path says nothing useful. */
-export function imageExtension(url: string): string {
-  try {
-    const match = /\.(png|jpe?g|webp|gif|avif)$/i.exec(new URL(url).pathname);
-    return match ? match[1].toLowerCase().replace('jpeg', 'jpg') : 'png';
-  } catch {
-    return 'png';
-  }
-}
-
-/** `generated/<tune title>/<prompt id>-<n>.<ext>`, relative to the workspace folder. */
-export function defaultSavePath(tuneTitle: string | undefined, tuneId: number, promptId: number, imageIndex: number, url: string): string[] {
-  return ['generated', sanitizeFolderName(tuneTitle, `tune-${tuneId}`), `${promptId}-${imageIndex + 1}.${imageExtension(url)}`];
-}
-
-/** "name.png" → "name (2).png", "name (3).png", … */
-export function numberedFileName(fileName: string, n: number): string {
-  const dot = fileName.lastIndexOf('.');
-  return dot > 0 ? `${fileName.slice(0, dot)} (${n})${fileName.slice(dot)}` : `${fileName} (${n})`;
-}
-
-/** `![alt](url)` with the prompt text as alt text, escaped so it cannot break out of the brackets. */
-export function imageMarkdown(altText: string, url: string): string {
-  const alt = altText
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[\\`*_{}[\]()<>#!|]/g, (c) => `\\${c}`);
-  const target = url.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-  return `![${alt}](${target})`;
 }
 
 /** The filters of a restored panel's saved state; null when there were none (or they filter nothing). */

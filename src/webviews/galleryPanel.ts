@@ -23,10 +23,12 @@ import {
 } from '../shared/gallery';
 import type { ResponseMessage } from '../shared/rpc';
 import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
-import { defaultSavePath, filtersFromViewState, textSearchHonoured, imageExtension, imageMarkdown, subjectFromViewState, toGalleryPrompt } from './galleryModel';
-import { downloadImage, galleryDialogs, resolveClash, type GalleryDialogs } from './saveImage';
+import { filtersFromViewState, textSearchHonoured, subjectFromViewState, toGalleryPrompt } from './galleryModel';
+import { defaultSavePath, imageExtension, imageMarkdown } from '../domain/savedImages';
+import { downloadImage } from '../domain/imageDownload';
+import { galleryDialogs, resolveClash, type GalleryDialogs } from './saveImage';
 import { describeSaveMany, exportZip, saveMany, writeMetadata, type BulkImage } from './galleryBulk';
-import { parametersOf, parametersText } from './imageMetadata';
+import { parametersOf, parametersText } from '../domain/imageMetadata';
 import { draftFromPrompt } from '../shared/prompt/draft';
 import { errorMessage } from '../shared/errorMessage';
 import { LastTextEditor } from './lastTextEditor';

@@ -11,7 +11,7 @@ import type { Prompt, Tune } from '../../src/api/astria/types';
 import type { GalleryApi } from '../../src/webviews/galleryPanel';
 import { GALLERY_VIEW_TYPE, NO_FILTERS, type GalleryProtocol, type GallerySubject, type GalleryViewState, type ImageRef } from '../../src/shared/gallery';
 import type { RequestMethod, RequestParams, RequestResult } from '../../src/shared/rpc';
-import { parametersOf, pngChunks, sidecarJson } from '../../src/webviews/imageMetadata';
+import { parametersOf, pngChunks, sidecarJson } from '../../src/domain/imageMetadata';
 import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, testFetch, waitFor } from './helpers';
 
 type Method = RequestMethod<GalleryProtocol>;

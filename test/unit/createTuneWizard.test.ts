@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { Pack } from '../../src/api/astria/types';
-import type { ImageSelection } from '../../src/commands/createTune/imageFiles';
-import { judgeSelection } from '../../src/commands/createTune/imageFiles';
+import type { ImageSelection } from '../../src/domain/trainingImages';
+import { judgeSelection } from '../../src/domain/trainingImages';
 import { ScriptedWizardUi, type ScriptedStep } from '../../src/commands/createTune/scriptedUi';
 import {
   checkCallbackUrl,
@@ -14,7 +14,7 @@ import {
   tuneParams,
   withModel,
 } from '../../src/commands/createTune/tuneOptions';
-import { UploadProgressTracker } from '../../src/commands/createTune/uploadProgress';
+import { UploadProgressTracker } from '../../src/domain/uploadProgress';
 import { runTuneWizard, type PackSource, type WizardContext } from '../../src/commands/createTune/wizard';
 
 const MB = 1024 * 1024;

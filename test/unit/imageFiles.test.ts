@@ -11,7 +11,7 @@ import {
   sha256OfFile,
   sourceFolderName,
   type ImageSelection,
-} from '../../src/commands/createTune/imageFiles';
+} from '../../src/domain/trainingImages';
 import { SNIFF_BYTES, sniffImageFormat } from '../../src/shared/imageFormats';
 
 const PNG_HEAD = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];

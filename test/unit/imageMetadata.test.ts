@@ -18,7 +18,7 @@ import {
   readPngText,
   sidecarJson,
   withPngText,
-} from '../../src/webviews/imageMetadata';
+} from '../../src/domain/imageMetadata';
 
 const prompt: Prompt = {
   id: 4242,

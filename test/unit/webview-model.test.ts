@@ -3,7 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { contentSecurityPolicy, isLoopbackUrl, renderShell } from '../../src/webviews/html';
-import { defaultSavePath, imageExtension, imageMarkdown, numberedFileName, promptAspect, sanitizeFolderName, subjectFromViewState, toGalleryPrompt } from '../../src/webviews/galleryModel';
+import { promptAspect, subjectFromViewState, toGalleryPrompt } from '../../src/webviews/galleryModel';
+import { defaultSavePath, imageExtension, imageMarkdown, numberedFileName, sanitizeFolderName } from '../../src/domain/savedImages';
 import { galleryChecks, gallerySubjectCheck } from '../../src/shared/gallery';
 import type { Prompt } from '../../src/api/astria/types';
 import { gallerySubjectKey, isDisplayableImageUrl } from '../../src/shared/gallery';

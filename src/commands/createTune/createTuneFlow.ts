@@ -11,11 +11,11 @@ import {
   megabytesToBytes,
   sourceFolderName,
   type ImageSelection,
-} from './imageFiles';
+} from '../../domain/trainingImages';
 import { DEFAULT_MAX_IMAGE_MB, IMAGE_EXTENSIONS } from '../../shared/imageFormats';
 import { QuickInputWizardUi } from './quickInputUi';
 import { defaultDraft, draftProblems, packClasses, tuneParams, type PackChoice, type TuneDraft } from './tuneOptions';
-import { uploadTune } from './upload';
+import { uploadTune } from '../../domain/tuneUpload';
 import { runTuneWizard, type StepId, type WizardContext, type WizardUi } from './wizard';
 import { inertLinks } from '../../shared/inertText';
 

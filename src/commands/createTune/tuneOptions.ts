@@ -1,7 +1,7 @@
 // What the create-tune wizard asks for: the choices it offers, how typed text is checked, and how the
 // answers become Astria's `tune[...]` parameters. Plain TypeScript, no `vscode` import.
-import { randomBytes } from 'node:crypto';
 import type { Branch, Pack, PackDetail, TuneCreateParams } from '../../api/astria/types';
+import { uniqueSuffix } from '../../domain/tuneTitles';
 
 export type ModelId = 'flux-lora' | 'sdxl' | 'sd15' | 'faceid' | 'base-tune';
 export type TrainedModelType = 'lora' | 'pti' | 'faceid' | null;
@@ -132,11 +132,6 @@ export interface TuneDraft {
   callback: string;
   /** Pack flow only. */
   packId?: number;
-}
-
-/** A short random suffix: the title is Astria's idempotency key, so two tunes from one folder must differ. */
-export function uniqueSuffix(): string {
-  return randomBytes(4).toString('hex');
 }
 
 export function defaultTitle(folderName: string, suffix = uniqueSuffix()): string {

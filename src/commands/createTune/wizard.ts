@@ -2,7 +2,8 @@
 // scripted UI in tests. Modelled after vscode-extension-samples' quickinput-sample multiStepInput.ts.
 // Plain TypeScript, no `vscode` import.
 import type { Pack } from '../../api/astria/types';
-import { describeSkipped, formatMegabytes, plural } from './imageFiles';
+import { describeSkipped, formatMegabytes } from '../../domain/trainingImages';
+import { plural } from '../../shared/plural';
 import {
   BRANCHES,
   checkBaseTuneId,

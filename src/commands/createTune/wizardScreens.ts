@@ -1,7 +1,7 @@
 // What the create-tune wizard shows and is answered with: the steps, the screens and the UI they run on
 // (QuickInput in VS Code, a scripted UI in tests). Plain TypeScript, no `vscode` import.
 import type { Pack } from '../../api/astria/types';
-import type { ImageSelection, SelectionVerdict } from './imageFiles';
+import type { ImageSelection, SelectionVerdict } from '../../domain/trainingImages';
 import type { PackChoice, TuneDraft } from './tuneOptions';
 
 export type StepId =

@@ -11,7 +11,7 @@ import type { Services } from '../../services';
 import { errorMessage } from '../../shared/errorMessage';
 import { issuesFromServerError } from '../../shared/prompt/validation';
 import { idEditPlan, paramsFingerprint, parsePromptFile } from '../../shared/promptFile';
-import { plural } from '../createTune/imageFiles';
+import { plural } from '../../shared/plural';
 import type { EntryState, FileState, PromptFilesController } from './controller';
 
 export const CONCURRENCY_SETTING = 'promptFiles.concurrency';

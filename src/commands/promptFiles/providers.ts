@@ -19,7 +19,7 @@ import {
   isPromptOption,
   optionRange,
 } from '../../shared/prompt/schema';
-import { plural } from '../createTune/imageFiles';
+import { plural } from '../../shared/plural';
 import type { FileState, PromptFilesController } from './controller';
 import type { TuneLookup } from '../../domain/tuneCatalog';
 import { isAstriaImageUrl } from '../../shared/promptFile';

@@ -1,12 +1,18 @@
 // The one upload: streamed by the Astria client, shown as a cancellable progress notification.
 import * as vscode from 'vscode';
-import { recoveryNote, unknownOutcomeMessage } from '../../domain/generation';
-import type { Tune, TuneCreateParams, UploadFile, UploadProgress } from '../../api/astria/types';
-import { ApiError } from '../../api/errors';
-import { errorMessage } from '../../shared/errorMessage';
-import type { Services } from '../../services';
-import { formatMegabytes, plural, type ImageFile } from './imageFiles';
+import { recoveryNote, unknownOutcomeMessage, type Generation } from './generation';
+import type { Tune, TuneCreateParams, UploadFile, UploadProgress } from '../api/astria/types';
+import { ApiError } from '../api/errors';
+import { errorMessage } from '../shared/errorMessage';
+import { plural } from '../shared/plural';
+import { formatMegabytes, type ImageFile } from './trainingImages';
 import { UploadProgressTracker } from './uploadProgress';
+
+/** What an upload needs of the extension's services (src/services.ts): the one generation path and the log. */
+export interface UploadServices {
+  readonly generation: Generation;
+  readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error'>;
+}
 
 export interface UploadRequest {
   params: TuneCreateParams;
@@ -35,7 +41,7 @@ export type UploadResult =
  * Creates the tune with its images streamed from disk, through the one generation path (src/domain):
  * after a failure that may have created it, it is looked for by its unique title, twice, and never sent again here.
  */
-export async function uploadTune(services: Services, request: UploadRequest, hooks: UploadHooks = {}): Promise<UploadResult> {
+export async function uploadTune(services: UploadServices, request: UploadRequest, hooks: UploadHooks = {}): Promise<UploadResult> {
   const { params, images } = request;
   const files: UploadFile[] = images.map((image) => ({ path: image.path, name: image.name, type: image.mime }));
   const totalFileBytes = images.reduce((sum, image) => sum + image.size, 0);
@@ -79,7 +85,7 @@ export async function uploadTune(services: Services, request: UploadRequest, hoo
  * A cancel that came after the whole body had left may have been too late: the server may have created
  * the tune anyway. Look it up by its (unique) title so the user is told the truth.
  */
-async function afterCancel(services: Services, title: string, tracker: UploadProgressTracker): Promise<UploadResult> {
+async function afterCancel(services: UploadServices, title: string, tracker: UploadProgressTracker): Promise<UploadResult> {
   if (!tracker.bodyEverComplete) return { status: 'cancelled' };
   try {
     const found = await services.generation.findTune(title);

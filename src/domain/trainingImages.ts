@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DEFAULT_MAX_IMAGE_MB, IMAGE_FORMATS, MAX_IMAGE_SIZE_SETTING, SNIFF_BYTES, SUPPORTED_FORMATS_TEXT, sniffImageFormat, type ImageFormat } from '../../shared/imageFormats';
+import { DEFAULT_MAX_IMAGE_MB, IMAGE_FORMATS, MAX_IMAGE_SIZE_SETTING, SNIFF_BYTES, SUPPORTED_FORMATS_TEXT, sniffImageFormat, type ImageFormat } from '../shared/imageFormats';
+import { plural } from '../shared/plural';
 
 /** Astria needs at least this many photos for a good tune; fewer is allowed with a warning. */
 export const RECOMMENDED_MIN_IMAGES = 4;
@@ -228,10 +229,6 @@ export function megabytesToBytes(megabytes: number): number {
 export function formatMegabytes(bytes: number): string {
   if (bytes < 100 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
   return `${(bytes / MB).toFixed(1)} MB`;
-}
-
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 

@@ -1,6 +1,6 @@
 // Turns the client's byte counts into what a progress notification shows. Plain TypeScript.
-import type { UploadProgress } from '../../api/astria/types';
-import { formatMegabytes } from './imageFiles';
+import type { UploadProgress } from '../api/astria/types';
+import { formatMegabytes } from './trainingImages';
 
 export interface ProgressReport {
   /** e.g. "45% · 14.2 of 31.6 MB". */
