@@ -7,14 +7,16 @@ import { CartesiaTreeProvider, type CartesiaNode } from './views/cartesiaTree';
 import { InFlightStatusBar } from './views/statusBar';
 import type { TunesNode } from './views/nodes';
 import { registerGallery, type GalleryApi } from './webviews/galleryPanel';
+import { GalleryDialogs } from './webviews/saveImage';
+import { SweepDialogs } from './webviews/sweepRun';
 import { registerPromptEditorCommands } from './commands/promptEditor';
 import { createPromptEditors, type PromptEditorApi } from './webviews/promptEditorPanel';
 import { registerTunesCommands } from './commands/registerTunesCommands';
 import { useLocalSandbox } from './commands/apiKeys';
 import { announceFinishedWork } from './views/announcements';
 import { FrontDoors } from './open';
-import { dialogs, type Dialogs } from './commands/dialogs';
-import { registerCreateTune } from './commands/createTune/register';
+import { Dialogs } from './commands/dialogs';
+import { registerCreateTune, type CreateTuneDialogs } from './commands/createTune/register';
 import { revealTune } from './commands/tuneActions';
 import { registerAgentTools } from './agent/tools';
 import { SweepStore } from './jobs/sweeps';
@@ -33,7 +35,10 @@ export interface TuneStudioApi {
   tunes: { provider: TunesTreeProvider; view: vscode.TreeView<TunesNode>; dropController: vscode.TreeDragAndDropController<TunesNode> };
   cartesia: { provider: CartesiaTreeProvider; view: vscode.TreeView<CartesiaNode> };
   statusBar: InFlightStatusBar;
+  /** The commands' modal questions (delete, auto-extend, sending a key to another server). */
   dialogs: Dialogs;
+  /** The create-tune flow's questions after a failed upload. */
+  createTune: { dialogs: CreateTuneDialogs };
   gallery: GalleryApi;
   promptEditor: PromptEditorApi;
   /** The Language Model tools, as registered (tests invoke them directly as well as through vscode.lm). */
@@ -51,8 +56,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   const maxInterval = vscode.workspace.getConfiguration('tuneStudio').get<number>('poll.maxIntervalSeconds', 60);
   const poller = new StatusPoller(services, { baseIntervalMs: 3_000, maxIntervalMs: maxInterval * 1000 });
 
+  // Modal questions, one instance each, handed to the features that ask them; the tests answer them through the API.
+  const dialogs = new Dialogs();
+  const galleryDialogs = new GalleryDialogs(); // the gallery's, and the compare panel's "file exists"
+  const sweepDialogs = new SweepDialogs(); // asked by the prompt editor, exposed with the compare panel
+
   const tunesProvider = new TunesTreeProvider(services, poller);
-  const dragAndDropController = registerCreateTune(context, services, { revealTune: (tune) => revealTune(tunes, tune) });
+  const createTune = registerCreateTune(context, services, { revealTune: (tune) => revealTune(tunes, tune) });
+  const dragAndDropController = createTune.dropController;
   const tunesView = vscode.window.createTreeView('tuneStudio.tunes', {
     treeDataProvider: tunesProvider,
     showCollapseAll: true,
@@ -68,16 +79,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   context.subscriptions.push(log, keys, services, poller, tunesProvider, tunesView, cartesiaProvider, cartesiaView, statusBar);
   // The front doors between features: the panels open each other, so they are bound once both exist.
   const open = new FrontDoors();
-  const gallery = registerGallery(context, services, poller, open);
+  const gallery = registerGallery(context, services, poller, open, galleryDialogs);
   const sweeps = new SweepStore(services, context.workspaceState);
   context.subscriptions.push(sweeps);
-  const promptEditor = createPromptEditors(context, services, open, sweeps);
-  const compare = registerCompare(context, services, poller, sweeps, open);
+  const promptEditor = createPromptEditors(context, services, open, sweeps, sweepDialogs);
+  const compare = registerCompare(context, services, poller, sweeps, open, { sweep: sweepDialogs, gallery: galleryDialogs });
   open.bind({ gallery: gallery.open, promptEditor: promptEditor.openRequest, compare: compare.open });
 
   context.subscriptions.push(services.onDidChangeConnection(() => poller.clear()));
   context.subscriptions.push(announceFinishedWork(services.changes, tunes, open));
-  registerTunesCommands(context, services, tunes, cartesia, open);
+  registerTunesCommands(context, services, tunes, cartesia, open, dialogs);
   registerPromptEditorCommands(context, services, open);
   const agentTools = registerAgentTools(context, services, poller, open);
   const promptFiles = registerPromptFiles(context, services, poller, open);
@@ -93,7 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   }
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, gallery, promptEditor, agentTools, compare, promptFiles };
+  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, createTune: { dialogs: createTune.dialogs }, gallery, promptEditor, agentTools, compare, promptFiles };
 }
 
 export function deactivate(): void {

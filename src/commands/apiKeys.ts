@@ -3,7 +3,7 @@ import { ApiError } from '../api/errors';
 import { errorMessage } from '../shared/errorMessage';
 import { PROVIDER_LABEL, originOf, type Provider } from '../auth/apiKeys';
 import { baseUrlOf, type Services } from '../services';
-import { dialogs } from './dialogs';
+import type { Dialogs } from './dialogs';
 
 /** The sandbox's demo keys are public fixtures of the local test server, not secrets. */
 export const SANDBOX_DEFAULTS = {
@@ -64,7 +64,7 @@ export async function signOut(services: Services, provider: Provider): Promise<v
  * The configured server differs from the one the stored key was checked on: the key is sent there
  * only after the user says yes, and only once that server accepts it (it is checked there first).
  */
-export async function useKeyOnConfiguredServer(services: Services, provider: Provider): Promise<boolean> {
+export async function useKeyOnConfiguredServer(services: Services, provider: Provider, dialogs: Dialogs): Promise<boolean> {
   const label = PROVIDER_LABEL[provider];
   const origin = originOf(baseUrlOf(services.settings, provider));
   const found = await services.keys.lookup(provider, origin);

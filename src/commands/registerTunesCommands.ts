@@ -18,6 +18,7 @@ import {
 } from './tuneActions';
 import type { TunesView } from '../views/tunesTree';
 import type { Open } from '../open';
+import type { Dialogs } from './dialogs';
 import { playVoicePreview } from './voicePreview';
 import { remixFromImage } from './remixFromImage';
 
@@ -28,6 +29,7 @@ export function registerTunesCommands(
   tunes: TunesView,
   cartesia: { provider: CartesiaTreeProvider; view: vscode.TreeView<CartesiaNode> },
   open: Open,
+  dialogs: Dialogs,
 ): void {
   const selectedTune = (node?: TuneNode): TuneNode | undefined =>
     node ?? (tunes.view.selection[0] instanceof TuneNode ? tunes.view.selection[0] : undefined);
@@ -48,7 +50,7 @@ export function registerTunesCommands(
   register('tuneStudio.stopUsingLocalSandbox', () => stopUsingLocalSandbox(services));
   // From the row: 'astria' | 'cartesia'; from its inline button: the row's ErrorNode.
   const providerArg = (arg: unknown): 'astria' | 'cartesia' => (arg === 'cartesia' || (arg as { view?: unknown } | undefined)?.view === 'cartesia' ? 'cartesia' : 'astria');
-  register('tuneStudio.useKeyOnConfiguredServer', (provider?: string) => useKeyOnConfiguredServer(services, providerArg(provider)));
+  register('tuneStudio.useKeyOnConfiguredServer', (provider?: string) => useKeyOnConfiguredServer(services, providerArg(provider), dialogs));
   register('tuneStudio.selectWorkspace', () => selectWorkspace());
   register('tuneStudio.showLog', () => services.log.show());
 
@@ -58,9 +60,9 @@ export function registerTunesCommands(
   register('tuneStudio.copyId', (node: TuneNode | PromptNode | FineTuneNode | VoiceNode) => copyId(node ?? tunes.view.selection[0]));
   register('tuneStudio.openOnAstria', (node?: TuneNode) => withNode(selectedTune(node), openOnAstria));
   register('tuneStudio.renameTune', (node?: TuneNode) => withNode(selectedTune(node), (n) => renameTune(services, tunes, n)));
-  register('tuneStudio.toggleAutoExtend', (node?: TuneNode) => withNode(selectedTune(node), (n) => toggleAutoExtend(services, tunes, n)));
-  register('tuneStudio.deleteTune', (node?: TuneNode) => withNode(selectedTune(node), (n) => deleteTune(services, tunes, n)));
-  register('tuneStudio.deletePrompt', (node?: PromptNode) => withNode(selectedPrompt(node), (n) => deletePrompt(services, tunes, n)));
+  register('tuneStudio.toggleAutoExtend', (node?: TuneNode) => withNode(selectedTune(node), (n) => toggleAutoExtend(services, tunes, n, dialogs)));
+  register('tuneStudio.deleteTune', (node?: TuneNode) => withNode(selectedTune(node), (n) => deleteTune(services, tunes, n, dialogs)));
+  register('tuneStudio.deletePrompt', (node?: PromptNode) => withNode(selectedPrompt(node), (n) => deletePrompt(services, tunes, n, dialogs)));
   register('tuneStudio.likePrompt', (node?: PromptNode) => withNode(selectedPrompt(node), (n) => setLiked(services, tunes, n, true)));
   register('tuneStudio.unlikePrompt', (node?: PromptNode) => withNode(selectedPrompt(node), (n) => setLiked(services, tunes, n, false)));
   register('tuneStudio.openGallery', (node?: unknown) => openGallery(node, tunes, open));

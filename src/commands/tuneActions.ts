@@ -7,7 +7,7 @@ import { ApiError } from '../api/errors';
 import { errorMessage } from '../shared/errorMessage';
 import { inertLinks } from '../shared/inertText';
 import type { Open } from '../open';
-import { dialogs } from './dialogs';
+import type { Dialogs } from './dialogs';
 import { searchQuickPick, tuneSearchNote } from './searchQuickPick';
 
 export function reportError(services: Services, what: string, error: unknown): void {
@@ -84,7 +84,7 @@ export async function renameTune(services: Services, tunes: TunesView, node: Tun
   });
 }
 
-export async function toggleAutoExtend(services: Services, tunes: TunesView, node: TuneNode): Promise<void> {
+export async function toggleAutoExtend(services: Services, tunes: TunesView, node: TuneNode, dialogs: Dialogs): Promise<void> {
   // `auto_extend` is undocumented: when the server does not say, ask rather than guess from a missing field.
   const current = node.tune.auto_extend;
   const next = current === undefined ? await dialogs.chooseAutoExtend(node.tune.title) : !current;
@@ -96,7 +96,7 @@ export async function toggleAutoExtend(services: Services, tunes: TunesView, nod
   });
 }
 
-export async function deleteTune(services: Services, tunes: TunesView, node: TuneNode): Promise<void> {
+export async function deleteTune(services: Services, tunes: TunesView, node: TuneNode, dialogs: Dialogs): Promise<void> {
   const confirmed = await dialogs.confirm(
     `Delete the tune “${node.tune.title}” (ID ${node.tune.id})?`,
     'Its trained model and, for checkpoint tunes, its prompts and images are deleted on Astria. This cannot be undone.',
@@ -111,7 +111,7 @@ export async function deleteTune(services: Services, tunes: TunesView, node: Tun
   });
 }
 
-export async function deletePrompt(services: Services, tunes: TunesView, node: PromptNode): Promise<void> {
+export async function deletePrompt(services: Services, tunes: TunesView, node: PromptNode, dialogs: Dialogs): Promise<void> {
   const text = node.prompt.text.length > 60 ? `${node.prompt.text.slice(0, 59)}…` : node.prompt.text;
   const confirmed = await dialogs.confirm(
     `Delete the prompt “${text}” (ID ${node.prompt.id})?`,

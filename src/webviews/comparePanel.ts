@@ -22,9 +22,9 @@ import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } 
 import { compareAxes, compareCell, contactSheetPath } from './compareModel';
 import { defaultSavePath, imageExtension, imageMarkdown } from '../domain/savedImages';
 import { downloadImage } from '../domain/imageDownload';
-import { resolveClash } from './saveImage';
+import { resolveClash, type GalleryDialogs } from './saveImage';
 import { editorTune } from '../domain/tuneCatalog';
-import { planOnHost, runCells, sweepDialogs, type SweepDialogs } from './sweepRun';
+import { planOnHost, runCells, type SweepDialogs } from './sweepRun';
 
 /** Prompts asked for at once when a panel opens (the rest one by one, for ids not on that page). */
 const PROMPT_PAGE = 120;
@@ -36,6 +36,8 @@ interface CompareDeps {
   poller: StatusPoller;
   sweeps: SweepStore;
   open: Open;
+  /** The gallery's: the same "file exists" question when a cell image or the contact sheet is saved. */
+  galleryDialogs: GalleryDialogs;
 }
 
 /** One compare panel: the grid of one sweep, filled in live from the poller, and the cell actions. */
@@ -255,7 +257,7 @@ export class ComparePanel implements HostedPanel {
     const { record, prompt, url } = this.cellImage(index, imageIndex);
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) throw new UserFacingError('Open a folder first: images are saved into the workspace.');
-    const target = await resolveClash(vscode.Uri.joinPath(folder.uri, ...defaultSavePath(record.tuneTitle, record.tuneId, prompt.id, imageIndex, url)));
+    const target = await resolveClash(vscode.Uri.joinPath(folder.uri, ...defaultSavePath(record.tuneTitle, record.tuneId, prompt.id, imageIndex, url)), this.deps.galleryDialogs);
     if (!target) return {};
     const abort = new AbortController();
     await downloadImage(url, target, abort.signal);
@@ -304,7 +306,7 @@ export class ComparePanel implements HostedPanel {
     if (size.width !== width || size.height !== height) throw new UserFacingError(`The contact sheet is ${size.width}×${size.height}, not ${width}×${height}.`);
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) throw new UserFacingError('Open a folder first: the contact sheet is written into the workspace.');
-    const target = await resolveClash(vscode.Uri.joinPath(folder.uri, ...contactSheetPath(record)));
+    const target = await resolveClash(vscode.Uri.joinPath(folder.uri, ...contactSheetPath(record)), this.deps.galleryDialogs);
     if (!target) return { message: 'Not exported.', path: '' };
     await vscode.workspace.fs.createDirectory(target.with({ path: path.posix.dirname(target.path) }));
     await vscode.workspace.fs.writeFile(target, bytes);
@@ -332,13 +334,20 @@ export interface CompareApi {
   /** The serializer's entry point. */
   revive(panel: vscode.WebviewPanel, state: unknown): ComparePanel | undefined;
   sweeps: SweepStore;
-  /** The sweep's modal question, replaceable (a test cannot click a modal). */
+  /** The sweep's modal question (asked by the prompt editor), replaceable (a test cannot click a modal). */
   dialogs: SweepDialogs;
 }
 
 /** Creates the compare panels and their serializer; they open through the front door `open.compare`. */
-export function registerCompare(context: vscode.ExtensionContext, services: Services, poller: StatusPoller, sweeps: SweepStore, open: Open): CompareApi {
-  const deps: CompareDeps = { extensionUri: context.extensionUri, services, poller, sweeps, open };
+export function registerCompare(
+  context: vscode.ExtensionContext,
+  services: Services,
+  poller: StatusPoller,
+  sweeps: SweepStore,
+  open: Open,
+  dialogs: { sweep: SweepDialogs; gallery: GalleryDialogs },
+): CompareApi {
+  const deps: CompareDeps = { extensionUri: context.extensionUri, services, poller, sweeps, open, galleryDialogs: dialogs.gallery };
   const panels = new SingletonPanels<string, ComparePanel>({
     viewType: COMPARE_VIEW_TYPE,
     extensionUri: context.extensionUri,
@@ -362,6 +371,6 @@ export function registerCompare(context: vscode.ExtensionContext, services: Serv
     },
     revive: (panel, state) => panels.revive(panel, state),
     sweeps,
-    dialogs: sweepDialogs,
+    dialogs: dialogs.sweep,
   };
 }

@@ -15,7 +15,7 @@ import { errorMessage } from '../shared/errorMessage';
 import { defaultSavePath, imageExtension } from '../domain/savedImages';
 import { PARAMETERS_KEYWORD, isPng, parametersOf, parametersText, sidecarJson, textChunk, withPngText, type ImageParameters } from '../domain/imageMetadata';
 import { downloadImage } from '../domain/imageDownload';
-import { exists, galleryDialogs } from './saveImage';
+import { exists, type GalleryDialogs } from './saveImage';
 
 export interface BulkImage {
   prompt: Prompt;
@@ -49,7 +49,7 @@ export interface SaveManyResult {
 }
 
 /** Saves images under `generated/<tune>/<prompt>-<n>.<ext>` of the folder, in one progress notification. */
-export async function saveMany(images: BulkImage[], folder: vscode.Uri, log: vscode.LogOutputChannel): Promise<SaveManyResult | undefined> {
+export async function saveMany(images: BulkImage[], folder: vscode.Uri, log: vscode.LogOutputChannel, dialogs: GalleryDialogs): Promise<SaveManyResult | undefined> {
   const targets = images.map((image) => ({
     image,
     uri: vscode.Uri.joinPath(folder, ...defaultSavePath(image.tuneTitle, image.prompt.tune_id, image.prompt.id, image.imageIndex, image.url)),
@@ -58,7 +58,7 @@ export async function saveMany(images: BulkImage[], folder: vscode.Uri, log: vsc
   const existing = present.filter(Boolean).length;
   let overwrite = false;
   if (existing > 0) {
-    const choice = await galleryDialogs.existingFiles(existing, images.length);
+    const choice = await dialogs.existingFiles(existing, images.length);
     if (choice === 'cancel') return undefined;
     overwrite = choice === 'overwrite';
   }

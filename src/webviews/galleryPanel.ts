@@ -26,7 +26,7 @@ import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } 
 import { filtersFromViewState, textSearchHonoured, subjectFromViewState, toGalleryPrompt } from './galleryModel';
 import { defaultSavePath, imageExtension, imageMarkdown } from '../domain/savedImages';
 import { downloadImage } from '../domain/imageDownload';
-import { galleryDialogs, resolveClash, type GalleryDialogs } from './saveImage';
+import { resolveClash, type GalleryDialogs } from './saveImage';
 import { describeSaveMany, exportZip, saveMany, writeMetadata, type BulkImage } from './galleryBulk';
 import { parametersOf, parametersText } from '../domain/imageMetadata';
 import { draftFromPrompt } from '../shared/prompt/draft';
@@ -50,6 +50,7 @@ interface GalleryDeps {
   poller: StatusPoller;
   lastEditor: LastTextEditor;
   open: Open;
+  dialogs: GalleryDialogs;
 }
 
 interface CachedPage {
@@ -347,9 +348,9 @@ export class GalleryPanel implements HostedPanel {
     if (askForLocation || !folder) {
       const suggested = folder ? vscode.Uri.joinPath(folder.uri, ...relative) : undefined;
       // The save dialog asks before replacing a file itself.
-      target = await galleryDialogs.saveLocation(suggested, imageExtension(url));
+      target = await this.deps.dialogs.saveLocation(suggested, imageExtension(url));
     } else {
-      target = await resolveClash(vscode.Uri.joinPath(folder.uri, ...relative));
+      target = await resolveClash(vscode.Uri.joinPath(folder.uri, ...relative), this.deps.dialogs);
     }
     if (!target) return {};
     const saved = target;
@@ -447,7 +448,7 @@ export class GalleryPanel implements HostedPanel {
   private async saveMany(images: BulkImage[]): Promise<{ message?: string }> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) throw new UserFacingError('Open a folder first: images are saved into the workspace.');
-    const result = await saveMany(images, folder.uri, this.deps.services.log);
+    const result = await saveMany(images, folder.uri, this.deps.services.log, this.deps.dialogs);
     if (!result) return {};
     const message = describeSaveMany(result, images.length);
     this.deps.services.log.info(`Gallery: ${message}`);
@@ -464,7 +465,7 @@ export class GalleryPanel implements HostedPanel {
   private async exportZip(images: BulkImage[]): Promise<{ message?: string }> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     const name = `${this.panel.title.replace(/[^\p{L}\p{N}._ -]+/gu, ' ').replace(/\s+/g, ' ').trim() || 'images'}.zip`;
-    const target = await galleryDialogs.zipLocation(folder ? vscode.Uri.joinPath(folder.uri, name) : undefined);
+    const target = await this.deps.dialogs.zipLocation(folder ? vscode.Uri.joinPath(folder.uri, name) : undefined);
     if (!target) return {};
     const shown = target.scheme === 'file' ? vscode.workspace.asRelativePath(target) : target.toString(true);
     try {
@@ -508,7 +509,7 @@ export class GalleryPanel implements HostedPanel {
   private async deletePrompts(promptIds: number[]): Promise<{ deleted: number[]; message?: string }> {
     const prompts = this.shownPrompts(promptIds);
     const images = prompts.reduce((n, p) => n + p.images.length, 0);
-    if (!(await galleryDialogs.confirmDeletePrompts(prompts.length, images))) return { deleted: [] };
+    if (!(await this.deps.dialogs.confirmDeletePrompts(prompts.length, images))) return { deleted: [] };
     const deleted: number[] = [];
     const failures: string[] = [];
     for (const prompt of prompts) {
@@ -598,9 +599,9 @@ export interface GalleryApi {
 }
 
 /** Creates the gallery panels and their serializer; they are opened through the front door `open`. */
-export function registerGallery(context: vscode.ExtensionContext, services: Services, poller: StatusPoller, open: Open): GalleryApi {
+export function registerGallery(context: vscode.ExtensionContext, services: Services, poller: StatusPoller, open: Open, dialogs: GalleryDialogs): GalleryApi {
   const lastEditor = new LastTextEditor();
-  const deps: GalleryDeps = { extensionUri: context.extensionUri, services, poller, lastEditor, open };
+  const deps: GalleryDeps = { extensionUri: context.extensionUri, services, poller, lastEditor, open, dialogs };
   const panels = new SingletonPanels<GallerySubject, GalleryPanel>({
     viewType: GALLERY_VIEW_TYPE,
     extensionUri: context.extensionUri,
@@ -626,6 +627,6 @@ export function registerGallery(context: vscode.ExtensionContext, services: Serv
       return panel.host.handle(message);
     },
     revive: (panel, state) => panels.revive(panel, state),
-    dialogs: galleryDialogs,
+    dialogs,
   };
 }

@@ -10,7 +10,7 @@ export async function pickedFile(value: string): Promise<PickedFile> {
 }
 
 /** The prompt editor's file dialog, replaceable by the integration suite (a test cannot click it). */
-export const promptEditorDialogs = {
+export class PromptEditorDialogs {
   /** Where Save as Prompt File… writes (a `.astria.yaml` or `.astria.json` name is kept as typed). */
   async savePromptFile(defaultName: string): Promise<vscode.Uri | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -23,7 +23,7 @@ export const promptEditorDialogs = {
     if (!picked) return undefined;
     // A name without the double extension would not be recognised as a prompt file.
     return /\.astria\.(ya?ml|json)$/i.test(picked.path) ? picked : picked.with({ path: `${picked.path.replace(/\.(ya?ml|json)$/i, '')}.astria.yaml` });
-  },
+  }
   async openImage(title: string): Promise<vscode.Uri | undefined> {
     const picked = await vscode.window.showOpenDialog({
       title,
@@ -34,7 +34,5 @@ export const promptEditorDialogs = {
       filters: { Images: IMAGE_EXTENSIONS },
     });
     return picked?.[0];
-  },
-};
-
-export type PromptEditorDialogs = typeof promptEditorDialogs;
+  }
+}

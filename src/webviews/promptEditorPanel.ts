@@ -26,7 +26,7 @@ import {
 } from '../shared/promptEditor';
 import { axisLabel, gridShape, missingCells, sweepTitle, type SweepAxis } from '../shared/sweep';
 import { readSweepSettings, type SweepStore } from '../jobs/sweeps';
-import { planOnHost, runCells, sweepDialogs } from './sweepRun';
+import { planOnHost, runCells, type SweepDialogs } from './sweepRun';
 import { defaultDraft, sameDraft, type PromptDraft } from '../shared/prompt/draft';
 import { hasErrors, issuesFromServerError, validateDraft, type DraftIssue } from '../shared/prompt/validation';
 import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
@@ -36,7 +36,7 @@ import type { Open, PromptEditorRequest } from '../open';
 import { promptEditorChecks } from '../shared/promptEditor';
 import { entryFromDraft, entryName, promptFileFormat, promptFileName, promptFileText } from '../shared/promptFile';
 import { ImageFileProblem, workspaceImage } from '../domain/workspaceImages';
-import { pickedFile, promptEditorDialogs, type PromptEditorDialogs } from './promptEditorDialogs';
+import { PromptEditorDialogs, pickedFile } from './promptEditorDialogs';
 
 /** Typing is saved this long after the last change (and at once when the panel closes). */
 const DRAFT_SAVE_DELAY_MS = 400;
@@ -61,6 +61,8 @@ export interface PromptEditorDeps {
   sessionPrompts: Map<number, Prompt[]>;
   presets: PresetStore;
   dialogs: PromptEditorDialogs;
+  /** The sweep's question, the same instance as the compare panel's. */
+  sweepDialogs: SweepDialogs;
   open: Open;
   sweeps: SweepStore;
 }
@@ -465,7 +467,7 @@ export class PromptEditorPanel implements HostedPanel {
     const { plan } = planned;
     const shape = gridShape(plan.axes);
     const grid = [shape.columns, shape.rows, shape.tabs].slice(0, plan.axes.length).join(' × ');
-    const ok = await sweepDialogs.confirm(
+    const ok = await this.deps.sweepDialogs.confirm(
       `Create ${plan.prompts} prompt${plan.prompts === 1 ? '' : 's'} (${plan.images} images) on “${tune.title}”?`,
       `A ${grid} sweep of ${plan.axes.map(axisLabel).join(' × ')}, ${settings.concurrency} at a time. Each prompt is billed by Astria like any other.`,
       `Create ${plan.prompts} Prompts`,
@@ -599,14 +601,17 @@ export function createPromptEditors(
   services: Services,
   doors: Open,
   sweeps: SweepStore,
+  sweepDialogs: SweepDialogs,
 ): PromptEditorApi {
   const presets = new PresetStore(context.globalState);
+  const dialogs = new PromptEditorDialogs();
   const deps: PromptEditorDeps = {
     extensionUri: context.extensionUri,
     services,
     sessionPrompts: new Map(),
     presets,
-    dialogs: promptEditorDialogs,
+    dialogs,
+    sweepDialogs,
     open: doors,
     sweeps,
   };
@@ -643,6 +648,6 @@ export function createPromptEditors(
       return panel.host.handle(message);
     },
     revive: (panel, state) => panels.revive(panel, state),
-    dialogs: promptEditorDialogs,
+    dialogs,
   };
 }

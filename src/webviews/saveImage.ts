@@ -5,8 +5,11 @@ import { numberedFileName } from '../domain/savedImages';
 export type ExistingFileChoice = 'overwrite' | 'keepBoth' | 'cancel';
 export type ExistingFilesChoice = 'skip' | 'overwrite' | 'cancel';
 
-/** The gallery's modal questions, replaceable by the integration suite (a test cannot click a modal). */
-export const galleryDialogs = {
+/**
+ * The gallery's modal questions (the compare panel asks "file exists" through the same instance). One
+ * instance is handed to both panels; the integration suite replaces its methods (a test cannot click a modal).
+ */
+export class GalleryDialogs {
   async existingFile(target: vscode.Uri): Promise<ExistingFileChoice> {
     const overwrite = 'Overwrite';
     const keepBoth = 'Keep Both';
@@ -17,7 +20,7 @@ export const galleryDialogs = {
       keepBoth,
     );
     return choice === overwrite ? 'overwrite' : choice === keepBoth ? 'keepBoth' : 'cancel';
-  },
+  }
   /** Bulk save: some of the files are already there. Skipping them is the default answer. */
   async existingFiles(existing: number, total: number): Promise<ExistingFilesChoice> {
     const skip = 'Skip Existing';
@@ -29,7 +32,7 @@ export const galleryDialogs = {
       overwrite,
     );
     return choice === skip ? 'skip' : choice === overwrite ? 'overwrite' : 'cancel';
-  },
+  }
   /** Bulk delete: a modal that names how many prompts (and images) go. */
   async confirmDeletePrompts(prompts: number, images: number): Promise<boolean> {
     const label = prompts === 1 ? 'Delete 1 Prompt' : `Delete ${prompts} Prompts`;
@@ -39,10 +42,10 @@ export const galleryDialogs = {
       label,
     );
     return choice === label;
-  },
+  }
   async zipLocation(defaultUri: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
     return vscode.window.showSaveDialog({ defaultUri, saveLabel: 'Export ZIP', title: 'Export Images as ZIP', filters: { 'ZIP archives': ['zip'] } });
-  },
+  }
   async saveLocation(defaultUri: vscode.Uri | undefined, extension: string): Promise<vscode.Uri | undefined> {
     return vscode.window.showSaveDialog({
       defaultUri,
@@ -50,10 +53,8 @@ export const galleryDialogs = {
       title: 'Save Image',
       filters: { Images: [extension] },
     });
-  },
-};
-
-export type GalleryDialogs = typeof galleryDialogs;
+  }
+}
 
 /** Whether a file or folder is there (any error reading it counts as not there). */
 export async function exists(uri: vscode.Uri): Promise<boolean> {
@@ -66,9 +67,9 @@ export async function exists(uri: vscode.Uri): Promise<boolean> {
 }
 
 /** Where the image goes once the user settled any clash: the target, a free numbered name, or nothing. */
-export async function resolveClash(target: vscode.Uri): Promise<vscode.Uri | undefined> {
+export async function resolveClash(target: vscode.Uri, dialogs: GalleryDialogs): Promise<vscode.Uri | undefined> {
   if (!(await exists(target))) return target;
-  const choice = await galleryDialogs.existingFile(target);
+  const choice = await dialogs.existingFile(target);
   if (choice === 'overwrite') return target;
   if (choice === 'cancel') return undefined;
   const dir = target.with({ path: path.posix.dirname(target.path) });

@@ -11,14 +11,12 @@ import type { SweepRunCell } from '../jobs/sweeps';
 import { ImageFileProblem, workspaceImage } from '../domain/workspaceImages';
 import { UserFacingError } from './panelHost';
 
-/** The sweep's one question before anything is created; replaceable by the integration suite. */
-export const sweepDialogs = {
+/** The sweep's one question before anything is created (prompt editor and compare panel share one instance); replaceable by the integration suite. */
+export class SweepDialogs {
   async confirm(message: string, detail: string, action: string): Promise<boolean> {
     return (await vscode.window.showInformationMessage(message, { modal: true, detail }, action)) === action;
-  },
-};
-
-export type SweepDialogs = typeof sweepDialogs;
+  }
+}
 
 /** States of the tunes the weight axes reference (one request each, in parallel; failures = unknown). */
 async function referenceStates(services: Services, axes: readonly SweepAxis[]): Promise<Record<number, TuneState | undefined>> {

@@ -69,19 +69,20 @@ const STEP_FOR_FIELD: Record<string, StepId> = {
 };
 
 /** The wizard's questions after a failed upload, replaceable by the integration suite (a test cannot click them). */
-export const createTuneDialogs = {
+export class CreateTuneDialogs {
   async confirm(message: string, detail: string, action: string): Promise<boolean> {
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
-  },
+  }
   async tryAgain(message: string): Promise<boolean> {
     return (await vscode.window.showErrorMessage(message, 'Try Again')) === 'Try Again';
-  },
-};
+  }
+}
 
 export class CreateTuneFlow {
   constructor(
     private readonly services: Services,
     private readonly wiring: CreateTuneWiring,
+    private readonly dialogs: CreateTuneDialogs,
   ) {}
 
   async run(uris: readonly vscode.Uri[], mode: 'images' | 'pack', options: CreateTuneOptions = {}): Promise<CreateTuneOutcome> {
@@ -168,7 +169,7 @@ export class CreateTuneFlow {
         // No answer, and no tune has its title even after waiting: sent again only on the user's word.
         const again = !run.interactive
           ? false
-          : await createTuneDialogs.confirm(`Astria did not answer whether “${params.title}” was created. Send it again?`, `${result.message} If you send it again and the first one appears later, you will have two tunes.`, 'Send Again');
+          : await this.dialogs.confirm(`Astria did not answer whether “${params.title}” was created. Send it again?`, `${result.message} If you send it again and the first one appears later, you will have two tunes.`, 'Send Again');
         if (!again) {
           const message = result.message;
           void vscode.window.showWarningMessage(inertLinks(message));
@@ -192,7 +193,7 @@ export class CreateTuneFlow {
         void vscode.window.showErrorMessage(inertLinks(message));
         return { status: 'failed', error, message };
       }
-      const choice = await createTuneDialogs.tryAgain(inertLinks(message));
+      const choice = await this.dialogs.tryAgain(inertLinks(message));
       if (!choice) return { status: 'failed', error, message };
       // The failed attempt may have created the tune after all (no idempotent titles on every account).
       const existing = await this.services.generation.findTune(params.title).catch(() => undefined);

@@ -1,21 +1,29 @@
 import * as vscode from 'vscode';
 import type { Services } from '../../services';
 import type { TunesNode } from '../../views/nodes';
-import { CreateTuneFlow, type CreateTuneOptions, type CreateTuneOutcome, type CreateTuneWiring } from './createTuneFlow';
+import { CreateTuneDialogs, CreateTuneFlow, type CreateTuneOptions, type CreateTuneOutcome, type CreateTuneWiring } from './createTuneFlow';
 import { TunesDropController } from './dropController';
 
-export type { CreateTuneOptions, CreateTuneOutcome, CreateTuneWiring };
+export type { CreateTuneDialogs, CreateTuneOptions, CreateTuneOutcome, CreateTuneWiring };
+
+/** What the extension keeps of the feature: the Tunes view's drop controller, and the questions tests answer. */
+export interface CreateTuneApi {
+  dropController: vscode.TreeDragAndDropController<TunesNode>;
+  /** Replaceable questions after a failed upload (a test cannot click them). */
+  dialogs: CreateTuneDialogs;
+}
 
 /**
  * "Create Tune from Images…" (Explorer files and folders, palette, Tunes view button) and "Create Tune
- * from Pack…". Returns the Tunes view's drop controller: images dropped there start the same flow.
+ * from Pack…". Returns the Tunes view's drop controller (images dropped there start the same flow) and the flow's dialogs.
  */
 export function registerCreateTune(
   context: vscode.ExtensionContext,
   services: Services,
   wiring: CreateTuneWiring,
-): vscode.TreeDragAndDropController<TunesNode> {
-  const flow = new CreateTuneFlow(services, wiring);
+): CreateTuneApi {
+  const dialogs = new CreateTuneDialogs();
+  const flow = new CreateTuneFlow(services, wiring, dialogs);
   context.subscriptions.push(
     // The Explorer passes (clicked uri, all selected uris); tests add an options object.
     vscode.commands.registerCommand('tuneStudio.createTuneFromImages', (uri?: unknown, uris?: unknown, options?: unknown) =>
@@ -25,7 +33,7 @@ export function registerCreateTune(
       flow.run(urisFromArgs(uri, uris), 'pack', optionsFromArg(options)),
     ),
   );
-  return new TunesDropController((uris) => flow.run(uris, 'images'));
+  return { dropController: new TunesDropController((uris) => flow.run(uris, 'images')), dialogs };
 }
 
 function urisFromArgs(uri: unknown, uris: unknown): vscode.Uri[] {

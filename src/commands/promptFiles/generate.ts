@@ -18,12 +18,11 @@ export const CONCURRENCY_SETTING = 'promptFiles.concurrency';
 const DEFAULT_CONCURRENCY = 2;
 
 /** The questions Generate asks, replaceable by the integration suite (a test cannot click a modal). */
-export const promptFileDialogs = {
+export class PromptFileDialogs {
   async confirm(message: string, detail: string, action: string): Promise<boolean> {
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
-  },
-};
-export type PromptFileDialogs = typeof promptFileDialogs;
+  }
+}
 
 export interface RunSummary {
   created: { name: string; promptId: number }[];

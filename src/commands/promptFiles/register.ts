@@ -7,7 +7,7 @@ import type { Open } from '../../open';
 import type { Services } from '../../services';
 import type { EditorSection } from '../../shared/promptEditor';
 import { PROMPT_FILE_SELECTOR, PromptFilesController, isPromptFile } from './controller';
-import { PromptFileRunner, promptFileDialogs, type RunSummary } from './generate';
+import { PromptFileDialogs, PromptFileRunner, type RunSummary } from './generate';
 import { COMMANDS, PromptFileCodeLenses, PromptFileCompletions, PromptFileHovers, ReferenceHovers } from './providers';
 
 export interface PromptFilesApi {
@@ -39,7 +39,7 @@ export function promptFileArgs(args: readonly unknown[]): { uri: vscode.Uri; ind
 
 export function registerPromptFiles(context: vscode.ExtensionContext, services: Services, poller: StatusPoller, open: Open): PromptFilesApi {
   const controller = new PromptFilesController(services, poller);
-  const runner = new PromptFileRunner(services, controller, promptFileDialogs);
+  const runner = new PromptFileRunner(services, controller, new PromptFileDialogs());
 
   const documentFor = async (uri: vscode.Uri): Promise<vscode.TextDocument | undefined> => {
     const document = await vscode.workspace.openTextDocument(uri);
