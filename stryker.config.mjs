@@ -21,6 +21,8 @@ export default {
     'src/auth/keyBinding.ts',
     // Needs a real VS Code: covered by the integration suite, out of this tool's reach.
     '!src/domain/workspaceImages.ts',
+    '!src/domain/tuneUpload.ts',
+    '!src/domain/imageDownload.ts',
   ],
   ignorePatterns: ['.vscode-test', 'dist', 'out', 'test-results', 'bench/results', '.stryker-tmp', 'node_modules'],
   incremental: true,
