@@ -11,7 +11,7 @@ const refuse = (regex, message) => ({ regex, message });
 //   src/api/    → src/api/, src/shared/               (no `vscode`)
 //   src/domain/ → src/domain/, api, shared, auth      (no feature, no jobs, no services.ts, open.ts or extension.ts)
 //   src/jobs/   → api, shared, domain, services       (not a feature, not open.ts)
-//   src/views/  → api, shared, domain, jobs, services, open
+//   src/views/  → api, shared, domain, jobs, services (not open.ts: commands open panels)
 //   src/webviews/ → api, shared, domain, jobs, services, open, views (not commands, agent)
 //   src/commands/, src/agent/ → anything in src/ but webviews/ and the internals of commands/createTune/
 //                                 (commands/createTune/ files import each other)
@@ -89,7 +89,8 @@ export default tseslint.config(
   },
   {
     files: ['src/views/**/*.ts'],
-    rules: restrictImports({ patterns: [toFolders(['commands', 'webviews', 'agent'], 'Views reach other features through open.ts.'), TO_EXTENSION, TO_WEBVIEW_UI] }),
+    // A view renders what the domain says; it opens nothing (commands do, through open.ts).
+    rules: restrictImports({ patterns: [toFolders(['commands', 'webviews', 'agent', 'open'], 'Views render; commands open other features (through open.ts).'), TO_EXTENSION, TO_WEBVIEW_UI] }),
   },
   {
     files: ['src/webviews/**/*.ts'],

@@ -13,7 +13,7 @@ import { registerPromptEditorCommands } from './commands/promptEditor';
 import { createPromptEditors, type PromptEditorApi } from './webviews/promptEditorPanel';
 import { registerTunesCommands } from './commands/registerTunesCommands';
 import { useLocalSandbox } from './commands/apiKeys';
-import { announceFinishedWork } from './views/announcements';
+import { announceFinishedWork } from './commands/announcements';
 import { FrontDoors } from './open';
 import { Dialogs } from './commands/dialogs';
 import { registerCreateTune, type CreateTuneDialogs } from './commands/createTune/register';

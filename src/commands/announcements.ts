@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { Changes } from '../domain/changes';
 import { tuneState } from '../api/astria/state';
 import type { Open } from '../open';
-import type { TunesView } from './tunesTree';
-import { gallerySubjectFor } from './nodes';
+import type { TunesView } from '../views/tunesTree';
+import { gallerySubjectFor } from '../views/nodes';
 import { inertLinks } from '../shared/inertText';
 
 /** When a watched tune finishes training or a prompt's images arrive, say so and offer the gallery. */
