@@ -18,6 +18,7 @@ import { defaultDraft, draftProblems, packClasses, tuneParams, type PackChoice, 
 import { uploadTune } from './upload';
 import { runTuneWizard, type StepId, type WizardContext, type WizardUi } from './wizard';
 import { inertLinks } from '../../shared/inertText';
+import { dialogs } from '../dialogs';
 
 export interface CreateTuneWiring {
   /** Shows the new tune in the Tunes view (selects it). */
@@ -68,11 +69,11 @@ const STEP_FOR_FIELD: Record<string, StepId> = {
   callback: 'callback',
 };
 
-/** The wizard's questions after a failed upload, replaceable by the integration suite (a test cannot click them). */
+/**
+ * The wizard's Try Again after a failed upload. Its "Send Again?" after an unanswered create is the shared modal
+ * `dialogs.confirm`, which the integration suite answers through the extension's exports (a test cannot click it).
+ */
 export const createTuneDialogs = {
-  async confirm(message: string, detail: string, action: string): Promise<boolean> {
-    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
-  },
   async tryAgain(message: string): Promise<boolean> {
     return (await vscode.window.showErrorMessage(message, 'Try Again')) === 'Try Again';
   },
@@ -134,9 +135,10 @@ export class CreateTuneFlow {
         ({ draft, pack } = answered);
       }
 
-      // A Try Again question would block a scripted run forever.
+      // A Try Again question would block a scripted run forever. A wizard run (QuickInputs or a driven UI) is asked
+      // "Send Again?" after an unanswered create: a run scripted with answers cannot answer it, so it is not sent again.
       const interactive = !scripted && options.ui === undefined;
-      const result = await this.uploadUntilSettled({ draft, pack, selection, options, interactive });
+      const result = await this.uploadUntilSettled({ draft, pack, selection, options, interactive, asksSendAgain: !scripted });
       if (result.status !== 'failed' || !(result.error instanceof ApiError) || result.error.kind !== 'validation' || scripted) {
         return { ...result, selection, reopenedAt };
       }
@@ -154,6 +156,7 @@ export class CreateTuneFlow {
     selection: ImageSelection;
     options: CreateTuneOptions;
     interactive: boolean;
+    asksSendAgain: boolean;
   }): Promise<Omit<CreateTuneOutcome, 'selection'>> {
     const params = tuneParams(run.draft, run.pack);
     for (;;) {
@@ -166,9 +169,9 @@ export class CreateTuneFlow {
       if (result.status === 'created') return this.created(result.tune, startedAt, result.note);
       if (result.status === 'unknown') {
         // No answer, and no tune has its title even after waiting: sent again only on the user's word.
-        const again = !run.interactive
+        const again = !run.asksSendAgain
           ? false
-          : await createTuneDialogs.confirm(`Astria did not answer whether “${params.title}” was created. Send it again?`, `${result.message} If you send it again and the first one appears later, you will have two tunes.`, 'Send Again');
+          : await dialogs.confirm(`Astria did not answer whether “${params.title}” was created. Send it again?`, `${result.message} If you send it again and the first one appears later, you will have two tunes.`, 'Send Again');
         if (!again) {
           const message = result.message;
           void vscode.window.showWarningMessage(inertLinks(message));
