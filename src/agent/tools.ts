@@ -20,7 +20,7 @@ import { DEFAULT_MAX_IMAGE_MB, MAX_IMAGE_SIZE_SETTING } from '../shared/imageFor
 import { uploadTune } from '../domain/tuneUpload';
 import { uniqueSuffix } from '../domain/tuneTitles';
 import { FLUX_BASE_TUNE_ID, TUNE_BRANCHES } from '../domain/tuneCatalog';
-import { unknownOutcomeMessage } from '../domain/generation';
+import { recoveryNote, unknownOutcomeMessage } from '../domain/generation';
 import { ImageFileProblem, workspaceImage } from '../domain/workspaceImages';
 import type { PromptFiles } from '../api/astria/client';
 import { TOOL_NAMES, type ToolName } from './names';
@@ -217,15 +217,17 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
         const prompt = outcome.value;
         services.log.info(`Agent tool: created prompt ${prompt.id} on tune ${tune.id}${outcome.recovered ? ' (found on the server after a failed request)' : ''}`);
         const warnings = checked.issues.filter((issue) => issue.severity === 'warning').map((issue) => `Note: ${issue.message}`);
+        // Found on the server after a failed request: said first, so the model does not send it again.
+        const note = recoveryNote(outcome, 'prompt');
         if (input.wait !== true) {
-          return text(`Created prompt ${prompt.id} on tune ${tune.id}: ${plural(checked.params.num_images ?? 4, 'image')} queued. Call tuneStudio_listPrompts (or this tool with wait) to get the images.`, ...warnings);
+          return text(`${note}Created prompt ${prompt.id} on tune ${tune.id}: ${plural(checked.params.num_images ?? 4, 'image')} queued. Call tuneStudio_listPrompts (or this tool with wait) to get the images.`, ...warnings);
         }
         const done = await waitForPrompt(prompt, waitSeconds, token);
         if (!done) {
-          return text(`Created prompt ${prompt.id} on tune ${tune.id}; its images were not ready ${token.isCancellationRequested ? 'when waiting was cancelled' : `within ${waitSeconds} s`}. Ask again later with tuneStudio_listPrompts.`, ...warnings);
+          return text(`${note}Created prompt ${prompt.id} on tune ${tune.id}; its images were not ready ${token.isCancellationRequested ? 'when waiting was cancelled' : `within ${waitSeconds} s`}. Ask again later with tuneStudio_listPrompts.`, ...warnings);
         }
-        if (promptState(done) === 'failed') return text(`Prompt ${done.id} failed: ${done.user_error ?? 'Astria gave no reason'}.`);
-        return text(`Prompt ${done.id} on tune ${tune.id} is done:`, ...done.images.map((url) => `- ${url}`), ...warnings);
+        if (promptState(done) === 'failed') return text(`${note}Prompt ${done.id} failed: ${done.user_error ?? 'Astria gave no reason'}.`);
+        return text(`${note}Prompt ${done.id} on tune ${tune.id} is done:`, ...done.images.map((url) => `- ${url}`), ...warnings);
       }),
     },
 

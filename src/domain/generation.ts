@@ -50,7 +50,8 @@ export interface BatchPrompt {
 }
 
 export type BatchOutcome =
-  | { key: string; status: 'created'; prompt: Prompt; recovered: boolean }
+  /** `failure`: why the request failed when the prompt was then found (`recovered`), for the user's message. */
+  | { key: string; status: 'created'; prompt: Prompt; recovered: boolean; failure?: ApiError }
   /** `unknown`: no answer, and not found on the server; not sent again. */
   | { key: string; status: 'failed'; error: unknown; unknown: boolean }
   /** Cancelled before it started: nothing was sent for it. */
@@ -121,7 +122,7 @@ export class Generation {
       const result = await this.createPrompt(item.tuneId, item.params, item.files);
       const outcome: BatchOutcome =
         result.status === 'created'
-          ? { key: item.key, status: 'created', prompt: result.value, recovered: result.recovered }
+          ? { key: item.key, status: 'created', prompt: result.value, recovered: result.recovered, failure: result.failure }
           : { key: item.key, status: 'failed', error: result.error, unknown: result.status === 'unknown' };
       outcomes.set(item.key, outcome);
       options.onOutcome?.(outcome);
@@ -253,9 +254,12 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** What a user is told about an outcome that was not a plain success (or '' for one). */
 export function recoveryNote(outcome: CreateOutcome<unknown>, what: 'prompt' | 'tune'): string {
   if (outcome.status !== 'created' || !outcome.recovered) return '';
-  const failure = outcome.failure;
-  const why = failure?.kind === 'timeout' ? 'The server timed out' : failure?.kind === 'network' ? 'The connection failed' : failure?.kind === 'malformed' ? 'The server sent an answer that could not be read' : 'The server failed';
-  return `${why}, but the ${what} was created (found on the server); it was not sent again. `;
+  return `${recoveryReason(outcome.failure)}, but the ${what} was created (found on the server); it was not sent again. `;
+}
+
+/** Why a create that was then found failed, in words ("The server timed out"). */
+export function recoveryReason(failure: ApiError | undefined): string {
+  return failure?.kind === 'timeout' ? 'The server timed out' : failure?.kind === 'network' ? 'The connection failed' : failure?.kind === 'malformed' ? 'The server sent an answer that could not be read' : 'The server failed';
 }
 
 /**

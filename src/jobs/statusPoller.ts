@@ -20,8 +20,8 @@ export interface PollerTiming {
  * The one poller of the extension. It follows the change stream (a tune or prompt created anywhere is
  * watched) and publishes what it finds there (progressed, finished), so every view follows it. It watches tunes that are pending or training and tunes with prompts
  * still generating: one request per such tune per tick (GET /tunes/:id, or GET /tunes/:id/prompts for
- * all of its prompts at once), never one per prompt. It backs off while nothing changes, honours
- * Retry-After, and has no timer at all while nothing is pending.
+ * all of its prompts at once), never one per prompt. It backs off while nothing changes (not while a prompt of a
+ * trained tune is generating: that is done within seconds), honours Retry-After, and has no timer at all while nothing is pending.
  */
 export class StatusPoller implements vscode.Disposable {
   private readonly trainingTunes = new Map<number, Tune>();
@@ -143,7 +143,8 @@ export class StatusPoller implements vscode.Disposable {
 
   /** One round: one request per tune with pending work. */
   async tick(): Promise<void> {
-    this.timer = undefined;
+    // A check now replaces the scheduled one: a check asked for from outside must not leave a second timer running.
+    this.stopTimer();
     if (this.ticking || this.disposed) return;
     this.ticking = true;
     const epoch = this.epoch;
@@ -189,10 +190,19 @@ export class StatusPoller implements vscode.Disposable {
       this.pendingChanged.fire();
       this.intervalMs = this.timing.baseIntervalMs;
     } else {
-      this.intervalMs = Math.min(this.timing.maxIntervalMs, Math.round(this.intervalMs * BACKOFF_FACTOR));
+      // A prompt generating on a trained tune is done within seconds to a minute: it is looked at every base interval,
+      // so every view shows it done within seconds. Training tunes (and failing checks) back off.
+      const ceiling = failure === undefined && this.generatingNow() ? this.timing.baseIntervalMs : this.timing.maxIntervalMs;
+      this.intervalMs = Math.min(ceiling, Math.round(this.intervalMs * BACKOFF_FACTOR));
     }
     // Something watched during this round already has an earlier check (unless the server asked to wait).
     this.schedule(Math.max(this.intervalMs, retryAfterMs ?? 0), retryAfterMs === undefined);
+  }
+
+  /** Whether a watched prompt is generating now: its tune is not one still training (whose prompts wait for it). */
+  private generatingNow(): boolean {
+    for (const tuneId of this.pendingPrompts.keys()) if (!this.trainingTunes.has(tuneId)) return true;
+    return false;
   }
 
   private async checkTune(tuneId: number, epoch: number): Promise<boolean> {

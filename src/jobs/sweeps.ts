@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { Prompt } from '../api/astria/types';
 import type { Services } from '../services';
-import { unknownOutcomeMessage, type BatchPrompt } from '../domain/generation';
+import { recoveryReason, unknownOutcomeMessage, type BatchPrompt } from '../domain/generation';
 import { errorMessage } from '../shared/errorMessage';
 import {
   DEFAULT_MAX_PROMPTS,
@@ -12,6 +12,7 @@ import {
   missingCells,
   readSweepRecord,
   sweepCellKey,
+  sweepTitle,
   type SweepAxis,
   type SweepCellRecord,
   type SweepRecord,
@@ -127,6 +128,8 @@ export class SweepStore implements vscode.Disposable {
     this.changed.fire({ sweepId, index: null });
     for (const cell of todo) await this.update(sweepId, cell.index, { error: null });
     const tally = { created: 0, failed: 0, notStarted: 0 };
+    /** Cells whose request failed although the prompt was then found, by why it failed (told once the run ends). */
+    const recovered = new Map<string, number[]>();
     try {
       await this.services.generation.createPrompts(items, {
         concurrency,
@@ -143,6 +146,10 @@ export class SweepStore implements vscode.Disposable {
           activity.delete(index);
           if (outcome.status === 'created') {
             tally.created++;
+            if (outcome.recovered) {
+              const why = recoveryReason(outcome.failure);
+              recovered.set(why, [...(recovered.get(why) ?? []), index + 1]);
+            }
             this.prompts.set(outcome.prompt.id, outcome.prompt);
             this.services.log.info(`Sweep ${sweepId}: cell ${index + 1} is prompt ${outcome.prompt.id}${outcome.recovered ? ' (found after an ambiguous failure, not sent twice)' : ''}`);
             void this.update(sweepId, index, { promptId: outcome.prompt.id, error: null });
@@ -163,6 +170,7 @@ export class SweepStore implements vscode.Disposable {
       this.activity.delete(sweepId);
       this.changed.fire({ sweepId, index: null });
     }
+    if (recovered.size > 0) void vscode.window.showInformationMessage(recoveredMessage(sweepTitle(record), recovered));
     return tally;
   }
 
@@ -191,4 +199,13 @@ export class SweepStore implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();
   }
+}
+
+/** "Sweep “…”: The server timed out on cells 1 and 2, but the prompts were created (found on the server); they were not sent again." */
+export function recoveredMessage(title: string, recovered: ReadonlyMap<string, readonly number[]>): string {
+  const cells = [...recovered.values()].flat();
+  const listed = (numbers: readonly number[]) => (numbers.length === 1 ? `cell ${numbers[0]}` : `cells ${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`);
+  const why = [...recovered].map(([reason, numbers]) => `${reason} on ${listed([...numbers].sort((a, b) => a - b))}`).join('; ');
+  const one = cells.length === 1;
+  return `Sweep “${title}”: ${why}, but ${one ? 'the prompt was' : 'the prompts were'} created (found on the server); ${one ? 'it was' : 'they were'} not sent again.`;
 }

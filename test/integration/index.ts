@@ -21,6 +21,7 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['sweeps.test.ts', () => import('./sweeps.test')],
   ['galleryWork.test.ts', () => import('./galleryWork.test')],
   ['promptFiles.test.ts', () => import('./promptFiles.test')],
+  ['domainCore.test.ts', () => import('./domainCore.test')],
   ['keyBoundary.test.ts', () => import('./keyBoundary.test')],
   // Last: searches everything the suites above left behind for an API key.
   ['keyLeak.test.ts', () => import('./keyLeak.test')],

@@ -413,7 +413,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             'GET /__admin/requests?origin=api|cdn&since=ms', 'DELETE /__admin/requests',
             'GET /__admin/audit?since=seq&limit=n&origin=astria|cartesia|cdn (every request ever received, never cleared)',
             'POST /__admin/speed {speed}',
-            'POST /__admin/prompts/:id/fail {message}', 'POST /__admin/tunes/:id/finish', 'GET /__admin/uploads?tune_id=',
+            'POST /__admin/prompts/:id/fail {message}', 'POST /__admin/prompts/:id/finish (its images now)', 'POST /__admin/tunes/:id/finish', 'GET /__admin/uploads?tune_id=',
             'POST /__admin/seed-gallery {count, title?}', 'POST /__admin/seed-tunes {count, title?} (trained tunes "<title> 1…count", default "Tune")',
             'POST /__admin/hostile {strings} (pack titles, Cartesia names and descriptions)',
           ],
@@ -478,6 +478,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (!prompt) throw new HttpError(404, { error: 'Prompt not found' });
         prompt.userError = typeof body.message === 'string' && body.message ? body.message : 'Generation failed (sandbox)';
         prompt.updatedAt = now;
+        return json(200, store.promptJson(prompt, now));
+      }
+      if (method === 'POST' && (m = /^\/__admin\/prompts\/(\d+)\/finish$/.exec(path))) {
+        // Generated now, whatever the speed (tests time what follows from this moment).
+        const prompt = store.prompts.get(Number(m[1]));
+        if (!prompt) throw new HttpError(404, { error: 'Prompt not found' });
+        const { start } = store.promptTimes(prompt);
+        if (start == null || start > now) throw new HttpError(409, { error: 'The prompt’s tune is not trained yet: finish the tune first' });
+        prompt.genMs = Math.max(0, now - start);
+        prompt.userError = null;
         return json(200, store.promptJson(prompt, now));
       }
       if (method === 'POST' && (m = /^\/__admin\/tunes\/(\d+)\/finish$/.exec(path))) {

@@ -208,6 +208,24 @@ describe('sandbox: uploads, progress and CDN', () => {
     await admin('/speed', { speed: SPEED });
   });
 
+  it('admin: a prompt finishes now (its images at once), once its tune is trained', async () => {
+    await admin('/speed', { speed: 0.001 });
+    try {
+      const [trained] = (await (await api('/tunes?limit=50')).json() as (Json & { trained_at: string | null; name: string | null })[]).filter((t) => t.trained_at && t.name);
+      const slow = (await (await postJson(`/tunes/${trained.id}/prompts`, { prompt: { text: 'slow', num_images: 2 } })).json()) as Json & { images: string[] };
+      assert.deepEqual(slow.images, [], 'still generating at this speed');
+      const generated = (await (await admin(`/prompts/${slow.id}/finish`, {})).json()) as Json & { images: string[] };
+      assert.equal(generated.images.length, 2, 'finish gives the images now');
+      assert.equal(((await (await api(`/tunes/${trained.id}/prompts/${slow.id}`)).json()) as Json & { images: string[] }).images.length, 2);
+      const untrained = (await (await postJson('/tunes', { tune: { title: 'untrained', name: 'man', image_urls: ['u'] } })).json()) as Json;
+      const queued = (await (await postJson(`/tunes/${untrained.id}/prompts`, { prompt: { text: 'queued' } })).json()) as Json;
+      assert.equal((await admin(`/prompts/${queued.id}/finish`, {})).status, 409, 'a prompt waiting for its tune cannot finish');
+      assert.equal((await admin('/prompts/999999999/finish', {})).status, 404);
+    } finally {
+      await admin('/speed', { speed: SPEED });
+    }
+  });
+
   it('serves valid PNGs from the CDN origin without ever seeing Authorization', async () => {
     const prompts = (await (await api('/prompts?limit=50')).json()) as (Json & { images: string[] })[];
     const urls = prompts.flatMap((p) => p.images).slice(0, 3);

@@ -135,9 +135,10 @@ export class CreateTuneFlow {
         ({ draft, pack } = answered);
       }
 
-      // A Try Again question would block a scripted run forever.
+      // A Try Again question would block a scripted run forever. A wizard run (QuickInputs or a driven UI) is asked
+      // "Send Again?" after an unanswered create: a run scripted with answers cannot answer it, so it is not sent again.
       const interactive = !scripted && options.ui === undefined;
-      const result = await this.uploadUntilSettled({ draft, pack, selection, options, interactive });
+      const result = await this.uploadUntilSettled({ draft, pack, selection, options, interactive, asksSendAgain: !scripted });
       if (result.status !== 'failed' || !(result.error instanceof ApiError) || result.error.kind !== 'validation' || scripted) {
         return { ...result, selection, reopenedAt };
       }
@@ -155,6 +156,7 @@ export class CreateTuneFlow {
     selection: ImageSelection;
     options: CreateTuneOptions;
     interactive: boolean;
+    asksSendAgain: boolean;
   }): Promise<Omit<CreateTuneOutcome, 'selection'>> {
     const params = tuneParams(run.draft, run.pack);
     for (;;) {
@@ -167,7 +169,7 @@ export class CreateTuneFlow {
       if (result.status === 'created') return this.created(result.tune, startedAt, result.note);
       if (result.status === 'unknown') {
         // No answer, and no tune has its title even after waiting: sent again only on the user's word.
-        const again = !run.interactive
+        const again = !run.asksSendAgain
           ? false
           : await this.dialogs.confirm(`Astria did not answer whether “${params.title}” was created. Send it again?`, `${result.message} If you send it again and the first one appears later, you will have two tunes.`, 'Send Again');
         if (!again) {

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { PromptCreateParams } from '../../api/astria/types';
 import { ApiError } from '../../api/errors';
-import { sameRequest, unknownOutcomeMessage, type BatchOutcome, type BatchPrompt } from '../../domain/generation';
+import { recoveryNote, sameRequest, unknownOutcomeMessage, type BatchOutcome, type BatchPrompt } from '../../domain/generation';
 import type { Services } from '../../services';
 import { errorMessage } from '../../shared/errorMessage';
 import { issuesFromServerError } from '../../shared/prompt/validation';
@@ -25,7 +25,8 @@ export class PromptFileDialogs {
 }
 
 export interface RunSummary {
-  created: { name: string; promptId: number }[];
+  /** `note`: what happened when the request failed and the prompt was then found on the server. */
+  created: { name: string; promptId: number; note?: string }[];
   /** Entries that were asked for and not created, with the reason in words. */
   notRun: { name: string; reason: string }[];
   /** Indexes of entries that got no answer and were not found on the server (not sent again unasked). */
@@ -197,7 +198,10 @@ export class PromptFileRunner {
     await this.writes;
     for (const outcome of outcomes) {
       const e = byKey.get(outcome.key)!;
-      if (outcome.status === 'created') summary.created.push({ name: e.entry.name, promptId: outcome.prompt.id });
+      if (outcome.status === 'created') {
+        const note = recoveryNote({ status: 'created', value: outcome.prompt, recovered: outcome.recovered, failure: outcome.failure }, 'prompt');
+        summary.created.push({ name: e.entry.name, promptId: outcome.prompt.id, ...(note ? { note } : {}) });
+      }
       else if (outcome.status === 'failed' && outcome.unknown) {
         summary.notRun.push({ name: e.entry.name, reason: unknownOutcomeMessage('prompt', outcome.error, this.services.generation.waitedMs) });
         summary.unknown.push(e.entry.index);
@@ -244,14 +248,18 @@ export class PromptFileRunner {
     const { created, notRun } = summary;
     if (created.length === 0 && notRun.length === 0) return;
     const notRunText = notRun.map((n) => `“${n.name}” (${n.reason})`).join('; ');
+    // A prompt found on the server after a failed request: the user is told what happened first.
+    const notes = created.filter((c) => c.note).map((c) => (all ? `“${c.name}”: ${c.note}` : (c.note ?? ''))).join('');
     if (notRun.length === 0) {
       void vscode.window.showInformationMessage(
-        all ? `Created ${plural(created.length, 'prompt')} from ${name}: their ids are in the file, the images are on their way.` : `Created prompt ${created[0].promptId} for “${created[0].name}”: the images are on their way.`,
+        all
+          ? `${notes}Created ${plural(created.length, 'prompt')} from ${name}: their ids are in the file, the images are on their way.`
+          : `${notes}Created prompt ${created[0].promptId} for “${created[0].name}”: the images are on their way.`,
       );
     } else if (created.length === 0) {
       void vscode.window.showErrorMessage(`Nothing was generated from ${name}. Not run: ${notRunText}.`);
     } else {
-      void vscode.window.showWarningMessage(`Created ${created.length} of ${created.length + notRun.length} prompts from ${name} (their ids are in the file). Not run: ${notRunText}.`);
+      void vscode.window.showWarningMessage(`${notes}Created ${created.length} of ${created.length + notRun.length} prompts from ${name} (their ids are in the file). Not run: ${notRunText}.`);
     }
   }
 }
