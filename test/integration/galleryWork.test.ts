@@ -55,6 +55,13 @@ async function cdnBytes(url: string): Promise<Buffer> {
   return Buffer.from(await (await fetch(url)).arrayBuffer());
 }
 
+/** The promise, or a failure naming what never happened once `ms` have passed (instead of a silent hang). */
+function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms)));
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 function readZip(path: string): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true }, (error, zip) => {
@@ -85,6 +92,12 @@ describe('Gallery for daily work', function () {
   let subject: GallerySubject;
   const folderName = 'Daily work gallery';
   let workspace: vscode.Uri;
+
+  /** Files in exports/ other than the archives and folders the tests made on purpose (a temporary file left behind). */
+  const strayExports = async () =>
+    (await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(workspace, 'exports')))
+      .map(([name]) => name)
+      .filter((name) => !['selection.zip', 'cut-short.zip', 'kept.zip'].includes(name));
 
   const refs = (count: number): ImageRef[] =>
     prompts.flatMap((p) => p.images.map((url, imageIndex) => ({ promptId: p.id, imageIndex, url }))).slice(0, count);
@@ -308,6 +321,64 @@ describe('Gallery for daily work', function () {
         assert.deepEqual(leftovers, ['selection.zip'], 'no partial file left behind');
       } finally {
         gallery.dialogs.zipLocation = original;
+      }
+    });
+
+    it('ZIP export with an image the CDN cuts short: that entry fails by name, the others are exported whole, and the export ends (guards: a truncated download hung the export forever)', async () => {
+      const images = refs(6);
+      const cut = images[2];
+      const cutName = `${folderName} b/${cut.promptId}-${cut.imageIndex + 1}.png`;
+      const target = vscode.Uri.joinPath(workspace, 'exports', 'cut-short.zip');
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(workspace, 'exports'));
+      // The headers promise the whole image; half arrives, then the connection drops (every time it is asked for).
+      await admin('POST', '/faults', { match: new URL(cut.url).pathname, origin: 'cdn', kind: 'truncated', count: 1000 });
+      const original = gallery.dialogs.zipLocation;
+      gallery.dialogs.zipLocation = async () => target;
+      try {
+        const result = await withDeadline(request(subject, 'bulkAction', { action: 'exportZip', images }), 30_000, 'the ZIP export never finished');
+        assert.equal(
+          result.message?.replace(/\(.*\)\.$/, '(…).'),
+          `Exported 5 of 6 images to exports/cut-short.zip · could not export 1: ${cutName} (…).`,
+          result.message,
+        );
+        assert.match(result.message ?? '', /\(.*cut short.*\)\.$/, 'the reason says the download was cut short');
+        const entries = await readZip(target.fsPath);
+        const expected = images.filter((i) => i !== cut).map((i) => `${folderName} b/${i.promptId}-${i.imageIndex + 1}.png`);
+        assert.deepEqual([...entries.keys()].sort(), expected.sort(), 'every other image is in the archive, the cut one is not');
+        for (const image of images.filter((i) => i !== cut)) {
+          const bytes = entries.get(`${folderName} b/${image.promptId}-${image.imageIndex + 1}.png`)!;
+          assert.deepEqual(idat(bytes), idat(await cdnBytes(image.url)), `${image.promptId}-${image.imageIndex + 1}.png is whole`);
+        }
+        assert.deepEqual(await strayExports(), [], 'no partial file left behind');
+      } finally {
+        gallery.dialogs.zipLocation = original;
+        await admin('DELETE', '/faults');
+      }
+    });
+
+    it('ZIP export where no image arrives whole: fails with the reason, and the file already under that name is untouched (guards: never a half-written archive under the final name)', async () => {
+      const images = refs(2);
+      const target = vscode.Uri.joinPath(workspace, 'exports', 'kept.zip');
+      await vscode.workspace.fs.writeFile(target, Buffer.from('the archive that was here before'));
+      for (const image of images) await admin('POST', '/faults', { match: new URL(image.url).pathname, origin: 'cdn', kind: 'truncated', count: 1000 });
+      const original = gallery.dialogs.zipLocation;
+      gallery.dialogs.zipLocation = async () => target;
+      try {
+        const failed = await withDeadline(
+          request(subject, 'bulkAction', { action: 'exportZip', images }).then(
+            () => undefined,
+            (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+          ),
+          30_000,
+          'the ZIP export never finished',
+        );
+        assert.ok(failed, 'the export fails when there is nothing to put in it');
+        assert.match(failed.message, /^Could not export exports\/kept\.zip: none of the 2 images could be downloaded: .*cut short/);
+        assert.equal(Buffer.from(await vscode.workspace.fs.readFile(target)).toString(), 'the archive that was here before');
+        assert.deepEqual(await strayExports(), [], 'no partial file left behind');
+      } finally {
+        gallery.dialogs.zipLocation = original;
+        await admin('DELETE', '/faults');
       }
     });
 
