@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { errorMessage } from '../shared/errorMessage';
 import { defaultSavePath, type BulkImage } from './galleryModel';
 import { PARAMETERS_KEYWORD, isPng, parametersOf, parametersText, sidecarJson, withPngText, type ImageParameters } from './imageMetadata';
-import { downloadImage, exists, galleryDialogs } from './saveImage';
+import { downloadImage, exists, galleryDialogs, replaceFile } from './saveImage';
 import { exportZipFile, type ZipExportOptions, type ZipExportResult } from './zipExport';
 
 export type { BulkImage } from './galleryModel';
@@ -16,15 +16,16 @@ const CONCURRENCY = 4;
 
 /**
  * Puts the generation metadata into a saved image: a `parameters` text chunk in a PNG (pixels untouched),
- * a sidecar `<file>.json` next to anything else. Returns which was done.
+ * a sidecar `<file>.json` next to anything else. Returns which was done. Either file is written whole
+ * under a temporary name and renamed over the old one (replaceFile), never rewritten in place.
  */
 export async function writeMetadata(target: vscode.Uri, parameters: ImageParameters): Promise<'png' | 'sidecar'> {
   const bytes = await vscode.workspace.fs.readFile(target);
   if (isPng(bytes)) {
-    await vscode.workspace.fs.writeFile(target, withPngText(bytes, PARAMETERS_KEYWORD, parametersText(parameters)));
+    await replaceFile(target, withPngText(bytes, PARAMETERS_KEYWORD, parametersText(parameters)));
     return 'png';
   }
-  await vscode.workspace.fs.writeFile(target.with({ path: `${target.path}.json` }), Buffer.from(sidecarJson(parameters)));
+  await replaceFile(target.with({ path: `${target.path}.json` }), Buffer.from(sidecarJson(parameters)));
   return 'sidecar';
 }
 

@@ -3,6 +3,7 @@
 // driven through the same protocol messages the webview sends: saving 50 images with their metadata,
 // a ZIP read back entry by entry, likes and deletes of several prompts, and refusal of what was not shown.
 import * as assert from 'node:assert/strict';
+import { open, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import ExifReader from 'exifreader';
 import * as yauzl from 'yauzl';
@@ -11,6 +12,7 @@ import type { Prompt, Tune } from '../../src/api/astria/types';
 import type { GalleryApi } from '../../src/webviews/galleryPanel';
 import { GALLERY_VIEW_TYPE, NO_FILTERS, type GalleryProtocol, type GallerySubject, type GalleryViewState, type ImageRef } from '../../src/shared/gallery';
 import type { RequestMethod, RequestParams, RequestResult } from '../../src/shared/rpc';
+import { writeMetadata } from '../../src/webviews/galleryBulk';
 import { parametersOf, pngChunks, sidecarJson } from '../../src/webviews/imageMetadata';
 import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, waitFor } from './helpers';
 
@@ -97,7 +99,7 @@ describe('Gallery for daily work', function () {
   const strayExports = async () =>
     (await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(workspace, 'exports')))
       .map(([name]) => name)
-      .filter((name) => !['selection.zip', 'cut-short.zip', 'kept.zip'].includes(name));
+      .filter((name) => !['selection.zip', 'cut-short.zip', 'kept.zip', 'metadata'].includes(name));
 
   const refs = (count: number): ImageRef[] =>
     prompts.flatMap((p) => p.images.map((url, imageIndex) => ({ promptId: p.id, imageIndex, url }))).slice(0, count);
@@ -380,6 +382,37 @@ describe('Gallery for daily work', function () {
         gallery.dialogs.zipLocation = original;
         await admin('DELETE', '/faults');
       }
+    });
+
+    it('writes the metadata into a saved image as a new file renamed over it, never into the file in place (guards: a failed or concurrent write left a broken image)', async () => {
+      const [ref] = refs(1);
+      const prompt = prompts.find((p) => p.id === ref.promptId)!;
+      const dir = vscode.Uri.joinPath(workspace, 'exports', 'metadata');
+      await vscode.workspace.fs.createDirectory(dir);
+      const png = vscode.Uri.joinPath(dir, 'image.png');
+      const jpeg = vscode.Uri.joinPath(dir, 'image.jpg');
+      const cdn = await cdnBytes(ref.url);
+      await writeFile(png.fsPath, cdn);
+      await writeFile(jpeg.fsPath, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]));
+      await writeFile(`${jpeg.fsPath}.json`, 'the sidecar that was here before');
+      // A program that has the files open while the metadata is written (a viewer, a sync client).
+      const pngReader = await open(png.fsPath, 'r');
+      const sidecarReader = await open(`${jpeg.fsPath}.json`, 'r');
+      try {
+        const parameters = parametersOf(prompt, ref.imageIndex, ref.url, tune.title);
+        assert.equal(await writeMetadata(png, parameters), 'png');
+        assert.equal(await writeMetadata(jpeg, parameters), 'sidecar');
+        assert.deepEqual(await pngReader.readFile(), cdn, 'the open PNG still reads as the whole old image: the new one was renamed over it');
+        assert.equal((await sidecarReader.readFile()).toString(), 'the sidecar that was here before', 'the open sidecar was not rewritten in place');
+      } finally {
+        await pngReader.close();
+        await sidecarReader.close();
+      }
+      const written = await readFile(png.fsPath);
+      assert.match(parametersIn(written) ?? '', new RegExp(`Prompt id: ${ref.promptId}, Image: ${ref.imageIndex + 1}$`));
+      assert.deepEqual(idat(written), idat(cdn), 'the image data is untouched');
+      assert.equal(JSON.parse(await readFile(`${jpeg.fsPath}.json`, 'utf8')).promptId, ref.promptId);
+      assert.deepEqual((await readdir(dir.fsPath)).sort(), ['image.jpg', 'image.jpg.json', 'image.png'], 'no temporary file left behind');
     });
 
     it('copies every selected image as Markdown', async () => {
