@@ -277,6 +277,48 @@ describe('Tunes explorer', function () {
     }
   });
 
+  it('a status check still out when the workspace changes does not bring the old workspace’s tune back to be polled in the new one (guards: clear() during a check)', async () => {
+    api.poller.clear();
+    await admin('POST', '/speed', { speed: 1 }); // the tune stays in training for the whole test
+    const config = vscode.workspace.getConfiguration('tuneStudio');
+    const reconnected = () =>
+      new Promise<void>((resolve) => {
+        const sub = api.services.onDidChangeConnection(() => (sub.dispose(), resolve()));
+      });
+    let watch: vscode.Disposable | undefined;
+    try {
+      const tune = await astria<Tune>('POST', '/tunes', { tune: { title: `Old workspace ${Date.now()}`, name: 'cat', image_urls: ['https://example.com/a.jpg'] } });
+      // Its status check answers 2 s late: time enough to switch workspaces while it is out.
+      await admin('POST', '/faults', { match: `^/tunes/${tune.id}$`, method: 'GET', origin: 'api', kind: 'slow', delayMs: 2_000 });
+      await admin('DELETE', '/requests');
+      api.poller.watchTune(tune);
+      const round = api.poller.tick();
+      await waitFor('the status check to be out', async () => ((await recordedRequests()).some((r) => r.path === `/tunes/${tune.id}`) ? true : undefined));
+      const switched = reconnected();
+      await config.update('astria.workspaceId', 'ws_demo', vscode.ConfigurationTarget.Global);
+      await switched; // extension.ts: a connection change clears the poller
+      const out = (await recordedRequests()).filter((r) => r.path === `/tunes/${tune.id}`);
+      assert.deepEqual(out.map((r) => r.status), [0], 'the check was still out when the workspace changed');
+      const stale: string[] = [];
+      watch = api.services.changes.on(['tuneProgressed', 'tuneFinished'], ({ tune: t }) => void (t.id === tune.id && stale.push(`${t.id}`)));
+      await round; // the late answer arrives now
+      await api.poller.tick();
+      await sleep(200);
+      await api.poller.tick();
+      const inNewWorkspace = (await recordedRequests()).filter((r) => r.path === `/tunes/${tune.id}` && r.headers['x-workspace-id'] === 'ws_demo');
+      assert.equal(inNewWorkspace.length, 0, 'the old tune was not polled in the new workspace');
+      assert.deepEqual(stale, [], 'the late answer was not published to the views of the new workspace');
+    } finally {
+      watch?.dispose();
+      const back = reconnected();
+      await config.update('astria.workspaceId', undefined, vscode.ConfigurationTarget.Global);
+      await Promise.race([back, sleep(2_000)]);
+      await admin('DELETE', '/faults');
+      await admin('POST', '/speed', { speed: 20 });
+      api.poller.clear();
+    }
+  });
+
   it('pages Cartesia fine-tunes with cursors and lists a completed fine-tune’s voices', async () => {
     await connectToSandbox(api);
     api.cartesia.provider.refresh();
