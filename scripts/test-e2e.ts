@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { summarizeE2e, type E2eFileRun } from './e2eSummary';
 import { ensureCodeServer, repoRoot } from './install-code-server';
 
 const { values, positionals } = parseArgs({
@@ -43,7 +44,8 @@ async function main(): Promise<number> {
   }
 
   // One node:test process per scenario file. UI timing on a loaded 2-core machine can miss a beat, so a
-  // failing file gets one more run; the retry is printed, and a file that fails twice fails the suite.
+  // failing file gets one more run; a file that passes only then is named as flaky in the summary, and a
+  // file that fails twice fails the suite.
   let current: ReturnType<typeof spawn> | undefined;
   const forward = (sig: NodeJS.Signals) => () => current?.kill(sig);
   process.on('SIGINT', forward('SIGINT'));
@@ -56,24 +58,20 @@ async function main(): Promise<number> {
     current = child;
     return new Promise<number>((r) => child.on('exit', (c, s) => r(c ?? (s ? 1 : 0))));
   };
-  let passed = 0;
-  const failed: string[] = [];
-  const retried: string[] = [];
+  const runs: E2eFileRun[] = [];
   for (const file of files) {
-    let fileCode = await runFile(file);
-    if (fileCode !== 0) {
+    const exitCodes = [await runFile(file)];
+    if (exitCodes[0] !== 0) {
       console.log(`[e2e] ${file} failed; running it once more`);
-      retried.push(file);
-      fileCode = await runFile(file);
+      exitCodes.push(await runFile(file));
     }
-    if (fileCode === 0) passed++;
-    else failed.push(file);
+    runs.push({ file, exitCodes });
   }
-  const code = failed.length ? 1 : 0;
-  if (retried.length) console.log(`[e2e] retried: ${retried.join(', ')}`);
-  if (failed.length) console.log(`[e2e] failed twice: ${failed.join(', ')}`);
-  console.log(`e2e: ${passed} passed, ${failed.length} failed`);
-  console.log(`[e2e] ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const summary = summarizeE2e(runs);
+  const code = summary.failed.length ? 1 : 0;
+  for (const line of summary.lines) console.log(line);
+  const flaky = summary.flaky.length ? ` (${summary.flaky.length} flaky)` : '';
+  console.log(`[e2e] ${code === 0 ? `passed${flaky}` : `FAILED (exit ${code})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return code;
 }
 

@@ -45,7 +45,20 @@ export async function downloadToFile(url: string, destPath: string, options: Dow
       throw errorFromResponse(response.status, response.headers, await response.text().catch(() => undefined), ctx);
     }
     const totalBytes = contentLength(response.headers);
-    const bytes = await writeBody(response.body, partPath, (receivedBytes) => options.onProgress?.({ receivedBytes, totalBytes }));
+    let received = 0;
+    const bytes = await writeBody(
+      response.body,
+      partPath,
+      (receivedBytes) => {
+        received = receivedBytes;
+        options.onProgress?.({ receivedBytes, totalBytes });
+      },
+      (error) => {
+        // The body stopped coming (the connection closed or reset): not our timer, not the caller's cancel.
+        if (abort.timedOut() || options.signal?.aborted) return error;
+        return cutShortError(target.host, ctx, received, totalBytes, error);
+      },
+    );
     await rename(partPath, destPath);
     return { bytes, contentType: response.headers.get('content-type') ?? undefined };
   } catch (error) {
@@ -155,8 +168,20 @@ export function parseDownloadUrl(url: string): URL {
   return parsed;
 }
 
-async function writeBody(body: ReadableStream<Uint8Array>, path: string, report: (receivedBytes: number) => void): Promise<number> {
+/**
+ * Streams the body to `path`, counting. An error of the body itself (not of the disk) goes through
+ * `bodyFailed`, which names it: a body that stops half way must not read as "could not reach".
+ */
+async function writeBody(
+  body: ReadableStream<Uint8Array>,
+  path: string,
+  report: (receivedBytes: number) => void,
+  bodyFailed: (error: unknown) => unknown,
+): Promise<number> {
   let received = 0;
+  let sourceError: unknown;
+  const source = Readable.fromWeb(body as NodeReadableStream<Uint8Array>);
+  source.once('error', (error) => (sourceError = error));
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       received += chunk.byteLength;
@@ -164,8 +189,32 @@ async function writeBody(body: ReadableStream<Uint8Array>, path: string, report:
       callback(null, chunk);
     },
   });
-  await pipeline(Readable.fromWeb(body as NodeReadableStream<Uint8Array>), counter, createWriteStream(path));
+  try {
+    await pipeline(source, counter, createWriteStream(path));
+  } catch (error) {
+    throw sourceError !== undefined ? bodyFailed(sourceError) : error;
+  }
   return received;
+}
+
+/** "The download from cdn.example was cut short: the connection closed after 718 of 1436 bytes." */
+function cutShortError(host: string, ctx: RequestContext, received: number, total: number | undefined, cause: unknown): ApiError {
+  const of = total !== undefined ? ` of ${byteCount(total)}` : '';
+  return new ApiError({
+    kind: 'network',
+    method: ctx.method,
+    path: ctx.path,
+    retryable: true,
+    cause: cause instanceof Error ? new Error(cause.message) : undefined,
+    message: `The download from ${host} was cut short: the connection closed after ${byteCount(received)}${of}. Try again.`,
+  });
+}
+
+/** 718 → "718 bytes", 52_000 → "51 KB", 2_162_688 → "2.1 MB". */
+export function byteCount(bytes: number): string {
+  if (bytes < 10_000) return `${bytes} byte${bytes === 1 ? '' : 's'}`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return megabytes(bytes);
 }
 
 function contentLength(headers: Headers): number | undefined {

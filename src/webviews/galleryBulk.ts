@@ -1,43 +1,33 @@
 // What the gallery does with many selected images at once: save them to the workspace (one progress
 // notification, Cancel, existing files skipped unless the user says otherwise, each failure named) and
-// export them as a ZIP streamed to disk with yazl. Every saved file carries its generation metadata.
+// export them as a ZIP streamed to disk with yazl (zipExport.ts). Every saved file carries its generation metadata.
 import * as vscode from 'vscode';
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { ZipFile } from 'yazl';
-import type { Prompt } from '../api/astria/types';
-import { parseDownloadUrl } from '../api/download';
 import { errorMessage } from '../shared/errorMessage';
-import { defaultSavePath, imageExtension } from '../domain/savedImages';
-import { PARAMETERS_KEYWORD, isPng, parametersOf, parametersText, sidecarJson, textChunk, withPngText, type ImageParameters } from '../domain/imageMetadata';
+import type { BulkImage } from './galleryModel';
+import { defaultSavePath } from '../domain/savedImages';
+import { PARAMETERS_KEYWORD, isPng, parametersOf, parametersText, sidecarJson, withPngText, type ImageParameters } from '../domain/imageMetadata';
 import { downloadImage } from '../domain/imageDownload';
-import { exists, type GalleryDialogs } from './saveImage';
+import { exists, replaceFile, type GalleryDialogs } from './saveImage';
+import { exportZipFile, type ZipExportOptions, type ZipExportResult } from './zipExport';
 
-export interface BulkImage {
-  prompt: Prompt;
-  imageIndex: number;
-  url: string;
-  tuneTitle?: string;
-}
+export type { BulkImage } from './galleryModel';
 
 /** Downloads at once: enough to hide latency, few enough to be gentle with the CDN. */
 const CONCURRENCY = 4;
 
 /**
  * Puts the generation metadata into a saved image: a `parameters` text chunk in a PNG (pixels untouched),
- * a sidecar `<file>.json` next to anything else. Returns which was done.
+ * a sidecar `<file>.json` next to anything else. Returns which was done. Either file is written whole
+ * under a temporary name and renamed over the old one (replaceFile), never rewritten in place.
  */
 export async function writeMetadata(target: vscode.Uri, parameters: ImageParameters): Promise<'png' | 'sidecar'> {
   const bytes = await vscode.workspace.fs.readFile(target);
   if (isPng(bytes)) {
-    await vscode.workspace.fs.writeFile(target, withPngText(bytes, PARAMETERS_KEYWORD, parametersText(parameters)));
+    await replaceFile(target, withPngText(bytes, PARAMETERS_KEYWORD, parametersText(parameters)));
     return 'png';
   }
-  await vscode.workspace.fs.writeFile(target.with({ path: `${target.path}.json` }), Buffer.from(sidecarJson(parameters)));
+  await replaceFile(target.with({ path: `${target.path}.json` }), Buffer.from(sidecarJson(parameters)));
   return 'sidecar';
 }
 
@@ -115,88 +105,10 @@ export function describeSaveMany(result: SaveManyResult, total: number): string 
 }
 
 /**
- * Inserts a `parameters` text chunk right after a PNG's IHDR while the bytes stream through (IHDR is
- * always the first chunk, 25 bytes after the 8-byte signature). Anything that is not a PNG passes as is.
+ * Writes a ZIP of the images to `target`, downloading each image whole before it goes in (zipExport.ts):
+ * an image the CDN cuts short or refuses is left out and named; nothing is held whole in memory.
  */
-export class PngTextInserter extends Transform {
-  private head: Buffer | undefined = Buffer.alloc(0);
-
-  constructor(private readonly text: string) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (!this.head) return callback(null, chunk);
-    this.head = Buffer.concat([this.head, chunk]);
-    if (this.head.length < 33) return callback();
-    const head = this.head;
-    this.head = undefined;
-    const ihdr = isPng(head) && head.toString('latin1', 12, 16) === 'IHDR' && head.readUInt32BE(8) === 13;
-    if (ihdr) {
-      this.push(head.subarray(0, 33));
-      this.push(textChunk(PARAMETERS_KEYWORD, this.text));
-      callback(null, head.subarray(33));
-    } else {
-      callback(null, head);
-    }
-  }
-
-  override _flush(callback: TransformCallback): void {
-    callback(null, this.head && this.head.length > 0 ? this.head : undefined);
-  }
-}
-
-/** Name of an image inside the ZIP: `<tune>/<prompt>-<n>.<ext>`, as in the workspace. */
-function entryName(image: BulkImage): string {
-  return defaultSavePath(image.tuneTitle, image.prompt.tune_id, image.prompt.id, image.imageIndex, image.url).slice(1).join('/');
-}
-
-/**
- * Writes a ZIP of the images to `target`, streaming each image from the CDN into the archive and the
- * archive to disk (a temp name first, renamed when complete): nothing is held whole in memory.
- */
-export async function exportZip(
-  images: BulkImage[],
-  target: vscode.Uri,
-  signal: AbortSignal,
-  onEntry: (done: number) => void = () => undefined,
-): Promise<{ entries: number }> {
+export async function exportZip(images: BulkImage[], target: vscode.Uri, options: ZipExportOptions): Promise<ZipExportResult> {
   if (target.scheme !== 'file') throw new Error('A ZIP can only be exported to a local file.');
-  const part = `${target.fsPath}.${process.pid}-${Date.now().toString(36)}.part`;
-  const zip = new ZipFile();
-  let done = 0;
-  let entries = 0;
-  const names = new Set<string>();
-  for (const image of images) {
-    const name = entryName(image);
-    if (names.has(name)) continue;
-    names.add(name);
-    const parameters = parametersOf(image.prompt, image.imageIndex, image.url, image.tuneTitle);
-    // Images are already compressed: storing them is as small and much faster.
-    zip.addReadStreamLazy(name, { compress: false }, (callback) => {
-      if (signal.aborted) return callback(new Error('Cancelled.'), Readable.from([]));
-      fetch(parseDownloadUrl(image.url), { signal, headers: { Accept: '*/*' } })
-        .then((response) => {
-          if (!response.ok || !response.body) throw new Error(`${name}: the server answered ${response.status}`);
-          const body = Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>).pipe(new PngTextInserter(parametersText(parameters)));
-          body.on('end', () => onEntry(++done));
-          callback(null, body);
-        })
-        .catch((error: unknown) => callback(new Error(`${name}: ${errorMessage(error)}`), Readable.from([])));
-    });
-    entries++;
-    if (imageExtension(image.url) !== 'png') zip.addBuffer(Buffer.from(sidecarJson(parameters)), `${name}.json`);
-  }
-  zip.end();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('error', reject);
-      pipeline(zip.outputStream, createWriteStream(part), { signal }).then(resolve, reject);
-    });
-    await rename(part, target.fsPath);
-  } catch (error) {
-    await rm(part, { force: true });
-    throw error;
-  }
-  return { entries };
+  return exportZipFile(images, target.fsPath, options);
 }

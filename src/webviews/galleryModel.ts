@@ -6,6 +6,14 @@ import { MAX_IMAGES_PER_PROMPT, NO_FILTERS, gallerySubjectCheck, isDisplayableIm
 import { isRecord } from '../shared/check';
 import { FLAG_FIELDS, draftFromPrompt, type DraftField } from '../shared/prompt/draft';
 
+/** One selected image of a bulk action (save, ZIP export): its prompt, which image, and the tune's title. */
+export interface BulkImage {
+  prompt: Prompt;
+  imageIndex: number;
+  url: string;
+  tuneTitle?: string;
+}
+
 /** Draft fields the details pane does not list: the text (shown already), and the form's own bookkeeping. */
 const NOT_PARAMETERS = new Set<DraftField>(['text', 'negative_prompt', 'input_image_source', 'mask_image_source', 'input_image_file', 'mask_image_file']);
 

@@ -28,6 +28,7 @@ import { defaultSavePath, imageExtension, imageMarkdown } from '../domain/savedI
 import { downloadImage } from '../domain/imageDownload';
 import { resolveClash, type GalleryDialogs } from './saveImage';
 import { describeSaveMany, exportZip, saveMany, writeMetadata, type BulkImage } from './galleryBulk';
+import { describeZipExport, type ZipExportResult } from './zipExport';
 import { parametersOf, parametersText } from '../domain/imageMetadata';
 import { draftFromPrompt } from '../shared/prompt/draft';
 import { errorMessage } from '../shared/errorMessage';
@@ -468,14 +469,19 @@ export class GalleryPanel implements HostedPanel {
     const target = await this.deps.dialogs.zipLocation(folder ? vscode.Uri.joinPath(folder.uri, name) : undefined);
     if (!target) return {};
     const shown = target.scheme === 'file' ? vscode.workspace.asRelativePath(target) : target.toString(true);
+    let result: ZipExportResult;
     try {
-      await vscode.window.withProgress(
+      result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Exporting ${images.length} images to ${path.posix.basename(target.path)}`, cancellable: true },
         async (progress, token) => {
           const abort = new AbortController();
           const cancel = token.onCancellationRequested(() => abort.abort());
           try {
-            await exportZip(images, target, abort.signal, (done) => progress.report({ increment: 100 / images.length, message: `${done} of ${images.length}` }));
+            return await exportZip(images, target, {
+              signal: abort.signal,
+              timeoutMs: this.deps.services.downloadTimeoutMs,
+              onEntry: (done) => progress.report({ increment: 100 / images.length, message: `${done} of ${images.length}` }),
+            });
           } finally {
             cancel.dispose();
           }
@@ -484,8 +490,10 @@ export class GalleryPanel implements HostedPanel {
     } catch (error) {
       throw new UserFacingError(`Could not export ${shown}: ${errorMessage(error)}`);
     }
-    this.deps.services.log.info(`Gallery: exported ${images.length} images to ${shown}`);
-    return { message: `Exported ${images.length} image${images.length === 1 ? '' : 's'} to ${shown}.` };
+    const message = describeZipExport(result, shown);
+    this.deps.services.log.info(`Gallery: ${message}`);
+    if (result.failed.length > 0) void vscode.window.showWarningMessage(message);
+    return { message };
   }
 
   private async setLikedMany(promptIds: number[], liked: boolean): Promise<{ prompts: { id: number; liked: boolean; likes?: number }[]; message?: string }> {

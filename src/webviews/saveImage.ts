@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { numberedFileName } from '../domain/savedImages';
 
 export type ExistingFileChoice = 'overwrite' | 'keepBoth' | 'cancel';
@@ -79,4 +80,20 @@ export async function resolveClash(target: vscode.Uri, dialogs: GalleryDialogs):
     if (!(await exists(candidate))) return candidate;
   }
   throw new Error(`No free file name next to ${name}.`);
+}
+
+/**
+ * Writes `bytes` to `target` through a temporary file in the same folder, renamed over the target once
+ * written: a program reading the file meanwhile sees the whole old file or the whole new one, and a
+ * failed write (disk full, permission) leaves the old file as it was and no temporary file behind.
+ */
+export async function replaceFile(target: vscode.Uri, bytes: Uint8Array): Promise<void> {
+  const temp = target.with({ path: `${target.path}.${randomBytes(6).toString('hex')}.part` });
+  try {
+    await vscode.workspace.fs.writeFile(temp, bytes);
+    await vscode.workspace.fs.rename(temp, target, { overwrite: true });
+  } catch (error) {
+    await Promise.resolve(vscode.workspace.fs.delete(temp)).catch(() => undefined);
+    throw error;
+  }
 }

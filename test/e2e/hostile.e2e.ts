@@ -14,32 +14,58 @@ import { closeAll, openView, openWorkbench, runCommand, screenshot, treeRows, vi
 
 const PROMPTS_TUNE = 'Hostile prompts';
 
-/** What the page's frames show: elements the corpus would inject, and inline handlers in webviews. */
-async function injected(page: Page): Promise<string[]> {
+/**
+ * What the page's frames show: elements the corpus would inject, and inline handlers in webviews. A frame
+ * that cannot be inspected is reported, not skipped (only a frame that is gone, detached, has nothing
+ * left to inspect); `panels` counts the documents of our panels inspected, so a caller can require them.
+ */
+async function injected(page: Page): Promise<{ found: string[]; panels: number }> {
   const found: string[] = [];
+  let panels = 0;
   for (const frame of page.frames()) {
-    const report = await frame
-      .evaluate(() => {
-        const out: string[] = [];
-        if (document.getElementById('ts-injected')) out.push('an element with id ts-injected');
-        // Our panels' documents (the CSP shell with #app): no inline handler, no script but the bundle.
-        if (document.getElementById('app') && document.querySelector('meta[http-equiv="Content-Security-Policy"]')) {
-          for (const el of document.querySelectorAll('*')) {
-            const handler = [...el.attributes].find((a) => a.name.startsWith('on'));
-            if (handler) out.push(`<${el.localName} ${handler.name}>`);
+    let report: { out: string[]; panel: boolean } | undefined;
+    let failure: unknown;
+    // A frame between two documents (a webview reloading) has no context for a moment: ask again.
+    for (let attempt = 0; attempt < 5 && !report && !frame.isDetached(); attempt++) {
+      try {
+        report = await frame.evaluate(() => {
+          const out: string[] = [];
+          if (document.getElementById('ts-injected')) out.push('an element with id ts-injected');
+          // Our panels' documents (the CSP shell with #app): no inline handler, no script but the bundle.
+          const panel = document.getElementById('app') !== null && document.querySelector('meta[http-equiv="Content-Security-Policy"]') !== null;
+          if (panel) {
+            for (const el of document.querySelectorAll('*')) {
+              const handler = [...el.attributes].find((a) => a.name.startsWith('on'));
+              if (handler) out.push(`<${el.localName} ${handler.name}>`);
+            }
+            for (const script of document.querySelectorAll('script')) {
+              // VS Code itself puts acquireVsCodeApi into every webview document before its content.
+              const vscodeOwn = (script.textContent ?? '').trim().startsWith('globalThis.acquireVsCodeApi');
+              if (!script.src && !vscodeOwn) out.push(`an inline script: ${(script.textContent ?? '').slice(0, 80)}`);
+            }
           }
-          for (const script of document.querySelectorAll('script')) {
-            // VS Code itself puts acquireVsCodeApi into every webview document before its content.
-            const vscodeOwn = (script.textContent ?? '').trim().startsWith('globalThis.acquireVsCodeApi');
-            if (!script.src && !vscodeOwn) out.push(`an inline script: ${(script.textContent ?? '').slice(0, 80)}`);
-          }
-        }
-        return out;
-      })
-      .catch(() => [] as string[]); // a frame that navigated away meanwhile
-    found.push(...report.map((r) => `${r} in ${frame.url().slice(0, 80)}`));
+          return { out, panel };
+        });
+      } catch (error) {
+        failure = error;
+        await page.waitForTimeout(250);
+      }
+    }
+    if (!report) {
+      if (!frame.isDetached()) found.push(`could not inspect ${frame.url().slice(0, 80)}: ${String(failure)}`);
+      continue;
+    }
+    if (report.panel) panels++;
+    found.push(...report.out.map((r) => `${r} in ${frame.url().slice(0, 80)}`));
   }
-  return found;
+  return { found, panels };
+}
+
+/** Nothing injected anywhere, and the panel(s) on screen were among the frames inspected. */
+async function assertNothingInjected(page: Page, where: string): Promise<void> {
+  const { found, panels } = await injected(page);
+  assert.deepEqual(found, [], 'nothing was injected into the workbench or a webview');
+  assert.ok(panels >= 1, `the document of ${where} was inspected (${panels} panel documents found)`);
 }
 
 describe('Hostile strings (packaged extension in code-server)', { timeout: 300_000 }, () => {
@@ -140,6 +166,7 @@ describe('Hostile strings (packaged extension in code-server)', { timeout: 300_0
     await gallery.locator('.lightbox').waitFor({ state: 'visible' });
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Escape');
+    await assertNothingInjected(page, 'the gallery');
 
     // Remix a hostile prompt into the prompt editor, and type hostile text into its fields.
     await gallery.locator('.group-header .icon-button[data-action="remix"]').first().click();
@@ -172,7 +199,7 @@ describe('Hostile strings (packaged extension in code-server)', { timeout: 300_0
     await page.keyboard.press('Escape');
 
     await page.waitForTimeout(1000); // anything a payload started has had time to call the beacon
-    assert.deepEqual(await injected(page), [], 'nothing was injected into the workbench or a webview');
+    await assertNothingInjected(page, 'the prompt editor');
     assert.deepEqual(browserHits, [], 'the browser never requested the beacon');
     assert.deepEqual(beaconHits, [], 'the beacon received no request');
   });
@@ -263,7 +290,7 @@ describe('Hostile strings (packaged extension in code-server)', { timeout: 300_0
     await runCommand(page, 'Notifications: Clear All Notifications');
 
     await page.waitForTimeout(1000);
-    assert.deepEqual(await injected(page), [], 'nothing was injected into the workbench or a webview');
+    await assertNothingInjected(page, 'the prompt editor');
     assert.deepEqual(browserHits, [], 'the browser never requested the beacon');
     assert.deepEqual(beaconHits, [], 'the beacon received no request');
   });

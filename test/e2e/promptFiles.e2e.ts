@@ -27,7 +27,8 @@ describe('Prompt files (packaged extension in code-server)', { timeout: 240_000 
   let wb: Workbench;
 
   before(async () => {
-    wb = await openWorkbench({ files: { [FILE]: TEXT } });
+    // Desktop VS Code's default: the web workbench would save a second after every edit, the id included.
+    wb = await openWorkbench({ files: { [FILE]: TEXT }, settings: { 'files.autoSave': 'off' } });
   });
   after(async () => {
     await wb?.close();
@@ -69,14 +70,18 @@ describe('Prompt files (packaged extension in code-server)', { timeout: 240_000 
     await doneLens.waitFor({ state: 'visible', timeout: 60_000 }).catch(async (error: unknown) => {
       throw new Error(`${String(error)}; notifications: ${(await visibleNotifications(page)).join(' | ')}`);
     });
-    // The file was saved before the run, so it is saved again with the id (git diff shows exactly what ran).
+    // The run saves nothing (it would also save whatever was typed meanwhile): the id is an unsaved edit
+    // until the person saves, and then only the id line was added (git diff shows exactly what ran).
+    assert.equal(readFileSync(join(wb.workspace, FILE), 'utf8'), TEXT, 'the file on disk is as it was before the run');
+    await editor.locator('.view-line', { hasText: /id:\s\d+/ }).first().click();
+    await page.keyboard.press('Control+S');
     let saved = readFileSync(join(wb.workspace, FILE), 'utf8');
     for (let waited = 0; !/\bid: \d+/.test(saved) && waited < 10_000; waited += 200) {
       await page.waitForTimeout(200);
       saved = readFileSync(join(wb.workspace, FILE), 'utf8');
     }
     const id = /\n {4}id: (\d+)\n/.exec(saved)?.[1];
-    assert.ok(id, `the file records the prompt id:\n${saved}`);
+    assert.ok(id, `the saved file records the prompt id:\n${saved}`);
     assert.equal(saved, TEXT.replace('    seed: 42\n', `    seed: 42\n    id: ${id}\n`), 'only the id line was added');
     const created = wb.sandbox.requests.filter((r) => r.method === 'POST' && /^\/tunes\/\d+\/prompts$/.test(r.path));
     assert.equal(created.length, 1, 'one prompt was created');

@@ -3,6 +3,7 @@
 // driven through the same protocol messages the webview sends: saving 50 images with their metadata,
 // a ZIP read back entry by entry, likes and deletes of several prompts, and refusal of what was not shown.
 import * as assert from 'node:assert/strict';
+import { open, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import ExifReader from 'exifreader';
 import * as yauzl from 'yauzl';
@@ -11,6 +12,7 @@ import type { Prompt, Tune } from '../../src/api/astria/types';
 import type { GalleryApi } from '../../src/webviews/galleryPanel';
 import { GALLERY_VIEW_TYPE, NO_FILTERS, type GalleryProtocol, type GallerySubject, type GalleryViewState, type ImageRef } from '../../src/shared/gallery';
 import type { RequestMethod, RequestParams, RequestResult } from '../../src/shared/rpc';
+import { writeMetadata } from '../../src/webviews/galleryBulk';
 import { parametersOf, pngChunks, sidecarJson } from '../../src/domain/imageMetadata';
 import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, testFetch, waitFor } from './helpers';
 
@@ -55,6 +57,13 @@ async function cdnBytes(url: string): Promise<Buffer> {
   return Buffer.from(await (await testFetch(url)).arrayBuffer());
 }
 
+/** The promise, or a failure naming what never happened once `ms` have passed (instead of a silent hang). */
+function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms)));
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 function readZip(path: string): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true }, (error, zip) => {
@@ -85,6 +94,12 @@ describe('Gallery for daily work', function () {
   let subject: GallerySubject;
   const folderName = 'Daily work gallery';
   let workspace: vscode.Uri;
+
+  /** Files in exports/ other than the archives and folders the tests made on purpose (a temporary file left behind). */
+  const strayExports = async () =>
+    (await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(workspace, 'exports')))
+      .map(([name]) => name)
+      .filter((name) => !['selection.zip', 'cut-short.zip', 'kept.zip', 'metadata'].includes(name));
 
   const refs = (count: number): ImageRef[] =>
     prompts.flatMap((p) => p.images.map((url, imageIndex) => ({ promptId: p.id, imageIndex, url }))).slice(0, count);
@@ -309,6 +324,95 @@ describe('Gallery for daily work', function () {
       } finally {
         gallery.dialogs.zipLocation = original;
       }
+    });
+
+    it('ZIP export with an image the CDN cuts short: that entry fails by name, the others are exported whole, and the export ends (guards: a truncated download hung the export forever)', async () => {
+      const images = refs(6);
+      const cut = images[2];
+      const cutName = `${folderName} b/${cut.promptId}-${cut.imageIndex + 1}.png`;
+      const target = vscode.Uri.joinPath(workspace, 'exports', 'cut-short.zip');
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(workspace, 'exports'));
+      // The headers promise the whole image; half arrives, then the connection drops (every time it is asked for).
+      await admin('POST', '/faults', { match: new URL(cut.url).pathname, origin: 'cdn', kind: 'truncated', count: 1000 });
+      const original = gallery.dialogs.zipLocation;
+      gallery.dialogs.zipLocation = async () => target;
+      try {
+        const result = await withDeadline(request(subject, 'bulkAction', { action: 'exportZip', images }), 30_000, 'the ZIP export never finished');
+        assert.equal(
+          result.message?.replace(/\(.*\)\.$/, '(…).'),
+          `Exported 5 of 6 images to exports/cut-short.zip · could not export 1: ${cutName} (…).`,
+          result.message,
+        );
+        assert.match(result.message ?? '', /\(.*cut short.*\)\.$/, 'the reason says the download was cut short');
+        const entries = await readZip(target.fsPath);
+        const expected = images.filter((i) => i !== cut).map((i) => `${folderName} b/${i.promptId}-${i.imageIndex + 1}.png`);
+        assert.deepEqual([...entries.keys()].sort(), expected.sort(), 'every other image is in the archive, the cut one is not');
+        for (const image of images.filter((i) => i !== cut)) {
+          const bytes = entries.get(`${folderName} b/${image.promptId}-${image.imageIndex + 1}.png`)!;
+          assert.deepEqual(idat(bytes), idat(await cdnBytes(image.url)), `${image.promptId}-${image.imageIndex + 1}.png is whole`);
+        }
+        assert.deepEqual(await strayExports(), [], 'no partial file left behind');
+      } finally {
+        gallery.dialogs.zipLocation = original;
+        await admin('DELETE', '/faults');
+      }
+    });
+
+    it('ZIP export where no image arrives whole: fails with the reason, and the file already under that name is untouched (guards: never a half-written archive under the final name)', async () => {
+      const images = refs(2);
+      const target = vscode.Uri.joinPath(workspace, 'exports', 'kept.zip');
+      await vscode.workspace.fs.writeFile(target, Buffer.from('the archive that was here before'));
+      for (const image of images) await admin('POST', '/faults', { match: new URL(image.url).pathname, origin: 'cdn', kind: 'truncated', count: 1000 });
+      const original = gallery.dialogs.zipLocation;
+      gallery.dialogs.zipLocation = async () => target;
+      try {
+        const failed = await withDeadline(
+          request(subject, 'bulkAction', { action: 'exportZip', images }).then(
+            () => undefined,
+            (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+          ),
+          30_000,
+          'the ZIP export never finished',
+        );
+        assert.ok(failed, 'the export fails when there is nothing to put in it');
+        assert.match(failed.message, /^Could not export exports\/kept\.zip: none of the 2 images could be downloaded: .*cut short/);
+        assert.equal(Buffer.from(await vscode.workspace.fs.readFile(target)).toString(), 'the archive that was here before');
+        assert.deepEqual(await strayExports(), [], 'no partial file left behind');
+      } finally {
+        gallery.dialogs.zipLocation = original;
+        await admin('DELETE', '/faults');
+      }
+    });
+
+    it('writes the metadata into a saved image as a new file renamed over it, never into the file in place (guards: a failed or concurrent write left a broken image)', async () => {
+      const [ref] = refs(1);
+      const prompt = prompts.find((p) => p.id === ref.promptId)!;
+      const dir = vscode.Uri.joinPath(workspace, 'exports', 'metadata');
+      await vscode.workspace.fs.createDirectory(dir);
+      const png = vscode.Uri.joinPath(dir, 'image.png');
+      const jpeg = vscode.Uri.joinPath(dir, 'image.jpg');
+      const cdn = await cdnBytes(ref.url);
+      await writeFile(png.fsPath, cdn);
+      await writeFile(jpeg.fsPath, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]));
+      await writeFile(`${jpeg.fsPath}.json`, 'the sidecar that was here before');
+      // A program that has the files open while the metadata is written (a viewer, a sync client).
+      const pngReader = await open(png.fsPath, 'r');
+      const sidecarReader = await open(`${jpeg.fsPath}.json`, 'r');
+      try {
+        const parameters = parametersOf(prompt, ref.imageIndex, ref.url, tune.title);
+        assert.equal(await writeMetadata(png, parameters), 'png');
+        assert.equal(await writeMetadata(jpeg, parameters), 'sidecar');
+        assert.deepEqual(await pngReader.readFile(), cdn, 'the open PNG still reads as the whole old image: the new one was renamed over it');
+        assert.equal((await sidecarReader.readFile()).toString(), 'the sidecar that was here before', 'the open sidecar was not rewritten in place');
+      } finally {
+        await pngReader.close();
+        await sidecarReader.close();
+      }
+      const written = await readFile(png.fsPath);
+      assert.match(parametersIn(written) ?? '', new RegExp(`Prompt id: ${ref.promptId}, Image: ${ref.imageIndex + 1}$`));
+      assert.deepEqual(idat(written), idat(cdn), 'the image data is untouched');
+      assert.equal(JSON.parse(await readFile(`${jpeg.fsPath}.json`, 'utf8')).promptId, ref.promptId);
+      assert.deepEqual((await readdir(dir.fsPath)).sort(), ['image.jpg', 'image.jpg.json', 'image.png'], 'no temporary file left behind');
     });
 
     it('copies every selected image as Markdown', async () => {

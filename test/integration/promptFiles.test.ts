@@ -79,6 +79,9 @@ describe('Prompt files', function () {
   before(async () => {
     api = await extensionApi();
     await connectToSandbox(api);
+    // Desktop VS Code's default. The web workbench (code-server) saves a second after every edit, which
+    // would save the ids (and anything typed) whatever Generate does.
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     studio = await admin<Tune>('POST', '/seed-gallery', { count: 1, title: 'Prompt files — studio' });
     // Titled like a Gemini model, so the editor's heuristic offers `resolution`: the server refuses it (a real 422).
     lookalike = await admin<Tune>('POST', '/seed-gallery', { count: 1, title: 'Prompt files — Gemini look-alike' });
@@ -91,7 +94,10 @@ describe('Prompt files', function () {
 
   after(async () => {
     api.promptFiles.runner.dialogs.confirm = originalConfirm;
+    // Generate leaves its ids unsaved: saved here, so closing the editors asks nothing.
+    await vscode.workspace.saveAll(false);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('shows the prompt editor’s words on the right lines (unknown option, range, dependency), with no YAML extension', async () => {
@@ -189,7 +195,10 @@ describe('Prompt files', function () {
     const promptId = summary!.created[0].promptId;
     const expected = original.replace('    seed: 42 # keep this seed\n', `    seed: 42 # keep this seed\n    id: ${promptId}\n`);
     assert.equal(document.getText(), expected, 'only the id line was added');
-    assert.equal(await readFile(document.uri.fsPath, 'utf8'), expected, 'the file was saved with the id');
+    assert.ok(document.isDirty, 'the id is an unsaved edit');
+    assert.equal(await readFile(document.uri.fsPath, 'utf8'), original, 'the run saved nothing: the file on disk is as the user left it');
+    await document.save(); // as the user would, to keep the id
+    assert.equal(await readFile(document.uri.fsPath, 'utf8'), expected);
     const created = (await promptsOf(studio.id)).find((p) => p.id === promptId);
     assert.ok(created, 'the prompt exists on the server');
     assert.equal((await promptsOf(studio.id)).length, before + 1);
@@ -207,6 +216,33 @@ describe('Prompt files', function () {
     assert.ok(hover.includes(`](${cdnUrl}/`), `hover images come from the sandbox CDN (${cdnUrl}): ${hover}`);
     assert.match(hover, /\[\$\(file-media\) Open Gallery\]\(command:tuneStudio\.promptFile\.openGallery\?/);
     studioImages = (await promptsOf(studio.id)).find((p) => p.id === promptId)!.images;
+  });
+
+  it('never saves the file: the id is one edit Undo takes back, and what was typed during the run stays unsaved (guards: a saved file was saved after the run, typing included)', async () => {
+    const original = `tune: ${studio.id}\ndefaults:\n  num_images: 1\nprompts:\n  - name: typed during\n    text: <1> typed during the run\n`;
+    const document = await openFile('unsaved.astria.yaml', original);
+    const editor = await vscode.window.showTextDocument(document);
+    await api.promptFiles.controller.stateOf(document);
+    assert.equal(document.isDirty, false, 'saved before the run');
+    // Astria answers late; the user types a note at the top meanwhile.
+    await admin('POST', '/faults', { match: `^/tunes/${studio.id}/prompts$`, method: 'POST', origin: 'api', kind: 'slow', delayMs: 1_500 });
+    const note = '# a note typed during the run\n';
+    let typed: Thenable<boolean> | undefined;
+    const typing = api.promptFiles.controller.onDidChange(() => {
+      if (!typed && api.promptFiles.controller.isSending(document, 0)) typed = editor.edit((b) => b.insert(new vscode.Position(0, 0), note));
+    });
+    const summary = await api.promptFiles.generate(document.uri, 0).finally(() => typing.dispose());
+    assert.ok(typed && (await typed), 'the note was typed while the prompt was out');
+    assert.equal(summary?.created.length, 1, JSON.stringify(summary));
+    const id = summary!.created[0].promptId;
+    const withId = original.replace('    text: <1> typed during the run\n', `    text: <1> typed during the run\n    id: ${id}\n`);
+    assert.equal(document.getText(), note + withId, 'the note and the id are in the editor');
+    assert.ok(document.isDirty, 'and neither is saved');
+    assert.equal(await readFile(document.uri.fsPath, 'utf8'), original, 'the file on disk is as the user saved it');
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(document.getText(), note + original, 'Undo takes the id back, and only the id');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
   it('asks before generating an unchanged prompt again, and sends nothing when told no', async () => {

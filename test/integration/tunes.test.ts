@@ -243,23 +243,77 @@ describe('Tunes explorer', function () {
     }
   });
 
-  it('turns a pending prompt done even when it is not on the newest page of its tune (rich profile)', async () => {
+  it('turns a pending prompt done when it is not on the first page the poller reads (rich profile: 120 a page), paging instead of asking by id', async () => {
     api.poller.clear();
     await admin('POST', '/speed', { speed: 1 });
     try {
       const tune = await astria<Tune>('POST', '/tunes', { tune: { title: `Many prompts ${Date.now()}`, name: 'man', image_urls: ['https://example.com/1.jpg'] } });
       const target = await astria<Prompt>('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: 'oldest', num_images: 1 } });
-      for (let n = 0; n < 22; n++) await astria('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: `newer ${n}`, num_images: 1 } });
-      const finished = new Promise<Prompt>((resolve) => {
-        const sub = api.services.changes.on(['promptFinished'], ({ prompt: p }) => p.id === target.id && (sub.dispose(), resolve(p)));
-      });
-      api.poller.watchPrompt(target);
-      await api.poller.tick();
-      assert.equal(api.poller.generatingCount, 1, 'still watched after a poll');
-      await admin('POST', `/tunes/${tune.id}/finish`);
-      const done = await Promise.race([finished, sleep(20_000).then(() => undefined)]);
-      assert.ok(done && done.images.length === 1, 'the prompt turned done');
+      // More than a page (120) between the two watched prompts: the oldest is only on the second page.
+      let newest = target;
+      for (let n = 0; n < 125; n++) newest = await astria<Prompt>('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: `newer ${n}`, num_images: 1 } });
+      const finished = new Set<number>();
+      const sub = api.services.changes.on(['promptFinished'], ({ prompt: p }) => void finished.add(p.id));
+      try {
+        api.poller.watchPrompt(target);
+        api.poller.watchPrompt(newest);
+        await admin('POST', `/tunes/${tune.id}/finish`);
+        await sleep(4_500); // prompts are done 4 s after the tune trained (speed 1)
+        await admin('DELETE', '/requests');
+        await waitFor('both prompts to turn done', async () => {
+          await api.poller.tick();
+          return finished.has(target.id) && finished.has(newest.id) ? true : undefined;
+        });
+      } finally {
+        sub.dispose();
+      }
+      const asked = (await recordedRequests()).filter((r) => r.method === 'GET' && r.path.startsWith(`/tunes/${tune.id}/prompts`));
+      const lists = asked.filter((r) => r.path === `/tunes/${tune.id}/prompts`);
+      assert.ok(new Set(lists.map((r) => JSON.stringify(r.query))).size >= 2, `a second page was read: ${asked.map((r) => `${r.path}?${new URLSearchParams(r.query)}`).join(', ')}`);
+      assert.deepEqual(asked.filter((r) => r.path !== `/tunes/${tune.id}/prompts`).map((r) => r.path), [], 'no prompt was asked for by id');
     } finally {
+      await admin('POST', '/speed', { speed: 20 });
+      api.poller.clear();
+    }
+  });
+
+  it('a status check still out when the workspace changes does not bring the old workspace’s tune back to be polled in the new one (guards: clear() during a check)', async () => {
+    api.poller.clear();
+    await admin('POST', '/speed', { speed: 1 }); // the tune stays in training for the whole test
+    const config = vscode.workspace.getConfiguration('tuneStudio');
+    const reconnected = () =>
+      new Promise<void>((resolve) => {
+        const sub = api.services.onDidChangeConnection(() => (sub.dispose(), resolve()));
+      });
+    let watch: vscode.Disposable | undefined;
+    try {
+      const tune = await astria<Tune>('POST', '/tunes', { tune: { title: `Old workspace ${Date.now()}`, name: 'cat', image_urls: ['https://example.com/a.jpg'] } });
+      // Its status check answers 2 s late: time enough to switch workspaces while it is out.
+      await admin('POST', '/faults', { match: `^/tunes/${tune.id}$`, method: 'GET', origin: 'api', kind: 'slow', delayMs: 2_000 });
+      await admin('DELETE', '/requests');
+      api.poller.watchTune(tune);
+      const round = api.poller.tick();
+      await waitFor('the status check to be out', async () => ((await recordedRequests()).some((r) => r.path === `/tunes/${tune.id}`) ? true : undefined));
+      const switched = reconnected();
+      await config.update('astria.workspaceId', 'ws_demo', vscode.ConfigurationTarget.Global);
+      await switched; // extension.ts: a connection change clears the poller
+      const out = (await recordedRequests()).filter((r) => r.path === `/tunes/${tune.id}`);
+      assert.deepEqual(out.map((r) => r.status), [0], 'the check was still out when the workspace changed');
+      const stale: string[] = [];
+      watch = api.services.changes.on(['tuneProgressed', 'tuneFinished'], ({ tune: t }) => void (t.id === tune.id && stale.push(`${t.id}`)));
+      await round; // the late answer arrives now
+      await api.poller.tick();
+      await sleep(200);
+      await api.poller.tick();
+      const inNewWorkspace = (await recordedRequests()).filter((r) => r.path === `/tunes/${tune.id}` && r.headers['x-workspace-id'] === 'ws_demo');
+      assert.equal(inNewWorkspace.length, 0, 'the old tune was not polled in the new workspace');
+      assert.deepEqual(stale, [], 'the late answer was not published to the views of the new workspace');
+    } finally {
+      watch?.dispose();
+      const back = reconnected();
+      await config.update('astria.workspaceId', undefined, vscode.ConfigurationTarget.Global);
+      await Promise.race([back, sleep(2_000)]);
+      await admin('DELETE', '/faults');
       await admin('POST', '/speed', { speed: 20 });
       api.poller.clear();
     }

@@ -110,6 +110,18 @@ describe('downloadToFile', () => {
     await rejectsWith(downloadToFile(url, join(dir, 'cancelled.png'), { signal: controller.signal }), 'cancelled');
     assert.deepEqual(await readdir(dir), before);
   });
+
+  it('a body the CDN cuts short → network, in words that say so (not "could not reach"), and no partial file (guards: a truncated image read as a connection problem)', async () => {
+    const before = await readdir(dir);
+    const url = donePrompt.images[0];
+    const whole = (await readFile(join(dir, 'image.png'))).length;
+    sandbox.addFault({ match: '/images/', origin: 'cdn', kind: 'truncated' });
+    const error = await rejectsWith(downloadToFile(url, join(dir, 'cut.png')), 'network');
+    assert.equal(error.retryable, true);
+    const host = new URL(sandbox.cdnUrl).host;
+    assert.equal(error.message, `The download from ${host} was cut short: the connection closed after ${Math.floor(whole / 2)} bytes of ${whole} bytes. Try again.`);
+    assert.deepEqual(await readdir(dir), before);
+  });
 });
 
 describe('the CDN never sees the API key', () => {

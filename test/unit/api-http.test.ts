@@ -64,8 +64,15 @@ describe('retryDelay', () => {
 });
 
 describe('abortableSleep', () => {
-  it('resolves after the delay', async () => {
-    await abortableSleep(1);
+  it('resolves after the delay, not before (guards: a sleep that returns at once would retry without waiting)', async () => {
+    const started = performance.now();
+    let resolved = false;
+    const sleeping = abortableSleep(80, new AbortController().signal).then(() => (resolved = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(resolved, false, 'still asleep after 20 ms');
+    await sleeping;
+    const waited = performance.now() - started;
+    assert.ok(waited >= 75, `resolved after ${waited.toFixed(1)} ms of 80`);
   });
 
   it('rejects at once when the signal aborts', async () => {

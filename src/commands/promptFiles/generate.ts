@@ -1,8 +1,9 @@
 // Generate from a prompt file: one entry (CodeLens "Generate") or all of them ("Generate All", one
 // confirmation with the number of prompts and images), through the shared batch runner with the
 // concurrency setting. Nothing is sent for an entry with an error diagnostic; each created prompt's id is
-// written next to its entry at once (so a failure half way leaves the finished ones recorded); a 422
-// becomes a diagnostic on that entry in Astria's words; the summary names what did not run.
+// written next to its entry at once, as an edit the user can undo (so a failure half way leaves the
+// finished ones recorded), and the file is never saved by the run; a 422 becomes a diagnostic on that
+// entry in Astria's words; the summary names what did not run.
 import * as vscode from 'vscode';
 import type { PromptCreateParams } from '../../api/astria/types';
 import { ApiError } from '../../api/errors';
@@ -165,7 +166,6 @@ export class PromptFileRunner {
   private async send(state: FileState, entries: readonly EntryState[], signal?: AbortSignal): Promise<RunSummary> {
     const { document } = state;
     const tune = state.lookup!.tune!;
-    const wasClean = !document.isDirty;
     const byKey = new Map(entries.map((e) => [String(e.entry.index), e]));
     const items: BatchPrompt[] = entries.map((e) => ({ key: String(e.entry.index), tuneId: tune.id, params: e.checked.params! }));
     const concurrency = vscode.workspace.getConfiguration('tuneStudio').get<number>(CONCURRENCY_SETTING, DEFAULT_CONCURRENCY);
@@ -208,8 +208,8 @@ export class PromptFileRunner {
       } else if (outcome.status === 'failed') summary.notRun.push({ name: e.entry.name, reason: errorMessage(outcome.error) });
       else summary.notRun.push({ name: e.entry.name, reason: 'cancelled before it was sent' });
     }
-    // The ids belong in the file as the user keeps it: a file that was saved before is saved again.
-    if (wasClean && document.isDirty && summary.created.length) await document.save();
+    // Never saved here: the ids are edits in the editor (one Undo each), and saving would also write
+    // whatever the user typed during the run without asking. The user saves when they choose.
     await this.files.check(document);
     return summary;
   }
@@ -253,13 +253,13 @@ export class PromptFileRunner {
     if (notRun.length === 0) {
       void vscode.window.showInformationMessage(
         all
-          ? `${notes}Created ${plural(created.length, 'prompt')} from ${name}: their ids are in the file, the images are on their way.`
-          : `${notes}Created prompt ${created[0].promptId} for “${created[0].name}”: the images are on their way.`,
+          ? `${notes}Created ${plural(created.length, 'prompt')} from ${name}: their ids are in the file (not saved yet), the images are on their way.`
+          : `${notes}Created prompt ${created[0].promptId} for “${created[0].name}”: its id is in the file (not saved yet), the images are on their way.`,
       );
     } else if (created.length === 0) {
       void vscode.window.showErrorMessage(`Nothing was generated from ${name}. Not run: ${notRunText}.`);
     } else {
-      void vscode.window.showWarningMessage(`${notes}Created ${created.length} of ${created.length + notRun.length} prompts from ${name} (their ids are in the file). Not run: ${notRunText}.`);
+      void vscode.window.showWarningMessage(`${notes}Created ${created.length} of ${created.length + notRun.length} prompts from ${name} (their ids are in the file, not saved yet). Not run: ${notRunText}.`);
     }
   }
 }
