@@ -3,7 +3,7 @@ import type { Services } from '../services';
 import type { CartesiaNode, CartesiaTreeProvider } from '../views/cartesiaTree';
 import type { FineTuneNode, VoiceNode } from '../views/cartesiaTree';
 import { PromptNode, TuneNode } from '../views/nodes';
-import type { ErrorNode, LoadMoreNode } from '../views/listRows';
+import { LoadMoreNode, type ErrorNode } from '../views/pagedList';
 import { selectWorkspace, setApiKey, signOut, stopUsingLocalSandbox, useKeyOnConfiguredServer, useLocalSandbox } from './apiKeys';
 import {
   copyId,
@@ -72,9 +72,10 @@ export function registerTunesCommands(
   register('tuneStudio.playVoice', (node: VoiceNode) => withNode(node, (n) => playVoicePreview(context, services, n.voice)));
 
   // "Load more" and "Retry" rows exist in both views.
-  register('tuneStudio.loadMore', (node: LoadMoreNode<TuneNode> | LoadMoreNode<FineTuneNode>) =>
-    node.view === 'tunes' ? tunes.provider.loadMore(node as LoadMoreNode<TuneNode>) : cartesia.provider.loadMore(node as LoadMoreNode<FineTuneNode>),
-  );
+  register('tuneStudio.loadMore', (node: unknown) => {
+    if (!(node instanceof LoadMoreNode)) return undefined;
+    return node.view === 'tunes' ? tunes.provider.loadMore(node as LoadMoreNode<TuneNode>) : cartesia.provider.loadMore(node as LoadMoreNode<FineTuneNode>);
+  });
   register('tuneStudio.retry', (node: ErrorNode<TuneNode> | ErrorNode<FineTuneNode>) =>
     node.view === 'tunes' ? tunes.provider.retry(node as ErrorNode<TuneNode>) : cartesia.provider.retry(node as ErrorNode<FineTuneNode>),
   );

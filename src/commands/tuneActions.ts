@@ -44,7 +44,14 @@ export function searchTunesFor(services: Services): (query: string, signal: Abor
 
 export async function revealTune(tunes: TunesView, tune: Tune): Promise<void> {
   const node = await tunes.provider.nodeForTune(tune);
-  await tunes.view.reveal(node, { select: true, focus: true, expand: false });
+  // VS Code waits for the redraws already under way before a reveal, but not always for one that was
+  // still being merged (under load): then it cannot find the row's block yet and quietly selects nothing.
+  // Asking again once the redraw has landed selects it.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await tunes.view.reveal(node, { select: true, focus: true, expand: false });
+    if (tunes.view.selection[0] === node) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 export async function copyId(node: unknown): Promise<void> {

@@ -1,37 +1,24 @@
 import * as vscode from 'vscode';
 import { ApiError } from '../api/errors';
 import { errorMessage } from '../shared/errorMessage';
-
-/** Which tree a row belongs to: the Load more / Retry commands hand it back to that tree. */
-export type ListView = 'tunes' | 'cartesia';
+import type { ErrorNode, ListView, LoadMoreNode, MessageNode, PageNode } from './pagedList';
 
 const SET_KEY_COMMAND: Record<ListView, string> = { tunes: 'tuneStudio.setAstriaKey', cartesia: 'tuneStudio.setCartesiaKey' };
 
-/** The "Load more" row at the end of a paged list; `parent` undefined = the view's root list. */
-export class LoadMoreNode<P extends object = object> {
-  readonly kind = 'loadMore';
-  loading = false;
-  constructor(readonly view: ListView, readonly parent: P | undefined, readonly listKey: string) {}
+/** A group of older rows (a block of pages, or one page): open when it is the newest, folded otherwise. */
+export function pageTreeItem(node: PageNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.label, node.open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = node.id;
+  item.iconPath = new vscode.ThemeIcon(node.level === 'block' ? 'history' : 'list-unordered');
+  item.contextValue = node.level === 'block' ? 'pageBlock' : 'page';
+  return item;
 }
 
-/** A list that failed to load: the message, and Retry (or Set API Key when the key was refused). */
-export class ErrorNode<P extends object = object> {
-  readonly kind = 'error';
-  constructor(readonly view: ListView, readonly error: unknown, readonly parent: P | undefined, readonly listKey: string) {}
-}
-
-/** How a message row looks and what clicking it does (default: an info icon, nothing). */
-export interface MessageRowOptions {
-  /** A codicon name, e.g. 'warning'. */
-  icon?: string;
-  tooltip?: string;
-  command?: { command: string; title: string };
-}
-
-/** An informative row such as "No prompts yet." */
-export class MessageNode<P extends object = object> {
-  readonly kind = 'message';
-  constructor(readonly message: string, readonly parent: P | undefined, readonly options: MessageRowOptions = {}) {}
+/** The hover of a group (resolved on hover, like every tooltip of the trees). */
+export function pageTooltip(node: PageNode): string {
+  return node.level === 'block'
+    ? `${node.label}: up to ten pages, each in its own group. Load more, at the end of the newest block, adds the next page.`
+    : `${node.label}: one page, newest first, already loaded (opening it asks the server nothing).`;
 }
 
 export function loadMoreTreeItem(node: LoadMoreNode): vscode.TreeItem {
@@ -43,12 +30,37 @@ export function loadMoreTreeItem(node: LoadMoreNode): vscode.TreeItem {
   return item;
 }
 
+/** Tree items kept per row and built again only when what they show changed (`deps`, compared by identity). */
+export class TreeItemCache {
+  private readonly items = new WeakMap<object, { deps: readonly unknown[]; item: vscode.TreeItem }>();
+
+  get(node: object, deps: readonly unknown[], build: () => vscode.TreeItem): vscode.TreeItem {
+    const cached = this.items.get(node);
+    if (cached && cached.deps.length === deps.length && cached.deps.every((dep, i) => dep === deps[i])) return cached.item;
+    const item = build();
+    this.items.set(node, { deps, item });
+    return item;
+  }
+}
+
+/**
+ * What resolveTreeItem answers: the row as it is, with its tooltip (VS Code takes the tooltip and the
+ * command from it). The cached item is left as it was, so it stays small.
+ */
+export function withTooltip(item: vscode.TreeItem, tooltip: string | vscode.MarkdownString | undefined): vscode.TreeItem {
+  const resolved = new vscode.TreeItem(item.label ?? '', item.collapsibleState);
+  resolved.id = item.id;
+  resolved.command = item.command;
+  resolved.tooltip = tooltip;
+  return resolved;
+}
+
 export function errorTreeItem(node: ErrorNode): vscode.TreeItem {
   if (node.error instanceof ApiError && node.error.keyCheckedOn) return keyElsewhereTreeItem(node, node.error);
   const message = errorMessage(node.error);
   const isAuth = node.error instanceof ApiError && node.error.kind === 'auth';
   const item = new vscode.TreeItem(message, vscode.TreeItemCollapsibleState.None);
-  item.id = `error:${node.view}:${node.listKey}`;
+  item.id = `error:${node.view}:${node.listKey}:${node.pageIndex}`;
   item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
   item.tooltip = message;
   item.contextValue = 'error';
@@ -62,7 +74,7 @@ export function errorTreeItem(node: ErrorNode): vscode.TreeItem {
 /** The stored key was checked on another server: nothing was sent; the user decides (inline buttons). */
 function keyElsewhereTreeItem(node: ErrorNode, error: ApiError): vscode.TreeItem {
   const item = new vscode.TreeItem(error.message, vscode.TreeItemCollapsibleState.None);
-  item.id = `keyElsewhere:${node.view}:${node.listKey}`;
+  item.id = `keyElsewhere:${node.view}:${node.listKey}:${node.pageIndex}`;
   item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('problemsWarningIcon.foreground'));
   item.tooltip = new vscode.MarkdownString(
     `${error.message}\n\nNothing was sent: a key goes only to the server it was checked on. ` +
@@ -84,26 +96,11 @@ export function messageTreeItem(node: MessageNode): vscode.TreeItem {
   return item;
 }
 
-/** The row spins while its next page loads; then its list is redrawn. A second click meanwhile does nothing. */
-export async function loadMoreInto<P extends object>(
-  node: LoadMoreNode<P>,
-  redraw: (node: LoadMoreNode<P> | P | undefined) => void,
-  load: (parent: P | undefined) => Promise<void>,
-): Promise<void> {
-  if (node.loading) return;
-  node.loading = true;
-  redraw(node);
-  try {
-    await load(node.parent);
-  } finally {
-    node.loading = false;
-  }
-  redraw(node.parent);
-}
-
 /** The tree item of any list row, for the trees' getTreeItem. */
-export function listRowTreeItem(node: LoadMoreNode | ErrorNode | MessageNode): vscode.TreeItem {
+export function listRowTreeItem(node: PageNode<object> | LoadMoreNode<object> | ErrorNode<object> | MessageNode<object>): vscode.TreeItem {
   switch (node.kind) {
+    case 'page':
+      return pageTreeItem(node);
     case 'loadMore':
       return loadMoreTreeItem(node);
     case 'error':

@@ -2,30 +2,46 @@ import * as vscode from 'vscode';
 import type { Prompt, Tune } from '../api/astria/types';
 import { promptState, tuneState, type TuneState } from '../api/astria/state';
 import type { GalleryFocus, GallerySubject } from '../shared/gallery';
-import type { ErrorNode, LoadMoreNode, MessageNode } from './listRows';
+import type { Container, ErrorNode, LoadMoreNode, MessageNode, PageNode } from './pagedList';
 
 /** Everything shown in the Tunes view. `parent` makes reveal() work. */
 export type TunesNode =
   | TuneNode
   | PromptNode
   | ImageNode
+  | PageNode<TuneNode>
   | LoadMoreNode<TuneNode>
   | ErrorNode<TuneNode>
-  | MessageNode<TuneNode | PromptNode>;
+  | MessageNode<TuneNode>;
+
+/** Where a tune or prompt row sits: the root, a tune (its first page of prompts), or a block or page of older ones. */
+export type TunesContainer = Container<TuneNode>;
 
 export class TuneNode {
   readonly kind = 'tune';
   busy: string | undefined;
-  constructor(public tune: Tune) {}
-  get parent(): undefined {
-    return undefined;
-  }
+  constructor(
+    public tune: Tune,
+    readonly parent: TunesContainer,
+  ) {}
 }
 
 export class PromptNode {
   readonly kind = 'prompt';
   busy: string | undefined;
-  constructor(public prompt: Prompt, readonly parent: TuneNode) {}
+  private imageRows: { of: Prompt; nodes: ImageNode[] } | undefined;
+  constructor(
+    public prompt: Prompt,
+    readonly parent: TunesContainer,
+    /** The tune whose prompt this is (the parent may be a group of its older prompts). */
+    readonly tuneNode: TuneNode,
+  ) {}
+
+  /** The image rows, the same objects until the prompt changes. */
+  get images(): ImageNode[] {
+    if (this.imageRows?.of !== this.prompt) this.imageRows = { of: this.prompt, nodes: this.prompt.images.map((url, index) => new ImageNode(url, index, this)) };
+    return this.imageRows.nodes;
+  }
 }
 
 export class ImageNode {
@@ -52,12 +68,12 @@ export function isTunesNode(value: unknown): value is TuneNode | PromptNode | Im
 export function gallerySubjectFor(node: TunesNode): { subject: GallerySubject; focus?: GalleryFocus } | undefined {
   if (node instanceof TuneNode) return { subject: { kind: 'tune', tuneId: node.tune.id, title: node.tune.title } };
   if (node instanceof PromptNode) {
-    return { subject: { kind: 'prompt', tuneId: node.prompt.tune_id, promptId: node.prompt.id, title: node.parent.tune.title } };
+    return { subject: { kind: 'prompt', tuneId: node.prompt.tune_id, promptId: node.prompt.id, title: node.tuneNode.tune.title } };
   }
   if (node instanceof ImageNode) {
     const prompt = node.parent.prompt;
     return {
-      subject: { kind: 'prompt', tuneId: prompt.tune_id, promptId: prompt.id, title: node.parent.parent.tune.title },
+      subject: { kind: 'prompt', tuneId: prompt.tune_id, promptId: prompt.id, title: node.parent.tuneNode.tune.title },
       focus: { promptId: prompt.id, imageIndex: node.index },
     };
   }
@@ -101,6 +117,11 @@ export function tuneTreeItem(node: TuneNode): vscode.TreeItem {
   item.description = node.busy ?? [tune.name, modelLabel(tune), tune.branch, stateLabel(tune)].filter(Boolean).join(' · ');
   item.iconPath = node.busy ? new vscode.ThemeIcon('loading~spin') : STATE_ICON[state];
   item.contextValue = `tune.${state}${tune.auto_extend === true ? '.autoExtend' : tune.auto_extend === undefined ? '.autoExtendUnknown' : ''}`;
+  return item;
+}
+
+/** A tune row's hover (built when hovered: resolveTreeItem). Server strings are escaped. */
+export function tuneTooltip(tune: Tune): vscode.MarkdownString {
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.supportHtml = false;
   tooltip.appendMarkdown(`**${md(tune.title || `Tune ${tune.id}`)}**\n\n`);
@@ -120,8 +141,7 @@ export function tuneTreeItem(node: TuneNode): vscode.TreeItem {
   tooltip.appendMarkdown(rows.map(([k, v]) => `${k}: ${md(v)}`).join('  \n'));
   const thumbs = (tune.orig_images ?? []).map(safeImageUrl).filter((u): u is string => Boolean(u)).slice(0, 4);
   if (thumbs.length) tooltip.appendMarkdown(`\n\n${thumbs.map((u) => `![training image](${u}|width=64)`).join(' ')}`);
-  item.tooltip = tooltip;
-  return item;
+  return tooltip;
 }
 
 export function promptTreeItem(node: PromptNode): vscode.TreeItem {
@@ -149,6 +169,14 @@ export function promptTreeItem(node: PromptNode): vscode.TreeItem {
         : new vscode.ThemeIcon('loading~spin');
   // `liked` is undocumented: when the server does not send it, both Like and Unlike are offered.
   item.contextValue = `prompt.${state}.${prompt.liked === undefined ? 'likeUnknown' : prompt.liked ? 'liked' : 'unliked'}`;
+  if (state === 'done') {
+    item.command = { command: 'tuneStudio.openGallery', title: 'Open Gallery', arguments: [node] };
+  }
+  return item;
+}
+
+/** A prompt row's hover (resolveTreeItem): its text as text, the settings, the first image. */
+export function promptTooltip(prompt: Prompt): vscode.MarkdownString {
   const tooltip = new vscode.MarkdownString();
   tooltip.appendText(prompt.text);
   const details = [
@@ -170,11 +198,7 @@ export function promptTreeItem(node: PromptNode): vscode.TreeItem {
   }
   const first = prompt.images.map(safeImageUrl).find(Boolean);
   if (first) tooltip.appendMarkdown(`\n\n![preview](${first}|width=160)`);
-  item.tooltip = tooltip;
-  if (state === 'done') {
-    item.command = { command: 'tuneStudio.openGallery', title: 'Open Gallery', arguments: [node] };
-  }
-  return item;
+  return tooltip;
 }
 
 export function imageTreeItem(node: ImageNode): vscode.TreeItem {
@@ -182,11 +206,15 @@ export function imageTreeItem(node: ImageNode): vscode.TreeItem {
   item.id = `image:${node.parent.prompt.id}:${node.index}`;
   item.iconPath = new vscode.ThemeIcon('file-media');
   item.contextValue = 'image';
-  const url = safeImageUrl(node.url);
-  item.tooltip = url ? new vscode.MarkdownString(`![Image ${node.index + 1}](${url}|width=240)`) : node.url;
   item.description = fileNameOf(node.url);
   item.command = { command: 'tuneStudio.openGallery', title: 'Open Gallery', arguments: [node] };
   return item;
+}
+
+/** An image row's hover (resolveTreeItem): the image. */
+export function imageTooltip(node: ImageNode): vscode.MarkdownString | string {
+  const url = safeImageUrl(node.url);
+  return url ? new vscode.MarkdownString(`![Image ${node.index + 1}](${url}|width=240)`) : node.url;
 }
 
 function fileNameOf(url: string): string {

@@ -6,7 +6,7 @@ import type { TuneStudioApi } from '../../src/extension';
 import type { Prompt, Tune } from '../../src/api/astria/types';
 import { searchTunesFor, revealTune } from '../../src/commands/tuneActions';
 import { referenceTunes } from '../../src/webviews/promptEditorModel';
-import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sleep, waitFor } from './helpers';
+import { admin, allRows, astria, connectToSandbox, extensionApi, recordedRequests, sleep, waitFor } from './helpers';
 
 type Node = Awaited<ReturnType<TuneStudioApi['tunes']['provider']['getChildren']>>[number];
 type TuneRow = Extract<Node, { kind: 'tune' }>;
@@ -16,14 +16,9 @@ async function createTune(title: string): Promise<Tune> {
   return astria<Tune>('POST', '/tunes', { tune: { title, name: 'man', branch: 'fast', image_urls: ['https://example.com/1.jpg'] } });
 }
 
-/** Clicks "Load more" until the list ends (at most `max` times); returns the rows. */
-async function loadAll(api: TuneStudioApi, parent: Node | undefined, max = 10): Promise<Node[]> {
-  let rows = await api.tunes.provider.getChildren(parent);
-  for (let n = 0; n < max && rows.at(-1)?.kind === 'loadMore'; n++) {
-    await vscode.commands.executeCommand('tuneStudio.loadMore', rows.at(-1));
-    rows = await api.tunes.provider.getChildren(parent);
-  }
-  return rows;
+/** Clicks "Load more" until the list ends; returns the rows (the groups of older pages opened). */
+function loadAll(api: TuneStudioApi, parent: Node | undefined): Promise<Node[]> {
+  return allRows(api.tunes.provider, parent);
 }
 
 describe('Against a server that does only what the docs promise', function () {

@@ -124,3 +124,28 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+type Rows<N> = { getChildren(node?: N): Promise<N[]> };
+
+/**
+ * The rows of a paged list in tree order, as a person scrolling it sees them: its first page, then the
+ * groups of older pages (blocks of ten pages, each page a group) opened and left out.
+ */
+export async function listRows<N extends { kind: string }>(provider: Rows<N>, parent?: N): Promise<N[]> {
+  const rows: N[] = [];
+  for (const row of await provider.getChildren(parent)) {
+    if (row.kind === 'page') rows.push(...(await listRows(provider, row)));
+    else rows.push(row);
+  }
+  return rows;
+}
+
+/** Clicks "Load more" (the `tuneStudio.loadMore` command) until the list ends, at most `max` times; returns its rows. */
+export async function allRows<N extends { kind: string }>(provider: Rows<N>, parent?: N, max = 10): Promise<N[]> {
+  let rows = await listRows(provider, parent);
+  for (let n = 0; n < max && rows.at(-1)?.kind === 'loadMore'; n++) {
+    await vscode.commands.executeCommand('tuneStudio.loadMore', rows.at(-1));
+    rows = await listRows(provider, parent);
+  }
+  return rows;
+}

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { TuneStudioApi } from '../../src/extension';
 import type { Prompt, Tune } from '../../src/api/astria/types';
 import { revealTune, searchTunesFor } from '../../src/commands/tuneActions';
-import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, sleep, testFetch, waitFor } from './helpers';
+import { admin, allRows, astria, connectToSandbox, extensionApi, listRows, recordedRequests, sandboxEnv, sleep, testFetch, waitFor } from './helpers';
 
 type Node = Awaited<ReturnType<TuneStudioApi['tunes']['provider']['getChildren']>>[number];
 
@@ -46,27 +46,113 @@ describe('Tunes explorer', function () {
     assert.ok(!settings.includes(env.astriaKey), 'the key is not in settings');
   });
 
-  it('lists the 45 seeded tunes newest first over three pages, one request per page', async () => {
+  it('lists the 45 seeded tunes newest first over three pages, one request per page; older pages in groups', async () => {
     await connectToSandbox(api);
     api.tunes.provider.refresh();
     await admin('DELETE', '/requests');
     const provider = api.tunes.provider;
-    let rows = await provider.getChildren();
-    assert.equal(rows.filter((n) => n.kind === 'tune').length, 20);
-    assert.equal(rows.at(-1)?.kind, 'loadMore');
-    for (let page = 2; page <= 3; page++) {
-      const loadMore = rows.at(-1);
-      assert.ok(loadMore && loadMore.kind === 'loadMore');
-      await vscode.commands.executeCommand('tuneStudio.loadMore', loadMore);
-      rows = await provider.getChildren();
-    }
+    const root = await provider.getChildren();
+    assert.equal(root.filter((n) => n.kind === 'tune').length, 20);
+    const loadMore = root.at(-1);
+    assert.ok(loadMore?.kind === 'loadMore', 'Load more ends the first page');
+    await vscode.commands.executeCommand('tuneStudio.loadMore', loadMore);
+    const after = await provider.getChildren();
+    assert.deepEqual(after.slice(0, 20), root.slice(0, 20), 'the first page stays at the root');
+    const block = after.at(-1);
+    assert.ok(block?.kind === 'page' && after.length === 21, `the older pages in a block (rows: ${after.map((n) => n.kind).join(', ')})`);
+    assert.equal(provider.getTreeItem(block).label, 'Older tunes 21–40');
+    assert.equal(provider.getTreeItem(block).collapsibleState, vscode.TreeItemCollapsibleState.Expanded, 'shown open');
+    const [page2, more] = await provider.getChildren(block);
+    assert.ok(page2?.kind === 'page' && more?.kind === 'loadMore', 'the page in its own group, then Load more');
+    assert.equal(provider.getTreeItem(page2).label, 'Tunes 21–40');
+    const page2Rows = await provider.getChildren(page2);
+    assert.equal(page2Rows.length, 20);
+    assert.ok(
+      page2Rows.every((n) => provider.getParent(n) === page2) && provider.getParent(page2) === block && provider.getParent(block) === undefined,
+      'getParent leads back to the root (reveal)',
+    );
+
+    const rows = await allRows(provider);
     const tuneRows = rows.filter((n): n is Extract<Node, { kind: 'tune' }> => n.kind === 'tune');
     assert.equal(tuneRows.length, 45);
     assert.notEqual(rows.at(-1)?.kind, 'loadMore', 'no "Load more" after the last page');
+    assert.equal(provider.getTreeItem(block).label, 'Older tunes 21–45', 'the block says what it holds');
+    const pages = (await provider.getChildren(block)).map((n) => provider.getTreeItem(n));
+    assert.deepEqual(pages.map((item) => item.label), ['Tunes 21–40', 'Tunes 41–45']);
+    assert.deepEqual(
+      pages.map((item) => item.collapsibleState),
+      [vscode.TreeItemCollapsibleState.Collapsed, vscode.TreeItemCollapsibleState.Expanded],
+      'the page opened before folds',
+    );
     const ids = tuneRows.map((n) => n.tune.id);
     assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
+    assert.deepEqual(provider.loadedTunes.map((t) => t.id), ids, 'the loaded tunes in tree order (Find Tune’s first items)');
     const listCalls = (await recordedRequests()).filter((r) => r.method === 'GET' && r.path === '/tunes');
     assert.equal(listCalls.length, 3, 'three pages, three list requests');
+  });
+
+  it('redraws only what changed: Load more its block, a changed tune its row, a new tune or prompt its list', async () => {
+    const provider = api.tunes.provider;
+    provider.refresh();
+    const root = await provider.getChildren();
+    const fired: (Node | undefined)[] = [];
+    const subscription = provider.onDidChangeTreeData((e) => void fired.push(...(Array.isArray(e) ? e : [e])));
+    try {
+      const first = root.at(-1);
+      assert.ok(first?.kind === 'loadMore');
+      await vscode.commands.executeCommand('tuneStudio.loadMore', first);
+      assert.deepEqual(fired, [first, undefined], 'Load more: its row spins, then the root shows the new block (once per ten pages)');
+      const block = (await provider.getChildren()).at(-1);
+      assert.ok(block?.kind === 'page');
+      const more = (await provider.getChildren(block)).at(-1);
+      assert.ok(more?.kind === 'loadMore');
+      fired.length = 0;
+      await vscode.commands.executeCommand('tuneStudio.loadMore', more);
+      assert.deepEqual(fired, [more, block], 'the next page redraws its block only, never the root');
+
+      const older = (await listRows(provider, block)).find((n): n is Extract<Node, { kind: 'tune' }> => n.kind === 'tune');
+      assert.ok(older);
+      fired.length = 0;
+      api.services.changes.publish({ kind: 'tuneProgressed', tune: { ...older.tune, title: `${older.tune.title} (renamed)` } });
+      assert.deepEqual(fired, [older], 'a changed tune redraws its own row');
+      assert.equal(provider.tuneNode(older.tune.id), older, 'in place: the same row');
+      const item = provider.getTreeItem(older);
+      assert.match(String(item.label), /\(renamed\)$/);
+      assert.equal(provider.getTreeItem(older), item, 'its tree item is kept until the tune changes again');
+
+      fired.length = 0;
+      const created = await astria<Tune>('POST', '/tunes', {
+        tune: { title: `On top ${Date.now()}`, name: 'cat', branch: 'fast', image_urls: ['https://example.com/a.jpg'] },
+      });
+      api.services.changes.publish({ kind: 'tuneCreated', tune: created });
+      assert.deepEqual(fired, [undefined], 'a new tune redraws the root');
+      const after = await provider.getChildren();
+      assert.equal(after[0]?.kind === 'tune' && after[0].tune.id, created.id, 'the new tune on top');
+      assert.equal(after.at(-1), block, 'the older pages stay loaded');
+
+      // A tune with 25 prompts: 20, Load more, the 5 older in their group; a new prompt goes on top of the first page.
+      const gallery = await admin<Tune>('POST', '/seed-gallery', { count: 200, title: `Prompt pages ${Date.now()}` });
+      const tuneNode = await provider.nodeForTune(gallery);
+      const prompts = await provider.getChildren(tuneNode);
+      assert.equal(prompts.filter((n) => n.kind === 'prompt').length, 20);
+      assert.equal(prompts.at(-1)?.kind, 'loadMore');
+      const all = await allRows(provider, tuneNode);
+      assert.equal(all.filter((n) => n.kind === 'prompt').length, 25);
+      const promptBlock = (await provider.getChildren(tuneNode)).at(-1);
+      assert.ok(promptBlock?.kind === 'page');
+      assert.equal(provider.getTreeItem(promptBlock).label, 'Older prompts 21–25');
+      fired.length = 0;
+      const prompt = await astria<Prompt>('POST', `/tunes/${gallery.id}/prompts`, { prompt: { text: 'newest prompt', num_images: 1 } });
+      api.services.changes.publish({ kind: 'promptCreated', prompt });
+      assert.deepEqual(fired, [tuneNode], 'a new prompt redraws its tune');
+      const top = (await provider.getChildren(tuneNode))[0];
+      assert.ok(top?.kind === 'prompt' && top.prompt.id === prompt.id, 'on top of its tune’s loaded prompts');
+      assert.equal(provider.promptNode(gallery.id, prompt.id), top);
+    } finally {
+      subscription.dispose();
+      api.poller.clear();
+      provider.refresh();
+    }
   });
 
   it('shows the first page after a refresh that lands while a page is loading', async () => {
@@ -95,12 +181,14 @@ describe('Tunes explorer', function () {
     let id = 9_000_000;
     for (const [state, fields] of Object.entries(tunes)) {
       const tune = { id: id++, ...base, ...fields } as Tune;
-      const item = api.tunes.provider.getTreeItem({ kind: 'tune', tune, busy: undefined, parent: undefined } as unknown as Node);
+      const node = { kind: 'tune', tune, busy: undefined, parent: undefined } as unknown as Node;
+      const item = api.tunes.provider.getTreeItem(node);
       assert.equal(iconId(item), expectedIcon[state], `${state} icon`);
       assert.equal(item.label, base.title, 'the title is shown as it is');
       assert.match(String(item.description), new RegExp(`man · LoRA · flux1 · ${state === 'training' ? 'training, ~\\d+ min left' : state}`));
       assert.equal(item.contextValue, `tune.${state}`);
-      const tooltip = tooltipText(item);
+      assert.equal(item.tooltip, undefined, 'the tooltip is built on hover, not with the row');
+      const tooltip = tooltipText(api.tunes.provider.resolveTreeItem(item, node));
       assert.match(tooltip, new RegExp(`ID: ${tune.id}`));
       assert.ok(tooltip.includes('\\<faceid') && !/(^|[^\\])<faceid/.test(tooltip), 'markup-like text is escaped in the tooltip');
     }
@@ -322,13 +410,9 @@ describe('Tunes explorer', function () {
   it('pages Cartesia fine-tunes with cursors and lists a completed fine-tune’s voices', async () => {
     await connectToSandbox(api);
     api.cartesia.provider.refresh();
-    let rows = await api.cartesia.provider.getChildren();
-    const firstPage = rows.filter((n) => n.kind === 'fineTune').length;
+    const firstPage = (await api.cartesia.provider.getChildren()).filter((n) => n.kind === 'fineTune').length;
     assert.ok(firstPage > 0);
-    while (rows.at(-1)?.kind === 'loadMore') {
-      await vscode.commands.executeCommand('tuneStudio.loadMore', rows.at(-1));
-      rows = await api.cartesia.provider.getChildren();
-    }
+    const rows = await allRows(api.cartesia.provider);
     const all = rows.filter((n) => n.kind === 'fineTune');
     assert.ok(all.length > firstPage, 'more than one page was loaded');
     assert.equal(new Set(all.map((n) => n.kind === 'fineTune' && n.fineTune.id)).size, all.length, 'no fine-tune twice');
@@ -387,6 +471,11 @@ describe('Tunes explorer', function () {
     api.tunes.provider.refresh();
     await api.tunes.provider.getChildren();
     await revealTune(api.tunes, found.find((t) => t.id === onPage3.id)!);
-    assert.equal((api.tunes.view.selection[0] as Extract<Node, { kind: 'tune' }>)?.tune.id, onPage3.id);
+    const selected = api.tunes.view.selection[0] as Extract<Node, { kind: 'tune' }>;
+    assert.equal(selected?.tune.id, onPage3.id);
+    const page = api.tunes.provider.getParent(selected);
+    assert.ok(page?.kind === 'page' && (await api.tunes.provider.getChildren(page)).includes(selected), 'revealed in the group of its page');
+    const block = api.tunes.provider.getParent(page);
+    assert.ok(block?.kind === 'page' && api.tunes.provider.getParent(block) === undefined, 'in its block at the root');
   });
 });
