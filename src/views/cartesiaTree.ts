@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { FineTune, FineTuneStatus, Voice } from '../api/cartesia/types';
 import type { Services } from '../services';
-import { TreeItemCache, listRowTreeItem, pageTooltip, withTooltip } from './listRows';
+import { TreeItemCache, listRowTreeItem, pageTooltip, spinWhileLoading, withTooltip } from './listRows';
 import { ErrorNode, LoadMoreNode, MessageNode, PageNode, PagedList, type Container } from './pagedList';
 
 export type CartesiaNode =
@@ -125,14 +125,8 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
   async loadMore(node: LoadMoreNode<FineTuneNode>): Promise<void> {
     const list = this.listOfRow(node);
     if (!list || node.loading) return;
-    node.loading = true;
-    this.changed.fire(node);
-    try {
-      const loaded = await list.loadNext();
-      if (loaded) this.redraw(list, loaded.redraw);
-    } finally {
-      node.loading = false;
-    }
+    const loaded = await spinWhileLoading(node, (n) => this.changed.fire(n), () => list.loadNext());
+    if (loaded) this.redraw(list, loaded.redraw);
   }
 
   /** Retry: a failed older page is asked for again; a failed first page starts its list again. */

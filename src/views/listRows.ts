@@ -96,6 +96,29 @@ export function messageTreeItem(node: MessageNode): vscode.TreeItem {
   return item;
 }
 
+/** How long a page may take before its Load more row spins: a faster page is drawn at once, with one redraw. */
+export const SPIN_AFTER_MS = 300;
+
+/**
+ * Runs a Load more: a second click meanwhile does nothing, and the row shows "Loading…" only when the page
+ * is slow (redrawing the row costs a redraw, and VS Code batches redraws 200 ms apart).
+ */
+export async function spinWhileLoading<N extends LoadMoreNode<object>, T>(node: N, redraw: (node: N) => void, load: () => Promise<T>): Promise<T> {
+  node.loading = true;
+  let shown = false;
+  const spin = setTimeout(() => {
+    shown = true;
+    redraw(node);
+  }, SPIN_AFTER_MS);
+  try {
+    return await load();
+  } finally {
+    clearTimeout(spin);
+    node.loading = false;
+    if (shown) redraw(node);
+  }
+}
+
 /** The tree item of any list row, for the trees' getTreeItem. */
 export function listRowTreeItem(node: PageNode<object> | LoadMoreNode<object> | ErrorNode<object> | MessageNode<object>): vscode.TreeItem {
   switch (node.kind) {

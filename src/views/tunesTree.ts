@@ -14,7 +14,7 @@ import {
   tuneTooltip,
   tuneTreeItem,
 } from './nodes';
-import { TreeItemCache, listRowTreeItem, pageTooltip, withTooltip } from './listRows';
+import { TreeItemCache, listRowTreeItem, pageTooltip, spinWhileLoading, withTooltip } from './listRows';
 import { ErrorNode, LoadMoreNode, PageNode, PagedList } from './pagedList';
 
 /** The Tunes view as commands and notifications use it: the provider and its tree view. */
@@ -218,14 +218,8 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
   async loadMore(node: LoadMoreNode<TuneNode>): Promise<void> {
     const list = this.listOfRow(node);
     if (!list || node.loading) return;
-    node.loading = true;
-    this.changed.fire(node);
-    try {
-      const loaded = await list.loadNext();
-      if (loaded) this.redraw(loaded.redraw);
-    } finally {
-      node.loading = false;
-    }
+    const loaded = await spinWhileLoading(node, (n) => this.changed.fire(n), () => list.loadNext());
+    if (loaded) this.redraw(loaded.redraw);
   }
 
   /** The retry action of an error row: a failed older page is asked for again; a failed first page starts its list again. */

@@ -101,14 +101,16 @@ describe('Tunes explorer', function () {
       const first = root.at(-1);
       assert.ok(first?.kind === 'loadMore');
       await vscode.commands.executeCommand('tuneStudio.loadMore', first);
-      assert.deepEqual(fired, [first, undefined], 'Load more: its row spins, then the root shows the new block (once per ten pages)');
+      // (A page slower than 300 ms also redraws its Load more row, spinning.)
+      const spinning = (n: Node | undefined) => n?.kind === 'loadMore';
+      assert.deepEqual(fired.filter((n) => !spinning(n)), [undefined], 'Load more: the root shows the new block (once per ten pages)');
       const block = (await provider.getChildren()).at(-1);
       assert.ok(block?.kind === 'page');
       const more = (await provider.getChildren(block)).at(-1);
       assert.ok(more?.kind === 'loadMore');
       fired.length = 0;
       await vscode.commands.executeCommand('tuneStudio.loadMore', more);
-      assert.deepEqual(fired, [more, block], 'the next page redraws its block only, never the root');
+      assert.deepEqual(fired.filter((n) => !spinning(n)), [block], 'the next page redraws its block only, never the root');
 
       const older = (await listRows(provider, block)).find((n): n is Extract<Node, { kind: 'tune' }> => n.kind === 'tune');
       assert.ok(older);
