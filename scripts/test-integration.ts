@@ -7,7 +7,7 @@
 //   npm run test:integration -- --no-build         reuse dist/ and out/ as they are
 //   npm run test:integration -- --verbose          also code-server, workbench and browser logs
 //   npm run test:integration -- --pass restricted  only the Restricted Mode pass (default: both; with --grep: main)
-//   TUNE_STUDIO_TEST_TIMEOUT=600 (seconds)         overall timeout (default 600)
+//   TUNE_STUDIO_TEST_TIMEOUT=1800 (seconds)        overall timeout of each pass (default 1800)
 //   TUNE_STUDIO_SANDBOX_SPEED=20                   sandbox time multiplier (default 20)
 //
 // The extension host gets TUNE_STUDIO_SANDBOX_{URL,CARTESIA_URL,CDN_URL,ASTRIA_KEY,CARTESIA_KEY} and
@@ -37,7 +37,7 @@ const { values } = parseArgs({
 type Pass = 'main' | 'restricted';
 const passes: Pass[] = values.pass === 'main' || values.pass === 'restricted' ? [values.pass] : values.grep ? ['main'] : ['main', 'restricted'];
 
-const timeoutS = Number(process.env.TUNE_STUDIO_TEST_TIMEOUT ?? 600);
+const timeoutS = Number(process.env.TUNE_STUDIO_TEST_TIMEOUT ?? 1800);
 const verbose = values.verbose || process.env.TUNE_STUDIO_TEST_VERBOSE === '1';
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;

@@ -6,9 +6,7 @@ import type { Prompt } from '../api/astria/types';
 import { NumberedPages } from '../api/paging';
 import type { Open } from '../open';
 import {
-  GALLERY_VIEW_TYPE,
   galleryChecks,
-  gallerySubjectKey,
   isDisplayableImageUrl,
   type GalleryFilters,
   type GalleryFocus,
@@ -21,16 +19,14 @@ import {
   type ImageRef,
   type PromptEditorMode,
 } from '../shared/gallery';
-import type { ResponseMessage } from '../shared/rpc';
-import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
-import { filtersFromViewState, textSearchHonoured, subjectFromViewState, toGalleryPrompt } from './galleryModel';
+import { UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
+import { textSearchHonoured, toGalleryPrompt } from './galleryModel';
 import { defaultSavePath, imageExtension, imageMarkdown } from '../domain/savedImages';
 import { downloadImage } from '../domain/imageDownload';
 import { resolveClash, type GalleryDialogs } from './saveImage';
-import { describeSaveMany, exportZip, saveMany, writeMetadata, type BulkImage } from './galleryBulk';
-import { describeZipExport, type ZipExportResult } from './zipExport';
-import { parametersOf, parametersText } from '../domain/imageMetadata';
-import { draftFromPrompt } from '../shared/prompt/draft';
+import { writeMetadata, type BulkImage } from './galleryBulk';
+import { copyPromptParameter, deleteSelection, exportSelection, insertAtCursor, likeSelection, saveSelection } from './gallerySelection';
+import { parametersOf } from '../domain/imageMetadata';
 import { errorMessage } from '../shared/errorMessage';
 import { LastTextEditor } from './lastTextEditor';
 import { promptFileEntryText } from '../shared/promptFile';
@@ -45,7 +41,7 @@ const FAVORITES_ENOUGH = 12;
 export const LIKES_NOT_REPORTED =
   'Favorites needs a server that reports which prompts are liked (the “liked” field, which Astria does not document). This server does not report it, so no favorites can be shown.';
 
-interface GalleryDeps {
+export interface GalleryDeps {
   extensionUri: vscode.Uri;
   services: Services;
   poller: StatusPoller;
@@ -62,7 +58,7 @@ interface CachedPage {
   textSearch?: 'server' | 'ignored';
 }
 
-function panelTitle(subject: GallerySubject): string {
+export function panelTitle(subject: GallerySubject): string {
   switch (subject.kind) {
     case 'tune':
       return `Gallery: ${subject.title || `Tune ${subject.tuneId}`}`;
@@ -377,14 +373,8 @@ export class GalleryPanel implements HostedPanel {
     return { message: `Saved ${shownPath}` };
   }
 
-  private async insertMarkdown(markdown: string): Promise<{ message?: string }> {
-    const editor = await this.deps.lastEditor.editor();
-    if (!editor) throw new UserFacingError('Open a text editor first: the Markdown goes where its cursor is.');
-    const done = await editor.edit((edit) => {
-      for (const selection of editor.selections) edit.replace(selection, markdown);
-    });
-    if (!done) throw new UserFacingError(`Could not edit ${path.posix.basename(editor.document.uri.path)}.`);
-    return { message: `Inserted into ${path.posix.basename(editor.document.uri.path)}.` };
+  private insertMarkdown(markdown: string): Promise<{ message?: string }> {
+    return insertAtCursor(this.deps.lastEditor, markdown);
   }
 
   private async setLiked(promptId: number, liked: boolean): Promise<{ liked: boolean; likes?: number }> {
@@ -404,15 +394,7 @@ export class GalleryPanel implements HostedPanel {
   private async copyParameter(promptId: number, imageIndex: number, field: CopyableField): Promise<{ message?: string }> {
     const prompt = this.shown.get(promptId);
     if (!prompt) throw new UserFacingError('That prompt is not in this gallery.');
-    if (field === 'all') {
-      const url = prompt.images[imageIndex] ?? '';
-      await vscode.env.clipboard.writeText(parametersText(parametersOf(prompt, imageIndex, url, await this.tuneTitle(prompt.tune_id))));
-      return { message: 'Copied every parameter (the text image tools read).' };
-    }
-    const value = draftFromPrompt(prompt)[field];
-    if (value === '' || value === false) throw new UserFacingError(`The prompt has no ${field}.`);
-    await vscode.env.clipboard.writeText(String(value));
-    return { message: `Copied ${field}.` };
+    return copyPromptParameter(prompt, imageIndex, field, await this.tuneTitle(prompt.tune_id));
   }
 
   // ─── Bulk actions over a selection ─────────────────────────────────────────────────────────────
@@ -446,94 +428,20 @@ export class GalleryPanel implements HostedPanel {
     }
   }
 
-  private async saveMany(images: BulkImage[]): Promise<{ message?: string }> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) throw new UserFacingError('Open a folder first: images are saved into the workspace.');
-    const result = await saveMany(images, folder.uri, this.deps.services.log, this.deps.dialogs);
-    if (!result) return {};
-    const message = describeSaveMany(result, images.length);
-    this.deps.services.log.info(`Gallery: ${message}`);
-    if (result.failed.length > 0) void vscode.window.showWarningMessage(message);
-    else if (result.saved.length > 0) {
-      const first = result.saved[0];
-      void vscode.window.showInformationMessage(message, 'Reveal in Explorer').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('revealInExplorer', first);
-      });
-    }
-    return { message };
+  private saveMany(images: BulkImage[]): Promise<{ message?: string }> {
+    return saveSelection(images, this.deps);
   }
 
-  private async exportZip(images: BulkImage[]): Promise<{ message?: string }> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    const name = `${this.panel.title.replace(/[^\p{L}\p{N}._ -]+/gu, ' ').replace(/\s+/g, ' ').trim() || 'images'}.zip`;
-    const target = await this.deps.dialogs.zipLocation(folder ? vscode.Uri.joinPath(folder.uri, name) : undefined);
-    if (!target) return {};
-    const shown = target.scheme === 'file' ? vscode.workspace.asRelativePath(target) : target.toString(true);
-    let result: ZipExportResult;
-    try {
-      result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Exporting ${images.length} images to ${path.posix.basename(target.path)}`, cancellable: true },
-        async (progress, token) => {
-          const abort = new AbortController();
-          const cancel = token.onCancellationRequested(() => abort.abort());
-          try {
-            return await exportZip(images, target, {
-              signal: abort.signal,
-              timeoutMs: this.deps.services.downloadTimeoutMs,
-              onEntry: (done) => progress.report({ increment: 100 / images.length, message: `${done} of ${images.length}` }),
-            });
-          } finally {
-            cancel.dispose();
-          }
-        },
-      );
-    } catch (error) {
-      throw new UserFacingError(`Could not export ${shown}: ${errorMessage(error)}`);
-    }
-    const message = describeZipExport(result, shown);
-    this.deps.services.log.info(`Gallery: ${message}`);
-    if (result.failed.length > 0) void vscode.window.showWarningMessage(message);
-    return { message };
+  private exportZip(images: BulkImage[]): Promise<{ message?: string }> {
+    return exportSelection(images, this.panel.title, this.deps);
   }
 
-  private async setLikedMany(promptIds: number[], liked: boolean): Promise<{ prompts: { id: number; liked: boolean; likes?: number }[]; message?: string }> {
-    const prompts = this.shownPrompts(promptIds);
-    const answers: { id: number; liked: boolean; likes?: number }[] = [];
-    const failures: string[] = [];
-    for (const prompt of prompts) {
-      try {
-        answers.push({ id: prompt.id, ...(await this.setLiked(prompt.id, liked)) });
-      } catch (error) {
-        failures.push(`prompt ${prompt.id}: ${errorMessage(error)}`);
-      }
-    }
-    const verb = liked ? 'Liked' : 'Unliked';
-    const message = failures.length
-      ? `${verb} ${answers.length} of ${prompts.length} prompts; ${failures.slice(0, 3).join('; ')}`
-      : `${verb} ${answers.length} prompt${answers.length === 1 ? '' : 's'}.`;
-    return { prompts: answers, message };
+  private setLikedMany(promptIds: number[], liked: boolean): Promise<{ prompts: { id: number; liked: boolean; likes?: number }[]; message?: string }> {
+    return likeSelection(this.shownPrompts(promptIds), liked, (id) => this.setLiked(id, liked));
   }
 
-  private async deletePrompts(promptIds: number[]): Promise<{ deleted: number[]; message?: string }> {
-    const prompts = this.shownPrompts(promptIds);
-    const images = prompts.reduce((n, p) => n + p.images.length, 0);
-    if (!(await this.deps.dialogs.confirmDeletePrompts(prompts.length, images))) return { deleted: [] };
-    const deleted: number[] = [];
-    const failures: string[] = [];
-    for (const prompt of prompts) {
-      try {
-        await this.deps.services.astria.deletePrompt(prompt.tune_id, prompt.id);
-        deleted.push(prompt.id);
-        this.deps.services.changes.publish({ kind: 'promptDeleted', tuneId: prompt.tune_id, promptId: prompt.id });
-      } catch (error) {
-        failures.push(`prompt ${prompt.id}: ${errorMessage(error)}`);
-      }
-    }
-    const message = failures.length
-      ? `Deleted ${deleted.length} of ${prompts.length} prompts; ${failures.slice(0, 3).join('; ')}`
-      : `Deleted ${deleted.length} prompt${deleted.length === 1 ? '' : 's'}.`;
-    this.deps.services.log.info(`Gallery: ${message}`);
-    return { deleted, message };
+  private deletePrompts(promptIds: number[]): Promise<{ deleted: number[]; message?: string }> {
+    return deleteSelection(this.shownPrompts(promptIds), this.deps);
   }
 
   /** A deleted prompt leaves the cache: a reload of the webview does not bring it back. */
@@ -588,53 +496,4 @@ export class GalleryPanel implements HostedPanel {
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
   }
-}
-
-/** What tests reach through the extension's exports (`gallery`). */
-export interface GalleryApi {
-  /** The gallery's front door (see open.ts): opens or reveals the panel of a subject, at an image. */
-  open(subject: GallerySubject, focus?: GalleryFocus): void;
-  /** Subjects of the open gallery panels. */
-  openSubjects(): GallerySubject[];
-  /** The open panel of a subject, if any. */
-  panelOf(subject: GallerySubject): GalleryPanel | undefined;
-  /** Handles a message as if the subject's webview had posted it, and returns the host's answer. */
-  receive(subject: GallerySubject, message: unknown): Promise<ResponseMessage | undefined>;
-  /** The serializer's entry point: a panel VS Code restored, with the state its webview saved. */
-  revive(panel: vscode.WebviewPanel, state: unknown): GalleryPanel | undefined;
-  /** Replaceable modal questions (a test cannot click a modal). */
-  dialogs: GalleryDialogs;
-}
-
-/** Creates the gallery panels and their serializer; they are opened through the front door `open`. */
-export function registerGallery(context: vscode.ExtensionContext, services: Services, poller: StatusPoller, open: Open, dialogs: GalleryDialogs): GalleryApi {
-  const lastEditor = new LastTextEditor();
-  const deps: GalleryDeps = { extensionUri: context.extensionUri, services, poller, lastEditor, open, dialogs };
-  const panels = new SingletonPanels<GallerySubject, GalleryPanel>({
-    viewType: GALLERY_VIEW_TYPE,
-    extensionUri: context.extensionUri,
-    key: gallerySubjectKey,
-    title: panelTitle,
-    create: (panel, subject, restoredState) => new GalleryPanel(panel, subject, deps, filtersFromViewState(restoredState)),
-    subjectFromState: subjectFromViewState,
-    log: services.log,
-  });
-  context.subscriptions.push(lastEditor, panels, panels.registerSerializer());
-
-  return {
-    open: (subject, focus) => {
-      const { panel, created } = panels.show(subject);
-      if (!created) panel.retitle(subject);
-      panel.focus(focus);
-    },
-    openSubjects: () => panels.all.map((p) => p.currentSubject),
-    panelOf: (subject) => panels.get(subject),
-    receive: async (subject, message) => {
-      const panel = panels.get(subject);
-      if (!panel) throw new Error(`No gallery is open for ${gallerySubjectKey(subject)}`);
-      return panel.host.handle(message);
-    },
-    revive: (panel, state) => panels.revive(panel, state),
-    dialogs,
-  };
 }

@@ -2,7 +2,11 @@
 import * as vscode from 'vscode';
 import { IMAGE_EXTENSIONS } from '../shared/imageFormats';
 import type { PickedFile } from '../shared/promptEditor';
-import { workspaceImage } from '../domain/workspaceImages';
+import { ImageFileProblem, workspaceImage } from '../domain/workspaceImages';
+import type { ImageTarget } from '../shared/promptEditor';
+import type { PromptDraft } from '../shared/prompt/draft';
+import { entryFromDraft, entryName, promptFileFormat, promptFileName, promptFileText } from '../shared/promptFile';
+import { parseUriList } from './promptEditorModel';
 
 export async function pickedFile(value: string): Promise<PickedFile> {
   const image = await workspaceImage(value);
@@ -35,4 +39,47 @@ export class PromptEditorDialogs {
     });
     return picked?.[0];
   }
+}
+
+/** The file dialog's image, checked like any workspace image (an ImageFileProblem says why not). */
+export async function chooseImageFile(dialogs: PromptEditorDialogs, target: ImageTarget): Promise<PickedFile | null> {
+  const uri = await dialogs.openImage(target === 'input_image' ? 'Choose the Input Image' : 'Choose the Mask Image');
+  return uri ? pickedFile(uri.toString()) : null;
+}
+
+/** A `text/uri-list` dropped on the form: its first file, or why it cannot be used. */
+export async function droppedImageFile(uriList: string): Promise<PickedFile | { error: string }> {
+  const uris = parseUriList(uriList);
+  if (uris.length === 0) return { error: 'Drop an image file from the Explorer.' };
+  try {
+    return await pickedFile(uris[0]!);
+  } catch (error) {
+    if (error instanceof ImageFileProblem) return { error: error.message };
+    throw error;
+  }
+}
+
+/** Save as Prompt File…: the form as a `*.astria.yaml` with this tune and one entry, opened next to the panel. */
+export async function saveDraftAsPromptFile(dialogs: PromptEditorDialogs, tuneId: number, title: string, draft: PromptDraft): Promise<{ saved: string } | null> {
+  const uri = await dialogs.savePromptFile(promptFileName(title));
+  if (!uri) return null;
+  const format = promptFileFormat(uri.path) ?? 'yaml';
+  const text = promptFileText(tuneId, [entryFromDraft(entryName(draft.text), draft)], format);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(format === 'yaml' ? `# ${title.replace(/\s+/g, ' ')}\n${text}` : text));
+  await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  return { saved: vscode.workspace.asRelativePath(uri) };
+}
+
+/** How the form names the workspace files a draft uses (relative paths). */
+export function fileLabels(draft: PromptDraft): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const value of [draft.input_image_file, draft.mask_image_file]) {
+    if (!value) continue;
+    try {
+      labels[value] = vscode.workspace.asRelativePath(vscode.Uri.parse(value, true));
+    } catch {
+      // Not a URI: the webview shows it as is, and submitting reports the problem.
+    }
+  }
+  return labels;
 }

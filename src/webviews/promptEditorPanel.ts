@@ -3,12 +3,9 @@ import type { Prompt, PromptCreateParams, Tune } from '../api/astria/types';
 import { isApiError } from '../api/errors';
 import { errorMessage } from '../shared/errorMessage';
 import type { PromptFiles } from '../api/astria/client';
-import { NumberedPages } from '../api/paging';
 import type { Services } from '../services';
 import { recoveryNote, unknownOutcomeMessage } from '../domain/generation';
-import type { ResponseMessage } from '../shared/rpc';
 import {
-  PROMPT_EDITOR_VIEW_TYPE,
   type DraftReplacedReason,
   type EditorSection,
   type ImageTarget,
@@ -24,19 +21,20 @@ import {
   type SweepPlanSummary,
   type SweepRunResult,
 } from '../shared/promptEditor';
-import { axisLabel, gridShape, missingCells, sweepTitle, type SweepAxis } from '../shared/sweep';
-import { readSweepSettings, type SweepStore } from '../jobs/sweeps';
-import { planOnHost, runCells, type SweepDialogs } from './sweepRun';
+import type { SweepAxis } from '../shared/sweep';
+import type { SweepStore } from '../jobs/sweeps';
+import type { SweepDialogs } from './sweepRun';
+import { editorSweeps, planEditorSweep, startEditorSweep } from './promptEditorSweeps';
 import { defaultDraft, sameDraft, type PromptDraft } from '../shared/prompt/draft';
 import { hasErrors, issuesFromServerError, validateDraft, type DraftIssue } from '../shared/prompt/validation';
-import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
-import { HISTORY_SIZE, draftFromViewState, draftStorageKey, editorTarget, historyEntries, parseUriList, readStoredDraft, referenceTunes, runFromPrompt, tuneIdFromViewState, type StoredDraft } from './promptEditorModel';
+import { UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
+import { HISTORY_SIZE, draftFromViewState, draftStorageKey, readStoredDraft, runFromPrompt, type StoredDraft } from './promptEditorModel';
 import { PresetStore } from './presetStore';
-import type { Open, PromptEditorRequest } from '../open';
+import { ReferenceMenu, loadHistory } from './promptEditorLists';
+import type { Open } from '../open';
 import { promptEditorChecks } from '../shared/promptEditor';
-import { entryFromDraft, entryName, promptFileFormat, promptFileName, promptFileText } from '../shared/promptFile';
 import { ImageFileProblem, workspaceImage } from '../domain/workspaceImages';
-import { PromptEditorDialogs, pickedFile } from './promptEditorDialogs';
+import { PromptEditorDialogs, chooseImageFile, droppedImageFile, fileLabels, saveDraftAsPromptFile } from './promptEditorDialogs';
 
 /** Typing is saved this long after the last change (and at once when the panel closes). */
 const DRAFT_SAVE_DELAY_MS = 400;
@@ -45,8 +43,6 @@ export const DUPLICATE_SUBMIT_WINDOW_MS = 5_000;
 /** Upload progress is posted at most this often. */
 const PROGRESS_INTERVAL_MS = 100;
 const MAX_RUNS = 12;
-/** Tunes per reference-menu page: one request fills a long menu. */
-const REFERENCE_PAGE_SIZE = 120;
 
 /** Who the editor writes for: one panel per tune. `tune` spares a request when the caller has it. */
 export interface PromptEditorSubject {
@@ -77,8 +73,8 @@ export class PromptEditorPanel implements HostedPanel {
   private serverTune: Tune | undefined;
   private loadError: string | null = null;
   private loading: Promise<void> | undefined;
-  /** The reference menu's pages of tunes, by number (see listReferences). */
-  private referencePages: NumberedPages<Tune> | undefined;
+  /** The reference menu's pages of tunes, by number. */
+  private readonly references = new ReferenceMenu(() => this.deps.services.astria);
   private draft: PromptDraft;
   private serverIssues: DraftIssue[] = [];
   private runs: PromptRun[] = [];
@@ -219,7 +215,7 @@ export class PromptEditorPanel implements HostedPanel {
   }
 
   private postDraft(reason: DraftReplacedReason): void {
-    this.host.notify('draft', { draft: this.draft, fileLabels: this.fileLabels(this.draft), reason });
+    this.host.notify('draft', { draft: this.draft, fileLabels: fileLabels(this.draft), reason });
   }
 
   /** Writes the draft to workspaceState now instead of after the typing pause. */
@@ -263,7 +259,7 @@ export class PromptEditorPanel implements HostedPanel {
       tune: this.tune,
       loadError: this.tune ? null : this.loadError,
       draft: shownFirst,
-      fileLabels: this.fileLabels(shownFirst),
+      fileLabels: fileLabels(shownFirst),
       serverIssues: this.serverIssues,
       runs: this.runs,
       presets: this.deps.presets.all,
@@ -272,19 +268,6 @@ export class PromptEditorPanel implements HostedPanel {
     this.host.notify('init', init);
     if (replacement) this.postDraft(replacement.reason);
     if (this.pendingReveal) this.host.notify('reveal', { section: this.pendingReveal });
-  }
-
-  private fileLabels(draft: PromptDraft): Record<string, string> {
-    const labels: Record<string, string> = {};
-    for (const value of [draft.input_image_file, draft.mask_image_file]) {
-      if (!value) continue;
-      try {
-        labels[value] = vscode.workspace.asRelativePath(vscode.Uri.parse(value, true));
-      } catch {
-        // Not a URI: the webview shows it as is, and submitting reports the problem.
-      }
-    }
-    return labels;
   }
 
   // ─── Drafts ────────────────────────────────────────────────────────────────────────────────────
@@ -442,104 +425,46 @@ export class PromptEditorPanel implements HostedPanel {
     if (list) this.deps.sessionPrompts.set(prompt.tune_id, list.map((p) => (p.id === prompt.id ? prompt : p)));
   }
 
-  // ─── Sweeps ────────────────────────────────────────────────────────────────────────────────────
-
-  private async planSweep(draft: PromptDraft, axes: SweepAxis[]): Promise<SweepPlanSummary> {
-    const tune = this.tune;
-    const server = this.serverTune;
-    if (!tune || !server) throw new UserFacingError(this.loadError ?? 'The tune is still loading.');
-    const planned = await planOnHost(this.deps.services, server, tune, draft, axes, readSweepSettings().maxPrompts);
-    if (!planned.ok) return planned;
-    const { plan } = planned;
-    return { ok: true, prompts: plan.prompts, images: plan.images, ...gridShape(plan.axes), warnings: plan.warnings };
+  private sweepTune(): { tune: PromptEditorTune; server: Tune } {
+    if (!this.tune || !this.serverTune) throw new UserFacingError(this.loadError ?? 'The tune is still loading.');
+    return { tune: this.tune, server: this.serverTune };
   }
 
-  /** Checks the sweep again, asks once, remembers it, opens its compare panel and creates its prompts. */
-  private async runSweep(draft: PromptDraft, axes: SweepAxis[]): Promise<SweepRunResult> {
+  private planSweep(draft: PromptDraft, axes: SweepAxis[]): Promise<SweepPlanSummary> {
+    const { tune, server } = this.sweepTune();
+    return planEditorSweep(this.deps.services, server, tune, draft, axes);
+  }
+
+  private runSweep(draft: PromptDraft, axes: SweepAxis[]): Promise<SweepRunResult> {
     this.draft = draft;
     void this.saveDraftNow();
-    const tune = this.tune;
-    const server = this.serverTune;
-    if (!tune || !server) throw new UserFacingError(this.loadError ?? 'The tune is still loading.');
-    const settings = readSweepSettings();
-    const planned = await planOnHost(this.deps.services, server, tune, draft, axes, settings.maxPrompts);
-    if (!planned.ok) return { status: 'refused', problems: planned.problems };
-    const { plan } = planned;
-    const shape = gridShape(plan.axes);
-    const grid = [shape.columns, shape.rows, shape.tabs].slice(0, plan.axes.length).join(' × ');
-    const ok = await this.deps.sweepDialogs.confirm(
-      `Create ${plan.prompts} prompt${plan.prompts === 1 ? '' : 's'} (${plan.images} images) on “${tune.title}”?`,
-      `A ${grid} sweep of ${plan.axes.map(axisLabel).join(' × ')}, ${settings.concurrency} at a time. Each prompt is billed by Astria like any other.`,
-      `Create ${plan.prompts} Prompts`,
-    );
-    if (!ok) return { status: 'cancelled' };
-    const cells = await runCells(plan.cells);
-    const record = await this.deps.sweeps.create({ id: tune.id, title: tune.title }, draft, plan.axes, plan.cells.map((c) => c.params));
-    this.deps.open.compare(record.id);
-    this.deps.services.log.info(`Prompt editor: sweep ${record.id} on tune ${tune.id}: ${plan.prompts} prompts`);
-    void this.deps.sweeps
-      .run(record.id, cells, settings.concurrency)
-      .then((tally) => {
-        this.deps.services.log.info(`Sweep ${record.id}: ${tally.created} created, ${tally.failed} failed, ${tally.notStarted} not started`);
-      })
-      .catch((error: unknown) => this.deps.services.log.warn(`Sweep ${record.id} stopped: ${errorMessage(error)}`));
-    return { status: 'started', sweepId: record.id, prompts: plan.prompts };
+    const { tune, server } = this.sweepTune();
+    return startEditorSweep(this.deps, server, tune, draft, axes);
   }
 
   private listSweeps(): SweepListEntry[] {
-    return this.deps.sweeps.list(this.tuneId).map((record) => ({
-      sweepId: record.id,
-      title: sweepTitle(record),
-      createdAt: record.createdAt,
-      prompts: record.cells.length,
-      missing: missingCells(record).length,
-    }));
+    return editorSweeps(this.deps.sweeps, this.tuneId);
   }
 
-  // ─── Other requests ────────────────────────────────────────────────────────────────────────────
-
   private async chooseFile(target: ImageTarget): Promise<PickedFile | null> {
-    const uri = await this.deps.dialogs.openImage(target === 'input_image' ? 'Choose the Input Image' : 'Choose the Mask Image');
-    if (!uri) return null;
     try {
-      return await pickedFile(uri.toString());
+      return await chooseImageFile(this.deps.dialogs, target);
     } catch (error) {
       if (error instanceof ImageFileProblem) throw new UserFacingError(error.message);
       throw error;
     }
   }
 
-  private async dropFile(_target: ImageTarget, uriList: string): Promise<PickedFile | { error: string }> {
-    const uris = parseUriList(uriList);
-    if (uris.length === 0) return { error: 'Drop an image file from the Explorer.' };
-    try {
-      return await pickedFile(uris[0]);
-    } catch (error) {
-      if (error instanceof ImageFileProblem) return { error: error.message };
-      throw error;
-    }
+  private dropFile(_target: ImageTarget, uriList: string): Promise<PickedFile | { error: string }> {
+    return droppedImageFile(uriList);
   }
 
-  /** The reference menu's tunes, page by page (`cursor` = page number; null starts a fresh listing). */
-  private async listReferences(cursor: number | null): Promise<{ tunes: ReferenceTune[]; nextCursor: number | null }> {
-    if (cursor === null || !this.referencePages) {
-      this.referencePages = new NumberedPages(this.deps.services.astria.tunePager({ limit: REFERENCE_PAGE_SIZE }));
-    }
-    const index = cursor ?? 0;
-    const page = await this.referencePages.page(index);
-    return { tunes: referenceTunes(page.items), nextCursor: page.hasMore ? index + 1 : null };
+  private listReferences(cursor: number | null): Promise<{ tunes: ReferenceTune[]; nextCursor: number | null }> {
+    return this.references.page(cursor);
   }
 
-  private async loadHistory(): Promise<PromptHistoryEntry[]> {
-    const session = this.deps.sessionPrompts.get(this.tuneId) ?? [];
-    let serverPage: Prompt[] = [];
-    try {
-      serverPage = await this.deps.services.astria.listPrompts(this.tuneId, { limit: HISTORY_SIZE });
-    } catch (error) {
-      if (session.length === 0) throw error;
-      this.deps.services.log.warn(`Prompt editor: could not load the history of tune ${this.tuneId}: ${errorMessage(error)}`);
-    }
-    return historyEntries(serverPage, session);
+  private loadHistory(): Promise<PromptHistoryEntry[]> {
+    return loadHistory(this.deps.services, this.tuneId, this.deps.sessionPrompts.get(this.tuneId) ?? []);
   }
 
   private async openResult(promptId: number, imageIndex: number): Promise<null> {
@@ -550,15 +475,8 @@ export class PromptEditorPanel implements HostedPanel {
   }
 
   /** Save as Prompt File…: the form as a `*.astria.yaml` with this tune and one entry, opened next to the panel. */
-  private async saveAsPromptFile(draft: PromptDraft): Promise<{ saved: string } | null> {
-    const title = this.tune?.title ?? `Tune ${this.tuneId}`;
-    const uri = await this.deps.dialogs.savePromptFile(promptFileName(title));
-    if (!uri) return null;
-    const format = promptFileFormat(uri.path) ?? 'yaml';
-    const text = promptFileText(this.tuneId, [entryFromDraft(entryName(draft.text), draft)], format);
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(format === 'yaml' ? `# ${title.replace(/\s+/g, ' ')}\n${text}` : text));
-    await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: false });
-    return { saved: vscode.workspace.asRelativePath(uri) };
+  private saveAsPromptFile(draft: PromptDraft): Promise<{ saved: string } | null> {
+    return saveDraftAsPromptFile(this.deps.dialogs, this.tuneId, this.tune?.title ?? `Tune ${this.tuneId}`, draft);
   }
 
   private async openOnBaseTune(): Promise<null> {
@@ -577,77 +495,4 @@ export class PromptEditorPanel implements HostedPanel {
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
   }
-}
-
-/** What the extension exports for tests (`promptEditor`). */
-export interface PromptEditorApi {
-  /** The open editor of a tune, if any. */
-  panelOf(tuneId: number): PromptEditorPanel | undefined;
-  /** Opens (or reveals) a tune's editor; a draft replaces the form as "prefill" would. */
-  open(subject: PromptEditorSubject, draft?: { draft: PromptDraft; reason: DraftReplacedReason }, section?: EditorSection): PromptEditorPanel;
-  /** The prompt editor's front door (see open.ts). */
-  openRequest(request: PromptEditorRequest): void;
-  /** Handles a message as if the tune's webview had posted it, and returns the host's answer. */
-  receive(tuneId: number, message: unknown): Promise<ResponseMessage | undefined>;
-  /** The serializer's entry point: a panel VS Code restored, with the state its webview saved. */
-  revive(panel: vscode.WebviewPanel, state: unknown): PromptEditorPanel | undefined;
-  /** Replaceable file dialog (a test cannot click it). */
-  dialogs: PromptEditorDialogs;
-}
-
-/** Creates the editors' registry and serializer; the commands live in src/commands/promptEditor.ts. */
-export function createPromptEditors(
-  context: vscode.ExtensionContext,
-  services: Services,
-  doors: Open,
-  sweeps: SweepStore,
-  sweepDialogs: SweepDialogs,
-): PromptEditorApi {
-  const presets = new PresetStore(context.globalState);
-  const dialogs = new PromptEditorDialogs();
-  const deps: PromptEditorDeps = {
-    extensionUri: context.extensionUri,
-    services,
-    sessionPrompts: new Map(),
-    presets,
-    dialogs,
-    sweepDialogs,
-    open: doors,
-    sweeps,
-  };
-  const panels = new SingletonPanels<PromptEditorSubject, PromptEditorPanel>({
-    viewType: PROMPT_EDITOR_VIEW_TYPE,
-    extensionUri: context.extensionUri,
-    key: (subject) => `tune:${subject.tuneId}`,
-    title: (subject) => `Prompt: ${subject.tune?.title ?? `Tune ${subject.tuneId}`}`,
-    create: (panel, subject, restoredState) => new PromptEditorPanel(panel, subject.tuneId, deps, { tune: subject.tune, viewState: restoredState }),
-    subjectFromState: (state) => {
-      const tuneId = tuneIdFromViewState(state);
-      return tuneId === undefined ? undefined : { tuneId };
-    },
-    log: services.log,
-  });
-  context.subscriptions.push(presets, panels, panels.registerSerializer());
-
-  const open = (subject: PromptEditorSubject, draft?: { draft: PromptDraft; reason: DraftReplacedReason }, section?: EditorSection): PromptEditorPanel => {
-    const { panel } = panels.show(subject);
-    if (draft) panel.replaceDraft(draft.draft, draft.reason);
-    if (section) panel.revealSection(section);
-    return panel;
-  };
-  return {
-    panelOf: (tuneId) => panels.get({ tuneId }),
-    open,
-    openRequest: (request) => {
-      const target = editorTarget(request);
-      open({ tuneId: target.tuneId, tune: target.tune }, target.prefill, target.section);
-    },
-    receive: async (tuneId, message) => {
-      const panel = panels.get({ tuneId });
-      if (!panel) throw new Error(`No prompt editor is open for tune ${tuneId}`);
-      return panel.host.handle(message);
-    },
-    revive: (panel, state) => panels.revive(panel, state),
-    dialogs,
-  };
 }

@@ -9,7 +9,7 @@ import ExifReader from 'exifreader';
 import * as yauzl from 'yauzl';
 import type { TuneStudioApi } from '../../src/extension';
 import type { Prompt, Tune } from '../../src/api/astria/types';
-import type { GalleryApi } from '../../src/webviews/galleryPanel';
+import type { GalleryApi } from '../../src/webviews/galleries';
 import { GALLERY_VIEW_TYPE, NO_FILTERS, type GalleryProtocol, type GallerySubject, type GalleryViewState, type ImageRef } from '../../src/shared/gallery';
 import type { RequestMethod, RequestParams, RequestResult } from '../../src/shared/rpc';
 import { writeMetadata } from '../../src/webviews/galleryBulk';

@@ -1,5 +1,6 @@
 // What the prompt editor form holds, shared by the webview and the extension host. Pure data: no DOM,
 // no `vscode`. Keys are Astria's own `prompt[...]` names, so a server error naming a field finds it.
+import type { Prompt, PromptCreateParams } from '../../api/astria/types';
 
 /** Documented values (Astria API docs, 2026-08). The sandbox enforces the same lists. */
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '21:9', '9:21', '3:2', '2:3', '5:4', '4:5', '4:3', '3:4'] as const;
@@ -192,39 +193,10 @@ export function sameDraft(a: PromptDraft, b: PromptDraft): boolean {
   return DRAFT_FIELDS.every((field) => a[field] === b[field]);
 }
 
-/** The fields a saved prompt brings back into the form (Remix, History). Workspace files cannot come back. */
-export interface PromptLike {
-  text?: string | null;
-  negative_prompt?: string | null;
-  num_images?: number | null;
-  seed?: number | null;
-  steps?: number | null;
-  cfg_scale?: number | string | null;
-  aspect_ratio?: string | null;
-  resolution?: string | null;
-  w?: number | null;
-  h?: number | null;
-  scheduler?: string | null;
-  super_resolution?: boolean | null;
-  inpaint_faces?: boolean | null;
-  hires_fix?: boolean | null;
-  face_correct?: boolean | null;
-  face_swap?: boolean | null;
-  style?: string | null;
-  color_grading?: string | null;
-  film_grain?: boolean | null;
-  prompt_expansion?: boolean | null;
-  backend_version?: number | string | null;
-  input_image_url?: string | null;
-  /** URL of an image uploaded with the prompt (Astria answers with where it stored it). */
-  input_image?: string | null;
-  mask_image_url?: string | null;
-  mask_image?: string | null;
-  controlnet?: string | null;
-  denoising_strength?: number | null;
-  controlnet_conditioning_scale?: number | null;
-  controlnet_txt2img?: boolean | null;
-}
+/** The fields of A and of B, each optional and nullable, of either's type (a server may send a number as "3.0"). */
+type EitherFields<A, B> = { [K in keyof A | keyof B]?: (K extends keyof A ? A[K] : never) | (K extends keyof B ? B[K] : never) | null };
+
+export type PromptLike = EitherFields<Omit<Prompt, 'id' | 'tune_id' | 'images' | 'created_at'>, PromptCreateParams>;
 
 /** A draft with a saved prompt's parameters (unknown or missing ones take the form's defaults). */
 export function draftFromPrompt(prompt: PromptLike): PromptDraft {
