@@ -16,13 +16,13 @@ describe('summarizeE2e', () => {
     assert.deepEqual(summary.flaky, ['test/e2e/b.e2e.ts']);
     assert.deepEqual(summary.failed, ['test/e2e/c.e2e.ts']);
     assert.deepEqual(summary.lines, [
-      '[e2e] FLAKY (failed, then passed on the retry): test/e2e/b.e2e.ts',
+      '[e2e] 1 flaky (failed, then passed on the retry): test/e2e/b.e2e.ts',
       '[e2e] failed twice: test/e2e/c.e2e.ts',
-      'e2e: 2 passed, 1 flaky, 1 failed',
+      'e2e: 3 passed, 1 failed',
     ]);
   });
 
   it('says "0 flaky" and names nothing when every file passed the first time', () => {
-    assert.deepEqual(summarizeE2e([{ file: 'a', exitCodes: [0] }]).lines, ['e2e: 1 passed, 0 flaky, 0 failed']);
+    assert.deepEqual(summarizeE2e([{ file: 'a', exitCodes: [0] }]).lines, ['[e2e] 0 flaky', 'e2e: 1 passed, 0 failed']);
   });
 });
