@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { FineTune, FineTuneStatus, Voice } from '../api/cartesia/types';
 import type { Services } from '../services';
-import { TreeItemCache, listRowTreeItem, pageTooltip, spinWhileLoading, withTooltip } from './listRows';
+import { TreeItemCache, pageTooltip, spinWhileLoading, withTooltip } from './listRows';
 import { ErrorNode, LoadMoreNode, MessageNode, PageNode, PagedList, type Container } from './pagedList';
 
 export type CartesiaNode =
@@ -71,12 +71,8 @@ export class CartesiaTreeProvider implements vscode.TreeDataProvider<CartesiaNod
         return this.items.get(node, [], () => fineTuneTreeItem(node));
       case 'voice':
         return this.items.get(node, [], () => voiceTreeItem(node));
-      case 'page':
-        return this.items.get(node, [node.label, node.generation, node.open], () => listRowTreeItem(node));
-      case 'loadMore':
-        return this.items.get(node, [node.loading], () => listRowTreeItem(node));
       default:
-        return this.items.get(node, [], () => listRowTreeItem(node));
+        return this.items.listRow(node);
     }
   }
 

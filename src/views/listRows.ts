@@ -41,6 +41,12 @@ export class TreeItemCache {
     this.items.set(node, { deps, item });
     return item;
   }
+
+  /** A list row (page group, Load more, error, message), rebuilt only when what it shows changed. */
+  listRow(node: PageNode<object> | LoadMoreNode<object> | ErrorNode<object> | MessageNode<object>): vscode.TreeItem {
+    const deps = node.kind === 'page' ? [node.label, node.generation, node.open] : node.kind === 'loadMore' ? [node.loading] : [];
+    return this.get(node, deps, () => listRowTreeItem(node));
+  }
 }
 
 /**

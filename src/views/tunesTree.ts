@@ -14,7 +14,7 @@ import {
   tuneTooltip,
   tuneTreeItem,
 } from './nodes';
-import { TreeItemCache, listRowTreeItem, pageTooltip, spinWhileLoading, withTooltip } from './listRows';
+import { TreeItemCache, pageTooltip, spinWhileLoading, withTooltip } from './listRows';
 import { ErrorNode, LoadMoreNode, PageNode, PagedList } from './pagedList';
 
 /** The Tunes view as commands and notifications use it: the provider and its tree view. */
@@ -92,12 +92,8 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
         return this.items.get(node, [node.prompt, node.busy], () => promptTreeItem(node));
       case 'image':
         return this.items.get(node, [], () => imageTreeItem(node));
-      case 'page':
-        return this.items.get(node, [node.label, node.generation, node.open], () => listRowTreeItem(node));
-      case 'loadMore':
-        return this.items.get(node, [node.loading], () => listRowTreeItem(node));
       default:
-        return this.items.get(node, [], () => listRowTreeItem(node));
+        return this.items.listRow(node);
     }
   }
 
