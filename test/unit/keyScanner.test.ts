@@ -5,8 +5,8 @@ import { describe, it } from 'node:test';
 import { describeHits, findKeys, needlesOf, PIECE, scanForKeys, type Secret } from '../keyScanner';
 
 // Shaped like real keys (not the sandbox's): an Astria key and a Cartesia key.
-const ASTRIA: Secret = { label: 'astria key', value: 'sd_Q7hT2mZk9VbR4xLp0sWc' };
-const CARTESIA: Secret = { label: 'cartesia key', value: 'sk_car_N3fG8jYq1uKd6eHa' };
+const ASTRIA: Secret = { label: 'astria key', value: 'sd_FAKEastriaKEYx0001' };
+const CARTESIA: Secret = { label: 'cartesia key', value: 'sk_car_DUMMYcartesiaKEYy02' };
 const SECRETS = [ASTRIA, CARTESIA];
 
 describe('keyScanner: a piece of a key is found', () => {
