@@ -123,7 +123,7 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
         const query = str(input, 'query') ?? '';
         const limit = int(input, 'limit', { min: 1, max: 50 }) ?? 20;
         // The same search as Find Tune: the server's title filter when it honours it, else a page scan.
-        const found = await astria().searchTunes(query, { limit });
+        const found = await services.tunes.search(query, { limit });
         if (found.length === 0) return text(query ? `No tune's title contains “${query}”.` : 'The account has no tunes yet.');
         return text(`${plural(Math.min(found.length, limit), 'tune')}${query ? ` whose title contains “${query}”` : ''}, newest first:`, ...found.slice(0, limit).map(tuneLine));
       }),
@@ -162,7 +162,8 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
         let tuneText = `tune ${tuneId ?? '?'}`;
         let branch: string | undefined;
         if (tuneId !== undefined) {
-          const tune = await astria().getTune(tuneId).catch(() => undefined);
+          // The catalog's lookup: the tool's invoke finds it cached (one request for both).
+          const tune = (await services.tunes.get(tuneId).catch(() => undefined))?.tune;
           if (tune) {
             tuneText = `tune ${tune.id} “${tune.title}”`;
             branch = tune.branch ?? undefined;
