@@ -23,7 +23,7 @@ import { plural } from '../../shared/plural';
 import type { FileState, PromptFilesController } from './controller';
 import type { TuneLookup } from '../../domain/tuneCatalog';
 import { isAstriaImageUrl } from '../../shared/promptFile';
-import { ThumbnailSources } from './thumbnails';
+import { thumbnailMarkdown } from '../../domain/thumbnails';
 
 export const COMMANDS = {
   generate: 'tuneStudio.promptFile.generate',
@@ -34,19 +34,6 @@ export const COMMANDS = {
 } as const;
 
 const THUMBNAILS = 8;
-/** The hovers' images: plain-http ones inlined (at most 2 MB each, 16 MB cached in all), see thumbnails.ts. */
-const thumbnails = new ThumbnailSources();
-
-/**
- * A thumbnail as Markdown: the picture, or a short text instead when the image is too large to inline;
- * a link to `link` around either when given. `alt` is our own plain words.
- */
-async function thumbnailMarkdown(url: string, alt: string, width: number, link?: string): Promise<string> {
-  const thumbnail = await thumbnails.source(url);
-  const shown = thumbnail.kind === 'image' ? `![${alt}](${thumbnail.src}|width=${width})` : `${alt}: ${thumbnail.text}`;
-  return link ? `[${shown}](${link})` : shown;
-}
-
 function imageUrl(url: unknown): string | undefined {
   return typeof url === 'string' && /^https?:\/\/[^\s()<>]+$/i.test(url) ? url : undefined;
 }
