@@ -1,4 +1,4 @@
-// Prompt files (`*.astria.yaml`, `*.astria.json`): diagnostics, CodeLens, hovers, completions and the
+// Prompt files (`*.astria.yaml`, `*.astria.json`): diagnostics (with quick fixes), CodeLens, hovers, completions and the
 // Generate commands. Commands read their `unknown` arguments once, here, and reach the panels only
 // through the typed front doors.
 import * as vscode from 'vscode';
@@ -8,7 +8,7 @@ import type { Services } from '../../services';
 import type { EditorSection } from '../../shared/promptEditor';
 import { PROMPT_FILE_SELECTOR, PromptFilesController, isPromptFile } from './controller';
 import { PromptFileDialogs, PromptFileRunner, type RunSummary } from './generate';
-import { COMMANDS, PromptFileCodeLenses, PromptFileCompletions, PromptFileHovers, ReferenceHovers } from './providers';
+import { COMMANDS, PromptFileCodeLenses, PromptFileCompletions, PromptFileHovers, PromptFileQuickFixes, ReferenceHovers } from './providers';
 
 export interface PromptFilesApi {
   controller: PromptFilesController;
@@ -82,6 +82,7 @@ export function registerPromptFiles(context: vscode.ExtensionContext, services: 
     controller,
     vscode.languages.registerCodeLensProvider(PROMPT_FILE_SELECTOR, new PromptFileCodeLenses(controller)),
     vscode.languages.registerHoverProvider(PROMPT_FILE_SELECTOR, new PromptFileHovers(controller)),
+    vscode.languages.registerCodeActionsProvider(PROMPT_FILE_SELECTOR, new PromptFileQuickFixes(controller), PromptFileQuickFixes.metadata),
     vscode.languages.registerCompletionItemProvider([{ pattern: '**/*.astria.{yaml,yml}' }], new PromptFileCompletions(), ':', ' ', '-'),
     vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new ReferenceHovers((id) => controller.tunes.lookup(id), (url) => controller.isKnownImage(url))),
     vscode.commands.registerCommand(COMMANDS.generate, async (...args: unknown[]) => {
