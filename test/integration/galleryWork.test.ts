@@ -326,6 +326,42 @@ describe('Gallery for daily work', function () {
       }
     });
 
+    it('says where the ZIP went in a notification with Reveal in Explorer, as Save to Workspace does (guards issue #24: only the webview’s status line said it)', async () => {
+      const images = refs(3);
+      const target = vscode.Uri.joinPath(workspace, 'exports', 'announced.zip');
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(workspace, 'exports'));
+      const window = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
+      const original = { zipLocation: gallery.dialogs.zipLocation, info: window.showInformationMessage };
+      const shown: { message: string; actions: string[] }[] = [];
+      let revealed: unknown;
+      const originalExecute = vscode.commands.executeCommand;
+      gallery.dialogs.zipLocation = async () => target;
+      // The notification is captured (a test cannot read it on screen) and answered with its first action.
+      window.showInformationMessage = ((message: string, ...actions: string[]) => {
+        shown.push({ message, actions });
+        return Promise.resolve(actions[0]);
+      }) as never;
+      const commands = vscode.commands as { executeCommand: typeof vscode.commands.executeCommand };
+      commands.executeCommand = (async (command: string, ...args: unknown[]) => {
+        if (command === 'revealInExplorer') revealed = args[0];
+        return originalExecute(command, ...args);
+      }) as typeof vscode.commands.executeCommand;
+      try {
+        const result = await request(subject, 'bulkAction', { action: 'exportZip', images });
+        assert.equal(result.message, 'Exported 3 images to exports/announced.zip.');
+        const notice = shown.find((n) => n.message === result.message);
+        assert.ok(notice, `a notification says it: ${JSON.stringify(shown)}`);
+        assert.deepEqual(notice.actions.slice(0, 1), ['Reveal in Explorer'], 'with a way to the file');
+        await waitFor('Reveal in Explorer to run', () => (revealed ? true : undefined));
+        assert.equal((revealed as vscode.Uri).toString(), target.toString(), 'it reveals the ZIP itself');
+      } finally {
+        gallery.dialogs.zipLocation = original.zipLocation;
+        window.showInformationMessage = original.info;
+        commands.executeCommand = originalExecute;
+        await vscode.workspace.fs.delete(target).then(undefined, () => undefined);
+      }
+    });
+
     it('ZIP export with an image the CDN cuts short: that entry fails by name, the others are exported whole, and the export ends (guards: a truncated download hung the export forever)', async () => {
       const images = refs(6);
       const cut = images[2];
