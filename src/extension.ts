@@ -12,7 +12,7 @@ import { SweepDialogs } from './webviews/sweepRun';
 import { registerPromptEditorCommands } from './commands/promptEditor';
 import { createPromptEditors, type PromptEditorApi } from './webviews/promptEditors';
 import { registerTunesCommands } from './commands/registerTunesCommands';
-import { useLocalSandbox } from './commands/apiKeys';
+import { setApiKey, useLocalSandbox } from './commands/apiKeys';
 import { announceFinishedWork } from './commands/announcements';
 import { FrontDoors } from './open';
 import { Dialogs } from './commands/dialogs';
@@ -84,7 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   context.subscriptions.push(sweeps);
   const promptEditor = createPromptEditors(context, services, open, sweeps, sweepDialogs);
   const compare = registerCompare(context, services, poller, sweeps, open, { sweep: sweepDialogs, gallery: galleryDialogs });
-  open.bind({ gallery: gallery.open, promptEditor: promptEditor.openRequest, compare: compare.open });
+  open.bind({ gallery: gallery.open, promptEditor: promptEditor.openRequest, compare: compare.open, apiKey: (provider) => setApiKey(services, provider) });
 
   context.subscriptions.push(services.onDidChangeConnection(() => poller.clear()));
   context.subscriptions.push(announceFinishedWork(services.changes, tunes, open));

@@ -213,9 +213,38 @@ describe('Gallery for daily work', function () {
       await admin('POST', '/profile', { profile: 'documented' });
       try {
         const favorites: GallerySubject = { kind: 'favorites' };
-        await assert.rejects(request(favorites, 'loadPage', { cursor: null, refresh: true }), /Favorites needs a server that reports which prompts are liked/);
+        await assert.rejects(request(favorites, 'loadPage', { cursor: null, refresh: true }), /This server does not support likes: it does not report which prompts are liked/);
+        // Guards issue #24: the answer says Retry cannot help, so the gallery shows the reason without one.
+        const response = await gallery.receive(favorites, { kind: 'request', id: requestId++, method: 'loadPage', params: { cursor: null, refresh: true } });
+        assert.equal(response?.ok, false);
+        assert.equal(response && !response.ok ? response.remedy : undefined, 'none', 'no Retry for what this server cannot do');
       } finally {
         await admin('POST', '/profile', { profile: 'rich' });
+      }
+    });
+
+    it('answers a load without an API key with Set API Key as the remedy, and a failed load that may pass with none (guards issue #24: only Retry was offered)', async () => {
+      const recent: GallerySubject = { kind: 'recent' };
+      gallery.open(recent);
+      await waitFor('the Recent Images panel', () => gallery.panelOf(recent));
+      const key = await api.keys.get('astria');
+      await api.keys.delete('astria');
+      try {
+        const response = await gallery.receive(recent, { kind: 'request', id: requestId++, method: 'loadPage', params: { cursor: null, refresh: true } });
+        assert.ok(response && !response.ok, 'the load fails without a key');
+        assert.match(response.error, /^No Astria API key is set/);
+        assert.equal(response.remedy, 'setKey', 'the gallery offers Set API Key');
+      } finally {
+        await connectToSandbox(api);
+      }
+      assert.ok(key, 'the key was there before');
+      await admin('POST', '/faults', { match: '^/prompts(\\?|$)', method: 'GET', kind: 'status500', count: 100 });
+      try {
+        const response = await gallery.receive(recent, { kind: 'request', id: requestId++, method: 'loadPage', params: { cursor: null, refresh: true } });
+        assert.ok(response && !response.ok, 'the load fails on a server error');
+        assert.equal(response.remedy, undefined, 'a server error: Retry alone');
+      } finally {
+        await admin('DELETE', '/faults');
       }
     });
   });
