@@ -18,7 +18,7 @@ import { FrontDoors } from './open';
 import { Dialogs } from './commands/dialogs';
 import { registerCreateTune, type CreateTuneDialogs } from './commands/createTune/register';
 import { revealTune } from './commands/tuneActions';
-import { registerAgentTools } from './agent/tools';
+import { registerAgentTools } from './agent/register';
 import { SweepStore } from './jobs/sweeps';
 import { registerCompare, type CompareApi } from './webviews/comparePanel';
 import { registerPromptFiles, type PromptFilesApi } from './commands/promptFiles/register';

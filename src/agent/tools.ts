@@ -23,14 +23,14 @@ import { FLUX_BASE_TUNE_ID, TUNE_BRANCHES } from '../domain/tuneCatalog';
 import { recoveryNote, unknownOutcomeMessage } from '../domain/generation';
 import { ImageFileProblem, workspaceImage } from '../domain/workspaceImages';
 import type { PromptFiles } from '../api/astria/client';
-import { TOOL_NAMES, type ToolName } from './names';
+import type { ToolName } from './names';
 import { toolDraft } from './promptOptions';
 import { InputProblem, errorSentence } from './sentences';
 
 
 
 type Input = Record<string, unknown>;
-type Tool = vscode.LanguageModelTool<Input>;
+export type Tool = vscode.LanguageModelTool<Input>;
 
 const DEFAULT_WAIT_S = 120;
 const MAX_WAIT_S = 600;
@@ -322,8 +322,3 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
 }
 
 /** Registers every tool; the chat (or any extension) reaches them through vscode.lm. */
-export function registerAgentTools(context: vscode.ExtensionContext, services: Services, poller: StatusPoller, open: Open): Record<ToolName, Tool> {
-  const tools = createAgentTools(services, poller, open);
-  for (const name of TOOL_NAMES) context.subscriptions.push(vscode.lm.registerTool(name, tools[name]));
-  return tools;
-}

@@ -29,7 +29,6 @@ import { copyPromptParameter, deleteSelection, exportSelection, insertAtCursor, 
 import { parametersOf } from '../domain/imageMetadata';
 import { errorMessage } from '../shared/errorMessage';
 import { LastTextEditor } from './lastTextEditor';
-import { promptFileEntryText } from '../shared/promptFile';
 
 /** Prompts per page; Astria allows up to 120, and one page of groups fills several screens. */
 const PAGE_SIZE = 40;
@@ -322,6 +321,7 @@ export class GalleryPanel implements HostedPanel {
         await vscode.env.openExternal(vscode.Uri.parse(url, true));
         return {};
       case 'copyPromptFileEntry':
+        const { promptFileEntryText } = await import('../shared/promptFile');
         await vscode.env.clipboard.writeText(promptFileEntryText(prompt));
         return { message: 'Copied as a prompt file entry: paste it under prompts: in a *.astria.yaml file of this tune.' };
     }

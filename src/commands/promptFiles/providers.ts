@@ -24,14 +24,8 @@ import type { FileState, PromptFilesController } from './controller';
 import type { TuneLookup } from '../../domain/tuneCatalog';
 import { isAstriaImageUrl } from '../../shared/promptFile';
 import { ThumbnailSources } from './thumbnails';
+import { COMMANDS } from './names';
 
-export const COMMANDS = {
-  generate: 'tuneStudio.promptFile.generate',
-  generateAll: 'tuneStudio.promptFile.generateAll',
-  openInPromptEditor: 'tuneStudio.promptFile.openInPromptEditor',
-  sweep: 'tuneStudio.promptFile.sweep',
-  openGallery: 'tuneStudio.promptFile.openGallery',
-} as const;
 
 const THUMBNAILS = 8;
 /** The hovers' images: plain-http ones inlined (at most 2 MB each, 16 MB cached in all), see thumbnails.ts. */
