@@ -20,8 +20,9 @@ import { registerCreateTune, type CreateTuneDialogs } from './commands/createTun
 import { revealTune } from './commands/tuneActions';
 import { registerAgentTools } from './agent/register';
 import { SweepStore } from './jobs/sweeps';
-import { registerCompare, type CompareApi } from './webviews/comparePanel';
+import { registerCompare, type CompareApi } from './webviews/compares';
 import { registerPromptFiles, type PromptFilesApi } from './commands/promptFiles/register';
+import { errorMessage } from './shared/errorMessage';
 
 /**
  * What the integration tests reach after activation. Only a test run (ExtensionMode.Test, which the
@@ -84,7 +85,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   context.subscriptions.push(sweeps);
   const promptEditor = createPromptEditors(context, services, open, sweeps, sweepDialogs);
   const compare = registerCompare(context, services, poller, sweeps, open, { sweep: sweepDialogs, gallery: galleryDialogs });
-  open.bind({ gallery: gallery.open, promptEditor: promptEditor.openRequest, compare: compare.open });
+  // A panel's host loads on first use: a failure to open is said, not left as an unhandled rejection.
+  const opening =
+    <A extends unknown[]>(what: string, openIt: (...args: A) => Promise<unknown>) =>
+    (...args: A): void => {
+      openIt(...args).catch((error: unknown) => {
+        log.error(`Could not open the ${what}: ${errorMessage(error)}`);
+        void vscode.window.showErrorMessage(`Tune Studio could not open the ${what}: ${errorMessage(error)}`);
+      });
+    };
+  open.bind({ gallery: opening('gallery', gallery.open), promptEditor: opening('prompt editor', promptEditor.openRequest), compare: opening('compare panel', compare.open) });
 
   context.subscriptions.push(services.onDidChangeConnection(() => poller.clear()));
   context.subscriptions.push(announceFinishedWork(services.changes, tunes, open));

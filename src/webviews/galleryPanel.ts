@@ -20,7 +20,7 @@ import {
   type PromptEditorMode,
 } from '../shared/gallery';
 import { UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
-import { textSearchHonoured, toGalleryPrompt } from './galleryModel';
+import { panelTitle, textSearchHonoured, toGalleryPrompt } from './galleryModel';
 import { defaultSavePath, imageExtension, imageMarkdown } from '../domain/savedImages';
 import { downloadImage } from '../domain/imageDownload';
 import { resolveClash, type GalleryDialogs } from './saveImage';
@@ -57,18 +57,6 @@ interface CachedPage {
   textSearch?: 'server' | 'ignored';
 }
 
-export function panelTitle(subject: GallerySubject): string {
-  switch (subject.kind) {
-    case 'tune':
-      return `Gallery: ${subject.title || `Tune ${subject.tuneId}`}`;
-    case 'prompt':
-      return subject.title ? `Prompt ${subject.promptId}: ${subject.title}` : `Prompt ${subject.promptId}`;
-    case 'recent':
-      return 'Recent Images';
-    case 'favorites':
-      return 'Favorites';
-  }
-}
 
 /** One gallery panel: pages of prompts for its webview, the image actions, and live updates from the poller. */
 export class GalleryPanel implements HostedPanel {

@@ -281,10 +281,10 @@ describe('Domain core: every entry point, both profiles', function () {
         tuneNode = (await api.tunes.provider.nodeForTune(tune)) as TuneRow;
         assert.ok(promptRows(await api.tunes.provider.getChildren(tuneNode)).length > 0, 'the tune is expanded with its seeded prompt');
         subject = { kind: 'tune', tuneId: tune.id };
-        api.gallery.open(subject);
+        await api.gallery.open(subject);
         assert.ok(api.gallery.panelOf(subject), 'the gallery is open');
         assert.ok((await galleryPrompts(subject)).length > 0, 'the gallery shows its first page');
-        api.promptEditor.open({ tuneId: tune.id });
+        await api.promptEditor.open({ tuneId: tune.id });
         await waitFor('the prompt editor to load its tune', () => api.promptEditor.panelOf(tune.id)?.editorTune ?? undefined, 45_000);
       });
 

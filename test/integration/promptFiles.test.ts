@@ -381,7 +381,7 @@ describe('Prompt files', function () {
 
   it('Copy as Prompt File Entry in the gallery gives an entry that knows its run (images in the hover)', async () => {
     const subject: GallerySubject = { kind: 'tune', tuneId: studio.id, title: studio.title };
-    api.gallery.open(subject);
+    await api.gallery.open(subject);
     const gallery = async (method: string, params: unknown) => answerOf(await api.gallery.receive(subject, { kind: 'request', id: requestId++, method, params }));
     const page = (await gallery('loadPage', { cursor: null, refresh: true })) as GalleryPage;
     // The seeded prompt: made outside this window, so only the server can tell whether a run would repeat it.
