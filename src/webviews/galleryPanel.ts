@@ -308,10 +308,11 @@ export class GalleryPanel implements HostedPanel {
       case 'openExternal':
         await vscode.env.openExternal(vscode.Uri.parse(url, true));
         return {};
-      case 'copyPromptFileEntry':
-        const { promptFileEntryText } = await import('../shared/promptFile');
+      case 'copyPromptFileEntry': {
+        const { promptFileEntryText } = await import('../shared/promptFile'); // with the YAML library: on first use
         await vscode.env.clipboard.writeText(promptFileEntryText(prompt));
         return { message: 'Copied as a prompt file entry: paste it under prompts: in a *.astria.yaml file of this tune.' };
+      }
     }
   }
 
