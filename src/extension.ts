@@ -88,11 +88,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   // A panel's host loads on first use: a failure to open is said, not left as an unhandled rejection.
   const opening =
     <A extends unknown[]>(what: string, openIt: (...args: A) => Promise<unknown>) =>
-    (...args: A): void => {
-      openIt(...args).catch((error: unknown) => {
+    async (...args: A): Promise<void> => {
+      try {
+        await openIt(...args);
+      } catch (error) {
         log.error(`Could not open the ${what}: ${errorMessage(error)}`);
         void vscode.window.showErrorMessage(`Tune Studio could not open the ${what}: ${errorMessage(error)}`);
-      });
+      }
     };
   open.bind({ gallery: opening('gallery', gallery.open), promptEditor: opening('prompt editor', promptEditor.openRequest), compare: opening('compare panel', compare.open) });
 

@@ -308,13 +308,13 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
         const promptId = int(input, 'promptId');
         if (view === 'promptEditor') {
           if (tuneId === undefined) throw new InputProblem('"tuneId" is required to open the prompt editor.');
-          open.promptEditor({ kind: 'tune', tuneId });
+          await open.promptEditor({ kind: 'tune', tuneId });
           return text(`Opened the prompt editor of tune ${tuneId}.`);
         }
         if (view !== 'gallery') throw new InputProblem('"view" must be gallery or promptEditor.');
         const subject: GallerySubject =
           promptId !== undefined && tuneId !== undefined ? { kind: 'prompt', tuneId, promptId } : tuneId !== undefined ? { kind: 'tune', tuneId } : { kind: 'recent' };
-        open.gallery(subject);
+        await open.gallery(subject);
         return text(`Opened the gallery of ${subject.kind === 'recent' ? 'recent images' : subject.kind === 'tune' ? `tune ${tuneId}` : `prompt ${promptId}`}.`);
       }),
     },

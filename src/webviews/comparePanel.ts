@@ -241,11 +241,11 @@ export class ComparePanel implements HostedPanel {
     }
   }
 
-  private useSettings(index: number): { message?: string } {
+  private async useSettings(index: number): Promise<{ message?: string }> {
     const record = this.record;
     if (!record || !record.cells[index]) throw new UserFacingError('That cell is not in this sweep.');
     const coords = gridCoords(record.axes.map((a) => a.values.length))[index];
-    this.deps.open.promptEditor({ kind: 'draft', tuneId: record.tuneId, draft: cellDraft(record.base, record.axes, coords) });
+    await this.deps.open.promptEditor({ kind: 'draft', tuneId: record.tuneId, draft: cellDraft(record.base, record.axes, coords) });
     return {};
   }
 

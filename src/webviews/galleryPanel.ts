@@ -449,7 +449,7 @@ export class GalleryPanel implements HostedPanel {
     if (!prompt) throw new UserFacingError('That prompt is not in this gallery.');
     const inputImageUrl = image ? this.shownImage(image).url : undefined;
     if (image && image.promptId !== promptId) throw new UserFacingError('That image belongs to another prompt.');
-    this.deps.open.promptEditor(mode === 'img2img' && inputImageUrl ? { kind: 'img2img', prompt, imageUrl: inputImageUrl } : { kind: 'remix', prompt });
+    await this.deps.open.promptEditor(mode === 'img2img' && inputImageUrl ? { kind: 'img2img', prompt, imageUrl: inputImageUrl } : { kind: 'remix', prompt });
     return null;
   }
 

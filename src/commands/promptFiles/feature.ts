@@ -69,14 +69,14 @@ export function createPromptFilesFeature(services: Services, poller: StatusPolle
         void vscode.window.showErrorMessage(found.state.lookup?.problem ?? 'The file does not say which tune to use (tune: id or title).');
         return;
       }
-      open.promptEditor({ kind: 'draft', tuneId: tune.id, draft: found.entryState.checked.draft, ...(section ? { section } : {}) });
+      await open.promptEditor({ kind: 'draft', tuneId: tune.id, draft: found.entryState.checked.draft, ...(section ? { section } : {}) });
     },
     openGallery: async (uri, index) => {
       const found = await entryOf(uri, index);
       const id = found?.entryState.entry.id?.value;
       const tune = found?.state.lookup?.tune;
       if (!found || id === undefined || !tune) return;
-      open.gallery({ kind: 'prompt', tuneId: tune.id, promptId: id, title: found.entryState.entry.name });
+      await open.gallery({ kind: 'prompt', tuneId: tune.id, promptId: id, title: found.entryState.entry.name });
     },
     dispose: () => controller.dispose(),
   };
