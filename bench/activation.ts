@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { build as esbuild, type Metafile } from 'esbuild';
-import { build, ensureCodeServer, launchChromium, onCleanup, startCodeServer, workbenchUrl } from '../scripts/code-server';
+import { createVSIX } from '@vscode/vsce';
+import { build, ensureCodeServer, installVsix, launchChromium, onCleanup, startCodeServer, workbenchUrl } from '../scripts/code-server';
 import { repoRoot } from '../scripts/install-code-server';
 import { spread, type Spread } from './gallery';
 import type { ActivationSample } from './activationHost';
@@ -120,8 +121,16 @@ export async function benchActivation(runs: number, verbose = false): Promise<Ac
   });
   const temp = mkdtempSync(join(tmpdir(), 'ts-bench-activation-'));
   onCleanup(async () => rmSync(temp, { recursive: true, force: true }), () => rmSync(temp, { recursive: true, force: true }));
+  // The baseline is installed like any extension (code-server loads one extension under development).
   const minimal = join(temp, 'minimal');
   writeMinimalExtension(minimal);
+  writeFileSync(join(minimal, 'LICENSE'), 'MIT');
+  writeFileSync(join(minimal, 'README.md'), '# Activation baseline\n');
+  const minimalVsix = join(temp, 'minimal.vsix');
+  await createVSIX({ cwd: minimal, packagePath: minimalVsix, dependencies: false, allowMissingRepository: true, skipLicense: true });
+  const extensionsDir = join(temp, 'extensions');
+  mkdirSync(extensionsDir);
+  await installVsix(minimalVsix, extensionsDir);
 
   const samples: ActivationSample[][] = [];
   const browser = await launchChromium();
@@ -129,7 +138,7 @@ export async function benchActivation(runs: number, verbose = false): Promise<Ac
     const out = join(temp, `run-${run}.json`);
     const order = run % 2 === 0 ? [MINIMAL, OURS] : [OURS, MINIMAL];
     const workspace = mkdtempSync(join(temp, 'ws-'));
-    const server = await startCodeServer({ workspace, echo: verbose, env: { TUNE_STUDIO_BENCH_OUT: out, TUNE_STUDIO_BENCH_ORDER: order.join(',') } });
+    const server = await startCodeServer({ workspace, extensionsDir, echo: verbose, env: { TUNE_STUDIO_BENCH_OUT: out, TUNE_STUDIO_BENCH_ORDER: order.join(',') } });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     let resolveExit!: (code: number) => void;
     const exited = new Promise<number>((resolve) => (resolveExit = resolve));
@@ -138,7 +147,7 @@ export async function benchActivation(runs: number, verbose = false): Promise<Ac
       if (verbose || type === 'error') console.log(`[host:${type}] ${text}`);
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
-    await page.goto(workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: [repoRoot, minimal], extensionTestsPath: join(repoRoot, 'out', 'bench', 'activationHost.js') }));
+    await page.goto(workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: repoRoot, extensionTestsPath: join(repoRoot, 'out', 'bench', 'activationHost.js') }));
     const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(124), 120_000).unref())]);
     await page.close();
     await server.close();

@@ -105,11 +105,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   const agentTools = registerAgentTools(context, services, poller, open);
   const promptFiles = registerPromptFiles(context, services, poller, open);
 
-  await Promise.all([keys.updateContext('astria'), keys.updateContext('cartesia')]);
-  // `npm start` asks for the sandbox to be used right away, so nobody has to type a key.
-  if (process.env.TUNE_STUDIO_AUTOCONNECT === '1' && !(await keys.get('astria'))) {
-    await useLocalSandbox(services, { silent: true });
-  }
+  // The views' welcome content follows whether a key is stored. Reading SecretStorage is a round trip to
+  // the window, the slowest part of activation, so activation does not wait for it.
+  void (async () => {
+    await Promise.all([keys.updateContext('astria'), keys.updateContext('cartesia')]);
+    // `npm start` asks for the sandbox to be used right away, so nobody has to type a key.
+    if (process.env.TUNE_STUDIO_AUTOCONNECT === '1' && !(await keys.get('astria'))) {
+      await useLocalSandbox(services, { silent: true });
+    }
+  })().catch((error: unknown) => log.error(`Could not read the stored API keys: ${errorMessage(error)}`));
 
   for (const name of ignoredWorkspaceDestinations()) {
     log.warn(`This workspace sets tuneStudio.${name}; it is ignored. Only your user settings decide where your API keys are sent.`);
