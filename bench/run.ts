@@ -2,7 +2,7 @@
 // machine's load, and each first paint as a ratio to a baseline measured back to back (baseline.ts).
 //   npm run bench                         1,000 and 5,000 images, 5 runs each
 //   npm run bench -- --sizes 200,1000 --runs 3
-//   npm run bench -- --only gallery       (or promptEditor, compare)
+//   npm run bench -- --only gallery       (or promptEditor, compare, activation)
 //   npm run bench -- --update-readme      also rewrites the README's tables with these figures
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { benchGallery, spread, type GallerySummary, type Spread } from './gallery';
 import { benchPromptEditor, type PromptEditorRun } from './promptEditor';
 import { benchCompare, type CompareRun } from './compare';
+import { activationSection, benchActivation } from './activation';
 
 /** What a user feels; absolute, on this project's 2-core machine when idle. */
 const FIRST_PAINT_GOAL_MS = 300;
@@ -139,6 +140,19 @@ async function main(): Promise<void> {
   if (values.only === undefined || values.only === 'gallery') await gallery(machine, date);
   if (values.only === undefined || values.only === 'promptEditor') await promptEditor(machine, date);
   if (values.only === undefined || values.only === 'compare') await compare(machine, date);
+  if (values.only === undefined || values.only === 'activation') await activation(machine, date);
+}
+
+/** The extension host: activate() ÷ a one-command extension, and what activation loads (bench/activation.ts). */
+async function activation(machine: string, date: string): Promise<void> {
+  const activationRuns = Math.max(runs, 8);
+  console.log(`\nActivation: ${activationRuns} fresh code-server windows, Tune Studio and a one-command extension taking turns\n`);
+  const section = activationSection(await benchActivation(activationRuns), machine, date);
+  console.log(section.replace(/\*\*/g, ''));
+  if (values['update-readme']) {
+    updateReadme('activation', section);
+    console.log('\nREADME.md: activation table rewritten.');
+  }
 }
 
 type CompareSummary = { [K in keyof CompareRun]: Spread };

@@ -261,7 +261,8 @@ export async function startCodeServer(opts: StartCodeServerOptions = {}): Promis
 
 export interface WorkbenchUrlOptions {
   folder?: string;
-  extensionDevelopmentPath?: string;
+  /** One extension folder, or several (each is loaded as an extension under development). */
+  extensionDevelopmentPath?: string | string[];
   extensionTestsPath?: string;
   skipWelcome?: boolean;
 }
@@ -270,7 +271,7 @@ export interface WorkbenchUrlOptions {
 export function workbenchUrl(server: Pick<CodeServer, 'url' | 'authority'>, opts: WorkbenchUrlOptions = {}): string {
   const remote = (p: string) => `vscode-remote://${server.authority}${p}`;
   const payload: [string, string][] = [];
-  if (opts.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(opts.extensionDevelopmentPath)]);
+  for (const folder of [opts.extensionDevelopmentPath ?? []].flat()) payload.push(['extensionDevelopmentPath', remote(folder)]);
   if (opts.extensionTestsPath) payload.push(['extensionTestsPath', remote(opts.extensionTestsPath)]);
   if (opts.skipWelcome ?? true) payload.push(['skipWelcome', 'true']);
   const q = new URLSearchParams();

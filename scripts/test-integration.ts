@@ -6,7 +6,7 @@
 //   npm run test:integration -- --grep "smoke"     only matching tests (mocha grep)
 //   npm run test:integration -- --no-build         reuse dist/ and out/ as they are
 //   npm run test:integration -- --verbose          also code-server, workbench and browser logs
-//   npm run test:integration -- --pass restricted  only the Restricted Mode pass (default: both; with --grep: main)
+//   npm run test:integration -- --pass restricted  only the Restricted Mode pass (or: main, activation; default: all three; with --grep: main)
 //   TUNE_STUDIO_TEST_TIMEOUT=1800 (seconds)        overall timeout of each pass (default 1800)
 //   TUNE_STUDIO_SANDBOX_SPEED=20                   sandbox time multiplier (default 20)
 //
@@ -30,12 +30,14 @@ const { values } = parseArgs({
 });
 
 /**
- * Two passes, each a fresh code-server: `main` (every suite, workspace trust off) and `restricted`
+ * Three passes, each a fresh code-server: `main` (every suite, workspace trust off), `restricted`
  * (workspace trust on, the folder untrusted: Restricted Mode, with a workspace that tries to send the
- * keys to a second sandbox, the "attacker").
+ * keys to a second sandbox, the "attacker") and `activation` (a folder of ordinary YAML and JSON files:
+ * what starts the extension and what does not).
  */
-type Pass = 'main' | 'restricted';
-const passes: Pass[] = values.pass === 'main' || values.pass === 'restricted' ? [values.pass] : values.grep ? ['main'] : ['main', 'restricted'];
+type Pass = 'main' | 'restricted' | 'activation';
+const ALL_PASSES: Pass[] = ['main', 'restricted', 'activation'];
+const passes: Pass[] = ALL_PASSES.includes(values.pass as Pass) ? [values.pass as Pass] : values.grep ? ['main'] : ALL_PASSES;
 
 const timeoutS = Number(process.env.TUNE_STUDIO_TEST_TIMEOUT ?? 1800);
 const verbose = values.verbose || process.env.TUNE_STUDIO_TEST_VERBOSE === '1';
@@ -64,6 +66,11 @@ async function runPass(pass: Pass): Promise<number> {
 
   const workspace = mkdtempSync(join(tmpdir(), 'ts-ws-'));
   onCleanup(async () => rmSync(workspace, { recursive: true, force: true }), () => rmSync(workspace, { recursive: true, force: true }));
+  if (pass === 'activation') {
+    writeFileSync(join(workspace, 'docker-compose.yml'), 'services:\n  web:\n    image: nginx\n');
+    writeFileSync(join(workspace, 'config.yaml'), 'name: demo\n');
+    writeFileSync(join(workspace, 'package.json'), '{ "name": "demo" }\n');
+  }
   if (attacker) {
     mkdirSync(join(workspace, '.vscode'));
     writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'tuneStudio.astria.baseUrl': attacker.url, 'tuneStudio.cartesia.baseUrl': attacker.cartesiaUrl }, null, 2));

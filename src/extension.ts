@@ -18,10 +18,11 @@ import { FrontDoors } from './open';
 import { Dialogs } from './commands/dialogs';
 import { registerCreateTune, type CreateTuneDialogs } from './commands/createTune/register';
 import { revealTune } from './commands/tuneActions';
-import { registerAgentTools } from './agent/tools';
+import { registerAgentTools } from './agent/register';
 import { SweepStore } from './jobs/sweeps';
-import { registerCompare, type CompareApi } from './webviews/comparePanel';
+import { registerCompare, type CompareApi } from './webviews/compares';
 import { registerPromptFiles, type PromptFilesApi } from './commands/promptFiles/register';
+import { errorMessage } from './shared/errorMessage';
 
 /**
  * What the integration tests reach after activation. Only a test run (ExtensionMode.Test, which the
@@ -84,7 +85,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   context.subscriptions.push(sweeps);
   const promptEditor = createPromptEditors(context, services, open, sweeps, sweepDialogs);
   const compare = registerCompare(context, services, poller, sweeps, open, { sweep: sweepDialogs, gallery: galleryDialogs });
-  open.bind({ gallery: gallery.open, promptEditor: promptEditor.openRequest, compare: compare.open, apiKey: (provider) => setApiKey(services, provider) });
+  // A panel's host loads on first use: a failure to open is said, not left as an unhandled rejection.
+  const opening =
+    <A extends unknown[]>(what: string, openIt: (...args: A) => Promise<unknown>) =>
+    async (...args: A): Promise<void> => {
+      try {
+        await openIt(...args);
+      } catch (error) {
+        log.error(`Could not open the ${what}: ${errorMessage(error)}`);
+        void vscode.window.showErrorMessage(`Tune Studio could not open the ${what}: ${errorMessage(error)}`);
+      }
+    };
+  open.bind({ gallery: opening('gallery', gallery.open), promptEditor: opening('prompt editor', promptEditor.openRequest), compare: opening('compare panel', compare.open), apiKey: (provider) => setApiKey(services, provider) });
 
   context.subscriptions.push(services.onDidChangeConnection(() => poller.clear()));
   context.subscriptions.push(announceFinishedWork(services.changes, tunes, open));
@@ -93,11 +105,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   const agentTools = registerAgentTools(context, services, poller, open);
   const promptFiles = registerPromptFiles(context, services, poller, open);
 
-  await Promise.all([keys.updateContext('astria'), keys.updateContext('cartesia')]);
-  // `npm start` asks for the sandbox to be used right away, so nobody has to type a key.
-  if (process.env.TUNE_STUDIO_AUTOCONNECT === '1' && !(await keys.get('astria'))) {
-    await useLocalSandbox(services, { silent: true });
-  }
+  // The views' welcome content follows whether a key is stored. Reading SecretStorage is a round trip to
+  // the window, the slowest part of activation, so activation does not wait for it.
+  void (async () => {
+    await Promise.all([keys.updateContext('astria'), keys.updateContext('cartesia')]);
+    // `npm start` asks for the sandbox to be used right away, so nobody has to type a key.
+    if (process.env.TUNE_STUDIO_AUTOCONNECT === '1' && !(await keys.get('astria'))) {
+      await useLocalSandbox(services, { silent: true });
+    }
+  })().catch((error: unknown) => log.error(`Could not read the stored API keys: ${errorMessage(error)}`));
 
   for (const name of ignoredWorkspaceDestinations()) {
     log.warn(`This workspace sets tuneStudio.${name}; it is ignored. Only your user settings decide where your API keys are sent.`);

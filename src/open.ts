@@ -23,13 +23,17 @@ export type PromptEditorRequest =
    */
   | { kind: 'draft'; tuneId: number; draft: PromptDraft; section?: EditorSection };
 
+/**
+ * Each door resolves once the panel is shown (a panel's host loads on first use). It never rejects: a
+ * failure to open is told to the user and logged where the doors are bound (extension.ts).
+ */
 export interface Open {
   /** Opens (or reveals and retitles) the gallery of a subject, optionally at one image. */
-  gallery(subject: GallerySubject, focus?: GalleryFocus): void;
+  gallery(subject: GallerySubject, focus?: GalleryFocus): Promise<void>;
   /** Opens (or reveals) a tune's prompt editor; a remix, img2img or prefill replaces the form, with Undo. */
-  promptEditor(request: PromptEditorRequest): void;
+  promptEditor(request: PromptEditorRequest): Promise<void>;
   /** Opens (or reveals) the compare panel of a remembered sweep. */
-  compare(sweepId: string): void;
+  compare(sweepId: string): Promise<void>;
   /** Asks for a provider's API key, as Set API Key does (a panel whose request found none); true once one is stored. */
   apiKey(provider: Provider): Promise<boolean>;
 }
@@ -45,16 +49,16 @@ export class FrontDoors implements Open {
     this.target = target;
   }
 
-  gallery(subject: GallerySubject, focus?: GalleryFocus): void {
-    this.bound().gallery(subject, focus);
+  gallery(subject: GallerySubject, focus?: GalleryFocus): Promise<void> {
+    return this.bound().gallery(subject, focus);
   }
 
-  promptEditor(request: PromptEditorRequest): void {
-    this.bound().promptEditor(request);
+  promptEditor(request: PromptEditorRequest): Promise<void> {
+    return this.bound().promptEditor(request);
   }
 
-  compare(sweepId: string): void {
-    this.bound().compare(sweepId);
+  compare(sweepId: string): Promise<void> {
+    return this.bound().compare(sweepId);
   }
 
   apiKey(provider: Provider): Promise<boolean> {

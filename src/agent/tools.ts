@@ -23,14 +23,14 @@ import { FLUX_BASE_TUNE_ID, TUNE_BRANCHES } from '../domain/tuneCatalog';
 import { recoveryNote, unknownOutcomeMessage } from '../domain/generation';
 import { ImageFileProblem, workspaceImage } from '../domain/workspaceImages';
 import type { PromptFiles } from '../api/astria/client';
-import { TOOL_NAMES, type ToolName } from './names';
+import type { ToolName } from './names';
 import { toolDraft } from './promptOptions';
 import { InputProblem, errorSentence } from './sentences';
 
 
 
 type Input = Record<string, unknown>;
-type Tool = vscode.LanguageModelTool<Input>;
+export type Tool = vscode.LanguageModelTool<Input>;
 
 const DEFAULT_WAIT_S = 120;
 const MAX_WAIT_S = 600;
@@ -308,13 +308,13 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
         const promptId = int(input, 'promptId');
         if (view === 'promptEditor') {
           if (tuneId === undefined) throw new InputProblem('"tuneId" is required to open the prompt editor.');
-          open.promptEditor({ kind: 'tune', tuneId });
+          await open.promptEditor({ kind: 'tune', tuneId });
           return text(`Opened the prompt editor of tune ${tuneId}.`);
         }
         if (view !== 'gallery') throw new InputProblem('"view" must be gallery or promptEditor.');
         const subject: GallerySubject =
           promptId !== undefined && tuneId !== undefined ? { kind: 'prompt', tuneId, promptId } : tuneId !== undefined ? { kind: 'tune', tuneId } : { kind: 'recent' };
-        open.gallery(subject);
+        await open.gallery(subject);
         return text(`Opened the gallery of ${subject.kind === 'recent' ? 'recent images' : subject.kind === 'tune' ? `tune ${tuneId}` : `prompt ${promptId}`}.`);
       }),
     },
@@ -322,8 +322,3 @@ export function createAgentTools(services: Services, poller: StatusPoller, open:
 }
 
 /** Registers every tool; the chat (or any extension) reaches them through vscode.lm. */
-export function registerAgentTools(context: vscode.ExtensionContext, services: Services, poller: StatusPoller, open: Open): Record<ToolName, Tool> {
-  const tools = createAgentTools(services, poller, open);
-  for (const name of TOOL_NAMES) context.subscriptions.push(vscode.lm.registerTool(name, tools[name]));
-  return tools;
-}

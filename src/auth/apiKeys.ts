@@ -25,6 +25,8 @@ export class ApiKeys implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly cache = new Map<Provider, Record<string, string>>();
   private readonly subscription: vscode.Disposable;
+  /** The context key updates, in order (see updateContext). */
+  private contextUpdates: Promise<unknown> = Promise.resolve();
 
   /** `currentOrigin` says which server each provider is configured to talk to now. */
   constructor(
@@ -67,8 +69,16 @@ export class ApiKeys implements vscode.Disposable {
     await this.updateContext(provider);
   }
 
-  async updateContext(provider: Provider): Promise<void> {
-    await vscode.commands.executeCommand('setContext', `tuneStudio.${provider}.hasKey`, await this.has(provider));
+  /**
+   * Sets `tuneStudio.<provider>.hasKey` (the views' welcome content). One after the other, each reading
+   * the keys when its turn comes: activation does not wait for its own call, so a later one must win.
+   */
+  updateContext(provider: Provider): Promise<void> {
+    const update = this.contextUpdates.then(async () => {
+      await vscode.commands.executeCommand('setContext', `tuneStudio.${provider}.hasKey`, await this.has(provider));
+    });
+    this.contextUpdates = update.catch(() => undefined);
+    return update;
   }
 
   private async write(provider: Provider, byOrigin: Record<string, string>): Promise<void> {
@@ -81,6 +91,9 @@ export class ApiKeys implements vscode.Disposable {
     const cached = this.cache.get(provider);
     if (cached) return cached;
     const raw = (await this.secrets.get(SECRET_ID[provider])) || undefined;
+    // A key stored (or removed) while this read was under way is newer than what was read.
+    const written = this.cache.get(provider);
+    if (written) return written;
     const byOrigin = parseStored(raw, () => originOf(this.currentOrigin(provider)));
     this.cache.set(provider, byOrigin);
     return byOrigin;

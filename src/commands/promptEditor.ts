@@ -66,7 +66,7 @@ export function registerPromptEditorCommands(context: vscode.ExtensionContext, s
       if (!picked) return;
       request = { kind: 'tune', tuneId: picked.tuneId, tune: picked.tune };
     }
-    open.promptEditor(request);
+    await open.promptEditor(request);
   };
 
   context.subscriptions.push(

@@ -55,5 +55,5 @@ export async function remixFromImage(arg: unknown, open: Open): Promise<void> {
     void vscode.window.showWarningMessage(`${name} does not say which tune made it (no "Tune id" in its parameters), so there is no prompt editor to open.`);
     return;
   }
-  open.promptEditor({ kind: 'remix', prompt });
+  await open.promptEditor({ kind: 'remix', prompt });
 }

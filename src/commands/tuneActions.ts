@@ -175,10 +175,10 @@ async function withBusy(
 }
 
 /** The tree's "Open Gallery": the row's tune, prompt or image, the selection's, or recent images. */
-export function openGallery(node: unknown, tunes: TunesView, open: Open): void {
+export async function openGallery(node: unknown, tunes: TunesView, open: Open): Promise<void> {
   if (node !== undefined && !isTunesNode(node)) return; // not a row: nothing to open (the argument is not ours)
   const target = node ?? tunes.view.selection[0];
   const resolved = target && gallerySubjectFor(target);
-  if (!resolved) open.gallery({ kind: 'recent' });
-  else open.gallery(resolved.subject, resolved.focus);
+  if (!resolved) await open.gallery({ kind: 'recent' });
+  else await open.gallery(resolved.subject, resolved.focus);
 }

@@ -15,7 +15,8 @@ import {
   optionSchema,
 } from './prompt/schema';
 
-export type PromptFileFormat = 'yaml' | 'json';
+export { promptFileFormat, type PromptFileFormat } from './promptFileFormat';
+import type { PromptFileFormat } from './promptFileFormat';
 /** Offsets into the file's text: [start, end). */
 export type TextRange = readonly [start: number, end: number];
 
@@ -56,11 +57,6 @@ export interface ParsedPromptFile {
   problems: FileProblem[];
 }
 
-export function promptFileFormat(fileName: string): PromptFileFormat | undefined {
-  if (/\.astria\.ya?ml$/i.test(fileName)) return 'yaml';
-  if (/\.astria\.json$/i.test(fileName)) return 'json';
-  return undefined;
-}
 
 const ROOT_KEYS: readonly string[] = Object.values(PROMPT_FILE_KEYS);
 

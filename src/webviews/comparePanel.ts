@@ -5,12 +5,9 @@ import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
 import { readSweepSettings, type SweepStore } from '../jobs/sweeps';
 import type { Open } from '../open';
-import type { ResponseMessage } from '../shared/rpc';
 import {
-  COMPARE_VIEW_TYPE,
   compareChecks,
   pngSize,
-  sweepIdFromViewState,
   type CellAction,
   type CompareCell,
   type CompareInit,
@@ -18,19 +15,19 @@ import {
 } from '../shared/compare';
 import { cellDraft, gridCoords, missingCells, sweepTitle, type SweepRecord } from '../shared/sweep';
 import { errorMessage } from '../shared/errorMessage';
-import { SingletonPanels, UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
+import { UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
 import { compareAxes, compareCell, contactSheetPath } from './compareModel';
 import { defaultSavePath, imageExtension, imageMarkdown } from '../domain/savedImages';
 import { downloadImage } from '../domain/imageDownload';
 import { resolveClash, type GalleryDialogs } from './saveImage';
 import { editorTune } from '../domain/tuneCatalog';
-import { planOnHost, runCells, type SweepDialogs } from './sweepRun';
+import { planOnHost, runCells } from './sweepRun';
 
 /** Prompts asked for at once when a panel opens (the rest one by one, for ids not on that page). */
 const PROMPT_PAGE = 120;
 const FETCH_CONCURRENCY = 4;
 
-interface CompareDeps {
+export interface CompareDeps {
   extensionUri: vscode.Uri;
   services: Services;
   poller: StatusPoller;
@@ -244,11 +241,11 @@ export class ComparePanel implements HostedPanel {
     }
   }
 
-  private useSettings(index: number): { message?: string } {
+  private async useSettings(index: number): Promise<{ message?: string }> {
     const record = this.record;
     if (!record || !record.cells[index]) throw new UserFacingError('That cell is not in this sweep.');
     const coords = gridCoords(record.axes.map((a) => a.values.length))[index];
-    this.deps.open.promptEditor({ kind: 'draft', tuneId: record.tuneId, draft: cellDraft(record.base, record.axes, coords) });
+    await this.deps.open.promptEditor({ kind: 'draft', tuneId: record.tuneId, draft: cellDraft(record.base, record.axes, coords) });
     return {};
   }
 
@@ -325,52 +322,3 @@ export class ComparePanel implements HostedPanel {
 }
 
 /** What tests reach through the extension's exports (`compare`). */
-export interface CompareApi {
-  /** The compare front door (see open.ts). */
-  open(sweepId: string): void;
-  panelOf(sweepId: string): ComparePanel | undefined;
-  /** Handles a message as if the sweep's webview had posted it, and returns the host's answer. */
-  receive(sweepId: string, message: unknown): Promise<ResponseMessage | undefined>;
-  /** The serializer's entry point. */
-  revive(panel: vscode.WebviewPanel, state: unknown): ComparePanel | undefined;
-  sweeps: SweepStore;
-  /** The sweep's modal question (asked by the prompt editor), replaceable (a test cannot click a modal). */
-  dialogs: SweepDialogs;
-}
-
-/** Creates the compare panels and their serializer; they open through the front door `open.compare`. */
-export function registerCompare(
-  context: vscode.ExtensionContext,
-  services: Services,
-  poller: StatusPoller,
-  sweeps: SweepStore,
-  open: Open,
-  dialogs: { sweep: SweepDialogs; gallery: GalleryDialogs },
-): CompareApi {
-  const deps: CompareDeps = { extensionUri: context.extensionUri, services, poller, sweeps, open, galleryDialogs: dialogs.gallery };
-  const panels = new SingletonPanels<string, ComparePanel>({
-    viewType: COMPARE_VIEW_TYPE,
-    extensionUri: context.extensionUri,
-    key: (sweepId) => `sweep:${sweepId}`,
-    title: (sweepId) => {
-      const record = sweeps.get(sweepId);
-      return record ? `Compare: ${sweepTitle(record)}` : 'Compare';
-    },
-    create: (panel, sweepId) => new ComparePanel(panel, sweepId, deps),
-    subjectFromState: sweepIdFromViewState,
-    log: services.log,
-  });
-  context.subscriptions.push(panels, panels.registerSerializer());
-  return {
-    open: (sweepId) => void panels.show(sweepId),
-    panelOf: (sweepId) => panels.get(sweepId),
-    receive: async (sweepId, message) => {
-      const panel = panels.get(sweepId);
-      if (!panel) throw new Error(`No compare panel is open for sweep ${sweepId}`);
-      return panel.host.handle(message);
-    },
-    revive: (panel, state) => panels.revive(panel, state),
-    sweeps,
-    dialogs: dialogs.sweep,
-  };
-}

@@ -9,7 +9,8 @@ import { defaultSavePath } from '../domain/savedImages';
 import { PARAMETERS_KEYWORD, isPng, parametersOf, parametersText, sidecarJson, withPngText, type ImageParameters } from '../domain/imageMetadata';
 import { downloadImage } from '../domain/imageDownload';
 import { exists, replaceFile, type GalleryDialogs } from './saveImage';
-import { exportZipFile, type ZipExportOptions, type ZipExportResult } from './zipExport';
+import type { ZipExportOptions } from './zipExport';
+import type { ZipExportResult } from './zipExportSummary';
 
 export type { BulkImage } from './galleryModel';
 
@@ -110,5 +111,6 @@ export function describeSaveMany(result: SaveManyResult, total: number): string 
  */
 export async function exportZip(images: BulkImage[], target: vscode.Uri, options: ZipExportOptions): Promise<ZipExportResult> {
   if (target.scheme !== 'file') throw new Error('A ZIP can only be exported to a local file.');
+  const { exportZipFile } = await import('./zipExport'); // the ZIP writer loads on first use
   return exportZipFile(images, target.fsPath, options);
 }

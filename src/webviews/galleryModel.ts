@@ -95,3 +95,17 @@ export function subjectFromViewState(state: unknown): GallerySubject | undefined
   const subject = gallerySubjectCheck(state.subject);
   return subject.ok ? subject.value : undefined;
 }
+
+/** A gallery panel's tab title. */
+export function panelTitle(subject: GallerySubject): string {
+  switch (subject.kind) {
+    case 'tune':
+      return `Gallery: ${subject.title || `Tune ${subject.tuneId}`}`;
+    case 'prompt':
+      return subject.title ? `Prompt ${subject.promptId}: ${subject.title}` : `Prompt ${subject.promptId}`;
+    case 'recent':
+      return 'Recent Images';
+    case 'favorites':
+      return 'Favorites';
+  }
+}

@@ -20,7 +20,7 @@ import {
   type PromptEditorMode,
 } from '../shared/gallery';
 import { UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
-import { textSearchHonoured, toGalleryPrompt } from './galleryModel';
+import { panelTitle, textSearchHonoured, toGalleryPrompt } from './galleryModel';
 import { defaultSavePath, imageExtension, imageMarkdown } from '../domain/savedImages';
 import { downloadImage } from '../domain/imageDownload';
 import { resolveClash, type GalleryDialogs } from './saveImage';
@@ -29,7 +29,6 @@ import { copyPromptParameter, deleteSelection, exportSelection, insertAtCursor, 
 import { parametersOf } from '../domain/imageMetadata';
 import { errorMessage } from '../shared/errorMessage';
 import { LastTextEditor } from './lastTextEditor';
-import { promptFileEntryText } from '../shared/promptFile';
 
 /** Prompts per page; Astria allows up to 120, and one page of groups fills several screens. */
 const PAGE_SIZE = 40;
@@ -58,18 +57,6 @@ interface CachedPage {
   textSearch?: 'server' | 'ignored';
 }
 
-export function panelTitle(subject: GallerySubject): string {
-  switch (subject.kind) {
-    case 'tune':
-      return `Gallery: ${subject.title || `Tune ${subject.tuneId}`}`;
-    case 'prompt':
-      return subject.title ? `Prompt ${subject.promptId}: ${subject.title}` : `Prompt ${subject.promptId}`;
-    case 'recent':
-      return 'Recent Images';
-    case 'favorites':
-      return 'Favorites';
-  }
-}
 
 /** One gallery panel: pages of prompts for its webview, the image actions, and live updates from the poller. */
 export class GalleryPanel implements HostedPanel {
@@ -322,9 +309,11 @@ export class GalleryPanel implements HostedPanel {
       case 'openExternal':
         await vscode.env.openExternal(vscode.Uri.parse(url, true));
         return {};
-      case 'copyPromptFileEntry':
+      case 'copyPromptFileEntry': {
+        const { promptFileEntryText } = await import('../shared/promptFile'); // with the YAML library: on first use
         await vscode.env.clipboard.writeText(promptFileEntryText(prompt));
         return { message: 'Copied as a prompt file entry: paste it under prompts: in a *.astria.yaml file of this tune.' };
+      }
     }
   }
 
@@ -461,7 +450,7 @@ export class GalleryPanel implements HostedPanel {
     if (!prompt) throw new UserFacingError('That prompt is not in this gallery.');
     const inputImageUrl = image ? this.shownImage(image).url : undefined;
     if (image && image.promptId !== promptId) throw new UserFacingError('That image belongs to another prompt.');
-    this.deps.open.promptEditor(mode === 'img2img' && inputImageUrl ? { kind: 'img2img', prompt, imageUrl: inputImageUrl } : { kind: 'remix', prompt });
+    await this.deps.open.promptEditor(mode === 'img2img' && inputImageUrl ? { kind: 'img2img', prompt, imageUrl: inputImageUrl } : { kind: 'remix', prompt });
     return null;
   }
 

@@ -6,7 +6,7 @@ import type { Prompt } from '../api/astria/types';
 import { errorMessage } from '../shared/errorMessage';
 import { UserFacingError } from './panelHost';
 import { describeSaveMany, exportZip, saveMany, type BulkImage } from './galleryBulk';
-import { describeZipExport, type ZipExportResult } from './zipExport';
+import { describeZipExport, type ZipExportResult } from './zipExportSummary';
 import type { GalleryDeps } from './galleryPanel';
 import type { LastTextEditor } from './lastTextEditor';
 import type { CopyableField } from '../shared/gallery';

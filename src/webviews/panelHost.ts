@@ -182,8 +182,11 @@ export interface SingletonPanelsOptions<S, T extends HostedPanel> {
   extensionUri: vscode.Uri;
   key(subject: S): string;
   title(subject: S): string;
-  /** Builds the panel's host around a new or restored panel. */
-  create(panel: vscode.WebviewPanel, subject: S, restoredState: unknown): T;
+  /**
+   * Imports the panel's host (a chunk of its own, loaded when the first panel of this kind opens or is
+   * restored) and returns what builds it around a new or restored panel.
+   */
+  load(): Promise<(panel: vscode.WebviewPanel, subject: S, restoredState: unknown) => T>;
   /** Reads a subject back from a restored panel's saved state; undefined when it is not one. */
   subjectFromState(state: unknown): S | undefined;
   log: vscode.LogOutputChannel;
@@ -192,6 +195,7 @@ export interface SingletonPanelsOptions<S, T extends HostedPanel> {
 /** One panel per subject: opening the same subject again reveals it. Also restores panels after reload. */
 export class SingletonPanels<S, T extends HostedPanel> implements vscode.Disposable {
   private readonly open = new Map<string, T>();
+  private factory: ReturnType<SingletonPanelsOptions<S, T>['load']> | undefined;
 
   constructor(private readonly options: SingletonPanelsOptions<S, T>) {}
 
@@ -204,43 +208,52 @@ export class SingletonPanels<S, T extends HostedPanel> implements vscode.Disposa
   }
 
   /** Reveals the subject's panel, creating it if needed; `created` tells which. */
-  show(subject: S, column: vscode.ViewColumn = vscode.ViewColumn.Active): { panel: T; created: boolean } {
+  async show(subject: S, column: vscode.ViewColumn = vscode.ViewColumn.Active): Promise<{ panel: T; created: boolean }> {
     const existing = this.get(subject);
-    if (existing) {
-      existing.panel.reveal(undefined, false);
-      return { panel: existing, created: false };
-    }
+    if (existing) return this.reveal(existing);
+    const create = await this.loaded();
+    const opened = this.get(subject); // opened while the host loaded
+    if (opened) return this.reveal(opened);
     const panel = vscode.window.createWebviewPanel(
       this.options.viewType,
       this.options.title(subject),
       { viewColumn: column, preserveFocus: false },
       webviewOptions(this.options.extensionUri),
     );
-    return { panel: this.adopt(panel, subject, undefined), created: true };
+    return { panel: this.adopt(panel, subject, undefined, create), created: true };
   }
 
   /** The serializer's half: a panel VS Code restored after a reload, with the webview's saved state. */
-  revive(panel: vscode.WebviewPanel, state: unknown): T | undefined {
+  async revive(panel: vscode.WebviewPanel, state: unknown): Promise<T | undefined> {
     const subject = this.options.subjectFromState(state);
     if (subject === undefined || this.get(subject)) {
       this.options.log.warn(`${this.options.viewType}: could not restore a panel from its saved state: ${describeForLog(state)}`);
       panel.dispose();
       return undefined;
     }
-    return this.adopt(panel, subject, state);
+    return this.adopt(panel, subject, state, await this.loaded());
   }
 
   registerSerializer(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(this.options.viewType, {
       deserializeWebviewPanel: async (panel, state: unknown) => {
-        this.revive(panel, state);
+        await this.revive(panel, state);
       },
     });
   }
 
-  private adopt(panel: vscode.WebviewPanel, subject: S, state: unknown): T {
+  private loaded(): ReturnType<SingletonPanelsOptions<S, T>['load']> {
+    return (this.factory ??= this.options.load());
+  }
+
+  private reveal(existing: T): { panel: T; created: boolean } {
+    existing.panel.reveal(undefined, false);
+    return { panel: existing, created: false };
+  }
+
+  private adopt(panel: vscode.WebviewPanel, subject: S, state: unknown, create: (panel: vscode.WebviewPanel, subject: S, restoredState: unknown) => T): T {
     const key = this.options.key(subject);
-    const hosted = this.options.create(panel, subject, state);
+    const hosted = create(panel, subject, state);
     this.open.set(key, hosted);
     panel.onDidDispose(() => {
       if (this.open.get(key) === hosted) this.open.delete(key);

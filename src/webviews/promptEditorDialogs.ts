@@ -5,7 +5,6 @@ import type { PickedFile } from '../shared/promptEditor';
 import { ImageFileProblem, workspaceImage } from '../domain/workspaceImages';
 import type { ImageTarget } from '../shared/promptEditor';
 import type { PromptDraft } from '../shared/prompt/draft';
-import { entryFromDraft, entryName, promptFileFormat, promptFileName, promptFileText } from '../shared/promptFile';
 import { parseUriList } from './promptEditorModel';
 
 export async function pickedFile(value: string): Promise<PickedFile> {
@@ -61,6 +60,8 @@ export async function droppedImageFile(uriList: string): Promise<PickedFile | { 
 
 /** Save as Prompt File…: the form as a `*.astria.yaml` with this tune and one entry, opened next to the panel. */
 export async function saveDraftAsPromptFile(dialogs: PromptEditorDialogs, tuneId: number, title: string, draft: PromptDraft): Promise<{ saved: string } | null> {
+  // The prompt file writer (and its YAML library) loads on first use.
+  const { entryFromDraft, entryName, promptFileFormat, promptFileName, promptFileText } = await import('../shared/promptFile');
   const uri = await dialogs.savePromptFile(promptFileName(title));
   if (!uri) return null;
   const format = promptFileFormat(uri.path) ?? 'yaml';

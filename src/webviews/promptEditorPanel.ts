@@ -128,7 +128,7 @@ export class PromptEditorPanel implements HostedPanel {
         listSweeps: async () => this.listSweeps(),
         openSweep: async ({ sweepId }) => {
           if (!deps.sweeps.get(sweepId)) throw new UserFacingError('That sweep is not remembered in this workspace any more.');
-          deps.open.compare(sweepId);
+          await deps.open.compare(sweepId);
           return null;
         },
         saveAsPromptFile: ({ draft }) => this.saveAsPromptFile(draft),
@@ -470,7 +470,7 @@ export class PromptEditorPanel implements HostedPanel {
   private async openResult(promptId: number, imageIndex: number): Promise<null> {
     const run = this.runs.find((r) => r.promptId === promptId);
     if (!run || imageIndex >= run.images.length) throw new UserFacingError('That image is not in this editor.');
-    this.deps.open.gallery({ kind: 'prompt', tuneId: this.tuneId, promptId, title: this.tune?.title }, { promptId, imageIndex });
+    await this.deps.open.gallery({ kind: 'prompt', tuneId: this.tuneId, promptId, title: this.tune?.title }, { promptId, imageIndex });
     return null;
   }
 
@@ -485,7 +485,7 @@ export class PromptEditorPanel implements HostedPanel {
     if (!tune || !tune.baseTune || !kind) throw new UserFacingError('This tune is not referenced from a base tune.');
     const subject = [tune.token, tune.className].filter(Boolean).join(' ');
     const text = `<${kind}:${tune.id}:1>${subject ? ` ${subject}` : ''} `;
-    this.deps.open.promptEditor({ kind: 'prefill', tuneId: tune.baseTune.id, text });
+    await this.deps.open.promptEditor({ kind: 'prefill', tuneId: tune.baseTune.id, text });
     return null;
   }
 

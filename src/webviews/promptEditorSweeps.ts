@@ -41,7 +41,7 @@ export async function startEditorSweep(deps: EditorSweepDeps, server: Tune, tune
   if (!ok) return { status: 'cancelled' };
   const cells = await runCells(plan.cells);
   const record = await deps.sweeps.create({ id: tune.id, title: tune.title }, draft, plan.axes, plan.cells.map((c) => c.params));
-  deps.open.compare(record.id);
+  await deps.open.compare(record.id);
   deps.services.log.info(`Prompt editor: sweep ${record.id} on tune ${tune.id}: ${plan.prompts} prompts`);
   void deps.sweeps
     .run(record.id, cells, settings.concurrency)

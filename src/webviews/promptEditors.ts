@@ -1,4 +1,5 @@
 // The prompt editors' registry: one panel per tune, its serializer, and the front door open.ts hands out.
+// The panel's host (promptEditorPanel.ts and what it uses) is imported when the first editor opens.
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { ResponseMessage } from '../shared/rpc';
@@ -11,20 +12,20 @@ import { SingletonPanels } from './panelHost';
 import { PresetStore } from './presetStore';
 import { editorTarget, tuneIdFromViewState } from './promptEditorModel';
 import { PromptEditorDialogs } from './promptEditorDialogs';
-import { PromptEditorPanel, type PromptEditorDeps, type PromptEditorSubject } from './promptEditorPanel';
+import type { PromptEditorPanel, PromptEditorDeps, PromptEditorSubject } from './promptEditorPanel';
 
 /** What the extension exports for tests (`promptEditor`). */
 export interface PromptEditorApi {
   /** The open editor of a tune, if any. */
   panelOf(tuneId: number): PromptEditorPanel | undefined;
   /** Opens (or reveals) a tune's editor; a draft replaces the form as "prefill" would. */
-  open(subject: PromptEditorSubject, draft?: { draft: PromptDraft; reason: DraftReplacedReason }, section?: EditorSection): PromptEditorPanel;
+  open(subject: PromptEditorSubject, draft?: { draft: PromptDraft; reason: DraftReplacedReason }, section?: EditorSection): Promise<PromptEditorPanel>;
   /** The prompt editor's front door (see open.ts). */
-  openRequest(request: PromptEditorRequest): void;
+  openRequest(request: PromptEditorRequest): Promise<void>;
   /** Handles a message as if the tune's webview had posted it, and returns the host's answer. */
   receive(tuneId: number, message: unknown): Promise<ResponseMessage | undefined>;
   /** The serializer's entry point: a panel VS Code restored, with the state its webview saved. */
-  revive(panel: vscode.WebviewPanel, state: unknown): PromptEditorPanel | undefined;
+  revive(panel: vscode.WebviewPanel, state: unknown): Promise<PromptEditorPanel | undefined>;
   /** Replaceable file dialog (a test cannot click it). */
   dialogs: PromptEditorDialogs;
 }
@@ -54,7 +55,10 @@ export function createPromptEditors(
     extensionUri: context.extensionUri,
     key: (subject) => `tune:${subject.tuneId}`,
     title: (subject) => `Prompt: ${subject.tune?.title ?? `Tune ${subject.tuneId}`}`,
-    create: (panel, subject, restoredState) => new PromptEditorPanel(panel, subject.tuneId, deps, { tune: subject.tune, viewState: restoredState }),
+    load: async () => {
+      const { PromptEditorPanel } = await import('./promptEditorPanel');
+      return (panel, subject, restoredState) => new PromptEditorPanel(panel, subject.tuneId, deps, { tune: subject.tune, viewState: restoredState });
+    },
     subjectFromState: (state) => {
       const tuneId = tuneIdFromViewState(state);
       return tuneId === undefined ? undefined : { tuneId };
@@ -63,8 +67,8 @@ export function createPromptEditors(
   });
   context.subscriptions.push(presets, panels, panels.registerSerializer());
 
-  const open = (subject: PromptEditorSubject, draft?: { draft: PromptDraft; reason: DraftReplacedReason }, section?: EditorSection): PromptEditorPanel => {
-    const { panel } = panels.show(subject);
+  const open = async (subject: PromptEditorSubject, draft?: { draft: PromptDraft; reason: DraftReplacedReason }, section?: EditorSection): Promise<PromptEditorPanel> => {
+    const { panel } = await panels.show(subject);
     if (draft) panel.replaceDraft(draft.draft, draft.reason);
     if (section) panel.revealSection(section);
     return panel;
@@ -72,9 +76,9 @@ export function createPromptEditors(
   return {
     panelOf: (tuneId) => panels.get({ tuneId }),
     open,
-    openRequest: (request) => {
+    openRequest: async (request) => {
       const target = editorTarget(request);
-      open({ tuneId: target.tuneId, tune: target.tune }, target.prefill, target.section);
+      await open({ tuneId: target.tuneId, tune: target.tune }, target.prefill, target.section);
     },
     receive: async (tuneId, message) => {
       const panel = panels.get({ tuneId });

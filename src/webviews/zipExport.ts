@@ -13,6 +13,9 @@ import { ZipFile } from 'yazl';
 import { downloadToFile } from '../api/download';
 import { errorMessage } from '../shared/errorMessage';
 import type { BulkImage } from './galleryModel';
+import { describeFailures, type ZipExportResult } from './zipExportSummary';
+
+export { describeZipExport, type ZipExportResult } from './zipExportSummary';
 import { defaultSavePath, imageExtension } from '../domain/savedImages';
 import { PARAMETERS_KEYWORD, isPng, parametersOf, parametersText, sidecarJson, textChunk } from '../domain/imageMetadata';
 
@@ -27,14 +30,6 @@ export interface ZipExportOptions {
   onEntry?: (settled: number) => void;
 }
 
-export interface ZipExportResult {
-  /** Images in the archive. */
-  entries: number;
-  /** Distinct images asked for (the same image twice is one entry). */
-  total: number;
-  /** Images left out, by entry name, with the reason in words. */
-  failed: { name: string; reason: string }[];
-}
 
 /**
  * Inserts a `parameters` text chunk right after a PNG's IHDR while the bytes stream through (IHDR is
@@ -151,17 +146,4 @@ function addEntry(zip: ZipFile, name: string, file: string, text: string): Promi
     entry.once('end', () => resolve());
     zip.addReadStream(entry, name, { compress: false });
   });
-}
-
-function describeFailures(failed: ZipExportResult['failed']): string {
-  const named = failed.slice(0, 3).map((f) => `${f.name} (${f.reason})`);
-  return `${named.join('; ')}${failed.length > 3 ? '; …' : ''}`;
-}
-
-/** "Exported 20 images to exports/a.zip." or "Exported 5 of 6 images to exports/a.zip · could not export 1: t/1-2.png (reason)." */
-export function describeZipExport(result: ZipExportResult, shownPath: string): string {
-  const { entries, total, failed } = result;
-  const count = failed.length === 0 ? `${entries} image${entries === 1 ? '' : 's'}` : `${entries} of ${total} image${total === 1 ? '' : 's'}`;
-  const failures = failed.length ? ` · could not export ${failed.length}: ${describeFailures(failed)}` : '';
-  return `Exported ${count} to ${shownPath}${failures}.`;
 }

@@ -177,7 +177,7 @@ describe('Against a server that does only what the docs promise', function () {
     await admin('POST', `/tunes/${tune.id}/finish`);
     for (let n = 0; n < 45; n++) await astria('POST', `/tunes/${tune.id}/prompts`, { prompt: { text: `gallery prompt ${n}`, num_images: 1 } });
     const subject = { kind: 'tune' as const, tuneId: tune.id };
-    api.gallery.open(subject);
+    await api.gallery.open(subject);
     const ids: number[] = [];
     let cursor: number | null = null;
     for (let n = 0; n < 10; n++) {
@@ -192,7 +192,7 @@ describe('Against a server that does only what the docs promise', function () {
     assert.equal(ids.length, 45, 'every prompt (the server gives 20 a page, the gallery asks for 40)');
     assert.equal(new Set(ids).size, 45, 'none twice');
 
-    const editor = api.promptEditor.open({ tuneId: tune.id });
+    const editor = await api.promptEditor.open({ tuneId: tune.id });
     await editor.whenRendered();
     const refs: number[] = [];
     let refCursor: number | null = null;

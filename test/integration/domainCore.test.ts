@@ -143,7 +143,7 @@ async function promptFile(name: string, tuneId: number, entries: { name: string;
   await writeFile(uri.fsPath, body);
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document, { preview: false });
-  const state = await api.promptFiles.controller.stateOf(document);
+  const state = await (await api.promptFiles.loaded()).controller.stateOf(document);
   assert.equal(state?.lookup?.tune?.id, tuneId, `the file’s tune is found: ${state?.lookup?.problem ?? ''}`);
   return document;
 }
@@ -222,17 +222,17 @@ describe('Domain core: every entry point, both profiles', function () {
       asked.push({ message, postsSoFar: await countPosts() });
       return answer(message);
     };
-    const fileConfirm = api.promptFiles.runner.dialogs.confirm;
+    const fileConfirm = api.promptFiles.dialogs.confirm;
     const sweepConfirm = api.compare.dialogs.confirm;
     const confirm = api.dialogs.confirm;
     const tuneConfirm = api.createTune.dialogs.confirm;
     // Generate All's and the sweep's own "Create N?" questions are answered yes; "Send Again?" as the case says.
-    api.promptFiles.runner.dialogs.confirm = stub((message) => sendAgain || !/Send (it|them) again\?/.test(message));
+    api.promptFiles.dialogs.confirm = stub((message) => sendAgain || !/Send (it|them) again\?/.test(message));
     api.compare.dialogs.confirm = stub(() => true);
     api.dialogs.confirm = stub(() => sendAgain);
     api.createTune.dialogs.confirm = stub(() => sendAgain);
     restore = [
-      () => (api.promptFiles.runner.dialogs.confirm = fileConfirm),
+      () => (api.promptFiles.dialogs.confirm = fileConfirm),
       () => (api.compare.dialogs.confirm = sweepConfirm),
       () => (api.dialogs.confirm = confirm),
       () => (api.createTune.dialogs.confirm = tuneConfirm),
@@ -281,10 +281,10 @@ describe('Domain core: every entry point, both profiles', function () {
         tuneNode = (await api.tunes.provider.nodeForTune(tune)) as TuneRow;
         assert.ok(promptRows(await api.tunes.provider.getChildren(tuneNode)).length > 0, 'the tune is expanded with its seeded prompt');
         subject = { kind: 'tune', tuneId: tune.id };
-        api.gallery.open(subject);
+        await api.gallery.open(subject);
         assert.ok(api.gallery.panelOf(subject), 'the gallery is open');
         assert.ok((await galleryPrompts(subject)).length > 0, 'the gallery shows its first page');
-        api.promptEditor.open({ tuneId: tune.id });
+        await api.promptEditor.open({ tuneId: tune.id });
         await waitFor('the prompt editor to load its tune', () => api.promptEditor.panelOf(tune.id)?.editorTune ?? undefined, 45_000);
       });
 

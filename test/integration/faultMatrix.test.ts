@@ -676,7 +676,7 @@ describe('Fault matrix', function () {
     const seeded = await admin<Tune>('POST', '/seed-gallery', { count: 6, title: 'Fault matrix gallery' });
     const prompts = await astria<Prompt[]>('GET', `/tunes/${seeded.id}/prompts?limit=120`);
     gallery = { tune: seeded, prompts, subject: { kind: 'tune', tuneId: seeded.id } };
-    api.gallery.open(gallery.subject);
+    await api.gallery.open(gallery.subject);
     const panel = api.gallery.panelOf(gallery.subject);
     assert.ok(panel);
     await waitFor('the gallery to load its first page', async () => {

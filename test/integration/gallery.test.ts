@@ -40,7 +40,7 @@ async function request<M extends Method>(subject: GallerySubject, method: M, par
 }
 
 async function open(subject: GallerySubject, focus?: { promptId: number; imageIndex: number }): Promise<GalleryPanel> {
-  gallery.open(subject, focus); // the front door the tree, the editor and the agent tools use
+  await gallery.open(subject, focus); // the front door the tree, the editor and the agent tools use
   const panel = gallery.panelOf(subject);
   assert.ok(panel, 'the gallery panel is open');
   return panel;
@@ -299,7 +299,7 @@ describe('Gallery', function () {
       const subject: GallerySubject = { kind: 'prompt', tuneId: tune.id, promptId: prompts[5].id };
       const state: GalleryViewState = { version: 1, subject, anchor: { promptId: prompts[5].id, offset: 0 }, scrollTop: 0, tileSize: 'large' };
       const panel = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, 'restored', vscode.ViewColumn.Active, {});
-      const revived = gallery.revive(panel, state);
+      const revived = await gallery.revive(panel, state);
       assert.ok(revived, 'revived');
       assert.equal(gallery.panelOf(subject), revived);
       assert.equal(revived.panel.title, 'restored', 'VS Code restores the title itself');
@@ -313,7 +313,7 @@ describe('Gallery', function () {
       const panel = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, 'broken', vscode.ViewColumn.Active, {});
       let disposed = false;
       panel.onDidDispose(() => (disposed = true));
-      assert.equal(gallery.revive(panel, { version: 1, subject: { kind: 'tune', tuneId: -1 } }), undefined);
+      assert.equal(await gallery.revive(panel, { version: 1, subject: { kind: 'tune', tuneId: -1 } }), undefined);
       assert.equal(disposed, true);
     });
   });

@@ -140,13 +140,13 @@ describe('Gallery for daily work', function () {
           filters: { ...NO_FILTERS, text: `shot #${number} ` },
         };
         const panel = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, 'restored', vscode.ViewColumn.Active, {});
-        assert.ok(gallery.revive(panel, state));
+        assert.ok(await gallery.revive(panel, state));
         assert.deepEqual(await rendered(subject), { prompts: 1, images: prompts[4].images.length }, 'only the prompt the text names is shown');
         panel.dispose();
 
         const likedState: GalleryViewState = { ...state, filters: { ...NO_FILTERS, likedOnly: true } };
         const again = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, 'restored', vscode.ViewColumn.Active, {});
-        assert.ok(gallery.revive(again, likedState));
+        assert.ok(await gallery.revive(again, likedState));
         assert.deepEqual(await rendered(subject), { prompts: 1, images: liked.images.length }, 'liked only');
         again.dispose();
       } finally {
@@ -158,7 +158,7 @@ describe('Gallery for daily work', function () {
   describe('server text search', () => {
     it('searches the prompt text on the server for Recent Images, where the server honours GET /prompts?text=', async () => {
       const recent: GallerySubject = { kind: 'recent' };
-      gallery.open(recent);
+      await gallery.open(recent);
       const oldest = prompts.at(-1);
       assert.ok(oldest);
       const words = /gallery shot #\d+ <lora/.exec(oldest.text)?.[0] ?? '';
@@ -172,7 +172,7 @@ describe('Gallery for daily work', function () {
         [oldest.id],
       );
       // A tune's own list has no text filter: the tune gallery never sends one.
-      gallery.open(subject);
+      await gallery.open(subject);
       const tunePage = await request(subject, 'loadPage', { cursor: null, refresh: false, text: words });
       assert.equal(tunePage.textSearch, undefined);
       assert.equal(tunePage.prompts.length, 40);
@@ -251,7 +251,7 @@ describe('Gallery for daily work', function () {
 
   describe('bulk actions', () => {
     before(async () => {
-      gallery.open(subject);
+      await gallery.open(subject);
       await request(subject, 'loadPage', { cursor: null, refresh: true });
     });
 

@@ -24,8 +24,11 @@ export function sandboxEnv(): SandboxEnv {
   };
 }
 
+/** `publisher.name` from package.json. */
+export const EXTENSION_ID = 'tune-studio.tune-studio';
+
 export async function extensionApi(): Promise<TuneStudioApi> {
-  const ext = vscode.extensions.getExtension<TuneStudioApi | undefined>('tune-studio.tune-studio');
+  const ext = vscode.extensions.getExtension<TuneStudioApi | undefined>(EXTENSION_ID);
   assert.ok(ext, 'the extension is installed');
   const api = await ext.activate();
   assert.ok(api, 'the extension exports its internals in a test run (ExtensionMode.Test)');

@@ -30,6 +30,11 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
 /** The Restricted Mode pass (workspace trust on, folder untrusted): its own code-server, its own suite. */
 const RESTRICTED_SUITES: typeof SUITES = [['restricted.test.ts', () => import('./restricted.test')]];
 
+/** The activation pass (a fresh window, nothing has activated the extension): its own code-server. */
+const ACTIVATION_SUITES: typeof SUITES = [['activation.test.ts', () => import('./activation.test')]];
+
+const PASS_SUITES: Record<string, typeof SUITES> = { restricted: RESTRICTED_SUITES, activation: ACTIVATION_SUITES };
+
 export async function run(): Promise<void> {
   const grep = process.env.TUNE_STUDIO_TEST_GREP;
   const mocha = new Mocha({
@@ -39,7 +44,7 @@ export async function run(): Promise<void> {
     color: process.env.TUNE_STUDIO_TEST_COLOR === '1',
     ...(grep ? { grep } : {}),
   });
-  for (const [name, load] of process.env.TUNE_STUDIO_TEST_PASS === 'restricted' ? RESTRICTED_SUITES : SUITES) {
+  for (const [name, load] of PASS_SUITES[process.env.TUNE_STUDIO_TEST_PASS ?? ''] ?? SUITES) {
     mocha.suite.emit('pre-require', globalThis, name, mocha);
     await load();
     mocha.suite.emit('require', undefined, name, mocha);

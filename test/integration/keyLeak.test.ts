@@ -221,7 +221,7 @@ describe('API keys stay in SecretStorage', function () {
       30_000,
     );
 
-    const editor = api.promptEditor.open({ tuneId: tune.id });
+    const editor = await api.promptEditor.open({ tuneId: tune.id });
     const editorPosts = posts('messages to the prompt editor');
     capturePosts(editor.panel, editorPosts);
     await waitFor('the editor to load its tune', () => api.promptEditor.panelOf(tune.id)?.editorTune ?? undefined);
@@ -246,7 +246,7 @@ describe('API keys stay in SecretStorage', function () {
     }
     // The sweep opened its compare panel; it is opened again through the exported front door, recorded from the start.
     (await waitFor('the sweep’s compare panel', () => api.compare.panelOf(sweepId))).panel.dispose();
-    api.compare.open(sweepId);
+    await api.compare.open(sweepId);
     const compare = api.compare.panelOf(sweepId);
     assert.ok(compare, 'the compare panel opened');
     const comparePosts = posts('messages to the compare panel');

@@ -485,18 +485,18 @@ describe('Prompt editor', function () {
       const stored: PromptDraft = { ...defaultDraft(), text: '<1> saved in workspaceState' };
       await api.services.context.workspaceState.update(draftStorageKey(flux.id), { version: 1, draft: stored, savedAt: Date.now() });
       const restoredPanel = () => vscode.window.createWebviewPanel(PROMPT_EDITOR_VIEW_TYPE, 'Prompt', vscode.ViewColumn.Active, { enableScripts: true });
-      const fromWebview = api.promptEditor.revive(restoredPanel(), { version: 1, tuneId: flux.id, draft: saved, advancedOpen: true });
+      const fromWebview = await api.promptEditor.revive(restoredPanel(), { version: 1, tuneId: flux.id, draft: saved, advancedOpen: true });
       openTuneIds.add(flux.id);
       assert.ok(fromWebview);
       assert.deepEqual(fromWebview.currentDraft, saved, "the webview's own state is the newest copy");
       fromWebview.panel.dispose();
       await api.services.context.workspaceState.update(draftStorageKey(flux.id), { version: 1, draft: stored, savedAt: Date.now() });
-      const fromStorage = api.promptEditor.revive(restoredPanel(), { version: 1, tuneId: flux.id });
+      const fromStorage = await api.promptEditor.revive(restoredPanel(), { version: 1, tuneId: flux.id });
       assert.ok(fromStorage);
       assert.deepEqual(fromStorage.currentDraft, stored, 'workspaceState covers a state without a draft');
       await waitFor('the restored editor to load', () => fromStorage.editorTune ?? undefined);
       const garbage = restoredPanel();
-      assert.equal(api.promptEditor.revive(garbage, { version: 7 }), undefined, 'a state that is not ours is refused');
+      assert.equal(await api.promptEditor.revive(garbage, { version: 7 }), undefined, 'a state that is not ours is refused');
     });
 
     it('lists the last 20 prompts of the tune, newest first, with those of this session', async () => {

@@ -2,6 +2,7 @@
 // diagnostics (no YAML extension installed), CodeLenses, Generate with the id written back and the rest
 // of the file byte-identical, the duplicate question, Generate All with a 422 half way, hovers with the
 // sandbox CDN's images, completions, and titles resolved on the documented profile.
+import type { PromptFilesFeature } from '../../src/commands/promptFiles/feature';
 import * as assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
@@ -15,6 +16,8 @@ import { parsePromptFile } from '../../src/shared/promptFile';
 import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, waitFor } from './helpers';
 
 let api: TuneStudioApi;
+/** The prompt files' machinery (loaded on first use; these tests use it from the start). */
+let files: PromptFilesFeature;
 let requestId = 1;
 
 /** A request exactly as a webview sends it, answered by the host (or its error thrown). */
@@ -74,10 +77,11 @@ describe('Prompt files', function () {
   let lookalike: Tune;
   /** The images of the prompt the Generate test created. */
   let studioImages: string[] = [];
-  let originalConfirm: typeof api.promptFiles.runner.dialogs.confirm;
+  let originalConfirm: typeof api.promptFiles.dialogs.confirm;
 
   before(async () => {
     api = await extensionApi();
+    files = await api.promptFiles.loaded();
     await connectToSandbox(api);
     // Desktop VS Code's default. The web workbench (code-server) saves a second after every edit, which
     // would save the ids (and anything typed) whatever Generate does.
@@ -85,15 +89,15 @@ describe('Prompt files', function () {
     studio = await admin<Tune>('POST', '/seed-gallery', { count: 1, title: 'Prompt files — studio' });
     // Titled like a Gemini model, so the editor's heuristic offers `resolution`: the server refuses it (a real 422).
     lookalike = await admin<Tune>('POST', '/seed-gallery', { count: 1, title: 'Prompt files — Gemini look-alike' });
-    originalConfirm = api.promptFiles.runner.dialogs.confirm;
-    api.promptFiles.runner.dialogs.confirm = async (message: string, detail: string) => {
+    originalConfirm = api.promptFiles.dialogs.confirm;
+    api.promptFiles.dialogs.confirm = async (message: string, detail: string) => {
       asked.push(`${message}\n${detail}`);
       return answer;
     };
   });
 
   after(async () => {
-    api.promptFiles.runner.dialogs.confirm = originalConfirm;
+    api.promptFiles.dialogs.confirm = originalConfirm;
     // Generate leaves its ids unsaved: saved here, so closing the editors asks nothing.
     await vscode.workspace.saveAll(false);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -229,7 +233,7 @@ describe('Prompt files', function () {
       '',
     ].join('\n');
     const document = await openFile('studio.astria.yaml', original);
-    await api.promptFiles.controller.stateOf(document);
+    await files.controller.stateOf(document);
     const before = (await promptsOf(studio.id)).length;
     const summary = await api.promptFiles.generate(document.uri, 0);
     assert.equal(summary?.created.length, 1, JSON.stringify(summary));
@@ -263,14 +267,14 @@ describe('Prompt files', function () {
     const original = `tune: ${studio.id}\ndefaults:\n  num_images: 1\nprompts:\n  - name: typed during\n    text: <1> typed during the run\n`;
     const document = await openFile('unsaved.astria.yaml', original);
     const editor = await vscode.window.showTextDocument(document);
-    await api.promptFiles.controller.stateOf(document);
+    await files.controller.stateOf(document);
     assert.equal(document.isDirty, false, 'saved before the run');
     // Astria answers late; the user types a note at the top meanwhile.
     await admin('POST', '/faults', { match: `^/tunes/${studio.id}/prompts$`, method: 'POST', origin: 'api', kind: 'slow', delayMs: 1_500 });
     const note = '# a note typed during the run\n';
     let typed: Thenable<boolean> | undefined;
-    const typing = api.promptFiles.controller.onDidChange(() => {
-      if (!typed && api.promptFiles.controller.isSending(document, 0)) typed = editor.edit((b) => b.insert(new vscode.Position(0, 0), note));
+    const typing = files.controller.onDidChange(() => {
+      if (!typed && files.controller.isSending(document, 0)) typed = editor.edit((b) => b.insert(new vscode.Position(0, 0), note));
     });
     const summary = await api.promptFiles.generate(document.uri, 0).finally(() => typing.dispose());
     assert.ok(typed && (await typed), 'the note was typed while the prompt was out');
@@ -322,7 +326,7 @@ describe('Prompt files', function () {
   it('Generate All: one confirmation with prompts and images; a 422 half way becomes a diagnostic, the rest is recorded', async () => {
     const original = `tune: ${lookalike.id}\nprompts:\n  - name: plain\n    text: <1> plain\n    num_images: 1\n  - name: sharp\n    text: <1> sharp\n    num_images: 2\n    resolution: 2K\n`;
     const document = await openFile('lookalike.astria.yaml', original);
-    await api.promptFiles.controller.stateOf(document);
+    await files.controller.stateOf(document);
     asked.length = 0;
     const summary = await api.promptFiles.generate(document.uri);
     assert.equal(asked.length, 1);
@@ -365,7 +369,7 @@ describe('Prompt files', function () {
 
   it('Open in Prompt Editor fills the editor with every option of the entry', async () => {
     const document = await openFile('open.astria.yaml', `tune: ${studio.id}\nprompts:\n  - name: wide\n    text: <1> wide shot\n    num_images: 3\n    seed: 9\n    aspect_ratio: "16:9"\n`);
-    await api.promptFiles.controller.stateOf(document);
+    await files.controller.stateOf(document);
     await vscode.commands.executeCommand('tuneStudio.promptFile.openInPromptEditor', document.uri.toString(), 0);
     const panel = await waitFor('the prompt editor of the tune', () => api.promptEditor.panelOf(studio.id));
     const stored = await waitFor('the draft in the editor', () => readStoredDraft(api.services.context.workspaceState.get(draftStorageKey(studio.id))));
@@ -428,7 +432,7 @@ describe('Prompt files', function () {
       assert.equal(parsed.tune?.value, studio.id);
       assert.deepEqual(Object.fromEntries([...parsed.entries[0].options].map(([k, v]) => [k, v.value])), { text: '<1> saved: with a colon', num_images: 3, seed: 5, film_grain: true });
       const document = await vscode.workspace.openTextDocument(target);
-      assert.equal((await api.promptFiles.controller.stateOf(document))?.entries[0].checked.params?.num_images, 3);
+      assert.equal((await files.controller.stateOf(document))?.entries[0].checked.params?.num_images, 3);
       assert.deepEqual(ours(document.uri), []);
       panel.panel.dispose();
     } finally {
@@ -438,7 +442,7 @@ describe('Prompt files', function () {
 
   it('Copy as Prompt File Entry in the gallery gives an entry that knows its run (images in the hover)', async () => {
     const subject: GallerySubject = { kind: 'tune', tuneId: studio.id, title: studio.title };
-    api.gallery.open(subject);
+    await api.gallery.open(subject);
     const gallery = async (method: string, params: unknown) => answerOf(await api.gallery.receive(subject, { kind: 'request', id: requestId++, method, params }));
     const page = (await gallery('loadPage', { cursor: null, refresh: true })) as GalleryPage;
     // The seeded prompt: made outside this window, so only the server can tell whether a run would repeat it.
@@ -449,7 +453,7 @@ describe('Prompt files', function () {
     assert.match(entry, new RegExp(`^  # tune: ${studio.id}\\n  - name: `));
     assert.match(entry, new RegExp(`\\n    id: ${shown.id}\\n$`));
     const document = await openFile('from-gallery.astria.yaml', `tune: ${studio.id}\nprompts:\n${entry}`);
-    const state = await api.promptFiles.controller.stateOf(document);
+    const state = await files.controller.stateOf(document);
     assert.deepEqual(state?.entries.map((e) => e.entry.id?.value), [shown.id]);
     assert.deepEqual(ours(document.uri), []);
     const line = document.getText().split('\n').findIndex((l) => l.includes('- name:'));
@@ -488,12 +492,12 @@ describe('Prompt files', function () {
     try {
       const original = `tune: ${studio.id}\ndefaults:\n  num_images: 1\nprompts:\n  - name: first\n    text: <1> first\n  - name: second\n    text: <1> second\n  - name: third\n    text: <1> third\n`;
       const document = await openFile('cancel.astria.yaml', original);
-      await api.promptFiles.controller.stateOf(document);
+      await files.controller.stateOf(document);
       const before = (await promptsOf(studio.id)).length;
       const cancel = new AbortController();
       // Cancel as soon as the first prompt is on its way (one at a time: the others have not started).
-      const watching = api.promptFiles.controller.onDidChange(() => {
-        if (api.promptFiles.controller.isSending(document, 0)) cancel.abort();
+      const watching = files.controller.onDidChange(() => {
+        if (files.controller.isSending(document, 0)) cancel.abort();
       });
       const summary = await api.promptFiles.generate(document.uri, undefined, cancel.signal).finally(() => watching.dispose());
       assert.deepEqual(summary?.created.map((c) => c.name), ['first']);
@@ -511,15 +515,15 @@ describe('Prompt files', function () {
   it('resolves a title on the documented profile (no server title filter)', async () => {
     await admin('POST', '/profile', { profile: 'documented' });
     try {
-      api.promptFiles.controller.tunes.clear();
+      files.controller.tunes.clear();
       const document = await openFile('documented.astria.yaml', 'tune: Prompt files — studio\nprompts:\n  - text: <1> hi\n    num_images: 9\n');
       const found = await diagnosticsOf(document);
       assert.deepEqual(found, [{ line: 4, message: 'Number of images must be between 1 and 8.', severity: 'Error' }], 'the tune was found: only the entry’s own problem');
-      const state = await api.promptFiles.controller.stateOf(document);
+      const state = await files.controller.stateOf(document);
       assert.equal(state?.lookup?.tune?.id, studio.id);
     } finally {
       await admin('POST', '/profile', { profile: 'rich' });
-      api.promptFiles.controller.tunes.clear();
+      files.controller.tunes.clear();
     }
   });
 });

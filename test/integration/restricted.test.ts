@@ -70,9 +70,9 @@ describe('Restricted Mode (an untrusted folder)', function () {
 
     const before = (await astria<Prompt[]>('GET', `/tunes/${tune.id}/prompts?limit=100`)).length;
     const asked: string[] = [];
-    const original = api.promptFiles.runner.dialogs.confirm;
+    const original = api.promptFiles.dialogs.confirm;
     try {
-      api.promptFiles.runner.dialogs.confirm = async (message: string, detail: string) => {
+      api.promptFiles.dialogs.confirm = async (message: string, detail: string) => {
         asked.push(`${message}\n${detail}`);
         return false;
       };
@@ -82,11 +82,11 @@ describe('Restricted Mode (an untrusted folder)', function () {
       assert.equal(summary?.created.length ?? 0, 0);
       assert.equal((await astria<Prompt[]>('GET', `/tunes/${tune.id}/prompts?limit=100`)).length, before, 'nothing was created after “no”');
 
-      api.promptFiles.runner.dialogs.confirm = async () => true;
+      api.promptFiles.dialogs.confirm = async () => true;
       const yes = await api.promptFiles.generate(document.uri, 1);
       assert.equal(yes?.created.length, 1, 'after “yes” the prompt is created');
     } finally {
-      api.promptFiles.runner.dialogs.confirm = original;
+      api.promptFiles.dialogs.confirm = original;
     }
     assert.deepEqual((await attackerRequests()).map((r) => `${r.method} ${r.path}`), [], 'the workspace’s server still got no request');
   });

@@ -93,7 +93,7 @@ describe('Sweeps', function () {
       questions.push(message);
       return true;
     };
-    api.promptEditor.open({ tuneId: tune.id });
+    await api.promptEditor.open({ tuneId: tune.id });
     await waitFor('the editor to load its tune', () => api.promptEditor.panelOf(tune.id)?.editorTune ?? undefined);
   });
 
@@ -132,7 +132,7 @@ describe('Sweeps', function () {
   it('refuses a sweep on a tune that is not trained, in words', async () => {
     const pending = (await astria<Tune[]>('GET', '/tunes?limit=120')).find((t) => !t.trained_at && !t.user_error && t.title);
     assert.ok(pending, 'the sandbox has an untrained tune');
-    api.promptEditor.open({ tuneId: pending.id, tune: pending });
+    await api.promptEditor.open({ tuneId: pending.id, tune: pending });
     await waitFor('the untrained tune to load', () => api.promptEditor.panelOf(pending.id)?.editorTune ?? undefined);
     const result = await editorRequest(pending.id, 'runSweep', { draft: { ...defaultDraft(), text: 'a test' }, axes: [{ kind: 'seed', values: ['1', '2'] }] });
     assert.equal(result.status, 'refused');
@@ -373,7 +373,7 @@ describe('Sweeps', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     assert.equal(api.compare.panelOf(sweepId), undefined);
     const restored = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'restored', vscode.ViewColumn.Active, {});
-    const revived = api.compare.revive(restored, { version: 1, sweepId, zoom: 200, diffOnly: true, tab: 0 });
+    const revived = await api.compare.revive(restored, { version: 1, sweepId, zoom: 200, diffOnly: true, tab: 0 });
     assert.ok(revived, 'revived');
     assert.equal(api.compare.panelOf(sweepId), revived);
     assert.equal(revived.panel.webview.options.enableScripts, true);
@@ -381,6 +381,6 @@ describe('Sweeps', function () {
     assert.equal(stats.cells, 6);
     assert.ok(revived.cells().every((c) => c.status === 'done'), 'the cells come back from the server');
     const garbage = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'garbage', vscode.ViewColumn.Active, {});
-    assert.equal(api.compare.revive(garbage, { version: 1, sweepId: '../x' }), undefined, 'a state that is not ours is refused');
+    assert.equal(await api.compare.revive(garbage, { version: 1, sweepId: '../x' }), undefined, 'a state that is not ours is refused');
   });
 });

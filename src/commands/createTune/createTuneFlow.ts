@@ -1,6 +1,7 @@
 // "Create Tune from Images…" and "Create Tune from Pack…" from start to end: pick files, check them,
 // ask (wizard), upload, reveal. Every entry point (Explorer, palette, view button, drop) runs this.
 import * as vscode from 'vscode';
+import type { CreateTuneDialogs } from './dialogs';
 import type { Pack, Tune, UploadProgress } from '../../api/astria/types';
 import { ApiError } from '../../api/errors';
 import { errorMessage } from '../../shared/errorMessage';
@@ -67,16 +68,6 @@ const STEP_FOR_FIELD: Record<string, StepId> = {
   prompts_attributes: 'prompts',
   callback: 'callback',
 };
-
-/** The wizard's questions after a failed upload, replaceable by the integration suite (a test cannot click them). */
-export class CreateTuneDialogs {
-  async confirm(message: string, detail: string, action: string): Promise<boolean> {
-    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
-  }
-  async tryAgain(message: string): Promise<boolean> {
-    return (await vscode.window.showErrorMessage(message, 'Try Again')) === 'Try Again';
-  }
-}
 
 export class CreateTuneFlow {
   constructor(

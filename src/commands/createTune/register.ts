@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Services } from '../../services';
 import type { TunesNode } from '../../views/nodes';
-import { CreateTuneDialogs, CreateTuneFlow, type CreateTuneOptions, type CreateTuneOutcome, type CreateTuneWiring } from './createTuneFlow';
+import type { CreateTuneFlow, CreateTuneOptions, CreateTuneOutcome, CreateTuneWiring } from './createTuneFlow';
+import { CreateTuneDialogs } from './dialogs';
 import { TunesDropController } from './dropController';
 
 export type { CreateTuneDialogs, CreateTuneOptions, CreateTuneOutcome, CreateTuneWiring };
@@ -23,7 +24,10 @@ export function registerCreateTune(
   wiring: CreateTuneWiring,
 ): CreateTuneApi {
   const dialogs = new CreateTuneDialogs();
-  const flow = new CreateTuneFlow(services, wiring, dialogs);
+  // The wizard (image checks, options, upload) is imported the first time it runs.
+  let created: Promise<CreateTuneFlow> | undefined;
+  const loaded = () => (created ??= import('./createTuneFlow').then(({ CreateTuneFlow }) => new CreateTuneFlow(services, wiring, dialogs)));
+  const flow = { run: async (...args: Parameters<CreateTuneFlow['run']>) => (await loaded()).run(...args) };
   context.subscriptions.push(
     // The Explorer passes (clicked uri, all selected uris); tests add an options object.
     vscode.commands.registerCommand('tuneStudio.createTuneFromImages', (uri?: unknown, uris?: unknown, options?: unknown) =>

@@ -24,10 +24,8 @@ import {
 } from '../../shared/promptFile';
 import type { TuneCatalog, TuneLookup } from '../../domain/tuneCatalog';
 import { sameRequest } from '../../domain/generation';
+import { isPromptFile } from './names';
 
-export const PROMPT_FILE_SELECTOR: vscode.DocumentSelector = [
-  { pattern: '**/*.astria.{yaml,yml,json}' },
-];
 
 /** Which prompt file entries ran, and with which request (for "unchanged: generate again?"). */
 const RUNS_KEY = 'tuneStudio.promptFiles.runs';
@@ -62,9 +60,6 @@ const UNKNOWN_TUNE: ValidationContext = {
   characteristics: [],
 };
 
-export function isPromptFile(document: vscode.TextDocument): boolean {
-  return promptFileFormat(document.fileName) !== undefined;
-}
 
 export class PromptFilesController implements vscode.Disposable {
   /** The one tune catalog (src/domain): each tune a file names is looked up once. */

@@ -5,6 +5,7 @@
 // finished ones recorded), and the file is never saved by the run; a 422 becomes a diagnostic on that
 // entry in Astria's words; the summary names what did not run.
 import * as vscode from 'vscode';
+import type { PromptFileDialogs } from './names';
 import type { PromptCreateParams } from '../../api/astria/types';
 import { ApiError } from '../../api/errors';
 import { recoveryNote, unknownOutcomeMessage, type BatchOutcome, type BatchPrompt } from '../../domain/generation';
@@ -18,12 +19,6 @@ import type { EntryState, FileState, PromptFilesController } from './controller'
 export const CONCURRENCY_SETTING = 'promptFiles.concurrency';
 const DEFAULT_CONCURRENCY = 2;
 
-/** The questions Generate asks, replaceable by the integration suite (a test cannot click a modal). */
-export class PromptFileDialogs {
-  async confirm(message: string, detail: string, action: string): Promise<boolean> {
-    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
-  }
-}
 
 export interface RunSummary {
   /** `note`: what happened when the request failed and the prompt was then found on the server. */

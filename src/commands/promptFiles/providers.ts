@@ -24,14 +24,8 @@ import type { FileState, PromptFilesController } from './controller';
 import type { TuneLookup } from '../../domain/tuneCatalog';
 import { isAstriaImageUrl, suggestedKeyText, type FileProblem } from '../../shared/promptFile';
 import { thumbnailMarkdown } from '../../domain/thumbnails';
+import { COMMANDS } from './names';
 
-export const COMMANDS = {
-  generate: 'tuneStudio.promptFile.generate',
-  generateAll: 'tuneStudio.promptFile.generateAll',
-  openInPromptEditor: 'tuneStudio.promptFile.openInPromptEditor',
-  sweep: 'tuneStudio.promptFile.sweep',
-  openGallery: 'tuneStudio.promptFile.openGallery',
-} as const;
 
 const THUMBNAILS = 8;
 function imageUrl(url: unknown): string | undefined {

@@ -1,18 +1,20 @@
 // Prompt files (`*.astria.yaml`, `*.astria.json`): diagnostics (with quick fixes), CodeLens, hovers, completions and the
 // Generate commands. Commands read their `unknown` arguments once, here, and reach the panels only
-// through the typed front doors.
+// through the typed front doors. What is registered here is light; the machinery (feature.ts, with the
+// YAML parser) is imported when the first prompt file is opened, a provider is asked, or a command runs.
 import * as vscode from 'vscode';
 import type { StatusPoller } from '../../jobs/statusPoller';
 import type { Open } from '../../open';
 import type { Services } from '../../services';
-import type { EditorSection } from '../../shared/promptEditor';
-import { PROMPT_FILE_SELECTOR, PromptFilesController, isPromptFile } from './controller';
-import { PromptFileDialogs, PromptFileRunner, type RunSummary } from './generate';
-import { COMMANDS, PromptFileCodeLenses, PromptFileCompletions, PromptFileHovers, PromptFileQuickFixes, ReferenceHovers } from './providers';
+import type { PromptFilesFeature } from './feature';
+import type { RunSummary } from './generate';
+import { COMMANDS, PROMPT_FILE_SELECTOR, PromptFileDialogs, isPromptFile } from './names';
 
 export interface PromptFilesApi {
-  controller: PromptFilesController;
-  runner: PromptFileRunner;
+  /** The machinery, imported on first use (a prompt file opened, a provider asked, a command run). */
+  loaded(): Promise<PromptFilesFeature>;
+  /** Generate's questions (replaceable: a test cannot click a modal). */
+  dialogs: PromptFileDialogs;
   /** Generate one entry (index) or every entry of a file; what was created and what was not. */
   generate(uri: vscode.Uri, index?: number, signal?: AbortSignal): Promise<RunSummary | undefined>;
 }
@@ -38,57 +40,63 @@ export function promptFileArgs(args: readonly unknown[]): { uri: vscode.Uri; ind
 }
 
 export function registerPromptFiles(context: vscode.ExtensionContext, services: Services, poller: StatusPoller, open: Open): PromptFilesApi {
-  const controller = new PromptFilesController(services, poller);
-  const runner = new PromptFileRunner(services, controller, new PromptFileDialogs());
+  const dialogs = new PromptFileDialogs();
+  let feature: Promise<PromptFilesFeature> | undefined;
+  const loaded = (): Promise<PromptFilesFeature> =>
+    (feature ??= import('./feature').then(({ createPromptFilesFeature }) => {
+      const created = createPromptFilesFeature(services, poller, open, dialogs);
+      context.subscriptions.push(created);
+      return created;
+    }));
+  const loadFor = (document: vscode.TextDocument) => {
+    if (isPromptFile(document)) void loaded();
+  };
+  vscode.workspace.textDocuments.forEach(loadFor);
 
-  const documentFor = async (uri: vscode.Uri): Promise<vscode.TextDocument | undefined> => {
-    const document = await vscode.workspace.openTextDocument(uri);
-    if (!isPromptFile(document)) {
-      void vscode.window.showErrorMessage('This is not a prompt file: prompt files are named *.astria.yaml or *.astria.json.');
-      return undefined;
+  // The CodeLenses change when the file's state does: forwarded once the machinery is there.
+  const codeLensesChanged = new vscode.EventEmitter<void>();
+  const withFeature = async <T>(use: (f: PromptFilesFeature) => T | Promise<T>): Promise<T> => use(await loaded());
+  let forwarding = false;
+  const codeLenses = async (f: PromptFilesFeature) => {
+    if (!forwarding) {
+      forwarding = true;
+      context.subscriptions.push(f.codeLenses.onDidChangeCodeLenses(() => codeLensesChanged.fire()));
     }
-    return document;
-  };
-
-  const generate = async (uri: vscode.Uri, index?: number, signal?: AbortSignal): Promise<RunSummary | undefined> => {
-    const document = await documentFor(uri);
-    return document ? runner.run(document, index, signal) : undefined;
-  };
-
-  /** The entry a command names, with its file's state; says why when there is none. */
-  const entryOf = async (args: unknown[]) => {
-    const parsed = promptFileArgs(args);
-    if (!parsed || parsed.index === undefined) return undefined;
-    const document = await documentFor(parsed.uri);
-    const state = document ? await controller.stateOf(document) : undefined;
-    const entryState = state?.entries[parsed.index];
-    if (!state || !entryState) return undefined;
-    return { state, entryState };
-  };
-
-  /** An entry's draft in its tune's prompt editor ("Open in Prompt Editor"), maybe with a section open ("Sweep…"). */
-  const openEntry = async (args: unknown[], section?: EditorSection): Promise<void> => {
-    const found = await entryOf(args);
-    if (!found) return;
-    const tune = found.state.lookup?.tune;
-    if (!tune) {
-      void vscode.window.showErrorMessage(found.state.lookup?.problem ?? 'The file does not say which tune to use (tune: id or title).');
-      return;
-    }
-    open.promptEditor({ kind: 'draft', tuneId: tune.id, draft: found.entryState.checked.draft, ...(section ? { section } : {}) });
+    return f.codeLenses;
   };
 
   context.subscriptions.push(
-    controller,
-    vscode.languages.registerCodeLensProvider(PROMPT_FILE_SELECTOR, new PromptFileCodeLenses(controller)),
-    vscode.languages.registerHoverProvider(PROMPT_FILE_SELECTOR, new PromptFileHovers(controller)),
-    vscode.languages.registerCodeActionsProvider(PROMPT_FILE_SELECTOR, new PromptFileQuickFixes(controller), PromptFileQuickFixes.metadata),
-    vscode.languages.registerCompletionItemProvider([{ pattern: '**/*.astria.{yaml,yml}' }], new PromptFileCompletions(), ':', ' ', '-'),
-    vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new ReferenceHovers((id) => controller.tunes.lookup(id), (url) => controller.isKnownImage(url))),
+    codeLensesChanged,
+    vscode.workspace.onDidOpenTextDocument(loadFor),
+    vscode.languages.registerCodeLensProvider(PROMPT_FILE_SELECTOR, {
+      onDidChangeCodeLenses: codeLensesChanged.event,
+      provideCodeLenses: async (document) => (await codeLenses(await loaded())).provideCodeLenses(document),
+    }),
+    vscode.languages.registerHoverProvider(PROMPT_FILE_SELECTOR, {
+      provideHover: (document, position) => withFeature((f) => f.hovers.provideHover(document, position)),
+    }),
+    // "Did you mean …?" problems: replace the misspelt key with the guess.
+    vscode.languages.registerCodeActionsProvider(
+      PROMPT_FILE_SELECTOR,
+      { provideCodeActions: (document, range, codeActionContext) => withFeature((f) => f.quickFixes.provideCodeActions(document, range, codeActionContext)) },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+    ),
+    vscode.languages.registerCompletionItemProvider(
+      [{ pattern: '**/*.astria.{yaml,yml}' }],
+      { provideCompletionItems: (document, position) => withFeature((f) => f.completions.provideCompletionItems(document, position)) },
+      ':', ' ', '-',
+    ),
+    // `<lora:ID:w>`, `<faceid:ID:w>` and image URLs in any file: the machinery loads only over one of them.
+    vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], {
+      provideHover: (document, position) =>
+        document.getWordRangeAtPosition(position, REFERENCE_PATTERN)
+          ? withFeature((f) => f.referenceHovers.provideHover(document, position))
+          : undefined,
+    }),
     vscode.commands.registerCommand(COMMANDS.generate, async (...args: unknown[]) => {
       const parsed = promptFileArgs(args);
       if (parsed?.index === undefined) return;
-      await generate(parsed.uri, parsed.index);
+      await (await loaded()).generate(parsed.uri, parsed.index);
     }),
     vscode.commands.registerCommand(COMMANDS.generateAll, async (...args: unknown[]) => {
       const parsed = promptFileArgs(args);
@@ -96,17 +104,22 @@ export function registerPromptFiles(context: vscode.ExtensionContext, services: 
         void vscode.window.showInformationMessage('Open a prompt file (*.astria.yaml or *.astria.json) first.');
         return;
       }
-      await generate(parsed.uri);
+      await (await loaded()).generate(parsed.uri);
     }),
-    vscode.commands.registerCommand(COMMANDS.openInPromptEditor, (...args: unknown[]) => openEntry(args)),
-    vscode.commands.registerCommand(COMMANDS.sweep, (...args: unknown[]) => openEntry(args, 'sweep')),
-    vscode.commands.registerCommand(COMMANDS.openGallery, async (...args: unknown[]) => {
-      const found = await entryOf(args);
-      const id = found?.entryState.entry.id?.value;
-      const tune = found?.state.lookup?.tune;
-      if (!found || id === undefined || !tune) return;
-      open.gallery({ kind: 'prompt', tuneId: tune.id, promptId: id, title: found.entryState.entry.name });
-    }),
+    vscode.commands.registerCommand(COMMANDS.openInPromptEditor, (...args: unknown[]) => withEntry(args, (f, uri, index) => f.openEntry(uri, index))),
+    vscode.commands.registerCommand(COMMANDS.sweep, (...args: unknown[]) => withEntry(args, (f, uri, index) => f.openEntry(uri, index, 'sweep'))),
+    vscode.commands.registerCommand(COMMANDS.openGallery, (...args: unknown[]) => withEntry(args, (f, uri, index) => f.openGallery(uri, index))),
   );
-  return { controller, runner, generate };
+
+  /** A command about one entry: `[uri, index]`. */
+  async function withEntry(args: unknown[], use: (f: PromptFilesFeature, uri: vscode.Uri, index: number) => Promise<void>): Promise<void> {
+    const parsed = promptFileArgs(args);
+    if (!parsed || parsed.index === undefined) return;
+    await use(await loaded(), parsed.uri, parsed.index);
+  }
+
+  return { loaded, dialogs, generate: async (uri, index, signal) => (await loaded()).generate(uri, index, signal) };
 }
+
+/** What a reference hover is about: an image URL, or a `<lora:ID:w>` / `<faceid:ID:w>` token (see ReferenceHovers). */
+const REFERENCE_PATTERN = /https?:\/\/[^\s()<>"'`\]]+|<(lora|faceid):\d+:[\d.]+>/i;
