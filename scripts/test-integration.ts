@@ -58,7 +58,7 @@ async function main(): Promise<number> {
 
 async function runPass(pass: Pass): Promise<number> {
   const { startSandbox } = await import('../test/sandbox/server');
-  const sandbox = await startSandbox({ port: 0, cdnPort: 0, speed: Number(process.env.TUNE_STUDIO_SANDBOX_SPEED ?? 20), quiet: true });
+  const sandbox = await startSandbox({ port: 0, cdnPort: 0, speed: Number(process.env.TUNE_STUDIO_SANDBOX_SPEED ?? 20), quiet: true, hostileDemo: true });
   onCleanup(() => sandbox.close());
   // Restricted Mode: a second sandbox that the untrusted workspace's settings point at.
   const attacker = pass === 'restricted' ? await startSandbox({ port: 0, cdnPort: 0, quiet: true }) : undefined;

@@ -41,9 +41,16 @@ export interface ViewNotificationMessage<P extends ProtocolShape, M extends View
 
 export type WebviewToHostMessage<P extends ProtocolShape> = ReadyMessage | RequestMessage<P> | ViewNotificationMessage<P>;
 
+/**
+ * What a person can do about a failed request, when it is not "try again": `setKey` (no API key is set, or
+ * the server refused it: Set API Key), `none` (this server cannot do it: a Retry could not help).
+ */
+export const RESPONSE_REMEDIES = ['setKey', 'none'] as const;
+export type ResponseRemedy = (typeof RESPONSE_REMEDIES)[number];
+
 export type ResponseMessage =
   | { kind: 'response'; id: number; ok: true; result: unknown }
-  | { kind: 'response'; id: number; ok: false; error: string };
+  | { kind: 'response'; id: number; ok: false; error: string; remedy?: ResponseRemedy };
 
 export interface HostNotificationMessage<P extends ProtocolShape, M extends HostNotificationMethod<P> = HostNotificationMethod<P>> {
   kind: 'notification';

@@ -38,7 +38,7 @@ const FAVORITES_SCAN_PAGES = 5;
 const FAVORITES_ENOUGH = 12;
 
 export const LIKES_NOT_REPORTED =
-  'Favorites needs a server that reports which prompts are liked (the “liked” field, which Astria does not document). This server does not report it, so no favorites can be shown.';
+  'This server does not support likes: it does not report which prompts are liked (the “liked” field, which Astria does not document), so Favorites has nothing to show here.';
 
 export interface GalleryDeps {
   extensionUri: vscode.Uri;
@@ -107,6 +107,7 @@ export class GalleryPanel implements HostedPanel {
         setLikedMany: ({ promptIds, liked }) => this.setLikedMany(promptIds, liked),
         deletePrompts: ({ promptIds }) => this.deletePrompts(promptIds),
         copyParameter: ({ promptId, imageIndex, field }) => this.copyParameter(promptId, imageIndex, field),
+        setApiKey: async () => ({ saved: await deps.open.apiKey('astria') }),
       },
       notifications: {
         didRender: (stats) => {
@@ -244,7 +245,7 @@ export class GalleryPanel implements HostedPanel {
         const page = await pages.page(index++);
         if (text && !textSearchHonoured(page.items, text)) return ignored();
         if (page.items.length > 0) likesReported = (likesReported ?? false) || page.items.some((p) => typeof p.liked === 'boolean');
-        if (likesReported === false) throw new UserFacingError(LIKES_NOT_REPORTED);
+        if (likesReported === false) throw new UserFacingError(LIKES_NOT_REPORTED, { remedy: 'none' });
         prompts.push(...page.items.filter((p) => p.liked === true));
         more = page.hasMore;
       }

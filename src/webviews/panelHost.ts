@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { HostNotificationMethod, HostToWebviewMessage, MessageChecks, ProtocolShape, RequestMethod, RequestParams, RequestResult, ResponseMessage, ViewNotificationMethod } from '../shared/rpc';
+import type { HostNotificationMethod, HostToWebviewMessage, MessageChecks, ProtocolShape, RequestMethod, RequestParams, RequestResult, ResponseMessage, ResponseRemedy, ViewNotificationMethod } from '../shared/rpc';
+import { ApiError } from '../api/errors';
 import { renderShell, isLoopbackUrl } from './html';
 import { describeForLog, isRecord, type Check } from '../shared/check';
 import { errorMessage } from '../shared/errorMessage';
@@ -27,7 +28,22 @@ export interface PanelHostOptions<P extends ProtocolShape> {
 }
 
 /** An expected refusal (the image is not in this panel, no editor is open…): shown as is, logged quietly. */
-export class UserFacingError extends Error {}
+export class UserFacingError extends Error {
+  /** What the person can do about it besides trying again (the webview offers that instead of Retry). */
+  readonly remedy?: ResponseRemedy;
+
+  constructor(message: string, options: { remedy?: ResponseRemedy } = {}) {
+    super(message);
+    this.remedy = options.remedy;
+  }
+}
+
+/** The remedy a failure comes with: its own, or Set API Key for a missing or refused key. */
+function remedyOf(error: unknown): ResponseRemedy | undefined {
+  if (error instanceof UserFacingError) return error.remedy;
+  if (error instanceof ApiError && error.kind === 'auth' && !error.keyCheckedOn) return 'setKey';
+  return undefined;
+}
 
 const WEBVIEW_DIR = ['dist', 'webview'];
 
@@ -131,7 +147,8 @@ export class WebviewPanelHost<P extends ProtocolShape> implements vscode.Disposa
           const message = errorMessage(error);
           if (error instanceof UserFacingError) log.info(`${bundle}: ${method} refused: ${message}`);
           else log.warn(`${bundle}: ${method} failed: ${message}`);
-          return { kind: 'response', id, ok: false, error: message };
+          const remedy = remedyOf(error);
+          return remedy ? { kind: 'response', id, ok: false, error: message, remedy } : { kind: 'response', id, ok: false, error: message };
         }
       }
       case 'notification': {

@@ -87,7 +87,7 @@ export async function openWorkbench(opts: OpenWorkbenchOptions = {}): Promise<Wo
   const extDir = await packagedExtensionsDir();
   for (const folder of opts.extensions ?? []) await installTestExtension(folder, extDir);
   const { startSandbox } = await import('../sandbox/server');
-  const sandbox = await startSandbox({ port: 0, cdnPort: 0, speed: 20, quiet: true, ...opts.sandbox });
+  const sandbox = await startSandbox({ port: 0, cdnPort: 0, speed: 20, quiet: true, hostileDemo: true, ...opts.sandbox });
   const unregisterSandbox = onCleanup(() => sandbox.close());
 
   const workspace = mkdtempSync(join(tmpdir(), 'ts-e2e-ws-'));

@@ -34,6 +34,12 @@ export interface SandboxOptions {
    * `before_id`, `limit` and `offset` say: a server that does even less than the docs. Survives reset.
    */
   ignorePaging?: boolean;
+  /**
+   * The demo data's markup- and script-like titles, prompt texts and voice names (`<img src=x onerror=…>`):
+   * the test runners turn this on, so every suite meets them; off (default) for `npm start` and
+   * `npm run sandbox`, whose same rows have ordinary words. Survives reset.
+   */
+  hostileDemo?: boolean;
   /** No request log on stdout. */
   quiet?: boolean;
   /** Bounds of the audit log (default AUDIT_LIMITS). */
@@ -226,8 +232,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults = [];
     requests.length = 0;
     if (seed === 'demo') {
-      seedDemo(store, now);
-      seedCartesia(cartesia, now);
+      seedDemo(store, now, { hostile: options.hostileDemo === true });
+      seedCartesia(cartesia, now, { hostile: options.hostileDemo === true });
     }
   };
   const setSpeed = (speed: number) => {

@@ -1,5 +1,31 @@
 // The webview's side of the protocol: requests with sequence ids, notifications, and the `ready` handshake.
-import type { HostNotificationMethod, HostToWebviewMessage, ProtocolShape, RequestMethod, RequestParams, RequestResult, ViewNotificationMethod, WebviewToHostMessage } from '../../src/shared/rpc';
+import {
+  RESPONSE_REMEDIES,
+  type HostNotificationMethod,
+  type HostToWebviewMessage,
+  type ProtocolShape,
+  type RequestMethod,
+  type RequestParams,
+  type RequestResult,
+  type ResponseRemedy,
+  type ViewNotificationMethod,
+  type WebviewToHostMessage,
+} from '../../src/shared/rpc';
+
+/** A request the host refused or failed, in words, with what the person can do about it besides Retry. */
+export class HostError extends Error {
+  readonly remedy?: ResponseRemedy;
+
+  constructor(message: string, remedy: unknown) {
+    super(message);
+    this.remedy = RESPONSE_REMEDIES.find((r) => r === remedy);
+  }
+}
+
+/** The remedy of a failed request (undefined: trying again may help). */
+export function remedyOf(error: unknown): ResponseRemedy | undefined {
+  return error instanceof HostError ? error.remedy : undefined;
+}
 
 /** What `acquireVsCodeApi()` returns; the state is whatever the panel saves across reloads. */
 export interface VsCodeApi<State> {
@@ -64,7 +90,7 @@ export class HostConnection<P extends ProtocolShape, State> {
       if (!waiter) return;
       this.pending.delete(message.id);
       if (message.ok) waiter.resolve(message.result);
-      else waiter.reject(new Error(message.error));
+      else waiter.reject(new HostError(message.error, message.remedy));
     } else if (message.kind === 'notification') {
       const listener = this.listeners[message.method] as ((params: unknown) => void) | undefined;
       listener?.(message.params);
