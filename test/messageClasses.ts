@@ -103,11 +103,13 @@ export const MESSAGE_CLASSES: readonly MessageClass[] = [
   {
     id: 'validation',
     says: 'the server’s own words about what it refused, verbatim, nothing after them',
-    pattern: new RegExp(String.raw`(?:^|: )(?:${SERVER_422_WORDS.map(escape).join('|')})$`),
+    // Verbatim, and nothing after them (but the bracket of a summary's "“name” (…)").
+    pattern: new RegExp(String.raw`(?:^|: |\()(?:${SERVER_422_WORDS.map(escape).join('|')})(?=$|\)[.;])`),
     examples: () => [
       response(422, { error: SERVER_422_WORDS[0] }).message,
       response(422, { name: [SERVER_422_WORDS[1].replace(/^name /, '')] }).message,
       `Astria refused the tune: ${SERVER_422_WORDS[0]}`,
+      `Nothing was generated from a.astria.yaml. Not run: “p1” (${SERVER_422_WORDS[1]}); “p2” (${SERVER_422_WORDS[1]}).`,
     ],
   },
   {
@@ -132,7 +134,7 @@ export const MESSAGE_CLASSES: readonly MessageClass[] = [
     id: 'timeout',
     says: 'a read got no answer in time (a gateway 504 or our own timer): try again',
     pattern: new RegExp(
-      String.raw`(?:${who} timed out \(504\) on GET ${path}\. The request may have gone through\. Try again in a moment\.|${who} did not answer within [\d.]+ s\.$)`,
+      String.raw`(?:${who} timed out \(504\) on GET ${path}\. The request may have gone through\. Try again in a moment\.|${who} did not answer within [\d.]+ s\.(?! The ))`,
     ),
     examples: () => [response(504, { error: 'Gateway timeout' }).message, thrown('GET', '/tunes', true).message],
   },
