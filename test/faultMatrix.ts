@@ -110,7 +110,7 @@ export function renderFaultTable(matrix: MatrixFile): string {
     '',
     '✅ passed: the user was told in that place (row = a tree row with Retry, inline = in the panel, notif. = a notification, status bar = still shown as in progress and checked again; ok = it simply worked), in a message of exactly the class the cell expects and of no other (`test/messageClasses.ts`: key refused, access refused, not found, already deleted, link refused, the server’s own 422 words, rate limited with or without a time, server error, timeout, connection failed, download cut short, unreadable answer, outcome unknown, done after all), Retry worked once the fault was lifted, nothing typed was lost and nothing was created twice. ❌ failed. — not run.',
     '',
-    'The 504, hang, connection reset, truncated body and “200 garbage after the work” faults answer after the server did the work; “504, done 1.5 s later” does it after answering. For every write (create, rename, like, delete, Generate All) the sandbox’s request log shows the write sent exactly once: the user is told it was done after all (checked on the server) or that its outcome is unknown, and the view shows what the server has.',
+    'The 504, hang, connection reset, truncated body and “200 garbage after the work” faults answer after the server did the work; “504, done 1.5 s later” does it after answering. For every write (create, rename, like, delete, Generate All) the sandbox’s request log shows the write sent exactly once: the user is told it was done after all (checked on the server) or that its outcome is unknown, and the view shows what the server has. The write rows’ 500, connection reset, “200 garbage after the work” and “504, done 1.5 s later” cells run again on the documented sandbox profile (not in the table): the same classes, except that a like’s outcome stays unknown there, as that profile does not report likes.',
     '',
     ...notes,
     '',
@@ -124,7 +124,8 @@ function exampleMessages(matrix: MatrixFile): string[] {
   const out: string[] = [];
   for (const fault of FAULTS) {
     const c = matrix.cells.find((x) => x.fault === fault.id && x.status === 'pass' && x.message && x.where !== 'status bar');
-    if (c?.message) out.push(`- ${fault.label} (${FLOWS.find((f) => f.id === c.flow)?.label}): “${escapeMarkdown(c.message.slice(0, 240))}”`);
+    const kind = c?.expected ? `, class \`${c.expected}\`` : '';
+    if (c?.message) out.push(`- ${fault.label} (${FLOWS.find((f) => f.id === c.flow)?.label}${kind}): “${escapeMarkdown(c.message.slice(0, 240))}”`);
   }
   return out;
 }
