@@ -193,9 +193,13 @@ async function writeBody(
       callback(null, chunk);
     },
   });
+  const sink = createWriteStream(path);
   try {
-    await pipeline(source, counter, createWriteStream(path));
+    await pipeline(source, counter, sink);
   } catch (error) {
+    // A body that fails at once may fail before the file is even open: the open still completes and would
+    // create the file after the caller removed it. Wait until the file is closed, so it can be removed.
+    if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
     throw sourceError !== undefined ? bodyFailed(sourceError) : error;
   }
   return received;
