@@ -18,7 +18,7 @@ type Deps = Pick<GalleryDeps, 'services' | 'dialogs'>;
 export async function saveSelection(images: BulkImage[], deps: Deps): Promise<{ message?: string }> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new UserFacingError('Open a folder first: images are saved into the workspace.');
-  const result = await saveMany(images, folder.uri, deps.services.log, deps.dialogs);
+  const result = await saveMany(images, folder.uri, deps.services.log, deps.dialogs, deps.services.downloadTimeoutMs);
   if (!result) return {};
   const message = describeSaveMany(result, images.length);
   deps.services.log.info(`Gallery: ${message}`);

@@ -394,6 +394,16 @@ describe('sandbox: faults', () => {
     assert.equal(((await (await api('/tunes?title=dropped-by-reset')).json()) as Json[]).length, 0);
   });
 
+  it('never gives an id twice, even across a reset (clients, like the create look-up, remember the ids they took)', async () => {
+    const tune = (await (await postJson('/tunes', { tune: { title: 'before-reset', name: 'man', image_urls: ['u'] } })).json()) as Json;
+    const prompt = (await (await postJson('/tunes/3000002/prompts', { prompt: { text: 'before', num_images: 1 } })).json()) as Json;
+    sb.reset();
+    const tuneAfter = (await (await postJson('/tunes', { tune: { title: 'after-reset', name: 'man', image_urls: ['u'] } })).json()) as Json;
+    const promptAfter = (await (await postJson('/tunes/3000002/prompts', { prompt: { text: 'after', num_images: 1 } })).json()) as Json;
+    assert.ok(tuneAfter.id > tune.id, `tune ${tuneAfter.id} comes after ${tune.id}`);
+    assert.ok(promptAfter.id > prompt.id, `prompt ${promptAfter.id} comes after ${prompt.id}`);
+  });
+
   it('faults reach the CDN origin too', async () => {
     await fault({ match: '/images/', kind: 'status500' });
     const [prompt] = (await (await api('/tunes/3000002/prompts')).json()) as { images: string[] }[];
