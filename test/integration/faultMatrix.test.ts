@@ -624,7 +624,7 @@ const FLOW_CASES: FlowCase[] = [
       await writeFile(uri.fsPath, body);
       const document = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(document, { preview: false });
-      await waitFor('the prompt file to find its tune', async () => (await api.promptFiles.controller.stateOf(document))?.lookup?.tune?.id === flux.id || undefined);
+      await waitFor('the prompt file to find its tune', async () => (await (await api.promptFiles.loaded()).controller.stateOf(document))?.lookup?.tune?.id === flux.id || undefined);
       return { uri, texts };
     },
     run: async (state) => {
@@ -888,7 +888,7 @@ describe('Fault matrix: every fault × every flow', function () {
     // Bulk save downloads every image again; a ZIP goes to a new file in the suite's temporary folder.
     galleryDialogs.existingFiles = async () => 'overwrite';
     galleryDialogs.zipLocation = async () => vscode.Uri.file(join(zipFolder(), `${randomUUID().slice(0, 8)}.zip`));
-    const fileDialogs = api.promptFiles.runner.dialogs;
+    const fileDialogs = api.promptFiles.dialogs;
     const fileConfirm = fileDialogs.confirm;
     restoreDialogs.push(() => (fileDialogs.confirm = fileConfirm));
     // Generate All is confirmed; "Send them again?" is answered No (and remembered: the cell checks it was asked).
