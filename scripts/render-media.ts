@@ -2,7 +2,7 @@
 // - media/icon.png: the Marketplace icon, 128 × 128, from media/icon-marketplace.svg.
 // - media/screenshots/*.jpg: the README's pictures, from the PNGs the e2e suite wrote
 //   (`npm run screenshots` writes JPEGs directly; this converts PNGs that are left).
-// JPEG keeps the package small: the README's pictures ship in the .vsix for the extension's page.
+// JPEG keeps the package small: the README's pictures go into the .vsix (inlined, scripts/package.ts).
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, cleanupAll } from './code-server';

@@ -133,12 +133,12 @@ async function runPass(pass: Pass): Promise<number> {
   } else {
     code = result;
   }
-  // The README's fault matrix must be the one this run produced (a --grep run checks nothing).
+  // docs/RELIABILITY.md's fault matrix must be the one this run produced (a --grep run checks nothing).
   if (code === 0 && !values.grep && pass === 'main') {
     const { expectedReadme } = await import('./fault-table');
     const readme = expectedReadme();
     if ('problem' in readme || readme.expected !== readme.readme) {
-      console.error(`[integration] README.md's fault matrix differs from this run's results (${'problem' in readme ? readme.problem : 'see test-results/fault-matrix.json'}): run \`npm run fault-table\` and commit README.md.`);
+      console.error(`[integration] docs/RELIABILITY.md's fault matrix differs from this run's results (${'problem' in readme ? readme.problem : 'see test-results/fault-matrix.json'}): run \`npm run fault-table\` and commit docs/RELIABILITY.md.`);
       code = 1;
     }
   }

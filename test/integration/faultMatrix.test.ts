@@ -2,7 +2,7 @@
 // VS Code host. For each cell: the user is told, in words, in the right place (a tree row, the panel's
 // inline message, a notification, the status bar); nothing typed is lost; Retry works once the fault is
 // lifted; nothing is created twice. Cells that cannot happen are n/a with the reason. The results go to
-// test-results/fault-matrix.json, which `npm run fault-table` renders into README.md.
+// test-results/fault-matrix.json, which `npm run fault-table` renders into docs/RELIABILITY.md.
 import * as assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -980,7 +980,7 @@ describe('Fault matrix: every fault × every flow', function () {
   }
 
   // The writes again on the documented profile (no title filter nor idempotent titles, no `liked` field): the
-  // faults that leave a write's outcome unclear. Not in the README table, which is the rich profile's.
+  // faults that leave a write's outcome unclear. Not in the table in docs/RELIABILITY.md, which is the rich profile's.
   describe('documented profile: writes whose outcome the answer leaves unclear', () => {
     before(() => admin('POST', '/profile', { profile: 'documented' }));
     after(() => admin('POST', '/profile', { profile: 'rich' }));
