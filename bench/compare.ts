@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { patternPng } from '../test/sandbox/png';
 import type { CompareCell, CompareInit } from '../src/shared/compare';
 import { gridCoords } from '../src/shared/sweep';
-import { closeServer, launchChromium, serveShell, stubWebviewApi } from './harness';
+import { closeServer, embedLikeThePanel, launchChromium, serveShell, stubWebviewApi } from './harness';
 
 export interface CompareRun {
   /** Navigation start → the grid rendered (`didRender`). */
@@ -119,11 +119,15 @@ function servePicture(pathname: string, res: import('node:http').ServerResponse)
 
 async function open(browser: Browser): Promise<Omit<CompareRun, 'baselineMs' | 'firstRowRatio'>> {
   let imageRequests = 0;
+  // Like ComparePanel: the init goes into the page (its prompts are known by then).
+  const initMessage = () => ({ kind: 'notification', method: 'init', params: sweepInit(origin) });
+  const embed = embedLikeThePanel(async () => initMessage());
   const { server, origin } = await serveShell({
     script: 'compare.js',
     stylesheet: 'compare.css',
     title: 'Compare',
     allowLoopbackMedia: true,
+    initialMessage: () => embed.initialMessage(),
     extra: (pathname, res) => {
       const served = servePicture(pathname, res);
       if (served) imageRequests++;
@@ -133,11 +137,10 @@ async function open(browser: Browser): Promise<Omit<CompareRun, 'baselineMs' | '
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await context.newPage();
-    const init = sweepInit(origin);
     let cells = 0;
     await page.exposeFunction('__harnessPost', async (message: { kind?: string; method?: string; params?: { cells?: number } }) => {
       if (message.kind === 'ready') {
-        await page.evaluate((d) => window.dispatchEvent(new MessageEvent('message', { data: d })), { kind: 'notification', method: 'init', params: init });
+        if (!embed.drew(message, initMessage())) await page.evaluate((d) => window.dispatchEvent(new MessageEvent('message', { data: d })), initMessage());
       } else if (message.kind === 'notification' && message.method === 'didRender') {
         cells = message.params?.cells ?? 0;
       }

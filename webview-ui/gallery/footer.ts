@@ -1,5 +1,4 @@
 // The line below the grid: Loading…, a load error with Retry, End of gallery, or what a filter searched.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { el, formatNumber, icon } from '../common/dom';
 import { NO_FILTERS } from '../../src/shared/gallery';
 import type { GalleryContext } from './context';
