@@ -93,6 +93,8 @@ export class WebviewPanelHost<P extends ProtocolShape> implements vscode.Disposa
   render(): void {
     const render = ++this.renders;
     this.ready = false;
+    // The options at once (a restored panel gets scripts and its resource roots now); the HTML may follow.
+    this.panel.webview.options = webviewOptions(this.options.extensionUri);
     const { initialMessage } = this.options;
     if (!initialMessage) {
       this.writeShell(undefined);
@@ -119,7 +121,6 @@ export class WebviewPanelHost<P extends ProtocolShape> implements vscode.Disposa
     this.ready = false;
     this.embedded = initialMessage ? JSON.stringify(initialMessage) : undefined;
     this.drewEmbedded = false;
-    webview.options = webviewOptions(this.options.extensionUri);
     webview.html = renderShell({
       cspSource: webview.cspSource,
       scriptUri: uri(`${this.options.bundle}.js`),
