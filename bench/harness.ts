@@ -200,13 +200,17 @@ export function embedLikeThePanel(message: () => Promise<unknown>): { initialMes
  */
 /**
  * The webview API for a bench page without state: messages go to the harness (`__harnessPost`), and the
- * panel's `didRender` notification sets the performance mark `renderedMark`. Dark theme body class.
+ * panel's `didRender` notification sets the performance mark `renderedMark` (and runs `afterRendered`, a
+ * function's source, once the task that posted it is done). Dark theme body class.
  */
-export async function stubWebviewApi(page: Page, renderedMark: string): Promise<void> {
+export async function stubWebviewApi(page: Page, renderedMark: string, afterRendered = '() => {}'): Promise<void> {
   await page.addInitScript(`(() => {
     window.acquireVsCodeApi = () => ({
       postMessage: (message) => {
-        if (message && message.method === 'didRender') performance.mark(${JSON.stringify(renderedMark)});
+        if (message && message.method === 'didRender') {
+          performance.mark(${JSON.stringify(renderedMark)});
+          queueMicrotask(${afterRendered});
+        }
         void window.__harnessPost(message);
       },
       getState: () => undefined,
