@@ -23,7 +23,15 @@ export type ViewNotificationMethod<P extends ProtocolShape> = Extract<keyof P['v
 /** The first message of every webview (after each load): the host posts nothing before it. */
 export interface ReadyMessage {
   kind: 'ready';
+  /** The webview drew the host message embedded in its page (see INITIAL_MESSAGE_ID) right after saying so. */
+  initial?: true;
 }
+
+/**
+ * The id of the JSON data block (`<script type="application/json">`) in which a panel's shell may carry the
+ * host's first message (its `init`): the webview draws it at once instead of waiting for it after `ready`.
+ */
+export const INITIAL_MESSAGE_ID = 'initial-message';
 
 export interface RequestMessage<P extends ProtocolShape, M extends RequestMethod<P> = RequestMethod<P>> {
   kind: 'request';

@@ -10,6 +10,7 @@ import {
   isDisplayableImageUrl,
   type GalleryFilters,
   type GalleryFocus,
+  type GalleryInit,
   type GalleryPage,
   type GalleryProtocol,
   type GallerySubject,
@@ -98,6 +99,7 @@ export class GalleryPanel implements HostedPanel {
       apiBaseUrl: () => deps.services.settings.astriaBaseUrl,
       checks: galleryChecks,
       onReady: () => void this.sendInit(),
+      initialMessage: async () => ({ method: 'init', params: await this.init() }),
       requests: {
         loadPage: ({ cursor, refresh, text }) => this.loadPage(cursor, refresh, text),
         imageAction: (params) => this.imageAction(params.action, params),
@@ -175,12 +177,23 @@ export class GalleryPanel implements HostedPanel {
     }
   }
 
-  private async sendInit(): Promise<void> {
+  /**
+   * What the webview is told first, also put into its page (the host's first fetch is done by then, or the
+   * page goes without it). Without a first page (it failed), the webview asks for it itself and shows the
+   * error. Never a focus: a page reloaded later would open that image again; the focus follows `ready`.
+   */
+  private async init(): Promise<GalleryInit> {
     const firstPage = await this.loadPage(null, false).catch(() => null);
+    return { subject: this.subject, title: this.panel.title, canOpenPromptEditor: true, focus: null, firstPage, filters: this.restoredFilters };
+  }
+
+  private async sendInit(): Promise<void> {
+    const init = await this.init();
     const focus = this.pendingFocus;
     this.pendingFocus = null;
-    // Without a first page (it failed), the webview asks for it itself and shows the error.
-    this.host.notify('init', { subject: this.subject, title: this.panel.title, canOpenPromptEditor: true, focus, firstPage, filters: this.restoredFilters });
+    // When the webview drew this very init from its page, only the focus is left to send.
+    if (!this.host.drewInitial('init', init)) this.host.notify('init', { ...init, focus });
+    else if (focus) this.host.notify('focus', focus);
   }
 
   // ─── Requests ──────────────────────────────────────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 // The webview's side of the protocol: requests with sequence ids, notifications, and the `ready` handshake.
 import {
+  INITIAL_MESSAGE_ID,
   RESPONSE_REMEDIES,
   type HostNotificationMethod,
   type HostToWebviewMessage,
@@ -50,10 +51,16 @@ export class HostConnection<P extends ProtocolShape, State> {
     window.addEventListener('message', (event: MessageEvent<unknown>) => this.receive(event.data));
   }
 
-  /** Call once every listener is in place: the host posts nothing before it. */
+  /**
+   * Call once every listener is in place: the host posts nothing before it. When the page carries the
+   * host's first message (the shell's JSON data block), it is handled right here, after `ready` went out:
+   * the panel draws without waiting for a round trip, and the host sends it again only if it changed since.
+   */
   ready(): void {
     performance.mark('webview:ready');
-    this.post({ kind: 'ready' });
+    const initial = takeInitialMessage();
+    this.post(initial === undefined ? { kind: 'ready' } : { kind: 'ready', initial: true });
+    if (initial !== undefined) this.receive(initial);
   }
 
   request<M extends RequestMethod<P>>(method: M, params: RequestParams<P, M>): Promise<RequestResult<P, M>> {
@@ -95,6 +102,22 @@ export class HostConnection<P extends ProtocolShape, State> {
       const listener = this.listeners[message.method] as ((params: unknown) => void) | undefined;
       listener?.(message.params);
     }
+  }
+}
+
+/**
+ * The host message in the shell's JSON data block, read once and the block removed (a reload gets the page
+ * afresh). Only `notification`s are taken from it; the block is parsed as JSON, never run.
+ */
+function takeInitialMessage(): unknown {
+  const block = document.getElementById(INITIAL_MESSAGE_ID);
+  if (!(block instanceof HTMLScriptElement) || block.type !== 'application/json') return undefined;
+  block.remove();
+  try {
+    const message: unknown = JSON.parse(block.textContent ?? '');
+    return typeof message === 'object' && message !== null && (message as { kind?: unknown }).kind === 'notification' ? message : undefined;
+  } catch {
+    return undefined;
   }
 }
 

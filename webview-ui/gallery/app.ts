@@ -1,7 +1,5 @@
 // The gallery webview: wires its parts (see context.ts), answers the host's messages, restores its saved state.
-import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+// Its @vscode-elements components are defined after the first paint (elements.ts, loaded by ../gallery.ts).
 import { HostConnection, onUncaughtError } from '../common/rpc';
 import { el } from '../common/dom';
 import { TransientMessage } from '../common/transientMessage';

@@ -1,6 +1,5 @@
 // The line below the grid: Loading…, a load error with Retry (and Set API Key when no key is set), what a
-// server cannot do, End of gallery, or what a filter searched.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
+// server cannot do, End of gallery, or what a filter searched. Its buttons are defined in elements.ts.
 import { el, formatNumber, icon } from '../common/dom';
 import { NO_FILTERS } from '../../src/shared/gallery';
 import { errorMessage } from '../../src/shared/errorMessage';

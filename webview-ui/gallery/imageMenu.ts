@@ -1,5 +1,4 @@
 // The "More Actions…" menu of a tile (also on right click and Shift+F10), one instance for the whole grid.
-import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
 import { el } from '../common/dom';
 import type { ImagePosition } from './store';
 import { isGalleryAction, type GalleryAction } from './actions';
