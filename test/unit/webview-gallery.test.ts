@@ -36,17 +36,26 @@ async function openTune(options: { height?: number } = {}): Promise<Harness> {
   return harness;
 }
 
+/**
+ * A fling to the end: two viewports a frame, driven by the page's own animation frames (a loop of
+ * page.evaluate calls would scroll at the speed of the test's round trips, which on a busy machine is
+ * slower than a fling and loads every image it passes).
+ */
 async function scrollToEnd(page: Page): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const atEnd = await page.evaluate(() => {
-      const scroller = document.querySelector('.scroller') as HTMLElement;
+  // A string, so the transpiler adds no helpers the page does not have.
+  const reached = await page.evaluate<boolean>(`new Promise((resolve) => {
+    const scroller = document.querySelector('.scroller');
+    const started = performance.now();
+    function step() {
       scroller.scrollTop += scroller.clientHeight * 2;
-      return scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1 && document.querySelector('.footer')?.textContent === 'End of gallery';
-    });
-    if (atEnd) return;
-    await page.waitForTimeout(20);
-  }
-  throw new Error('never reached the end');
+      const atEnd = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1 && document.querySelector('.footer')?.textContent === 'End of gallery';
+      if (atEnd) resolve(true);
+      else if (performance.now() - started > 30000) resolve(false);
+      else requestAnimationFrame(step);
+    }
+    step();
+  })`);
+  if (!reached) throw new Error('never reached the end');
 }
 
 function domSize(page: Page): Promise<number> {
@@ -84,7 +93,9 @@ describe('grid', () => {
       // Once the fling stops, the images where it stopped load.
       await harness.page.waitForSelector('.tile.loaded >> nth=3');
       const flung = sandbox.requests.slice(before).filter((r) => r.origin === 'cdn' && r.path.startsWith('/images/')).length;
-      assert.ok(flung < 100, `${flung} image requests while flinging through 1,000 images`);
+      // Without the fling check every image the fling passes near loads: about 300 on a busy 2-core
+      // machine (fewer frames) and more on an idle one. With it, 30–160 depending on the machine's load.
+      assert.ok(flung < 200, `${flung} image requests while flinging through 1,000 images`);
       const atEnd = await domSize(harness.page);
       // 1,000 images in 125 prompts of 8, 40 prompts per page.
       assert.equal(harness.pageCursors.length, 4);
