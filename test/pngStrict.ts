@@ -6,8 +6,11 @@
 // bytes IHDR promises, each row with a valid filter. `assertSameImage` then says whether a saved file holds
 // the very image the CDN served: same IHDR, same concatenated IDAT payload. Also: the sidecar JSON of a
 // JPEG/WebP image, parsed and checked.
-import * as crc32 from 'buffer-crc32';
+import * as crc32Module from 'buffer-crc32';
 import { inflateSync } from 'node:zlib';
+
+// The CommonJS module as a namespace (tsx) or as its default export (the ESM build esbuild bundles).
+const crc32 = (crc32Module as unknown as { default?: typeof crc32Module }).default ?? crc32Module;
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const KNOWN_CRITICAL = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND']);

@@ -5,7 +5,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
-import * as crc32 from 'buffer-crc32';
+import * as crc32Module from 'buffer-crc32';
+
+const crc32 = (crc32Module as unknown as { default?: typeof crc32Module }).default ?? crc32Module;
 import { PNG } from 'pngjs';
 import { largePng, patternPng } from '../sandbox/png';
 import type { Prompt } from '../../src/api/astria/types';
