@@ -8,6 +8,7 @@ import type { BulkImage } from './galleryModel';
 import { defaultSavePath } from '../domain/savedImages';
 import { PARAMETERS_KEYWORD, isPng, parametersOf, parametersText, sidecarJson, withPngText, type ImageParameters } from '../domain/imageMetadata';
 import { downloadImage } from '../domain/imageDownload';
+import { insertPngTextInFile, isPngFile } from '../domain/pngTextStream';
 import { exists, replaceFile, type GalleryDialogs } from './saveImage';
 import type { ZipExportOptions } from './zipExport';
 import type { ZipExportResult } from './zipExportSummary';
@@ -68,7 +69,10 @@ export async function saveMany(images: BulkImage[], folder: vscode.Uri, log: vsc
           const { image, uri } = todo[next++];
           try {
             await downloadImage(image.url, uri, abort.signal, timeoutMs);
-            await writeMetadata(uri, parametersOf(image.prompt, image.imageIndex, image.url, image.tuneTitle));
+            const parameters = parametersOf(image.prompt, image.imageIndex, image.url, image.tuneTitle);
+            // A local PNG gets its metadata streamed in (a few images at once must not each sit whole in memory).
+            if (uri.scheme === 'file' && (await isPngFile(uri.fsPath))) await insertPngTextInFile(uri.fsPath, parametersText(parameters));
+            else await writeMetadata(uri, parameters);
             result.saved.push(uri);
           } catch (error) {
             if (abort.signal.aborted) break;

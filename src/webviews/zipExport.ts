@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Transform, pipeline as pipeStreams, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline as pipeStreams, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 import { downloadToFile } from '../api/download';
@@ -17,7 +17,10 @@ import { describeFailures, type ZipExportResult } from './zipExportSummary';
 
 export { describeZipExport, type ZipExportResult } from './zipExportSummary';
 import { defaultSavePath, imageExtension } from '../domain/savedImages';
-import { PARAMETERS_KEYWORD, isPng, parametersOf, parametersText, sidecarJson, textChunk } from '../domain/imageMetadata';
+import { parametersOf, parametersText, sidecarJson } from '../domain/imageMetadata';
+import { PngTextInserter } from '../domain/pngTextStream';
+
+export { PngTextInserter } from '../domain/pngTextStream';
 
 /** Downloads at once: enough to hide latency, few enough to be gentle with the CDN (and the temp folder). */
 const CONCURRENCY = 4;
@@ -30,38 +33,6 @@ export interface ZipExportOptions {
   onEntry?: (settled: number) => void;
 }
 
-
-/**
- * Inserts a `parameters` text chunk right after a PNG's IHDR while the bytes stream through (IHDR is
- * always the first chunk, 25 bytes after the 8-byte signature). Anything that is not a PNG passes as is.
- */
-export class PngTextInserter extends Transform {
-  private head: Buffer | undefined = Buffer.alloc(0);
-
-  constructor(private readonly text: string) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (!this.head) return callback(null, chunk);
-    this.head = Buffer.concat([this.head, chunk]);
-    if (this.head.length < 33) return callback();
-    const head = this.head;
-    this.head = undefined;
-    const ihdr = isPng(head) && head.toString('latin1', 12, 16) === 'IHDR' && head.readUInt32BE(8) === 13;
-    if (ihdr) {
-      this.push(head.subarray(0, 33));
-      this.push(textChunk(PARAMETERS_KEYWORD, this.text));
-      callback(null, head.subarray(33));
-    } else {
-      callback(null, head);
-    }
-  }
-
-  override _flush(callback: TransformCallback): void {
-    callback(null, this.head && this.head.length > 0 ? this.head : undefined);
-  }
-}
 
 /** Name of an image inside the ZIP: `<tune>/<prompt>-<n>.<ext>`, as in the workspace. */
 export function zipEntryName(image: BulkImage): string {

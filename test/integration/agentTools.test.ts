@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import type { TuneStudioApi } from '../../src/extension';
 import { TOOL_NAMES } from '../../src/agent/names';
 import { patternPng } from '../sandbox/png';
-import { astria, connectToSandbox, extensionApi, sandboxEnv, waitFor } from './helpers';
+import { assertSameImage } from '../pngStrict';
+import { astria, connectToSandbox, extensionApi, sandboxEnv, testFetch, waitFor } from './helpers';
 
 const PRIYA = 'Priya Sharma — headshots';
 
@@ -129,7 +130,8 @@ describe('Agent tools (Language Model Tools)', function () {
     const saved = await call('tuneStudio_saveImage', { url: done.images[0], path: 'agent/best.png' });
     assert.equal(saved, 'Saved agent/best.png.');
     const bytes = await readFile(join(root, 'agent', 'best.png'));
-    assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG');
+    // Read strictly: every chunk's CRC, the chunk order, the image data byte for byte the CDN's.
+    assertSameImage(bytes, Buffer.from(await (await testFetch(done.images[0])).arrayBuffer()), 'agent/best.png');
     assert.match(await call('tuneStudio_saveImage', { url: done.images[0], path: 'agent/best.png' }), /already exists/);
 
     await writeFile(join(root, 'AGENT.md'), '# Gallery\n');

@@ -12,6 +12,7 @@ import { imageMarkdown } from '../../src/domain/savedImages';
 import { PARAMETERS_KEYWORD, parametersOf, parametersText, withPngText } from '../../src/domain/imageMetadata';
 import { GALLERY_VIEW_TYPE, type GalleryProtocol, type GallerySubject, type GalleryViewState } from '../../src/shared/gallery';
 import { type RequestMethod, type RequestParams, type RequestResult, type ResponseMessage } from '../../src/shared/rpc';
+import { assertSameImage } from '../pngStrict';
 import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, testFetch, waitFor } from './helpers';
 
 type Method = RequestMethod<GalleryProtocol>;
@@ -186,6 +187,9 @@ describe('Gallery', function () {
       const saved = vscode.Uri.joinPath(dir, `${prompts[0].id}-1.png`);
       assert.match(result.message ?? '', /^Saved generated\/Gallery test faceid-1-1 quoted\//);
       assert.ok((await bytesOf(saved)).equals(expected), 'the saved file has the bytes of the CDN image and its parameters');
+      // Read strictly, independently of the extension's PNG code: every chunk's CRC, the order, the image data.
+      const png = assertSameImage(await bytesOf(saved), cdn, 'the saved image');
+      assert.equal(png.text.get(PARAMETERS_KEYWORD), parameters);
 
       const original = gallery.dialogs.existingFile;
       const asked: string[] = [];
@@ -196,7 +200,9 @@ describe('Gallery', function () {
       try {
         gallery.dialogs.existingFile = answer('keepBoth');
         await request(tuneSubject, 'imageAction', { action: 'save', ...image() });
-        assert.ok((await bytesOf(vscode.Uri.joinPath(dir, `${prompts[0].id}-1 (2).png`))).equals(expected), 'Keep Both saved a second copy');
+        const copy = await bytesOf(vscode.Uri.joinPath(dir, `${prompts[0].id}-1 (2).png`));
+        assert.ok(copy.equals(expected), 'Keep Both saved a second copy');
+        assertSameImage(copy, cdn, 'the second copy');
         gallery.dialogs.existingFile = answer('cancel');
         const cancelled = await request(tuneSubject, 'imageAction', { action: 'save', ...image() });
         assert.equal(cancelled.message, undefined);

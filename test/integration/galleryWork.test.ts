@@ -13,7 +13,8 @@ import type { GalleryApi } from '../../src/webviews/galleries';
 import { GALLERY_VIEW_TYPE, NO_FILTERS, type GalleryProtocol, type GallerySubject, type GalleryViewState, type ImageRef } from '../../src/shared/gallery';
 import type { RequestMethod, RequestParams, RequestResult } from '../../src/shared/rpc';
 import { writeMetadata } from '../../src/webviews/galleryBulk';
-import { parametersOf, pngChunks, sidecarJson } from '../../src/domain/imageMetadata';
+import { parametersOf, sidecarJson } from '../../src/domain/imageMetadata';
+import { assertSameImage, readSidecarStrict } from '../pngStrict';
 import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, testFetch, waitFor } from './helpers';
 
 type Method = RequestMethod<GalleryProtocol>;
@@ -50,8 +51,6 @@ function parametersIn(png: Uint8Array): string | undefined {
   const tag = tags.parameters;
   return typeof tag?.value === 'string' ? tag.value : tag?.description;
 }
-
-const idat = (png: Uint8Array) => Buffer.concat(pngChunks(png).filter((c) => c.type === 'IDAT').map((c) => Buffer.from(c.data)));
 
 async function cdnBytes(url: string): Promise<Buffer> {
   return Buffer.from(await (await testFetch(url)).arrayBuffer());
@@ -274,14 +273,14 @@ describe('Gallery for daily work', function () {
         for (const ref of images.slice(1)) {
           const prompt = prompts.find((p) => p.id === ref.promptId);
           assert.ok(prompt);
-          const saved = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, `${ref.promptId}-${ref.imageIndex + 1}.png`));
+          const name = `${ref.promptId}-${ref.imageIndex + 1}.png`;
+          const saved = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, name));
+          // Every chunk's CRC, the chunk order, and the image data byte for byte the CDN's.
+          assertSameImage(saved, await cdnBytes(ref.url), name);
           const parameters = parametersIn(saved) ?? '';
           assert.ok(parameters.startsWith(`${prompt.text}\n`), `the prompt text leads the parameters of ${ref.promptId}-${ref.imageIndex + 1}`);
           assert.match(parameters, new RegExp(`Tune id: ${tune.id}, Tune: "?${folderName} <b>"?, Prompt id: ${ref.promptId}, Image: ${ref.imageIndex + 1}$`));
         }
-        const sample = images[7];
-        const savedSample = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, `${sample.promptId}-${sample.imageIndex + 1}.png`));
-        assert.deepEqual(idat(savedSample), idat(await cdnBytes(sample.url)), 'the image data is the CDN image, byte for byte');
       } finally {
         gallery.dialogs.existingFiles = original;
       }
@@ -343,11 +342,15 @@ describe('Gallery for daily work', function () {
           [...entries.keys()].sort(),
           images.map((i) => `${folderName} b/${i.promptId}-${i.imageIndex + 1}.png`).sort(),
         );
-        const sample = images[11];
-        const bytes = entries.get(`${folderName} b/${sample.promptId}-${sample.imageIndex + 1}.png`);
-        assert.ok(bytes);
-        assert.match(parametersIn(bytes) ?? '', new RegExp(`Prompt id: ${sample.promptId}, Image: ${sample.imageIndex + 1}$`));
-        assert.deepEqual(idat(bytes), idat(await cdnBytes(sample.url)));
+        for (const image of images) {
+          const name = `${folderName} b/${image.promptId}-${image.imageIndex + 1}.png`;
+          const bytes = entries.get(name);
+          assert.ok(bytes, name);
+          // Every entry: each chunk's CRC, the chunk order, the image data byte for byte the CDN's, its parameters.
+          const png = assertSameImage(bytes, await cdnBytes(image.url), name);
+          assert.match(png.text.get('parameters') ?? '', new RegExp(`Prompt id: ${image.promptId}, Image: ${image.imageIndex + 1}$`), name);
+          assert.equal(parametersIn(bytes), png.text.get('parameters'), 'ExifReader reads the same parameters');
+        }
         const leftovers = (await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(workspace, 'exports'))).map(([name]) => name);
         assert.deepEqual(leftovers, ['selection.zip'], 'no partial file left behind');
       } finally {
@@ -413,8 +416,8 @@ describe('Gallery for daily work', function () {
         const expected = images.filter((i) => i !== cut).map((i) => `${folderName} b/${i.promptId}-${i.imageIndex + 1}.png`);
         assert.deepEqual([...entries.keys()].sort(), expected.sort(), 'every other image is in the archive, the cut one is not');
         for (const image of images.filter((i) => i !== cut)) {
-          const bytes = entries.get(`${folderName} b/${image.promptId}-${image.imageIndex + 1}.png`)!;
-          assert.deepEqual(idat(bytes), idat(await cdnBytes(image.url)), `${image.promptId}-${image.imageIndex + 1}.png is whole`);
+          const name = `${folderName} b/${image.promptId}-${image.imageIndex + 1}.png`;
+          assertSameImage(entries.get(name)!, await cdnBytes(image.url), `${name}, next to the one cut short`);
         }
         assert.deepEqual(await strayExports(), [], 'no partial file left behind');
       } finally {
@@ -475,8 +478,8 @@ describe('Gallery for daily work', function () {
       }
       const written = await readFile(png.fsPath);
       assert.match(parametersIn(written) ?? '', new RegExp(`Prompt id: ${ref.promptId}, Image: ${ref.imageIndex + 1}$`));
-      assert.deepEqual(idat(written), idat(cdn), 'the image data is untouched');
-      assert.equal(JSON.parse(await readFile(`${jpeg.fsPath}.json`, 'utf8')).promptId, ref.promptId);
+      assertSameImage(written, cdn, 'the PNG with its metadata written'); // every CRC, the order, the image data untouched
+      readSidecarStrict(await readFile(`${jpeg.fsPath}.json`), { promptId: ref.promptId, imageIndex: ref.imageIndex, url: ref.url, tuneId: tune.id }, 'the JPEG’s sidecar');
       assert.deepEqual((await readdir(dir.fsPath)).sort(), ['image.jpg', 'image.jpg.json', 'image.png'], 'no temporary file left behind');
     });
 

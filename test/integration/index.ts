@@ -20,6 +20,7 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['faultMatrix.test.ts', () => import('./faultMatrix.test')],
   ['sweeps.test.ts', () => import('./sweeps.test')],
   ['galleryWork.test.ts', () => import('./galleryWork.test')],
+  ['largeImages.test.ts', () => import('./largeImages.test')],
   ['promptFiles.test.ts', () => import('./promptFiles.test')],
   ['domainCore.test.ts', () => import('./domainCore.test')],
   ['keyBoundary.test.ts', () => import('./keyBoundary.test')],

@@ -14,7 +14,8 @@ import { COMPARE_VIEW_TYPE, type CompareProtocol } from '../../src/shared/compar
 import type { RequestMethod, RequestParams, RequestResult } from '../../src/shared/rpc';
 import type { SweepAxis } from '../../src/shared/sweep';
 import type { ComparePanel } from '../../src/webviews/comparePanel';
-import { admin, astria, connectToSandbox, extensionApi, recordedRequests, waitFor } from './helpers';
+import { assertSameImage } from '../pngStrict';
+import { admin, astria, connectToSandbox, extensionApi, recordedRequests, testFetch, waitFor } from './helpers';
 
 let api: TuneStudioApi;
 let requestId = 1;
@@ -210,7 +211,8 @@ describe('Sweeps', function () {
     assert.ok(folder);
     const relative = saved.message?.replace(/^Saved /, '') ?? '';
     const bytes = await readFile(join(folder.uri.fsPath, relative));
-    assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG was written');
+    // Read strictly: every chunk's CRC, the chunk order, the image data byte for byte the CDN's.
+    assertSameImage(bytes, Buffer.from(await (await testFetch(cell.images[0])).arrayBuffer()), relative);
     await rm(join(folder.uri.fsPath, relative.split('/')[0]), { recursive: true, force: true });
 
     await compareRequest(sweepId, 'cellAction', { index: 4, imageIndex: 0, action: 'useSettings' });

@@ -347,6 +347,34 @@ describe('Tunes explorer', function () {
     api.poller.forgetTune(tune.id);
   });
 
+  it('the poller itself waits out Retry-After when the HTTP client does not retry (guards: the poller ignored the server asking it to wait, polling again at its own interval)', async function () {
+    this.timeout(45_000);
+    // With retries off, the 429 reaches the poller: only its own handling can make it wait 8 s, longer than its
+    // 3 s interval (and its back-off to 4.5 s).
+    api.poller.clear();
+    api.services.tuneHttp({ retries: 0 });
+    const tune = await astria<Tune>('POST', '/tunes', {
+      tune: { title: `Rate limited, no retries ${Date.now()}`, name: 'cat', branch: 'fast', image_urls: ['https://example.com/a.jpg'] },
+    });
+    try {
+      await admin('POST', '/faults', { match: `/tunes/${tune.id}`, method: 'GET', count: 1, kind: 'status429', retryAfter: 8 });
+      await admin('DELETE', '/requests');
+      api.poller.watchTune(tune);
+      await api.poller.tick();
+      const calls = await waitFor('a second status check', async () => {
+        const hits = (await recordedRequests()).filter((r) => r.path === `/tunes/${tune.id}`);
+        return hits.length >= 2 ? hits : undefined;
+      }, 20_000);
+      assert.equal(calls[0].status, 429);
+      assert.ok(calls[1].at - calls[0].at >= 7_900, `waited ${calls[1].at - calls[0].at} ms after a Retry-After of 8 s`);
+      assert.equal(calls[1].status, 200, 'and then asked again');
+    } finally {
+      api.poller.forgetTune(tune.id);
+      api.services.tuneHttp({});
+      await admin('DELETE', '/faults');
+    }
+  });
+
   it('deleting a training tune also stops watching its pending prompts', async () => {
     api.poller.clear();
     await admin('POST', '/speed', { speed: 1 }); // keep the tune training while the test runs

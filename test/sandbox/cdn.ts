@@ -1,10 +1,11 @@
 // The second origin: generated PNGs, uploaded files, WAV previews. No auth, like a pre-signed CDN.
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CartesiaStore } from './cartesia';
 import type { Reply } from './http';
 import type { Store } from './model';
-import { hash32, patternPng, sizeForAspect } from './png';
+import { hash32, largePng, patternPng, sizeForAspect } from './png';
 import { sineWav } from './wav';
 
 const CACHE_LIMIT = 4000;
@@ -27,16 +28,35 @@ function png(key: string, aspect: string | null): Reply {
   return { status: 200, raw: cached(`${key}@${width}x${height}`, () => patternPng(key, width, height)), contentType: 'image/png', headers: IMMUTABLE };
 }
 
+/** Streams a file from disk (HEAD: only the headers). */
+function streamFile(req: IncomingMessage, res: ServerResponse, file: string, contentType: string, headers: Record<string, string>): undefined {
+  res.writeHead(200, { 'content-type': contentType, 'content-length': String(statSync(file).size), ...headers });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  return undefined;
+}
+
+/** A large image is made once, into `dir`, and streamed from there (never held by the sandbox). */
+function largePngFile(dir: string, key: string, bytes: number): string {
+  const file = join(dir, `large-${key}-${bytes}.png`);
+  if (!existsSync(file)) {
+    writeFileSync(`${file}.part`, largePng(key, bytes));
+    renameSync(`${file}.part`, file);
+  }
+  return file;
+}
+
 const notFound: Reply = { status: 404, raw: 'Not Found', contentType: 'text/plain' };
 
 /** Answers a CDN request; uploads are streamed from disk directly and return undefined. */
-export function handleCdn(req: IncomingMessage, res: ServerResponse, path: string, store: Store, cartesia: CartesiaStore): Reply | undefined {
+export function handleCdn(req: IncomingMessage, res: ServerResponse, path: string, store: Store, cartesia: CartesiaStore, fileDir: string): Reply | undefined {
   if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, raw: 'Method Not Allowed', contentType: 'text/plain' };
   let m: RegExpExecArray | null;
   if ((m = /^\/images\/(\d+)-(\d+)\.png$/.exec(path))) {
     const prompt = store.prompts.get(Number(m[1]));
     const n = Number(m[2]);
     if (!prompt || n < 1 || n > prompt.params.num_images) return notFound;
+    if (prompt.imageBytes) return streamFile(req, res, largePngFile(fileDir, `image-${prompt.id}-${n}`, prompt.imageBytes), 'image/png', IMMUTABLE);
     return png(`image-${prompt.id}-${n}`, prompt.params.aspect_ratio);
   }
   if ((m = /^\/training\/(\d+)-(\d+)\.png$/.exec(path))) {
@@ -60,10 +80,7 @@ export function handleCdn(req: IncomingMessage, res: ServerResponse, path: strin
   if ((m = /^\/uploads\/(\d+)\/[^/]*$/.exec(path))) {
     const upload = store.uploads.get(Number(m[1]));
     if (!upload) return notFound;
-    res.writeHead(200, { 'content-type': upload.mimeType, 'content-length': String(upload.size), ...IMMUTABLE });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(upload.path).on('error', () => res.destroy()).pipe(res);
-    return undefined;
+    return streamFile(req, res, upload.path, upload.mimeType, IMMUTABLE);
   }
   return notFound;
 }

@@ -308,7 +308,7 @@ export function seedDemo(store: Store, now: number, options: { hostile?: boolean
 }
 
 /** A trained tune with `count` images over prompts of 8 (the last one holds the rest). */
-export function seedGallery(store: Store, count: number, title: string, now: number): StoredTune {
+export function seedGallery(store: Store, count: number, title: string, now: number, imageBytes?: number): StoredTune {
   const tune: StoredTune = {
     ...baseTune(store.nextTuneId++, title, 'flux1', 'lora', new Date(now - 2 * DAY_MS).toISOString()),
     name: 'woman', isBase: false, token: 'ohwx', baseTuneId: BASE_TUNES.flux, imageUrlCount: 6, costMc: 2000,
@@ -321,7 +321,7 @@ export function seedGallery(store: Store, count: number, title: string, now: num
       tuneId: tune.id, workspaceId: null,
       params: { ...defaultPromptParams(`ohwx woman, gallery shot #${n + 1} <lora:${tune.id}:0.8>`), num_images: images, aspect_ratio: ASPECTS[n % ASPECTS.length] },
       createdAt: now - DAY_MS + n * 1000, userError: null, liked: false, likes: 0, inputUploadId: null, maskUploadId: null,
-      packId: null, genMs: 1000,
+      packId: null, genMs: 1000, imageBytes,
     });
   }
   return tune;

@@ -111,6 +111,8 @@ export interface StoredPrompt {
   inputUploadId: number | null;
   maskUploadId: number | null;
   packId: number | null;
+  /** Large incompressible images of about this many bytes each (seed-gallery's `imageBytes`), else small ones. */
+  imageBytes?: number;
 }
 
 export interface PackPrompt {

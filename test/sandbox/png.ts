@@ -1,6 +1,8 @@
 // A tiny PNG encoder (RGB, 8 bit) and deterministic pictures derived from a key, so every generated
 // image is a real, distinct PNG that costs microseconds to produce.
-import { deflateSync } from 'node:zlib';
+import { createCipheriv, createHash } from 'node:crypto';
+import * as zlib from 'node:zlib';
+import { constants as zlibConstants, deflateSync } from 'node:zlib';
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -13,6 +15,8 @@ const CRC_TABLE = (() => {
 })();
 
 export function crc32(data: Buffer): number {
+  const native = (zlib as { crc32?: (data: Uint8Array) => number }).crc32; // Node ≥ 20.15: fast for large images
+  if (native) return native(data) >>> 0;
   let crc = 0xffffffff;
   for (const byte of data) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
@@ -106,4 +110,28 @@ export function patternPng(key: string, width: number, height: number): Buffer {
     if ((x - cx) ** 2 + (y - cy) ** 2 < radius ** 2) rgb = rgb.map((c) => 255 - c) as Rgb;
     return rgb;
   });
+}
+
+/**
+ * A PNG of about `bytes` bytes that no compressor can shrink: noise derived from `key`, stored
+ * uncompressed (deflate level 0), 1024 pixels wide. For the memory tests of bulk save and ZIP export.
+ */
+export function largePng(key: string, bytes: number): Buffer {
+  const width = 1024;
+  const stride = width * 3 + 1;
+  const height = Math.max(1, Math.ceil(bytes / stride));
+  // AES-CTR of zeros keyed by `key`: deterministic noise at memory speed.
+  const cipher = createCipheriv('aes-128-ctr', createHash('sha256').update(key).digest().subarray(0, 16), Buffer.alloc(16));
+  const raw = cipher.update(Buffer.alloc(stride * height));
+  for (let y = 0; y < height; y++) raw[y * stride] = 0; // filter: none
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  header[9] = 2;
+  // Several IDAT chunks of 1 MB, as encoders write them.
+  const data = deflateSync(raw, { level: zlibConstants.Z_NO_COMPRESSION });
+  const idats: Buffer[] = [];
+  for (let at = 0; at < data.length; at += 1 << 20) idats.push(chunk('IDAT', data.subarray(at, at + (1 << 20))));
+  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', header), ...idats, chunk('IEND', Buffer.alloc(0))]);
 }

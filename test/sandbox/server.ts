@@ -405,7 +405,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       applyFault(fault, res, false, !EARLY_FAULTS.includes(fault.kind));
       return;
     }
-    const reply = handleCdn(req, res, url.pathname, store, cartesia);
+    const reply = handleCdn(req, res, url.pathname, store, cartesia, uploadDir);
     if (fault && reply && applyFault(fault, res, false, true, reply)) return;
     if (reply) send(res, reply);
   };
@@ -429,7 +429,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             'GET /__admin/audit?since=seq&limit=n&origin=astria|cartesia|cdn (every request ever received, never cleared)',
             'POST /__admin/speed {speed}',
             'POST /__admin/prompts/:id/fail {message}', 'POST /__admin/prompts/:id/finish (its images now)', 'POST /__admin/tunes/:id/finish', 'GET /__admin/uploads?tune_id=',
-            'POST /__admin/seed-gallery {count, title?}', 'POST /__admin/seed-tunes {count, title?} (trained tunes "<title> 1…count", default "Tune")',
+            'POST /__admin/seed-gallery {count, title?, imageBytes?} (imageBytes: large incompressible PNGs of about that size, made once, served from disk)', 'POST /__admin/seed-tunes {count, title?} (trained tunes "<title> 1…count", default "Tune")',
             'POST /__admin/hostile {strings} (pack titles, Cartesia names and descriptions)',
           ],
         });
@@ -540,7 +540,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const count = Number(body.count);
         if (!Number.isInteger(count) || count < 1) throw new HttpError(422, { error: 'count must be a positive integer' });
         const title = typeof body.title === 'string' && body.title ? body.title : `Gallery — ${count} images`;
-        return json(201, store.tuneJson(seedGallery(store, count, title, now), now));
+        const imageBytes = body.imageBytes === undefined ? undefined : Number(body.imageBytes);
+        if (imageBytes !== undefined && !(Number.isInteger(imageBytes) && imageBytes >= 4096 && imageBytes <= 64 << 20)) {
+          throw new HttpError(422, { error: 'imageBytes must be an integer from 4096 to 67108864' });
+        }
+        return json(201, store.tuneJson(seedGallery(store, count, title, now, imageBytes), now));
       }
       throw new HttpError(404, { error: `Unknown admin endpoint ${method} ${path}` });
     } catch (error) {
