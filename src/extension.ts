@@ -23,6 +23,7 @@ import { SweepStore } from './jobs/sweeps';
 import { registerCompare, type CompareApi } from './webviews/compares';
 import { registerPromptFiles, type PromptFilesApi } from './commands/promptFiles/register';
 import { errorMessage } from './shared/errorMessage';
+import { WalkthroughProgress, openWalkthrough } from './commands/walkthrough';
 
 /**
  * What the integration tests reach after activation. Only a test run (ExtensionMode.Test, which the
@@ -96,13 +97,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
         void vscode.window.showErrorMessage(`Tune Studio could not open the ${what}: ${errorMessage(error)}`);
       }
     };
-  open.bind({ gallery: opening('gallery', gallery.open), promptEditor: opening('prompt editor', promptEditor.openRequest), compare: opening('compare panel', compare.open) });
+  // The walkthrough's steps tick on what happened (a tune or prompt created, a gallery opened, a prompt file saved, a tool used).
+  const walkthrough = new WalkthroughProgress(services);
+  context.subscriptions.push(walkthrough, vscode.commands.registerCommand('tuneStudio.getStarted', () => openWalkthrough(context)));
+  const openGalleryPanel: typeof gallery.open = async (...args) => {
+    const opened = await gallery.open(...args);
+    walkthrough.reach('galleryOpened');
+    return opened;
+  };
+  open.bind({ gallery: opening('gallery', openGalleryPanel), promptEditor: opening('prompt editor', promptEditor.openRequest), compare: opening('compare panel', compare.open) });
 
   context.subscriptions.push(services.onDidChangeConnection(() => poller.clear()));
   context.subscriptions.push(announceFinishedWork(services.changes, tunes, open));
   registerTunesCommands(context, services, tunes, cartesia, open, dialogs);
   registerPromptEditorCommands(context, services, open);
-  const agentTools = registerAgentTools(context, services, poller, open);
+  const agentTools = registerAgentTools(context, services, poller, open, () => walkthrough.reach('agentAsked'));
   const promptFiles = registerPromptFiles(context, services, poller, open);
 
   // The views' welcome content follows whether a key is stored. Reading SecretStorage is a round trip to
