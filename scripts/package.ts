@@ -193,7 +193,7 @@ async function main(): Promise<void> {
   console.log(`[package] ${VSIX}: ${formatSize(bytes)} (${bytes} bytes)`);
 }
 
-if (process.argv[1] && /package\.ts$/.test(process.argv[1])) {
+if (process.argv[1] && /scripts[\\/]package\.ts$/.test(process.argv[1])) {
   main().catch((error: Error) => {
     console.error(`[package] ERROR: ${error.message}`);
     process.exit(1);

@@ -49,6 +49,8 @@ export interface TuneStudioApi {
   compare: CompareApi;
   /** Prompt files (*.astria.yaml / *.astria.json): their checks, CodeLenses and Generate. */
   promptFiles: PromptFilesApi;
+  /** What the Get Started walkthrough has seen happen (its steps tick on it). */
+  walkthrough: WalkthroughProgress;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TuneStudioApi | undefined> {
@@ -129,7 +131,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   }
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, createTune: { dialogs: createTune.dialogs }, gallery, promptEditor, agentTools, compare, promptFiles };
+  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, createTune: { dialogs: createTune.dialogs }, gallery, promptEditor, agentTools, compare, promptFiles, walkthrough };
 }
 
 export function deactivate(): void {

@@ -40,6 +40,11 @@ export class WalkthroughProgress implements vscode.Disposable {
     this.promptFileWatch = [saved, created, watcher];
   }
 
+  /** Whether a milestone was reached in this window. */
+  has(milestone: WalkthroughMilestone): boolean {
+    return this.reached.has(milestone);
+  }
+
   /** Says that a milestone was reached: its step in the walkthrough ticks. */
   reach(milestone: WalkthroughMilestone): void {
     if (this.reached.has(milestone)) return;
