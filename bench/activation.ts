@@ -172,7 +172,7 @@ export async function benchActivation(runs: number, verbose = false): Promise<Ac
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-/** The README section (and what the bench prints). */
+/** The docs/PERFORMANCE.md section (and what the bench prints). */
 export function activationSection(result: ActivationResult, machine: string, date: string): string {
   const { sizes } = result;
   const ratioMet = result.ratio.median <= ACTIVATION_GOALS.ratio;

@@ -16,7 +16,7 @@ export interface GalleryRun {
   firstPageMs: number;
   /** Navigation start → the bundle ran and posted `ready`. */
   readyMs: number;
-  /** `ready` → `init` (with the first page): the host round trip, here through Playwright's bridge. */
+  /** `ready` → `init` handled: the shell carries the init, so no host round trip (Playwright's bridge) is in it. */
   handshakeMs: number;
   /** Navigation start → the bundle (gallery.js) fully downloaded. */
   bundleLoadedMs: number;

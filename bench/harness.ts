@@ -9,8 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
+import { webviewBuildOptions } from '../scripts/webviewBuild.mjs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderShell } from '../src/webviews/html';
+import { INITIAL_MESSAGE_WAIT_MS, renderShell } from '../src/webviews/html';
 import { toGalleryPrompt } from '../src/webviews/galleryModel';
 import { galleryChecks } from '../src/shared/gallery';
 import { AstriaClient } from '../src/api/astria/client';
@@ -30,20 +31,15 @@ export function galleryBundle(): Promise<string> {
   bundleDir ??= (async () => {
     const outdir = await mkdtemp(path.join(tmpdir(), 'tune-studio-webview-'));
     process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
-    await build({
-      absWorkingDir: ROOT,
-      entryPoints: ['webview-ui/gallery.ts', 'webview-ui/promptEditor.ts', 'webview-ui/compare.ts', 'webview-ui/codicons.ts'],
+    const options = webviewBuildOptions({
+      entries: ['webview-ui/gallery.ts', 'webview-ui/promptEditor.ts', 'webview-ui/compare.ts', 'webview-ui/codicons.ts'],
       outdir,
-      bundle: true,
+      absWorkingDir: ROOT,
       // Unminified for `npm run bench:trace -- --profile`, so the CPU profile names our functions.
       minify: process.env.TUNE_STUDIO_BENCH_UNMINIFIED !== '1',
-      legalComments: 'none',
-      platform: 'browser',
-      format: 'iife',
-      target: 'es2022',
-      loader: { '.ttf': 'file', '.css': 'css' },
       logLevel: 'warning',
     });
+    await Promise.all(options.map((o) => build(o)));
     return outdir;
   })();
   return bundleDir;
@@ -103,6 +99,8 @@ export interface Harness {
   pageFetchMs: number[];
   /** Messages the host-side checks refused. */
   refused: string[];
+  /** The host notifications posted to the webview (method names), `init` left out when the page carried it. */
+  posted: string[];
   /** Notifications the webview sent. */
   notifications: { method: string; params: unknown }[];
   /** What the webview last saved with setState. */
@@ -173,6 +171,27 @@ export interface ShellPage {
   allowLoopbackMedia: boolean;
   /** Other paths: return true when answered. */
   extra?: (pathname: string, res: ServerResponse) => boolean;
+  /** The host's first message, embedded in the shell like WebviewPanelHost does (see `embedLikeThePanel`). */
+  initialMessage?: () => Promise<unknown>;
+}
+
+/**
+ * Like WebviewPanelHost.render: the first message once it is there, or nothing after INITIAL_MESSAGE_WAIT_MS.
+ * Remembers what it embedded, so the stand-in host can leave out an `init` the webview drew already.
+ */
+export function embedLikeThePanel(message: () => Promise<unknown>): { initialMessage: () => Promise<unknown>; drew: (ready: unknown, current: unknown) => boolean } {
+  let embedded: string | undefined;
+  return {
+    initialMessage: async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), INITIAL_MESSAGE_WAIT_MS)));
+      const value = await Promise.race([message().catch(() => undefined), late]);
+      clearTimeout(timer);
+      embedded = value === undefined ? undefined : JSON.stringify(value);
+      return value;
+    },
+    drew: (ready, current) => (ready as { initial?: unknown }).initial === true && embedded !== undefined && embedded === JSON.stringify(current),
+  };
 }
 
 /**
@@ -181,13 +200,17 @@ export interface ShellPage {
  */
 /**
  * The webview API for a bench page without state: messages go to the harness (`__harnessPost`), and the
- * panel's `didRender` notification sets the performance mark `renderedMark`. Dark theme body class.
+ * panel's `didRender` notification sets the performance mark `renderedMark` (and runs `afterRendered`, a
+ * function's source, once the task that posted it is done). Dark theme body class.
  */
-export async function stubWebviewApi(page: Page, renderedMark: string): Promise<void> {
+export async function stubWebviewApi(page: Page, renderedMark: string, afterRendered = '() => {}'): Promise<void> {
   await page.addInitScript(`(() => {
     window.acquireVsCodeApi = () => ({
       postMessage: (message) => {
-        if (message && message.method === 'didRender') performance.mark(${JSON.stringify(renderedMark)});
+        if (message && message.method === 'didRender') {
+          performance.mark(${JSON.stringify(renderedMark)});
+          queueMicrotask(${afterRendered});
+        }
         void window.__harnessPost(message);
       },
       getState: () => undefined,
@@ -203,18 +226,21 @@ export async function serveShell(page: ShellPage): Promise<{ server: Server; ori
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       const script = page.script.startsWith('/') ? `${origin}${page.script}` : `${origin}/dist/webview/${page.script}`;
-      res.end(
-        renderShell({
-          cspSource: origin,
-          scriptUri: script,
-          styleUris: [`${origin}/dist/webview/${page.stylesheet}`],
-          codiconsUri: `${origin}/dist/webview/codicons.css`,
-          title: page.title,
-          allowLoopbackMedia: page.allowLoopbackMedia,
-        }),
-      );
+      void (page.initialMessage?.() ?? Promise.resolve(undefined)).then((initialMessage) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(
+          renderShell({
+            cspSource: origin,
+            scriptUri: script,
+            styleUris: [`${origin}/dist/webview/${page.stylesheet}`],
+            codiconsUri: `${origin}/dist/webview/codicons.css`,
+            title: page.title,
+            allowLoopbackMedia: page.allowLoopbackMedia,
+            initialMessage,
+          }),
+        );
+      });
       return;
     }
     if (page.extra?.(url.pathname, res)) return;
@@ -269,6 +295,8 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
     stylesheet: 'gallery.css',
     title: options.title ?? 'Gallery',
     allowLoopbackMedia: allowLoopback,
+    // Like GalleryPanel: the init with the first page goes into the page (a reload gets the same page).
+    initialMessage: () => embed.initialMessage(),
     extra: (pathname, res) => {
       if (!pathname.startsWith('/img/')) return false;
       res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=3600' });
@@ -287,7 +315,12 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
   const loadPage = pageLoader(options.source, options.pageSize ?? 40, imageUrl);
   const theme = THEMES[options.theme ?? 'dark'];
 
-  const post = (message: unknown) => page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), message);
+  const posted: string[] = [];
+  const post = (message: unknown) => {
+    const m = message as { kind?: string; method?: string };
+    if (m.kind === 'notification') posted.push(String(m.method));
+    return page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), message);
+  };
   // Like GalleryPanel: the first page is fetched while the webview boots, and `init` carries it.
   const pageFetchMs: number[] = [];
   const fetchPage = async (cursor: number | null) => {
@@ -314,20 +347,25 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
   };
   let firstPage: Promise<GalleryPage | null> | undefined;
   const prefetch = () => (firstPage ??= fetchPage(null).catch(() => null));
+  // Never a focus in the page (GalleryPanel.init): it follows `ready`.
+  const initParams = async (): Promise<GalleryInit> => ({
+    subject: options.source.subject,
+    title: options.title ?? 'Gallery',
+    canOpenPromptEditor: true,
+    focus: null,
+    firstPage: await prefetch(),
+    filters: null,
+  });
+  const embed = embedLikeThePanel(async () => ({ kind: 'notification', method: 'init', params: await initParams() }));
 
   await page.exposeFunction('__harnessPost', async (message: unknown) => {
     const m = message as { kind?: string; id?: number; method?: string; params?: unknown };
     if (m.kind === 'ready') {
-      const init: GalleryInit = {
-        subject: options.source.subject,
-        title: options.title ?? 'Gallery',
-        canOpenPromptEditor: true,
-        focus: options.focus ?? null,
-        firstPage: await prefetch(),
-        filters: null,
-      };
+      const init = await initParams();
+      const focus = options.focus ?? null;
       // A reload (page.reload) gets the same page again, from the "host's cache".
-      await post({ kind: 'notification', method: 'init', params: init });
+      if (!embed.drew(m, { kind: 'notification', method: 'init', params: init })) await post({ kind: 'notification', method: 'init', params: { ...init, focus } });
+      else if (focus) await post({ kind: 'notification', method: 'focus', params: focus });
       return;
     }
     const method = String(m.method);
@@ -384,6 +422,7 @@ export async function openGalleryHarness(browser: Browser, options: HarnessOptio
     pageCursors,
     pageFetchMs,
     refused,
+    posted,
     notifications,
     imageUrl,
     state: () => page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null') as unknown),

@@ -3,7 +3,7 @@
 //   npm run bench                         1,000 and 5,000 images, 5 runs each
 //   npm run bench -- --sizes 200,1000 --runs 3
 //   npm run bench -- --only gallery       (or promptEditor, compare, activation)
-//   npm run bench -- --update-readme      also rewrites the README's tables with these figures
+//   npm run bench -- --update-readme      also rewrites the tables in docs/PERFORMANCE.md with these figures
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
@@ -17,10 +17,10 @@ import { activationSection, benchActivation } from './activation';
 const FIRST_PAINT_GOAL_MS = 300;
 const FIRST_PAGE_GOAL_MS = 200;
 /**
- * The same goal as a ratio to the static grid of the same images, which holds on a busy machine too:
- * the baseline paints in about 120 ms on this machine when idle, so 300 ms is 2.5 times it.
+ * The same goal as a ratio to the static grid of the same images, which holds on a busy machine too
+ * (issue #22: within 2× of the static baseline, gallery and compare panel alike).
  */
-const FIRST_PAINT_RATIO_GOAL = 2.5;
+const FIRST_PAINT_RATIO_GOAL = 2;
 const FORM_RENDERED_GOAL_MS = 300;
 const COMPARE_FIRST_ROW_GOAL_MS = 300;
 /** A 6 × 4 grid of 4 images: a few elements per image and cell, nothing that grows with scrolling. */
@@ -55,7 +55,7 @@ const TIMELINE: Row[] = [
   ['open → bundle downloaded', (r) => ms(r.bundleLoadedMs)],
   ['open → bundle ran, `ready` posted', (r) => ms(r.readyMs)],
   ['host: first page fetched (starts at open)', (r) => ms(r.hostFirstPageFetchMs)],
-  ['`ready` → `init` with the first page', (r) => ms(r.handshakeMs)],
+  ['`ready` → `init` with the first page (carried by the page: no round trip)', (r) => ms(r.handshakeMs)],
   ['open → first page laid out', (r) => ms(r.firstPageMs)],
   ['open → first image requested', (r) => ms(r.firstImageRequestMs)],
   ['open → first image bytes arrived', (r) => ms(r.firstImageLoadedMs)],
@@ -121,14 +121,14 @@ function editorTables(r: PromptEditorSummary): { plain: string; markdown: string
   };
 }
 
-/** Replaces what stands between `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->` in README.md. */
+/** Replaces what stands between `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->` in docs/PERFORMANCE.md. */
 function updateReadme(name: string, section: string): void {
   const [open, close] = [`<!-- bench:${name}:start -->`, `<!-- bench:${name}:end -->`];
-  const file = path.resolve(__dirname, '..', 'README.md');
+  const file = path.resolve(__dirname, '..', 'docs', 'PERFORMANCE.md');
   const readme = readFileSync(file, 'utf8');
   const start = readme.indexOf(open);
   const end = readme.indexOf(close);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${open} … ${close} section`);
+  if (start < 0 || end < start) throw new Error(`docs/PERFORMANCE.md has no ${open} … ${close} section`);
   writeFileSync(file, `${readme.slice(0, start + open.length)}\n${section}\n${readme.slice(end)}`);
 }
 
@@ -151,7 +151,7 @@ async function activation(machine: string, date: string): Promise<void> {
   console.log(section.replace(/\*\*/g, ''));
   if (values['update-readme']) {
     updateReadme('activation', section);
-    console.log('\nREADME.md: activation table rewritten.');
+    console.log('\ndocs/PERFORMANCE.md: activation table rewritten.');
   }
 }
 
@@ -185,7 +185,7 @@ async function compare(machine: string, date: string): Promise<void> {
   if (values['update-readme']) {
     const markdown = ['| | 6 × 4 sweep, 96 images |', '|---|---|', ...COMPARE_ROWS.map(([label, value]) => `| ${label} | ${value(summary)} |`)].join('\n');
     updateReadme('compare', [`Measured on ${date} in the same way: ${runs} opens; ${machine}.`, '', markdown, '', ...goals.map((g) => `- ${g[0].toUpperCase()}${g.slice(1)}.`)].join('\n'));
-    console.log('\nREADME.md: compare table rewritten.');
+    console.log('\ndocs/PERFORMANCE.md: compare table rewritten.');
   }
 }
 
@@ -205,7 +205,7 @@ async function gallery(machine: string, date: string): Promise<void> {
         ...goals.map((g) => `- ${g[0].toUpperCase()}${g.slice(1)}.`),
       ].join('\n'),
     );
-    console.log('\nREADME.md: gallery table rewritten.');
+    console.log('\ndocs/PERFORMANCE.md: gallery table rewritten.');
   }
 }
 
@@ -220,7 +220,7 @@ async function promptEditor(machine: string, date: string): Promise<void> {
   console.log(`\nGoal\n  ${goal}`);
   if (values['update-readme']) {
     updateReadme('promptEditor', [`Measured on ${date} in the same way: ${runs} opens; ${machine}.`, '', tables.markdown, '', `- ${goal[0].toUpperCase()}${goal.slice(1)}.`].join('\n'));
-    console.log('\nREADME.md: prompt editor table rewritten.');
+    console.log('\ndocs/PERFORMANCE.md: prompt editor table rewritten.');
   }
 }
 

@@ -6,7 +6,7 @@
 // and whether the goals are met.
 //   npm run bench:tree
 //   npm run bench:tree -- --tunes 2000 --prompts 400 --refreshes 20   (a quicker look)
-//   npm run bench:tree -- --update-readme                            (also rewrites the README's table)
+//   npm run bench:tree -- --update-readme                            (also rewrites its table in docs/PERFORMANCE.md)
 //   npm run bench:tree -- --verbose                                   (code-server and workbench output)
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -184,7 +184,7 @@ function report(result: TreeHostResult, machine: string, drawnRow: string | unde
         ...goals.map((g) => `- ${g[0]!.toUpperCase()}${g.slice(1)}.`),
       ].join('\n'),
     );
-    say('README.md: tree table rewritten.');
+    say('docs/PERFORMANCE.md: tree table rewritten.');
   }
 }
 

@@ -1,8 +1,9 @@
 // Builds the two bundles: the extension host (Node CJS, `vscode` external) and the webviews (browser).
 // Also builds the compiled integration suite when asked (--tests), so code-server and test-electron share it.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { removeOldChunks, webviewBuildOptions, webviewEntries } from './webviewBuild.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -34,10 +35,8 @@ const common = {
   legalComments: 'none',
 };
 
-// Every .ts file at the top of webview-ui/ is one webview's entry point (gallery.ts, promptEditor.ts, …).
-const webviewEntries = existsSync('webview-ui')
-  ? readdirSync('webview-ui').filter((f) => /^[a-z][\w-]*\.ts$/.test(f) && !f.endsWith('.d.ts')).map((f) => `webview-ui/${f}`)
-  : [];
+// The webviews: one ES module build per entry, split (scripts/webviewBuild.mjs).
+const webviewEntryPoints = webviewEntries();
 
 /**
  * The extension host's code is ES modules split into chunks, so activation loads only what the views
@@ -90,16 +89,9 @@ const builds = [
     plugins: [nativeFetchOfetch, vscodeThroughRequire],
   },
 ];
-if (webviewEntries.length) {
-  builds.push({
-    ...common,
-    entryPoints: webviewEntries,
-    outdir: 'dist/webview',
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    loader: { '.ttf': 'file', '.css': 'css' },
-  });
+if (webviewEntryPoints.length) {
+  removeOldChunks('dist/webview', webviewEntryPoints);
+  builds.push(...webviewBuildOptions({ entries: webviewEntryPoints, outdir: 'dist/webview', minify: common.minify, sourcemap: common.sourcemap }));
 }
 if (withTests) {
   builds.push({

@@ -1,9 +1,9 @@
 // `npm run fault-table` — writes the fault matrix of the last integration run
-// (test-results/fault-matrix.json, written by test/integration/faultMatrix.test.ts) into README.md
+// (test-results/fault-matrix.json, written by test/integration/faultMatrix.test.ts) into docs/RELIABILITY.md
 // between <!-- fault-matrix:start --> and <!-- fault-matrix:end -->.
 //
-//   npm run fault-table            rewrite README.md
-//   npm run fault-table -- --check exit 1 when README.md differs from the last run (the integration runner does this)
+//   npm run fault-table            rewrite docs/RELIABILITY.md
+//   npm run fault-table -- --check exit 1 when docs/RELIABILITY.md differs from the last run (the integration runner does this)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,13 +11,13 @@ import { parseArgs } from 'node:util';
 import { faultMatrixFile, renderFaultTable, replaceFaultTable, type MatrixFile } from '../test/faultMatrix';
 import { repoRoot } from './install-code-server';
 
-/** README.md as it should be after the last run, or a reason it cannot be known. */
+/** docs/RELIABILITY.md as it should be after the last run, or a reason it cannot be known. */
 export function expectedReadme(root = repoRoot): { readme: string; expected: string } | { problem: string } {
   const resultsPath = join(root, faultMatrixFile);
   if (!existsSync(resultsPath)) return { problem: `${faultMatrixFile} is missing: run \`npm run test:integration\` first` };
   const matrix = JSON.parse(readFileSync(resultsPath, 'utf8')) as MatrixFile;
   if (!matrix.complete) return { problem: `${faultMatrixFile} comes from a partial (--grep) run: run the whole \`npm run test:integration\`` };
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const readme = readFileSync(join(root, 'docs', 'RELIABILITY.md'), 'utf8');
   return { readme, expected: replaceFaultTable(readme, renderFaultTable(matrix)) };
 }
 
@@ -30,11 +30,11 @@ function main(): number {
   }
   if (values.check) {
     if (result.expected === result.readme) return 0;
-    console.error('[fault-table] README.md’s fault matrix differs from the last run: run `npm run fault-table` and commit README.md');
+    console.error('[fault-table] docs/RELIABILITY.md’s fault matrix differs from the last run: run `npm run fault-table` and commit docs/RELIABILITY.md');
     return 1;
   }
-  if (result.expected !== result.readme) writeFileSync(join(repoRoot, 'README.md'), result.expected);
-  console.log(`[fault-table] README.md ${result.expected === result.readme ? 'was already up to date' : 'updated'}`);
+  if (result.expected !== result.readme) writeFileSync(join(repoRoot, 'docs', 'RELIABILITY.md'), result.expected);
+  console.log(`[fault-table] docs/RELIABILITY.md ${result.expected === result.readme ? 'was already up to date' : 'updated'}`);
   return 0;
 }
 

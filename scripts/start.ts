@@ -96,6 +96,8 @@ async function main(): Promise<void> {
   const profile = PROFILES.find((p) => p === (values.profile ?? 'rich'));
   if (!profile) throw new Error(`--profile must be one of ${PROFILES.join(', ')}, not "${values.profile}"`);
   const sandbox = await startSandbox({
+    // The demo in ordinary words: the hostile titles (`<img src=x onerror=…>`) are for the tests (hostileDemo).
+    hostileDemo: false,
     profile,
     host: HOST,
     port: sandboxPort,

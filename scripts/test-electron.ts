@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   if (!values['no-build']) build(['--tests']);
 
   const { startSandbox } = await import('../test/sandbox/server');
-  const sandbox = await startSandbox({ port: 0, cdnPort: 0, speed: Number(process.env.TUNE_STUDIO_SANDBOX_SPEED ?? 20), quiet: true });
+  const sandbox = await startSandbox({ port: 0, cdnPort: 0, speed: Number(process.env.TUNE_STUDIO_SANDBOX_SPEED ?? 20), quiet: true, hostileDemo: true });
   onCleanup(() => sandbox.close());
 
   const temp = mkdtempSync(join(tmpdir(), 'ts-el-'));

@@ -58,7 +58,7 @@ async function main(): Promise<number> {
 
 async function runPass(pass: Pass): Promise<number> {
   const { startSandbox } = await import('../test/sandbox/server');
-  const sandbox = await startSandbox({ port: 0, cdnPort: 0, speed: Number(process.env.TUNE_STUDIO_SANDBOX_SPEED ?? 20), quiet: true });
+  const sandbox = await startSandbox({ port: 0, cdnPort: 0, speed: Number(process.env.TUNE_STUDIO_SANDBOX_SPEED ?? 20), quiet: true, hostileDemo: true });
   onCleanup(() => sandbox.close());
   // Restricted Mode: a second sandbox that the untrusted workspace's settings point at.
   const attacker = pass === 'restricted' ? await startSandbox({ port: 0, cdnPort: 0, quiet: true }) : undefined;
@@ -133,12 +133,12 @@ async function runPass(pass: Pass): Promise<number> {
   } else {
     code = result;
   }
-  // The README's fault matrix must be the one this run produced (a --grep run checks nothing).
+  // docs/RELIABILITY.md's fault matrix must be the one this run produced (a --grep run checks nothing).
   if (code === 0 && !values.grep && pass === 'main') {
     const { expectedReadme } = await import('./fault-table');
     const readme = expectedReadme();
     if ('problem' in readme || readme.expected !== readme.readme) {
-      console.error(`[integration] README.md's fault matrix differs from this run's results (${'problem' in readme ? readme.problem : 'see test-results/fault-matrix.json'}): run \`npm run fault-table\` and commit README.md.`);
+      console.error(`[integration] docs/RELIABILITY.md's fault matrix differs from this run's results (${'problem' in readme ? readme.problem : 'see test-results/fault-matrix.json'}): run \`npm run fault-table\` and commit docs/RELIABILITY.md.`);
       code = 1;
     }
   }

@@ -12,7 +12,7 @@ import { SweepDialogs } from './webviews/sweepRun';
 import { registerPromptEditorCommands } from './commands/promptEditor';
 import { createPromptEditors, type PromptEditorApi } from './webviews/promptEditors';
 import { registerTunesCommands } from './commands/registerTunesCommands';
-import { useLocalSandbox } from './commands/apiKeys';
+import { setApiKey, useLocalSandbox } from './commands/apiKeys';
 import { announceFinishedWork } from './commands/announcements';
 import { FrontDoors } from './open';
 import { Dialogs } from './commands/dialogs';
@@ -107,7 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
     walkthrough.reach('galleryOpened');
     return opened;
   };
-  open.bind({ gallery: opening('gallery', openGalleryPanel), promptEditor: opening('prompt editor', promptEditor.openRequest), compare: opening('compare panel', compare.open) });
+  open.bind({ gallery: opening('gallery', openGalleryPanel), promptEditor: opening('prompt editor', promptEditor.openRequest), compare: opening('compare panel', compare.open), apiKey: (provider) => setApiKey(services, provider) });
 
   context.subscriptions.push(services.onDidChangeConnection(() => poller.clear()));
   context.subscriptions.push(announceFinishedWork(services.changes, tunes, open));

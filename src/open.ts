@@ -5,6 +5,7 @@ import type { Prompt, Tune } from './api/astria/types';
 import type { GalleryFocus, GallerySubject } from './shared/gallery';
 import type { EditorSection } from './shared/promptEditor';
 import type { PromptDraft } from './shared/prompt/draft';
+import type { Provider } from './auth/apiKeys';
 
 /** What the prompt editor is opened for. Every variant names its tune ("which tune?" is asked before). */
 export type PromptEditorRequest =
@@ -33,6 +34,8 @@ export interface Open {
   promptEditor(request: PromptEditorRequest): Promise<void>;
   /** Opens (or reveals) the compare panel of a remembered sweep. */
   compare(sweepId: string): Promise<void>;
+  /** Asks for a provider's API key, as Set API Key does (a panel whose request found none); true once one is stored. */
+  apiKey(provider: Provider): Promise<boolean>;
 }
 
 /**
@@ -56,6 +59,10 @@ export class FrontDoors implements Open {
 
   compare(sweepId: string): Promise<void> {
     return this.bound().compare(sweepId);
+  }
+
+  apiKey(provider: Provider): Promise<boolean> {
+    return this.bound().apiKey(provider);
   }
 
   private bound(): Open {

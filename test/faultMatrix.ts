@@ -17,6 +17,8 @@ export const FAULTS = [
   { id: 'hang', label: 'hang (timeout)' },
   { id: 'reset', label: 'connection reset' },
   { id: 'malformed', label: 'malformed JSON' },
+  { id: 'malformed-after-work', label: '200 garbage after the work' },
+  { id: 'late', label: '504, done 1.5 s later' },
   { id: 'truncated', label: 'truncated body (image, JSON)' },
   { id: 'slow', label: 'slow (1.2 s)' },
 ] as const;
@@ -34,10 +36,13 @@ export const FLOWS = [
   { id: 'galleryImage', label: 'Gallery image' },
   { id: 'lightbox', label: 'Lightbox' },
   { id: 'saveImage', label: 'Save image' },
+  { id: 'bulkSave', label: 'Bulk save' },
+  { id: 'zipExport', label: 'ZIP export' },
   { id: 'promptCreate', label: 'Prompt create' },
   { id: 'promptCreateFiles', label: 'Prompt create with files' },
   { id: 'tuneCreateFiles', label: 'Tune create with files' },
   { id: 'createFromPack', label: 'Create from pack' },
+  { id: 'generateAll', label: 'Prompt file Generate All' },
   { id: 'like', label: 'Like' },
   { id: 'rename', label: 'Rename' },
   { id: 'delete', label: 'Delete' },
@@ -51,6 +56,8 @@ export interface CellResult {
   flow: FlowId;
   fault: FaultId;
   status: 'pass' | 'fail' | 'n/a';
+  /** The message class (test/messageClasses.ts) the cell expected, and found alone. */
+  expected?: string;
   /** Where the user saw the message ('none': the flow succeeded anyway). */
   where?: Where;
   message?: string;
@@ -101,7 +108,9 @@ export function renderFaultTable(matrix: MatrixFile): string {
   return [
     ...lines,
     '',
-    '✅ passed: the user was told in that place (row = a tree row with Retry, inline = in the panel, notif. = a notification, status bar = still shown as in progress and checked again; ok = it simply worked), Retry worked once the fault was lifted, nothing typed was lost and nothing was created twice. ❌ failed. — not run.',
+    '✅ passed: the user was told in that place (row = a tree row with Retry, inline = in the panel, notif. = a notification, status bar = still shown as in progress and checked again; ok = it simply worked), in a message of exactly the class the cell expects and of no other (`test/messageClasses.ts`: key refused, access refused, not found, already deleted, link refused, the server’s own 422 words, rate limited with or without a time, server error, timeout, connection failed, download cut short, unreadable answer, outcome unknown, done after all), Retry worked once the fault was lifted, nothing typed was lost and nothing was created twice. ❌ failed. — not run.',
+    '',
+    'The 504, hang, connection reset, truncated body and “200 garbage after the work” faults answer after the server did the work; “504, done 1.5 s later” does it after answering. For every write (create, rename, like, delete, Generate All) the sandbox’s request log shows the write sent exactly once: the user is told it was done after all (checked on the server) or that its outcome is unknown, and the view shows what the server has. The write rows’ 500, connection reset, “200 garbage after the work” and “504, done 1.5 s later” cells run again on the documented sandbox profile (not in the table): the same classes, except that a like’s outcome stays unknown there, as that profile does not report likes.',
     '',
     ...notes,
     '',
@@ -115,7 +124,8 @@ function exampleMessages(matrix: MatrixFile): string[] {
   const out: string[] = [];
   for (const fault of FAULTS) {
     const c = matrix.cells.find((x) => x.fault === fault.id && x.status === 'pass' && x.message && x.where !== 'status bar');
-    if (c?.message) out.push(`- ${fault.label} (${FLOWS.find((f) => f.id === c.flow)?.label}): “${escapeMarkdown(c.message.slice(0, 240))}”`);
+    const kind = c?.expected ? `, class \`${c.expected}\`` : '';
+    if (c?.message) out.push(`- ${fault.label} (${FLOWS.find((f) => f.id === c.flow)?.label}${kind}): “${escapeMarkdown(c.message.slice(0, 240))}”`);
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { linkAbort } from './abort';
-import { ApiError, type RequestContext, errorFromException, errorFromResponse } from './errors';
+import { ApiError, type RequestContext, errorFromException, errorFromResponse, refusedDownloadError } from './errors';
 
 export interface DownloadProgress {
   receivedBytes: number;
@@ -42,6 +42,7 @@ export async function downloadToFile(url: string, destPath: string, options: Dow
   try {
     const response = await fetch(target, { signal: abort.signal, headers: { Accept: '*/*' } });
     if (!response.ok || !response.body) {
+      if (response.status === 401 || response.status === 403) throw refusedDownloadError(response.status, target.host, target.pathname);
       throw errorFromResponse(response.status, response.headers, await response.text().catch(() => undefined), ctx);
     }
     const totalBytes = contentLength(response.headers);
@@ -107,7 +108,10 @@ export async function downloadToMemory(url: string, options: MemoryDownloadOptio
   };
   try {
     const response = await fetch(target, { signal: abort.signal, headers: { Accept: '*/*' }, redirect: options.redirect ?? 'follow' });
-    if (!response.ok) throw halt(response, errorFromResponse(response.status, response.headers, undefined, ctx));
+    if (!response.ok) {
+      const refused = response.status === 401 || response.status === 403;
+      throw halt(response, refused ? refusedDownloadError(response.status, target.host, target.pathname) : errorFromResponse(response.status, response.headers, undefined, ctx));
+    }
     const mediaType = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
     if (options.acceptType && !options.acceptType(mediaType)) {
       throw halt(response, new ApiError({ kind: 'malformed', method: 'GET', path: ctx.path, message: `${target.host} sent ${mediaType || 'a file without a type'}, which is not accepted here.` }));
@@ -189,9 +193,13 @@ async function writeBody(
       callback(null, chunk);
     },
   });
+  const sink = createWriteStream(path);
   try {
-    await pipeline(source, counter, createWriteStream(path));
+    await pipeline(source, counter, sink);
   } catch (error) {
+    // A body that fails at once may fail before the file is even open: the open still completes and would
+    // create the file after the caller removed it. Wait until the file is closed, so it can be removed.
+    if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
     throw sourceError !== undefined ? bodyFailed(sourceError) : error;
   }
   return received;

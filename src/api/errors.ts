@@ -173,6 +173,20 @@ export function errorFromResponse(
   }
 }
 
+/**
+ * A file host (a CDN, pre-signed links) refusing a download: it never sees an API key, so the refusal is the
+ * link's (expired, or not for us), not the key's.
+ */
+export function refusedDownloadError(status: number, host: string, path: string): ApiError {
+  return new ApiError({
+    kind: 'not_found',
+    status,
+    method: 'GET',
+    path,
+    message: `${host} refused the download (${status}): the link may have expired. Refresh and try again.`,
+  });
+}
+
 export interface ExceptionContext extends RequestContext {
   /** The per-request timer fired. */
   timedOut: boolean;

@@ -18,41 +18,116 @@ async function checkKey(services: Services, provider: Provider, key: string): Pr
   else await services.clientFor('cartesia', key).listFineTunes({ limit: 1 });
 }
 
-/** Ask for a key, check it against the configured server, and store it, bound to that server, only when it accepts it. */
-export async function setApiKey(services: Services, provider: Provider, presetKey?: string): Promise<boolean> {
+/** Why a key was not saved: the refusal or the failed check, in words; `auth` when the server refused it. */
+function keyCheckFailure(label: string, error: unknown): { refused: boolean; message: string } {
+  return error instanceof ApiError && error.kind === 'auth'
+    ? { refused: true, message: `${label} did not accept this API key, so it was not saved. Check that you copied the whole key.` }
+    : { refused: false, message: `The ${label} API key could not be checked, so it was not saved: ${errorMessage(error)}` };
+}
+
+/** Checks the key and stores it, bound to the configured server; done once the server accepted it. */
+async function storeCheckedKey(services: Services, provider: Provider, key: string): Promise<void> {
   const label = PROVIDER_LABEL[provider];
-  const key = (
-    presetKey ??
-    (await vscode.window.showInputBox({
-      title: `Tune Studio: ${label} API Key`,
-      prompt: provider === 'astria' ? 'Paste your Astria API key (starts with sd_). It is stored in VS Code\'s secret storage.' : 'Paste your Cartesia API key (starts with sk_car_). It is stored in VS Code\'s secret storage.',
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() ? undefined : 'The key cannot be empty.'),
-    }))
-  )?.trim();
-  if (!key) return false;
-  try {
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Checking the ${label} API key…` },
-      () => checkKey(services, provider, key),
-    );
-  } catch (error) {
-    const message =
-      error instanceof ApiError && error.kind === 'auth'
-        ? `${label} did not accept this API key, so it was not saved. Check that you copied the whole key.`
-        : `The ${label} API key could not be checked, so it was not saved: ${errorMessage(error)}`;
-    // Not awaited: the command finishes (nothing stored) while the message waits for the user.
-    void vscode.window.showErrorMessage(message, 'Try Again').then((choice) => {
-      if (choice === 'Try Again') void setApiKey(services, provider);
-    });
-    return false;
-  }
+  await checkKey(services, provider, key);
   const origin = originOf(baseUrlOf(services.settings, provider));
   await services.keys.set(provider, key, origin);
   services.log.info(`${label} API key saved to secret storage, for ${origin}.`);
   void vscode.window.showInformationMessage(`Tune Studio is connected to ${label}.`);
-  return true;
+}
+
+/**
+ * Ask for a key, check it against the configured server, and store it, bound to that server, only when it
+ * accepts it. The input box stays open while the key is checked (busy) and after a refusal, with the
+ * reason under the typed key, so the key can be corrected instead of typed again; Escape gives up. When
+ * the server could not check the key at all, a notification says why and its Try Again brings the typed
+ * key back.
+ */
+export async function setApiKey(services: Services, provider: Provider, presetKey?: string): Promise<boolean> {
+  const label = PROVIDER_LABEL[provider];
+  if (presetKey !== undefined) {
+    const key = presetKey.trim();
+    if (!key) return false;
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the ${label} API key…` }, () =>
+        storeCheckedKey(services, provider, key),
+      );
+      return true;
+    } catch (error) {
+      // Not awaited: the command finishes (nothing stored) while the message waits for the user.
+      void vscode.window.showErrorMessage(keyCheckFailure(label, error).message, 'Try Again').then((choice) => {
+        if (choice === 'Try Again') void setApiKey(services, provider);
+      });
+      return false;
+    }
+  }
+  return askForKey(services, provider);
+}
+
+function askForKey(services: Services, provider: Provider, typed = ''): Promise<boolean> {
+  const label = PROVIDER_LABEL[provider];
+  const box = vscode.window.createInputBox();
+  box.title = `Tune Studio: ${label} API Key`;
+  box.prompt =
+    provider === 'astria'
+      ? 'Paste your Astria API key (starts with sd_). It is stored in VS Code\'s secret storage.'
+      : 'Paste your Cartesia API key (starts with sk_car_). It is stored in VS Code\'s secret storage.';
+  box.password = true;
+  box.ignoreFocusOut = true;
+  box.value = typed;
+  return new Promise<boolean>((resolve) => {
+    let checking = false;
+    let done = false;
+    const disposables: vscode.Disposable[] = [];
+    const finish = (result: boolean): void => {
+      if (done) return;
+      done = true;
+      disposables.forEach((d) => d.dispose());
+      box.dispose();
+      resolve(result);
+    };
+    disposables.push(
+      box.onDidChangeValue(() => {
+        if (!checking) box.validationMessage = undefined;
+      }),
+      box.onDidAccept(async () => {
+        if (checking) return;
+        const key = box.value.trim();
+        if (!key) {
+          box.validationMessage = { message: 'The key cannot be empty.', severity: vscode.InputBoxValidationSeverity.Error };
+          return;
+        }
+        checking = true;
+        box.busy = true;
+        box.enabled = false;
+        box.validationMessage = { message: `Checking the key with ${label}…`, severity: vscode.InputBoxValidationSeverity.Info };
+        try {
+          await storeCheckedKey(services, provider, key);
+          finish(true);
+          return;
+        } catch (error) {
+          const failure = keyCheckFailure(label, error);
+          if (!failure.refused) {
+            // The server could not check it (down, an error of its own): its words go to a notification
+            // (shown as text there), whose Try Again opens this box again with the typed key.
+            finish(false);
+            void vscode.window.showErrorMessage(failure.message, 'Try Again').then((choice) => {
+              if (choice === 'Try Again') void askForKey(services, provider, key);
+            });
+            return;
+          }
+          box.validationMessage = {
+            message: `${label} did not accept this key, so it was not saved. Correct it and press Enter, or press Escape to cancel.`,
+            severity: vscode.InputBoxValidationSeverity.Error,
+          };
+        }
+        checking = false;
+        box.busy = false;
+        box.enabled = true;
+      }),
+      box.onDidHide(() => finish(false)),
+    );
+    box.show();
+  });
 }
 
 export async function signOut(services: Services, provider: Provider): Promise<void> {

@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import type { TunesView } from '../views/tunesTree';
 import { PromptNode, TuneNode, gallerySubjectFor, isTunesNode, modelLabel, stateLabel } from '../views/nodes';
 import { ApiError } from '../api/errors';
+import { changeRecoveredNote, outcomeUnknown, unknownChangeMessage } from '../domain/generation';
 import { errorMessage } from '../shared/errorMessage';
 import { inertLinks } from '../shared/inertText';
 import type { Open } from '../open';
@@ -85,9 +86,19 @@ export async function renameTune(services: Services, tunes: TunesView, node: Tun
   if (!title || title.trim() === node.tune.title) return;
   unsavedTitles.set(node.tune.id, title.trim());
   await withBusy(services, tunes, node, 'Renaming…', 'Renaming the tune failed (Rename again: the new title is kept)', async () => {
-    const updated = await services.astria.updateTune(node.tune.id, { title: title.trim() });
+    const done = await changeOnce(services, () => services.astria.updateTune(node.tune.id, { title: title.trim() }), {
+      change: 'new title',
+      done: 'the tune was renamed',
+      check: 'Look at its title in the Tunes view before renaming it again.',
+      isDone: async () => {
+        const now = await services.astria.getTune(node.tune.id);
+        services.changes.publish({ kind: 'tuneProgressed', tune: { ...node.tune, ...now } });
+        return now.title === title.trim();
+      },
+    });
+    if (done === 'unknown') return;
     unsavedTitles.delete(node.tune.id);
-    services.changes.publish({ kind: 'tuneProgressed', tune: { ...node.tune, ...updated } });
+    if (done !== 'checked') services.changes.publish({ kind: 'tuneProgressed', tune: { ...node.tune, ...done } });
   });
 }
 
@@ -111,8 +122,16 @@ export async function deleteTune(services: Services, tunes: TunesView, node: Tun
   );
   if (!confirmed) return;
   await withBusy(services, tunes, node, 'Deleting…', 'Deleting the tune failed', async () => {
-    const gone = await alreadyGone(() => services.astria.deleteTune(node.tune.id));
+    const done = await changeOnce(services, () => alreadyGone(() => services.astria.deleteTune(node.tune.id, { retries: 0 })), {
+      change: 'deletion',
+      done: 'the tune was deleted',
+      check: 'Refresh the Tunes view before deleting it again.',
+      isDone: () => isGone(() => services.astria.getTune(node.tune.id)),
+    });
+    if (done === 'unknown') return;
+    const gone = done === true;
     services.changes.publish({ kind: 'tuneDeleted', tuneId: node.tune.id });
+    if (done === 'checked') return;
     if (gone) void vscode.window.showWarningMessage(inertLinks(`“${node.tune.title}” was not found on Astria: it was already deleted (perhaps by an earlier attempt). The row is removed.`));
     else vscode.window.setStatusBarMessage(`Deleted “${node.tune.title}”.`, 3000);
   });
@@ -127,21 +146,83 @@ export async function deletePrompt(services: Services, tunes: TunesView, node: P
   );
   if (!confirmed) return;
   await withBusy(services, tunes, node, 'Deleting…', 'Deleting the prompt failed', async () => {
-    const gone = await alreadyGone(() => services.astria.deletePrompt(node.prompt.tune_id, node.prompt.id));
+    const done = await changeOnce(services, () => alreadyGone(() => services.astria.deletePrompt(node.prompt.tune_id, node.prompt.id, { retries: 0 })), {
+      change: 'deletion',
+      done: 'the prompt was deleted',
+      check: 'Refresh the Tunes view before deleting it again.',
+      isDone: () => isGone(() => services.astria.getPrompt(node.prompt.tune_id, node.prompt.id)),
+    });
+    if (done === 'unknown') return;
     services.changes.publish({ kind: 'promptDeleted', tuneId: node.prompt.tune_id, promptId: node.prompt.id });
-    if (gone) void vscode.window.showWarningMessage(`Prompt ${node.prompt.id} was not found on Astria: it was already deleted (perhaps by an earlier attempt). The row is removed.`);
+    if (done === true) void vscode.window.showWarningMessage(`Prompt ${node.prompt.id} was not found on Astria: it was already deleted (perhaps by an earlier attempt). The row is removed.`);
   });
 }
 
 export async function setLiked(services: Services, tunes: TunesView, node: PromptNode, liked: boolean): Promise<void> {
   await withBusy(services, tunes, node, liked ? 'Liking…' : 'Unliking…', liked ? 'Liking the prompt failed' : 'Unliking the prompt failed', async () => {
-    if (liked) await services.astria.likePrompt(node.prompt.id);
-    else await services.astria.unlikePrompt(node.prompt.id);
+    const done = await changeOnce(services, () => (liked ? services.astria.likePrompt(node.prompt.id) : services.astria.unlikePrompt(node.prompt.id, { retries: 0 })), {
+      change: liked ? 'like' : 'unlike',
+      done: liked ? 'the prompt was liked' : 'the prompt was unliked',
+      check: 'Refresh the Tunes view before trying again.',
+      isDone: async () => {
+        const now = await services.astria.getPrompt(node.prompt.tune_id, node.prompt.id);
+        // A server that does not report likes (undocumented) cannot say: the outcome stays unknown.
+        if (now.liked === undefined) return false;
+        services.changes.publish({ kind: 'promptLiked', prompt: { ...node.prompt, ...now } });
+        return now.liked === liked;
+      },
+    });
+    if (done === 'unknown' || done === 'checked') return;
     // The count is only adjusted when the server reports one (it is undocumented).
     const count = node.prompt.prompt_likes_count;
     const likes = count === undefined ? {} : { prompt_likes_count: Math.max(0, count + (liked ? 1 : -1)) };
     services.changes.publish({ kind: 'promptLiked', prompt: { ...node.prompt, liked, ...likes } });
   });
+}
+
+interface Change {
+  /** What the server would show once done: "new title", "deletion". */
+  change: string;
+  /** "the tune was renamed" */
+  done: string;
+  /** What the user should look at before doing it again. */
+  check: string;
+  /** Asks the server whether the change is there (and shows what it says in the views). */
+  isDone: () => Promise<boolean>;
+}
+
+/**
+ * Sends a change once. When it fails without saying whether it was done (no answer, a 5xx, an answer that
+ * cannot be read), it is never sent again: the server is asked (now and after the usual waits) and the user
+ * told what it shows. Returns the request's result, 'checked' (found done) or 'unknown' (told); other errors throw.
+ */
+async function changeOnce<T>(services: Services, send: () => Promise<T>, change: Change): Promise<T | 'checked' | 'unknown'> {
+  try {
+    return await send();
+  } catch (error) {
+    if (!outcomeUnknown(error)) throw error;
+    if (await services.generation.confirmChange(change.isDone)) {
+      const note = changeRecoveredNote(error, change.done);
+      services.log.warn(note);
+      void vscode.window.showWarningMessage(note);
+      return 'checked';
+    }
+    const message = unknownChangeMessage(change.change, error, change.check, services.generation.waitedMs);
+    services.log.error(message);
+    void vscode.window.showErrorMessage(inertLinks(message));
+    return 'unknown';
+  }
+}
+
+/** Whether a read says the thing is gone (a 404); other failures throw (nobody can tell). */
+async function isGone(read: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await read();
+    return false;
+  } catch (error) {
+    if (error instanceof ApiError && error.kind === 'not_found') return true;
+    throw error;
+  }
 }
 
 /** Runs a delete; true when the server says there was nothing to delete (a 404: an earlier attempt, or elsewhere). */

@@ -153,6 +153,14 @@ export class Generation {
     }
   }
 
+  /**
+   * After a change (a rename, a like, a delete) failed without saying whether it was done: whether the server
+   * shows it, asked now and again after each wait (`check` also puts what it reads into the views). Never sent again.
+   */
+  async confirmChange(check: () => Promise<boolean>, signal?: AbortSignal): Promise<boolean> {
+    return (await this.lookRepeatedly(async () => ((await check()) ? true : undefined), signal)) === true;
+  }
+
   /** The tune with this (unique) title, if the server has it now (after a cancel that may have come too late). */
   async findTune(title: string): Promise<Tune | undefined> {
     const found = await this.options.client().findTuneByTitle(title);
@@ -270,6 +278,21 @@ export function unknownOutcomeMessage(what: 'prompt' | 'tune', error: unknown, w
   const failure = errorMessage(error);
   const first = /^.*?[.!?](?=\s|$)/.exec(failure)?.[0] ?? failure;
   return `${first} The ${what} was not found on the server, also ${Math.round(waitedMs / 1000)} s later, so it was not sent again: sending it again may ${what === 'prompt' ? 'generate' : 'train'} and bill twice.`;
+}
+
+/** A change that failed without an answer, then found done: "The connection failed, but the tune was renamed (checked on the server); it was not sent again." */
+export function changeRecoveredNote(failure: unknown, done: string): string {
+  return `${recoveryReason(failure instanceof ApiError ? failure : undefined)}, but ${done} (checked on the server); it was not sent again.`;
+}
+
+/**
+ * A change that failed without an answer and that the server does not show, even after waiting: what went
+ * wrong, that it was not sent again, and what to check before doing it again.
+ */
+export function unknownChangeMessage(change: string, error: unknown, check: string, waitedMs: number = totalWait(DEFAULT_LOOK_AGAIN_MS)): string {
+  const failure = errorMessage(error);
+  const first = /^.*?[.!?](?=\s|$)/.exec(failure)?.[0] ?? failure;
+  return `${first} The ${change} did not show on the server, also ${Math.round(waitedMs / 1000)} s later, so it was not sent again: it may still happen. ${check}`;
 }
 
 export function totalWait(waits: readonly number[]): number {

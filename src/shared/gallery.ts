@@ -61,7 +61,8 @@ export interface GalleryPrompt {
   /** How many tiles a pending prompt reserves. */
   expectedImages: number;
   images: GalleryImage[];
-  liked: boolean;
+  /** null: the server does not say (`liked` is undocumented), shown as unknown, never as "not liked". */
+  liked: boolean | null;
   likes?: number;
   error?: string;
   createdAt: string;
@@ -187,6 +188,8 @@ export interface GalleryProtocol extends ProtocolShape {
     copyParameter: { params: { promptId: number; imageIndex: number; field: CopyableField }; result: { message?: string } };
     /** Deletes prompts after a modal confirmation naming the count; answers which were deleted. */
     deletePrompts: { params: { promptIds: number[] }; result: { deleted: number[]; message?: string } };
+    /** Set API Key (a load found no key, or a refused one): asks for the Astria key; `saved` once one is stored. */
+    setApiKey: { params: Record<string, never>; result: { saved: boolean } };
   };
   hostNotifications: {
     init: GalleryInit;
@@ -262,6 +265,7 @@ export const galleryChecks: MessageChecks<GalleryProtocol> = {
     setLikedMany: object({ promptIds: arrayOf(id, MAX_BULK_IMAGES), liked: boolean }),
     deletePrompts: object({ promptIds: arrayOf(id, MAX_BULK_IMAGES) }),
     copyParameter: object({ promptId: id, imageIndex: integer(0, MAX_IMAGES_PER_PROMPT - 1), field: oneOf(COPYABLE_FIELDS) }),
+    setApiKey: object<Record<string, never>>({}),
   },
   notifications: {
     didRender: object({ prompts: integer(), images: integer() }),

@@ -26,6 +26,8 @@ export interface FileProblem {
   severity: IssueSeverity;
   /** The entry the problem belongs to (blocks sending it), if any. */
   entry?: number;
+  /** A "did you mean": the name to put in place of the text at `range` (the editor offers it as a quick fix). */
+  suggestion?: string;
 }
 
 export interface OptionValue {
@@ -67,6 +69,15 @@ function keyName(pair: Pair): string | undefined {
   return isScalar(pair.key) ? String(pair.key.value) : undefined;
 }
 
+/**
+ * The text that puts `suggestion` in place of a misspelt key as it is written (`keyText`, the text at the
+ * problem's range): a quoted key (JSON, or quoted YAML) stays quoted the same way.
+ */
+export function suggestedKeyText(keyText: string, suggestion: string): string {
+  const quote = keyText.charAt(0);
+  return (quote === '"' || quote === "'") && keyText.endsWith(quote) && keyText.length >= 2 ? `${quote}${suggestion}${quote}` : suggestion;
+}
+
 /** The closest known name within two edits, for "did you mean". */
 function closest(name: string, known: readonly string[]): string | undefined {
   let best: { word: string; distance: number } | undefined;
@@ -91,9 +102,9 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-function unknownKey(name: string, known: readonly string[], where: string): string {
+function unknownKey(name: string, known: readonly string[], where: string): { message: string; suggestion?: string } {
   const guess = closest(name, known);
-  return `Unknown option "${name}"${where}.${guess ? ` Did you mean "${guess}"?` : ''}`;
+  return { message: `Unknown option "${name}"${where}.${guess ? ` Did you mean "${guess}"?` : ''}`, ...(guess ? { suggestion: guess } : {}) };
 }
 
 /** Reads the options of a mapping; reports unknown keys and values of the wrong type. */
@@ -119,8 +130,8 @@ function readOptions(
       continue;
     }
     if (!allowed.includes(name)) {
-      const message = name === 'text' && entry === undefined ? 'text belongs to each prompt, not to defaults.' : unknownKey(name, [...allowed, ...extra], where);
-      problems.push({ range: keyRange, message, severity: 'error', entry });
+      const unknown = name === 'text' && entry === undefined ? { message: 'text belongs to each prompt, not to defaults.' } : unknownKey(name, [...allowed, ...extra], where);
+      problems.push({ range: keyRange, severity: 'error', entry, ...unknown });
       continue;
     }
     const valueNode = pair.value as Node | null;
@@ -164,7 +175,13 @@ export function parsePromptFile(text: string, format: PromptFileFormat): ParsedP
     const name = keyName(pair);
     const keyRange = rangeOf(pair.key as Node, whole);
     if (name === undefined || !ROOT_KEYS.includes(name)) {
-      file.problems.push({ range: keyRange, message: `Unknown key "${name ?? '?'}": a prompt file has tune, defaults and prompts.`, severity: 'error' });
+      const guess = name === undefined ? undefined : closest(name, ROOT_KEYS);
+      file.problems.push({
+        range: keyRange,
+        message: `Unknown key "${name ?? '?'}": a prompt file has tune, defaults and prompts.${guess ? ` Did you mean "${guess}"?` : ''}`,
+        severity: 'error',
+        ...(guess ? { suggestion: guess } : {}),
+      });
     }
   }
 

@@ -23,7 +23,15 @@ export type ViewNotificationMethod<P extends ProtocolShape> = Extract<keyof P['v
 /** The first message of every webview (after each load): the host posts nothing before it. */
 export interface ReadyMessage {
   kind: 'ready';
+  /** The webview drew the host message embedded in its page (see INITIAL_MESSAGE_ID) right after saying so. */
+  initial?: true;
 }
+
+/**
+ * The id of the JSON data block (`<script type="application/json">`) in which a panel's shell may carry the
+ * host's first message (its `init`): the webview draws it at once instead of waiting for it after `ready`.
+ */
+export const INITIAL_MESSAGE_ID = 'initial-message';
 
 export interface RequestMessage<P extends ProtocolShape, M extends RequestMethod<P> = RequestMethod<P>> {
   kind: 'request';
@@ -41,9 +49,16 @@ export interface ViewNotificationMessage<P extends ProtocolShape, M extends View
 
 export type WebviewToHostMessage<P extends ProtocolShape> = ReadyMessage | RequestMessage<P> | ViewNotificationMessage<P>;
 
+/**
+ * What a person can do about a failed request, when it is not "try again": `setKey` (no API key is set, or
+ * the server refused it: Set API Key), `none` (this server cannot do it: a Retry could not help).
+ */
+export const RESPONSE_REMEDIES = ['setKey', 'none'] as const;
+export type ResponseRemedy = (typeof RESPONSE_REMEDIES)[number];
+
 export type ResponseMessage =
   | { kind: 'response'; id: number; ok: true; result: unknown }
-  | { kind: 'response'; id: number; ok: false; error: string };
+  | { kind: 'response'; id: number; ok: false; error: string; remedy?: ResponseRemedy };
 
 export interface HostNotificationMessage<P extends ProtocolShape, M extends HostNotificationMethod<P> = HostNotificationMethod<P>> {
   kind: 'notification';

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Prompt, Tune } from '../api/astria/types';
 import { promptState, tuneState, type TuneState } from '../api/astria/state';
 import type { GalleryFocus, GallerySubject } from '../shared/gallery';
+import { type ThumbnailSources, hoverThumbnails, thumbnailMarkdown } from '../domain/thumbnails';
 import type { Container, ErrorNode, LoadMoreNode, MessageNode, PageNode } from './pagedList';
 
 /** Everything shown in the Tunes view. `parent` makes reveal() work. */
@@ -120,8 +121,12 @@ export function tuneTreeItem(node: TuneNode): vscode.TreeItem {
   return item;
 }
 
-/** A tune row's hover (built when hovered: resolveTreeItem). Server strings are escaped. */
-export function tuneTooltip(tune: Tune): vscode.MarkdownString {
+/**
+ * A tune row's hover (built when hovered: resolveTreeItem). Server strings are escaped. Its training
+ * images go through the hover thumbnails (domain/thumbnails.ts): the workbench refuses plain-http images
+ * in a tooltip, so those are inlined (bounded in size, cached, fetched without the API key).
+ */
+export async function tuneTooltip(tune: Tune, sources: ThumbnailSources = hoverThumbnails): Promise<vscode.MarkdownString> {
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.supportHtml = false;
   tooltip.appendMarkdown(`**${md(tune.title || `Tune ${tune.id}`)}**\n\n`);
@@ -140,7 +145,10 @@ export function tuneTooltip(tune: Tune): vscode.MarkdownString {
   if (tune.user_error) rows.push(['Error', tune.user_error]);
   tooltip.appendMarkdown(rows.map(([k, v]) => `${k}: ${md(v)}`).join('  \n'));
   const thumbs = (tune.orig_images ?? []).map(safeImageUrl).filter((u): u is string => Boolean(u)).slice(0, 4);
-  if (thumbs.length) tooltip.appendMarkdown(`\n\n${thumbs.map((u) => `![training image](${u}|width=64)`).join(' ')}`);
+  if (thumbs.length) {
+    const shown = await Promise.all(thumbs.map((u) => thumbnailMarkdown(u, 'training image', 64, undefined, sources)));
+    tooltip.appendMarkdown(`\n\n${shown.join(' ')}`);
+  }
   return tooltip;
 }
 
@@ -175,8 +183,8 @@ export function promptTreeItem(node: PromptNode): vscode.TreeItem {
   return item;
 }
 
-/** A prompt row's hover (resolveTreeItem): its text as text, the settings, the first image. */
-export function promptTooltip(prompt: Prompt): vscode.MarkdownString {
+/** A prompt row's hover (resolveTreeItem): its text as text, the settings, the first image (inlined when plain http). */
+export async function promptTooltip(prompt: Prompt, sources: ThumbnailSources = hoverThumbnails): Promise<vscode.MarkdownString> {
   const tooltip = new vscode.MarkdownString();
   tooltip.appendText(prompt.text);
   const details = [
@@ -197,7 +205,7 @@ export function promptTooltip(prompt: Prompt): vscode.MarkdownString {
     tooltip.appendText(prompt.user_error);
   }
   const first = prompt.images.map(safeImageUrl).find(Boolean);
-  if (first) tooltip.appendMarkdown(`\n\n![preview](${first}|width=160)`);
+  if (first) tooltip.appendMarkdown(`\n\n${await thumbnailMarkdown(first, 'preview', 160, undefined, sources)}`);
   return tooltip;
 }
 
@@ -211,10 +219,10 @@ export function imageTreeItem(node: ImageNode): vscode.TreeItem {
   return item;
 }
 
-/** An image row's hover (resolveTreeItem): the image. */
-export function imageTooltip(node: ImageNode): vscode.MarkdownString | string {
+/** An image row's hover (resolveTreeItem): the image (inlined when plain http). */
+export async function imageTooltip(node: ImageNode, sources: ThumbnailSources = hoverThumbnails): Promise<vscode.MarkdownString | string> {
   const url = safeImageUrl(node.url);
-  return url ? new vscode.MarkdownString(`![Image ${node.index + 1}](${url}|width=240)`) : node.url;
+  return url ? new vscode.MarkdownString(await thumbnailMarkdown(url, `Image ${node.index + 1}`, 240, undefined, sources)) : node.url;
 }
 
 function fileNameOf(url: string): string {

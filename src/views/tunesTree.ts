@@ -97,15 +97,15 @@ export class TunesTreeProvider implements vscode.TreeDataProvider<TunesNode>, vs
     }
   }
 
-  /** The hover, built only when a row is hovered. */
-  resolveTreeItem(item: vscode.TreeItem, node: TunesNode): vscode.TreeItem {
+  /** The hover, built only when a row is hovered (plain-http images inlined: the workbench refuses them in a tooltip). */
+  async resolveTreeItem(item: vscode.TreeItem, node: TunesNode): Promise<vscode.TreeItem> {
     switch (node.kind) {
       case 'tune':
-        return withTooltip(item, tuneTooltip(node.tune));
+        return withTooltip(item, await tuneTooltip(node.tune));
       case 'prompt':
-        return withTooltip(item, promptTooltip(node.prompt));
+        return withTooltip(item, await promptTooltip(node.prompt));
       case 'image':
-        return withTooltip(item, imageTooltip(node));
+        return withTooltip(item, await imageTooltip(node));
       case 'page':
         return withTooltip(item, pageTooltip(node));
       default:

@@ -67,6 +67,7 @@ export class ComparePanel implements HostedPanel {
       apiBaseUrl: () => deps.services.settings.astriaBaseUrl,
       checks: compareChecks,
       onReady: () => void this.sendInit(),
+      initialMessage: async () => ({ method: 'init', params: await this.init() }),
       requests: {
         cellAction: ({ index, imageIndex, action }) => this.cellAction(index, imageIndex, action),
         setLiked: ({ index, liked }) => this.setLiked(index, liked),
@@ -159,9 +160,15 @@ export class ComparePanel implements HostedPanel {
 
   private async sendInit(): Promise<void> {
     this.rendered = undefined;
+    const init = await this.init();
+    if (!this.host.drewInitial('init', init)) this.host.notify('init', init);
+  }
+
+  /** What the webview is told first, also put into its page (once the cells' prompts are loaded, or without it). */
+  private async init(): Promise<CompareInit> {
     await this.loading;
     const record = this.record;
-    const init: CompareInit = record
+    return record
       ? {
           sweepId: record.id,
           title: sweepTitle(record),
@@ -172,7 +179,6 @@ export class ComparePanel implements HostedPanel {
           loadError: this.loadError,
         }
       : { sweepId: this.sweepId, title: 'Sweep', tuneTitle: '', axes: [], cells: [], running: false, loadError: this.loadError ?? 'This sweep is not remembered in this workspace any more.' };
-    this.host.notify('init', init);
   }
 
   private view(record: SweepRecord, index: number): CompareCell {

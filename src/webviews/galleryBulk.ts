@@ -40,7 +40,7 @@ export interface SaveManyResult {
 }
 
 /** Saves images under `generated/<tune>/<prompt>-<n>.<ext>` of the folder, in one progress notification. */
-export async function saveMany(images: BulkImage[], folder: vscode.Uri, log: vscode.LogOutputChannel, dialogs: GalleryDialogs): Promise<SaveManyResult | undefined> {
+export async function saveMany(images: BulkImage[], folder: vscode.Uri, log: vscode.LogOutputChannel, dialogs: GalleryDialogs, timeoutMs?: number): Promise<SaveManyResult | undefined> {
   const targets = images.map((image) => ({
     image,
     uri: vscode.Uri.joinPath(folder, ...defaultSavePath(image.tuneTitle, image.prompt.tune_id, image.prompt.id, image.imageIndex, image.url)),
@@ -67,7 +67,7 @@ export async function saveMany(images: BulkImage[], folder: vscode.Uri, log: vsc
         while (next < todo.length && !abort.signal.aborted) {
           const { image, uri } = todo[next++];
           try {
-            await downloadImage(image.url, uri, abort.signal);
+            await downloadImage(image.url, uri, abort.signal, timeoutMs);
             await writeMetadata(uri, parametersOf(image.prompt, image.imageIndex, image.url, image.tuneTitle));
             result.saved.push(uri);
           } catch (error) {

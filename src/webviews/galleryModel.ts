@@ -68,7 +68,7 @@ export function toGalleryPrompt(prompt: Prompt, tuneTitle?: string): GalleryProm
     status,
     expectedImages: status === 'done' ? images.length : expected,
     images,
-    liked: prompt.liked === true,
+    liked: typeof prompt.liked === 'boolean' ? prompt.liked : null,
     likes: count(prompt.prompt_likes_count),
     error: text(prompt.user_error)?.slice(0, 2000),
     createdAt: typeof prompt.created_at === 'string' ? prompt.created_at : '',

@@ -10,6 +10,7 @@ import {
   isDisplayableImageUrl,
   type GalleryFilters,
   type GalleryFocus,
+  type GalleryInit,
   type GalleryPage,
   type GalleryProtocol,
   type GallerySubject,
@@ -38,7 +39,7 @@ const FAVORITES_SCAN_PAGES = 5;
 const FAVORITES_ENOUGH = 12;
 
 export const LIKES_NOT_REPORTED =
-  'Favorites needs a server that reports which prompts are liked (the “liked” field, which Astria does not document). This server does not report it, so no favorites can be shown.';
+  'This server does not support likes: it does not report which prompts are liked (the “liked” field, which Astria does not document), so Favorites has nothing to show here.';
 
 export interface GalleryDeps {
   extensionUri: vscode.Uri;
@@ -98,6 +99,7 @@ export class GalleryPanel implements HostedPanel {
       apiBaseUrl: () => deps.services.settings.astriaBaseUrl,
       checks: galleryChecks,
       onReady: () => void this.sendInit(),
+      initialMessage: async () => ({ method: 'init', params: await this.init() }),
       requests: {
         loadPage: ({ cursor, refresh, text }) => this.loadPage(cursor, refresh, text),
         imageAction: (params) => this.imageAction(params.action, params),
@@ -107,6 +109,7 @@ export class GalleryPanel implements HostedPanel {
         setLikedMany: ({ promptIds, liked }) => this.setLikedMany(promptIds, liked),
         deletePrompts: ({ promptIds }) => this.deletePrompts(promptIds),
         copyParameter: ({ promptId, imageIndex, field }) => this.copyParameter(promptId, imageIndex, field),
+        setApiKey: async () => ({ saved: await deps.open.apiKey('astria') }),
       },
       notifications: {
         didRender: (stats) => {
@@ -174,12 +177,23 @@ export class GalleryPanel implements HostedPanel {
     }
   }
 
-  private async sendInit(): Promise<void> {
+  /**
+   * What the webview is told first, also put into its page (the host's first fetch is done by then, or the
+   * page goes without it). Without a first page (it failed), the webview asks for it itself and shows the
+   * error. Never a focus: a page reloaded later would open that image again; the focus follows `ready`.
+   */
+  private async init(): Promise<GalleryInit> {
     const firstPage = await this.loadPage(null, false).catch(() => null);
+    return { subject: this.subject, title: this.panel.title, canOpenPromptEditor: true, focus: null, firstPage, filters: this.restoredFilters };
+  }
+
+  private async sendInit(): Promise<void> {
+    const init = await this.init();
     const focus = this.pendingFocus;
     this.pendingFocus = null;
-    // Without a first page (it failed), the webview asks for it itself and shows the error.
-    this.host.notify('init', { subject: this.subject, title: this.panel.title, canOpenPromptEditor: true, focus, firstPage, filters: this.restoredFilters });
+    // When the webview drew this very init from its page, only the focus is left to send.
+    if (!this.host.drewInitial('init', init)) this.host.notify('init', { ...init, focus });
+    else if (focus) this.host.notify('focus', focus);
   }
 
   // ─── Requests ──────────────────────────────────────────────────────────────────────────────────
@@ -244,7 +258,7 @@ export class GalleryPanel implements HostedPanel {
         const page = await pages.page(index++);
         if (text && !textSearchHonoured(page.items, text)) return ignored();
         if (page.items.length > 0) likesReported = (likesReported ?? false) || page.items.some((p) => typeof p.liked === 'boolean');
-        if (likesReported === false) throw new UserFacingError(LIKES_NOT_REPORTED);
+        if (likesReported === false) throw new UserFacingError(LIKES_NOT_REPORTED, { remedy: 'none' });
         prompts.push(...page.items.filter((p) => p.liked === true));
         more = page.hasMore;
       }

@@ -18,18 +18,31 @@ type Deps = Pick<GalleryDeps, 'services' | 'dialogs'>;
 export async function saveSelection(images: BulkImage[], deps: Deps): Promise<{ message?: string }> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new UserFacingError('Open a folder first: images are saved into the workspace.');
-  const result = await saveMany(images, folder.uri, deps.services.log, deps.dialogs);
+  const result = await saveMany(images, folder.uri, deps.services.log, deps.dialogs, deps.services.downloadTimeoutMs);
   if (!result) return {};
   const message = describeSaveMany(result, images.length);
   deps.services.log.info(`Gallery: ${message}`);
   if (result.failed.length > 0) void vscode.window.showWarningMessage(message);
-  else if (result.saved.length > 0) {
-    const first = result.saved[0];
-    void vscode.window.showInformationMessage(message, 'Reveal in Explorer').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('revealInExplorer', first);
-    });
-  }
+  else if (result.saved.length > 0) announceFile(message, result.saved[0], 'info');
   return { message };
+}
+
+const REVEAL_IN_EXPLORER = 'Reveal in Explorer';
+const REVEAL_IN_OS = 'Reveal in File Explorer';
+
+/**
+ * A notification saying where a file was written, with a way to it: Reveal in Explorer (VS Code's, for a
+ * file inside the workspace) and, on the desktop, Reveal in File Explorer (the system's, for any local file).
+ */
+export function announceFile(message: string, file: vscode.Uri, severity: 'info' | 'warning'): void {
+  const inWorkspace = vscode.workspace.getWorkspaceFolder(file) !== undefined;
+  const localDesktop = file.scheme === 'file' && vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined;
+  const actions = [...(inWorkspace ? [REVEAL_IN_EXPLORER] : []), ...(localDesktop ? [REVEAL_IN_OS] : [])];
+  const show = severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  void show(message, ...actions).then((choice) => {
+    if (choice === REVEAL_IN_EXPLORER) void vscode.commands.executeCommand('revealInExplorer', file);
+    else if (choice === REVEAL_IN_OS) void vscode.commands.executeCommand('revealFileInOS', file);
+  });
 }
 
 /** Export as ZIP…: named after the panel, streamed image by image, with Cancel. */
@@ -62,7 +75,9 @@ export async function exportSelection(images: BulkImage[], panelTitle: string, d
   }
   const message = describeZipExport(result, shown);
   deps.services.log.info(`Gallery: ${message}`);
-  if (result.failed.length > 0) void vscode.window.showWarningMessage(message);
+  // As Save to Workspace does: a notification that stays in the notification center, with a way to the file.
+  if (result.entries > 0) announceFile(message, target, result.failed.length > 0 ? 'warning' : 'info');
+  else void vscode.window.showWarningMessage(message);
   return { message };
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { INITIAL_MESSAGE_ID } from '../shared/rpc';
 
 // No runtime `vscode` import: the security tests render this shell in plain Node and load it in Chromium.
 
@@ -16,7 +17,20 @@ export interface ShellOptions {
   allowLoopbackMedia: boolean;
   /** Fixed nonce for tests; a fresh random one otherwise. */
   nonce?: string;
+  /**
+   * The host's first message (the panel's `init`), embedded as a JSON data block the webview draws from
+   * at once, without waiting for a round trip after `ready`. Never run: `type="application/json"`, and
+   * written by jsonForScript so no string in it can end the element.
+   */
+  initialMessage?: unknown;
 }
+
+/**
+ * How long a panel waits for what its first message needs (the gallery's first page, the compare panel's
+ * prompts) before it writes the shell without it; the webview then gets it after `ready`, as before.
+ * The webview's own boot takes longer than this, so a slow server costs at most this much.
+ */
+export const INITIAL_MESSAGE_WAIT_MS = 100;
 
 export function createNonce(): string {
   return randomBytes(18).toString('base64url');
@@ -47,7 +61,19 @@ export function contentSecurityPolicy(options: Pick<ShellOptions, 'cspSource' | 
   ].join('; ');
 }
 
-/** The one HTML shell of every panel: strict CSP, the bundle by nonce, nothing inline. */
+/**
+ * JSON for the inside of a `<script type="application/json">` element: `<`, `>` and `&` as \u escapes, so
+ * neither `</script>` nor `<!--` (nor `<script`, which changes how `</script>` is parsed after `<!--`)
+ * can appear, whatever the strings hold; U+2028 and U+2029 escaped too. JSON.parse reads it back unchanged.
+ */
+export function jsonForScript(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null').replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The one HTML shell of every panel: strict CSP, the bundle by nonce (an ES module, which loads its own
+ * chunks under the same nonce), no inline script or style; at most a JSON data block with the first message.
+ */
 export function renderShell(options: ShellOptions): string {
   const nonce = options.nonce ?? createNonce();
   const csp = contentSecurityPolicy(options, nonce);
@@ -66,7 +92,7 @@ ${styles.join('\n')}
 </head>
 <body>
 <div id="app" role="main"></div>
-<script nonce="${attr(nonce)}" src="${attr(options.scriptUri)}"></script>
+${options.initialMessage === undefined ? '' : `<script type="application/json" id="${INITIAL_MESSAGE_ID}">${jsonForScript(options.initialMessage)}</script>\n`}<script type="module" nonce="${attr(nonce)}" src="${attr(options.scriptUri)}"></script>
 </body>
 </html>
 `;

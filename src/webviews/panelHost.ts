@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import type { HostNotificationMethod, HostToWebviewMessage, MessageChecks, ProtocolShape, RequestMethod, RequestParams, RequestResult, ResponseMessage, ViewNotificationMethod } from '../shared/rpc';
-import { renderShell, isLoopbackUrl } from './html';
+import type { HostNotificationMethod, HostToWebviewMessage, MessageChecks, ProtocolShape, RequestMethod, RequestParams, RequestResult, ResponseMessage, ResponseRemedy, ViewNotificationMethod } from '../shared/rpc';
+import { ApiError } from '../api/errors';
+import { INITIAL_MESSAGE_WAIT_MS, renderShell, isLoopbackUrl } from './html';
 import { describeForLog, isRecord, type Check } from '../shared/check';
 import { errorMessage } from '../shared/errorMessage';
 
@@ -24,10 +25,37 @@ export interface PanelHostOptions<P extends ProtocolShape> {
   notifications: NotificationHandlers<P>;
   /** The webview (re)loaded and said `ready`: the first moment the host may post. */
   onReady: () => void;
+  /**
+   * The first message the webview would be sent after `ready` (its `init`), put into the page so it draws at
+   * once: the shell is written when this resolves, or after INITIAL_MESSAGE_WAIT_MS without it. After `ready`
+   * the panel sends its `init` through `sendInit`, which leaves out one the webview drew from its page already.
+   */
+  initialMessage?: () => Promise<InitialMessage<P>>;
+}
+
+/** A host notification to embed in the shell. */
+export interface InitialMessage<P extends ProtocolShape> {
+  method: HostNotificationMethod<P>;
+  params: unknown;
 }
 
 /** An expected refusal (the image is not in this panel, no editor is open…): shown as is, logged quietly. */
-export class UserFacingError extends Error {}
+export class UserFacingError extends Error {
+  /** What the person can do about it besides trying again (the webview offers that instead of Retry). */
+  readonly remedy?: ResponseRemedy;
+
+  constructor(message: string, options: { remedy?: ResponseRemedy } = {}) {
+    super(message);
+    this.remedy = options.remedy;
+  }
+}
+
+/** The remedy a failure comes with: its own, or Set API Key for a missing or refused key. */
+function remedyOf(error: unknown): ResponseRemedy | undefined {
+  if (error instanceof UserFacingError) return error.remedy;
+  if (error instanceof ApiError && error.kind === 'auth' && !error.keyCheckedOn) return 'setKey';
+  return undefined;
+}
 
 const WEBVIEW_DIR = ['dist', 'webview'];
 
@@ -49,6 +77,12 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
 export class WebviewPanelHost<P extends ProtocolShape> implements vscode.Disposable {
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Bumped by every render, so a shell whose first message came late is not written over a newer one. */
+  private renders = 0;
+  private disposed = false;
+  /** The message embedded in the current shell (as JSON), and whether the webview said it drew it. */
+  private embedded: string | undefined;
+  private drewEmbedded = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -68,13 +102,41 @@ export class WebviewPanelHost<P extends ProtocolShape> implements vscode.Disposa
     return this.ready;
   }
 
-  /** (Re)writes the HTML: the webview reloads and restores itself from its saved state. */
+  /**
+   * (Re)writes the HTML: the webview reloads and restores itself from its saved state. With an
+   * `initialMessage`, the shell carries it, once it is there (or after INITIAL_MESSAGE_WAIT_MS without it).
+   */
   render(): void {
+    const render = ++this.renders;
+    this.ready = false;
+    // The options at once (a restored panel gets scripts and its resource roots now); the HTML may follow.
+    this.panel.webview.options = webviewOptions(this.options.extensionUri);
+    const { initialMessage } = this.options;
+    if (!initialMessage) {
+      this.writeShell(undefined);
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), INITIAL_MESSAGE_WAIT_MS)));
+    // In a microtask: the panel calling render() from its constructor has finished it by then.
+    const message = Promise.resolve().then(initialMessage).catch((error: unknown) => {
+      this.options.log.debug(`${this.options.bundle}: the page goes without its first message: ${errorMessage(error)}`);
+      return undefined;
+    });
+    void Promise.race([message, late]).then((embedded) => {
+      clearTimeout(timer);
+      if (render === this.renders && !this.disposed) this.writeShell(embedded);
+    });
+  }
+
+  private writeShell(initial: InitialMessage<P> | undefined): void {
     const { webview } = this.panel;
     const root = vscode.Uri.joinPath(this.options.extensionUri, ...WEBVIEW_DIR);
     const uri = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString();
+    const initialMessage = initial ? { kind: 'notification', method: initial.method, params: initial.params } : undefined;
     this.ready = false;
-    webview.options = webviewOptions(this.options.extensionUri);
+    this.embedded = initialMessage ? JSON.stringify(initialMessage) : undefined;
+    this.drewEmbedded = false;
     webview.html = renderShell({
       cspSource: webview.cspSource,
       scriptUri: uri(`${this.options.bundle}.js`),
@@ -82,7 +144,20 @@ export class WebviewPanelHost<P extends ProtocolShape> implements vscode.Disposa
       codiconsUri: uri('codicons.css'),
       title: this.panel.title,
       allowLoopbackMedia: isLoopbackUrl(this.options.apiBaseUrl()),
+      initialMessage,
     });
+  }
+
+  /**
+   * After `ready`: whether the webview just drew this very message from its page, so it need not be sent.
+   * Anything changed since the page was written (a prompt updated, another title), or a webview that did
+   * not draw it (an older page, a reload without it), makes it false. Asks once per `ready`.
+   */
+  drewInitial<M extends HostNotificationMethod<P>>(method: M, params: P['hostNotifications'][M]): boolean {
+    const drew = this.drewEmbedded && this.embedded === JSON.stringify({ kind: 'notification', method, params });
+    this.drewEmbedded = false;
+    if (drew) this.options.log.debug(`${this.options.bundle}: the webview drew "${method}" from its page`);
+    return drew;
   }
 
   /** Posts a notification; dropped (false) before `ready`, when the webview could not receive it. */
@@ -111,8 +186,10 @@ export class WebviewPanelHost<P extends ProtocolShape> implements vscode.Disposa
     if (!isRecord(raw)) return refuse('not an object');
     switch (raw.kind) {
       case 'ready': {
-        if (Object.keys(raw).length !== 1) return refuse('unexpected fields');
+        const initial = raw.initial;
+        if (Object.keys(raw).length !== (initial === undefined ? 1 : 2) || (initial !== undefined && initial !== true)) return refuse('unexpected fields');
         this.ready = true;
+        this.drewEmbedded = initial === true;
         this.options.onReady();
         return undefined;
       }
@@ -131,7 +208,8 @@ export class WebviewPanelHost<P extends ProtocolShape> implements vscode.Disposa
           const message = errorMessage(error);
           if (error instanceof UserFacingError) log.info(`${bundle}: ${method} refused: ${message}`);
           else log.warn(`${bundle}: ${method} failed: ${message}`);
-          return { kind: 'response', id, ok: false, error: message };
+          const remedy = remedyOf(error);
+          return remedy ? { kind: 'response', id, ok: false, error: message, remedy } : { kind: 'response', id, ok: false, error: message };
         }
       }
       case 'notification': {
@@ -150,6 +228,7 @@ export class WebviewPanelHost<P extends ProtocolShape> implements vscode.Disposa
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
   }

@@ -180,4 +180,55 @@ describe('Sweep and compare (packaged extension in code-server)', { timeout: 300
     assert.ok(channels > 0, 'an RGB(A) image');
     assert.equal(png.rawLength, png.height * (1 + png.width * channels), 'the pixel data decodes to the full image');
   });
+
+  it('fits a 2 × 2 grid into an 853 px panel: the right column is not clipped (guards issue #24: it was 32 px too wide)', async () => {
+    const { page } = wb;
+    // The same tune's prompt editor, still holding the sweep: columns 3, 5 and new seeds this time.
+    await runCommand(page, 'Tune Studio: New Prompt…');
+    const quick = page.locator('.quick-input-widget');
+    await quick.locator('.quick-input-box input').fill('Priya');
+    const row = quick.locator('.quick-input-list .monaco-list-row', { hasText: TUNE }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.click();
+    const form = visibleWebview(page);
+    const section = form.locator('vscode-collapsible.sweep-section');
+    await section.waitFor({ state: 'visible', timeout: 30_000 });
+    const axisKind = (axis: number) => form.locator(`.sweep-axis[data-axis="${axis}"] vscode-single-select`);
+    if (!(await axisKind(0).isVisible())) await section.click({ position: { x: 40, y: 10 } });
+    await axisKind(0).waitFor({ state: 'visible' });
+    if ((await axisKind(1).count()) === 0) await form.locator('vscode-button[data-action="add-axis"]').click();
+    for (const [axis, kind, values] of [[0, 'cfg_scale', '3, 5'], [1, 'seed', '33 44']] as const) {
+      await axisKind(axis).evaluate((select, value) => {
+        const element = select as HTMLElement & { value: string };
+        element.value = value;
+        element.dispatchEvent(new Event('change'));
+      }, kind);
+      await form.locator(`.sweep-axis[data-axis="${axis}"] vscode-textfield.sweep-values input`).fill(values);
+    }
+    await form.locator('.sweep-summary').filter({ hasText: '2 × 2 grid · 4 prompts · 16 images' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await form.locator('vscode-button[data-action="run-sweep"]').click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    await dialog.locator('.monaco-button', { hasText: 'Create 4 Prompts' }).click();
+
+    const grid = visibleWebview(page);
+    await grid.locator('.cell.status-done').nth(3).waitFor({ state: 'visible', timeout: 90_000 });
+    assert.equal(await grid.locator('.cell').count(), 4);
+    // The panel exactly 853 px wide, as in the report: the window is sized so.
+    const panelWidth = () => grid.locator('body').evaluate((body) => body.clientWidth);
+    const viewport = page.viewportSize()!;
+    await page.setViewportSize({ width: viewport.width + 853 - (await panelWidth()), height: viewport.height });
+    for (let waited = 0; (await panelWidth()) !== 853 && waited < 5_000; waited += 100) await page.waitForTimeout(100);
+    assert.equal(await panelWidth(), 853, 'the compare panel is 853 px wide');
+    const fit = await grid.locator('.scroller').evaluate((scroller) => {
+      const right = Math.max(...[...document.querySelectorAll('.grid > *')].map((e) => e.getBoundingClientRect().right));
+      return { scrollWidth: scroller.scrollWidth, clientWidth: scroller.clientWidth, right, panel: document.body.clientWidth };
+    });
+    assert.ok(fit.scrollWidth <= fit.clientWidth, `no horizontal scrolling: the grid is ${fit.scrollWidth} px in a ${fit.clientWidth} px panel`);
+    assert.ok(fit.right <= fit.panel, `the right column and its labels end inside the panel (${fit.right} ≤ ${fit.panel})`);
+    assert.equal((await grid.locator('#app').evaluate((app) => (app as HTMLElement).style.getPropertyValue('--tile'))) || '160px', '160px', 'at the default zoom');
+    assert.match((await grid.locator('.axes-caption').textContent()) ?? '', /^Seed ↓ · CFG scale →$/, 'which axis runs which way is still said');
+    await screenshot(page, 'compare-grid-853.png', { forReadme: false });
+    await page.setViewportSize(viewport);
+  });
 });

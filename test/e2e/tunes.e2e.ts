@@ -22,6 +22,30 @@ describe('Tunes view (packaged extension in code-server)', { timeout: 180_000 },
     await wb.page.keyboard.press('Escape');
   });
 
+  it('keeps the key input open with the reason when the server refuses a key, so the typed key can be corrected (guards issue #24)', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Tune Studio: Set Astria API Key');
+    const widget = page.locator('.quick-input-widget');
+    const keyInput = widget.locator('.quick-input-box input');
+    await keyInput.waitFor({ state: 'visible' });
+    const typo = `${wb.sandbox.astriaKey}x`;
+    await keyInput.fill(typo);
+    await keyInput.press('Enter');
+    const refusal = widget.locator('.quick-input-message', { hasText: 'did not accept this key' });
+    await refusal.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.ok(await keyInput.isVisible(), 'the input box is still open after the refusal');
+    assert.equal(await keyInput.inputValue(), typo, 'the typed key is still there to correct');
+    assert.ok(wb.sandbox.requests.some((r) => r.path === '/tunes' && r.headers.authorization === `Bearer ${typo}`), 'the key was checked with the server');
+    await screenshot(page, 'api-key-refused.png', { forReadme: false });
+    // Correct it: delete the extra character, Enter: the box closes and the extension is connected.
+    await keyInput.press('End');
+    await keyInput.press('Backspace');
+    await keyInput.press('Enter');
+    await widget.waitFor({ state: 'hidden', timeout: 15_000 });
+    await page.locator('.notifications-toasts').getByText('Tune Studio is connected to Astria').first().waitFor({ state: 'visible', timeout: 15_000 });
+    wb.sandbox.clearRequests(); // the next scenario reads the first request of "Use Local Sandbox"
+  });
+
   it('connects with "Use Local Sandbox" and shows the seeded tunes', async () => {
     await useLocalSandbox(wb.page);
     await openView(wb.page, 'Tunes');

@@ -14,6 +14,8 @@ import { repoRoot } from '../../scripts/install-code-server';
 
 export const VIEWPORT = { width: 1280, height: 800 };
 // Every run writes its pictures under test-results/; `npm run screenshots` refreshes the README's in media/screenshots.
+/** The README's pictures: JPEG at this quality (scripts/render-media.ts uses the same). */
+export const README_JPEG_QUALITY = 70;
 export const SCREENSHOT_DIR = process.env.TUNE_STUDIO_SCREENSHOT_DIR ?? join(repoRoot, 'test-results', 'screenshots');
 
 export interface Workbench {
@@ -87,7 +89,7 @@ export async function openWorkbench(opts: OpenWorkbenchOptions = {}): Promise<Wo
   const extDir = await packagedExtensionsDir();
   for (const folder of opts.extensions ?? []) await installTestExtension(folder, extDir);
   const { startSandbox } = await import('../sandbox/server');
-  const sandbox = await startSandbox({ port: 0, cdnPort: 0, speed: 20, quiet: true, ...opts.sandbox });
+  const sandbox = await startSandbox({ port: 0, cdnPort: 0, speed: 20, quiet: true, hostileDemo: true, ...opts.sandbox });
   const unregisterSandbox = onCleanup(() => sandbox.close());
 
   const workspace = mkdtempSync(join(tmpdir(), 'ts-e2e-ws-'));
@@ -227,15 +229,20 @@ export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
-/** Full-workbench PNG into SCREENSHOT_DIR/<name>; returns its path. */
+/**
+ * Full-workbench picture into SCREENSHOT_DIR/<name>; returns its path. The README's pictures are JPEG
+ * (they ship in the .vsix for the extension's page, so they are kept small); the others PNG.
+ */
 export async function screenshot(page: Page, name: string, options: { forReadme?: boolean } = {}): Promise<string> {
   // Pictures the README does not show stay in test-results/, even when `npm run screenshots` runs.
-  const dir = options.forReadme === false ? join(repoRoot, 'test-results', 'screenshots') : SCREENSHOT_DIR;
+  const forReadme = options.forReadme !== false;
+  const dir = forReadme ? SCREENSHOT_DIR : join(repoRoot, 'test-results', 'screenshots');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, name.endsWith('.png') ? name : `${name}.png`);
+  const base = name.replace(/\.(png|jpg)$/, '');
+  const file = join(dir, forReadme ? `${base}.jpg` : `${base}.png`);
   // Hide the blinking cursor and notifications' progress bars so pictures are stable.
   await page.addStyleTag({ content: '.cursor { visibility: hidden !important; } .monaco-progress-container { display: none !important; }' }).catch(() => {});
-  await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+  await page.screenshot({ path: file, animations: 'disabled', caret: 'hide', ...(forReadme ? { type: 'jpeg' as const, quality: README_JPEG_QUALITY } : {}) });
   return file;
 }
 

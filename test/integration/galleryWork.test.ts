@@ -213,9 +213,38 @@ describe('Gallery for daily work', function () {
       await admin('POST', '/profile', { profile: 'documented' });
       try {
         const favorites: GallerySubject = { kind: 'favorites' };
-        await assert.rejects(request(favorites, 'loadPage', { cursor: null, refresh: true }), /Favorites needs a server that reports which prompts are liked/);
+        await assert.rejects(request(favorites, 'loadPage', { cursor: null, refresh: true }), /This server does not support likes: it does not report which prompts are liked/);
+        // Guards issue #24: the answer says Retry cannot help, so the gallery shows the reason without one.
+        const response = await gallery.receive(favorites, { kind: 'request', id: requestId++, method: 'loadPage', params: { cursor: null, refresh: true } });
+        assert.equal(response?.ok, false);
+        assert.equal(response && !response.ok ? response.remedy : undefined, 'none', 'no Retry for what this server cannot do');
       } finally {
         await admin('POST', '/profile', { profile: 'rich' });
+      }
+    });
+
+    it('answers a load without an API key with Set API Key as the remedy, and a failed load that may pass with none (guards issue #24: only Retry was offered)', async () => {
+      const recent: GallerySubject = { kind: 'recent' };
+      gallery.open(recent);
+      await waitFor('the Recent Images panel', () => gallery.panelOf(recent));
+      const key = await api.keys.get('astria');
+      await api.keys.delete('astria');
+      try {
+        const response = await gallery.receive(recent, { kind: 'request', id: requestId++, method: 'loadPage', params: { cursor: null, refresh: true } });
+        assert.ok(response && !response.ok, 'the load fails without a key');
+        assert.match(response.error, /^No Astria API key is set/);
+        assert.equal(response.remedy, 'setKey', 'the gallery offers Set API Key');
+      } finally {
+        await connectToSandbox(api);
+      }
+      assert.ok(key, 'the key was there before');
+      await admin('POST', '/faults', { match: '^/prompts(\\?|$)', method: 'GET', kind: 'status500', count: 100 });
+      try {
+        const response = await gallery.receive(recent, { kind: 'request', id: requestId++, method: 'loadPage', params: { cursor: null, refresh: true } });
+        assert.ok(response && !response.ok, 'the load fails on a server error');
+        assert.equal(response.remedy, undefined, 'a server error: Retry alone');
+      } finally {
+        await admin('DELETE', '/faults');
       }
     });
   });
@@ -323,6 +352,42 @@ describe('Gallery for daily work', function () {
         assert.deepEqual(leftovers, ['selection.zip'], 'no partial file left behind');
       } finally {
         gallery.dialogs.zipLocation = original;
+      }
+    });
+
+    it('says where the ZIP went in a notification with Reveal in Explorer, as Save to Workspace does (guards issue #24: only the webview’s status line said it)', async () => {
+      const images = refs(3);
+      const target = vscode.Uri.joinPath(workspace, 'exports', 'announced.zip');
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(workspace, 'exports'));
+      const window = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
+      const original = { zipLocation: gallery.dialogs.zipLocation, info: window.showInformationMessage };
+      const shown: { message: string; actions: string[] }[] = [];
+      let revealed: unknown;
+      const originalExecute = vscode.commands.executeCommand;
+      gallery.dialogs.zipLocation = async () => target;
+      // The notification is captured (a test cannot read it on screen) and answered with its first action.
+      window.showInformationMessage = ((message: string, ...actions: string[]) => {
+        shown.push({ message, actions });
+        return Promise.resolve(actions[0]);
+      }) as never;
+      const commands = vscode.commands as { executeCommand: typeof vscode.commands.executeCommand };
+      commands.executeCommand = (async (command: string, ...args: unknown[]) => {
+        if (command === 'revealInExplorer') revealed = args[0];
+        return originalExecute(command, ...args);
+      }) as typeof vscode.commands.executeCommand;
+      try {
+        const result = await request(subject, 'bulkAction', { action: 'exportZip', images });
+        assert.equal(result.message, 'Exported 3 images to exports/announced.zip.');
+        const notice = shown.find((n) => n.message === result.message);
+        assert.ok(notice, `a notification says it: ${JSON.stringify(shown)}`);
+        assert.deepEqual(notice.actions.slice(0, 1), ['Reveal in Explorer'], 'with a way to the file');
+        await waitFor('Reveal in Explorer to run', () => (revealed ? true : undefined));
+        assert.equal((revealed as vscode.Uri).toString(), target.toString(), 'it reveals the ZIP itself');
+      } finally {
+        gallery.dialogs.zipLocation = original.zipLocation;
+        window.showInformationMessage = original.info;
+        commands.executeCommand = originalExecute;
+        await vscode.workspace.fs.delete(target).then(undefined, () => undefined);
       }
     });
 

@@ -46,7 +46,7 @@ describe('API keys go only where their owner sent them', function () {
     await connectToSandbox(api);
     const { startSandbox } = await import('../sandbox/server');
     // Same demo keys as the real sandbox: if the key reached it, it would be accepted and used.
-    attacker = await startSandbox({ port: 0, cdnPort: 0, quiet: true, speed: 20 });
+    attacker = await startSandbox({ port: 0, cdnPort: 0, quiet: true, speed: 20, hostileDemo: true });
     savedWorkspaceSettings = await readFile(workspaceSettings(), 'utf8').catch(() => undefined);
   });
 

@@ -136,6 +136,47 @@ describe('Prompt files', function () {
     );
   });
 
+  it('offers a quick fix for each “Did you mean”: applying it replaces the misspelt key and the problem goes away (guards issue #24)', async () => {
+    const document = await openFile(
+      'typos.astria.yaml',
+      [`tune: ${studio.id}`, 'defautls:', '  num_images: 1', 'prompts:', '  - name: typo', '    text: <1> a dog', '    cfg_scle: 5', ''].join('\n'),
+    );
+    const found = await diagnosticsOf(document, 2);
+    assert.deepEqual(found.map((d) => d.message).sort(), [
+      'Unknown key "defautls": a prompt file has tune, defaults and prompts. Did you mean "defaults"?',
+      'Unknown option "cfg_scle". Did you mean "cfg_scale"?',
+    ].sort());
+    const fixAt = async (line: number, column: number): Promise<vscode.CodeAction[]> =>
+      vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(line, column, line, column), vscode.CodeActionKind.QuickFix.value);
+    const [fix] = (await fixAt(6, 6)).filter((a) => a.title.startsWith('Change to'));
+    assert.ok(fix?.edit, 'a quick fix is offered on the misspelt option');
+    assert.equal(fix.title, 'Change to “cfg_scale”');
+    assert.equal(fix.isPreferred, true, 'it is the preferred fix (Ctrl+. then Enter, or Auto Fix)');
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(document.lineAt(6).text, '    cfg_scale: 5', 'the key is replaced, the value kept');
+    await waitFor('the fixed problem to go away', () => (ours(document.uri).length === 1 ? true : undefined));
+    const [rootFix] = (await fixAt(1, 2)).filter((a) => a.title.startsWith('Change to'));
+    assert.equal(rootFix?.title, 'Change to “defaults”');
+    assert.ok(await vscode.workspace.applyEdit(rootFix.edit!));
+    assert.equal(document.lineAt(1).text, 'defaults:');
+    await waitFor('the problems to go away', () => (ours(document.uri).length === 0 ? true : undefined));
+    assert.deepEqual(await fixAt(6, 6), [], 'no fix left to offer');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('offers the same quick fix in a *.astria.json file, keeping the key’s quotes', async () => {
+    const document = await openFile('typos.astria.json', `{\n  "tune": ${studio.id},\n  "prompts": [\n    { "text": "<1> a dog", "num_image": 1 }\n  ]\n}\n`);
+    const [problem] = await diagnosticsOf(document);
+    assert.match(problem.message, /Did you mean "num_images"\?$/);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(3, 30, 3, 30), vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.title === 'Change to “num_images”');
+    assert.ok(fix?.edit, `a quick fix is offered: ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(document.lineAt(3).text, '    { "text": "<1> a dog", "num_images": 1 }');
+    await waitFor('the problem to go away', () => (ours(document.uri).length === 0 ? true : undefined));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('says when the tune is unknown or expired, on the tune line, and when the file is malformed', async () => {
     const unknown = await openFile('unknown.astria.yaml', '# a comment\ntune: No such tune anywhere\nprompts:\n  - text: hi\n');
     assert.deepEqual(await diagnosticsOf(unknown), [
@@ -260,6 +301,26 @@ describe('Prompt files', function () {
     assert.match(asked[0], /^“studio” already ran as prompt \d+ with the same text and options\. Generate it again\?/);
     assert.deepEqual(summary?.created, []);
     assert.equal((await promptsOf(studio.id)).length, before, 'no duplicate was created');
+  });
+
+  it('counts in the Generate All CodeLens only what will be sent: an entry that already ran unchanged is left out, as the confirmation says (guards issue #24)', async () => {
+    // studio.astria.yaml: “studio” ran as prompt N with 2 images (the Generate test), “later” never ran (2 images).
+    const document = await vscode.workspace.openTextDocument(workspaceFile('studio.astria.yaml'));
+    await vscode.window.showTextDocument(document);
+    const lens = await waitFor('the Generate All CodeLens', async () => (await lensTitles(document)).find((l) => l.title.includes('Generate All')));
+    assert.equal(lens.title, '$(run-all) Generate All (1 prompt, 2 images; 1 already ran unchanged)');
+    asked.length = 0;
+    answer = false;
+    const summary = await api.promptFiles.generate(document.uri);
+    answer = true;
+    assert.deepEqual(summary?.created, [], 'told no: nothing sent');
+    assert.match(asked[0] ?? '', /^Generate 1 prompt with 2 images from studio\.astria\.yaml\?/, 'the confirmation says the same counts as the lens');
+    // A file whose every runnable entry already ran: the lens says it would run them again.
+    const text = document.getText();
+    const onlyRan = await openFile('ran.astria.yaml', text.slice(0, text.indexOf('  - name: later')));
+    const again = await waitFor('the Generate All Again CodeLens', async () => (await lensTitles(onlyRan)).find((l) => l.title.includes('Generate All')));
+    assert.equal(again.title, '$(run-all) Generate All Again (1 prompt, 2 images, all already ran unchanged)');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('Generate All: one confirmation with prompts and images; a 422 half way becomes a diagnostic, the rest is recorded', async () => {

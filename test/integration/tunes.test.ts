@@ -190,7 +190,7 @@ describe('Tunes explorer', function () {
       assert.match(String(item.description), new RegExp(`man · LoRA · flux1 · ${state === 'training' ? 'training, ~\\d+ min left' : state}`));
       assert.equal(item.contextValue, `tune.${state}`);
       assert.equal(item.tooltip, undefined, 'the tooltip is built on hover, not with the row');
-      const tooltip = tooltipText(api.tunes.provider.resolveTreeItem(item, node));
+      const tooltip = tooltipText(await api.tunes.provider.resolveTreeItem(item, node));
       assert.match(tooltip, new RegExp(`ID: ${tune.id}`));
       assert.ok(tooltip.includes('\\<faceid') && !/(^|[^\\])<faceid/.test(tooltip), 'markup-like text is escaped in the tooltip');
     }
@@ -217,6 +217,41 @@ describe('Tunes explorer', function () {
     assert.equal(images.length, promptRow.prompt.images.length);
     const item = api.tunes.provider.getTreeItem(promptRow);
     assert.equal(item.command?.command, 'tuneStudio.openGallery');
+  });
+
+  it('shows training images, prompt previews and image rows in tooltips as inlined pictures, never as plain-http links the workbench refuses', async () => {
+    // Guards issue #24: the workbench's CSP refuses http: images in a tooltip, so a hover showed broken
+    // pictures. The sandbox's CDN is plain http: its images must arrive as data: URLs, fetched without the key.
+    const withImages = (await astria<Tune[]>('GET', '/tunes?limit=120')).find((t) => (t.orig_images ?? []).some((u) => u.startsWith('http://')));
+    assert.ok(withImages, 'a seeded tune has plain-http training images');
+    const tuneNode = await api.tunes.provider.nodeForTune(withImages);
+    await admin('DELETE', '/requests');
+    const tuneTip = tooltipText(await api.tunes.provider.resolveTreeItem(api.tunes.provider.getTreeItem(tuneNode), tuneNode));
+    assert.match(tuneTip, /!\[training image\]\(data:image\/png;base64,[A-Za-z0-9+/=]+\|width=64\)/, `training images are inlined: ${tuneTip.slice(0, 300)}`);
+    assert.ok(!/\]\(http:/.test(tuneTip), 'no plain-http image is left in the tune tooltip');
+
+    const tunes = (await api.tunes.provider.getChildren()).filter((n) => n.kind === 'tune');
+    let promptRow: Extract<Node, { kind: 'prompt' }> | undefined;
+    for (const tuneRow of tunes) {
+      promptRow = (await api.tunes.provider.getChildren(tuneRow)).find((c): c is Extract<Node, { kind: 'prompt' }> => c.kind === 'prompt' && c.prompt.images.length > 0);
+      if (promptRow) break;
+    }
+    assert.ok(promptRow, 'some tune has a prompt with images');
+    assert.ok(promptRow.prompt.images[0].startsWith('http://'), 'the sandbox serves images over plain http');
+    const promptTip = tooltipText(await api.tunes.provider.resolveTreeItem(api.tunes.provider.getTreeItem(promptRow), promptRow));
+    assert.match(promptTip, /!\[preview\]\(data:image\/png;base64,/, 'the prompt’s first image is inlined');
+    assert.ok(!/\]\(http:/.test(promptTip), 'no plain-http image in the prompt tooltip');
+    const [imageRow] = await api.tunes.provider.getChildren(promptRow);
+    const imageTip = tooltipText(await api.tunes.provider.resolveTreeItem(api.tunes.provider.getTreeItem(imageRow), imageRow));
+    assert.match(imageTip, /!\[Image 1\]\(data:image\/png;base64,[A-Za-z0-9+/=]+\|width=240\)/, 'an image row shows its picture inlined');
+
+    const cdn = await recordedRequests('cdn');
+    assert.ok(cdn.length > 0, 'the pictures were fetched from the CDN');
+    assert.ok(cdn.every((r) => !Object.keys(r.headers).some((h) => h.toLowerCase() === 'authorization')), 'no Authorization header goes to the image CDN');
+    // A second hover is served from the bounded cache: nothing fetched again.
+    await admin('DELETE', '/requests');
+    await api.tunes.provider.resolveTreeItem(api.tunes.provider.getTreeItem(imageRow), imageRow);
+    assert.equal((await recordedRequests('cdn')).length, 0, 'the inlined picture is cached');
   });
 
   it('likes and unlikes a prompt from the tree, and the row follows', async () => {

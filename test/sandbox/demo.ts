@@ -1,6 +1,9 @@
 // Deterministic demo data: 45 tunes in the personal scope (40 own + 5 public base tunes), 3 more in
 // workspace "ws_demo", prompts in every state, one pack of ours and two gallery packs, and 25 Cartesia
 // fine-tunes. Only the clock is taken from `now`; everything else comes from a seeded PRNG.
+// `hostile` (the tests' sandboxes): a few titles, prompt texts and voice names are markup and script
+// (`<img src=x onerror=…>`); without it (`npm start`, `npm run sandbox`) the same rows have ordinary
+// words, so a new user is not greeted by security tests. Counts, ids and order are the same either way.
 import type { CartesiaStore, FineTuneStatus } from './cartesia';
 import {
   BASE_TUNES, DAY_MS, defaultPromptParams, type PromptParams, type Store, type StoredTune,
@@ -34,8 +37,11 @@ interface TuneSpec {
   prompts?: number;
 }
 
+/** Which of two strings a demo row gets: the hostile one only in the tests' sandboxes. */
+type Pick = (hostileText: string, ordinary: string) => string;
+
 /** In creation order (ids ascend); the list shows them newest first. */
-const TUNES: TuneSpec[] = [
+const tuneSpecs = (hostile: Pick): TuneSpec[] => [
   { title: 'Ada Lovelace — portraits', name: 'woman', model: 'flux', kind: 'expired', prompts: 3 },
   { title: 'Grandpa Joe (1950s scans)', name: 'man', model: 'sd15', kind: 'expired', prompts: 2 },
   { title: 'Rex the dog 🐶', name: 'dog', model: 'sdxl', kind: 'expired', prompts: 2 },
@@ -44,10 +50,10 @@ const TUNES: TuneSpec[] = [
   { title: 'Zoë Åkesson', name: 'woman', model: 'flux', kind: 'expired', prompts: 1 },
   { title: 'Team mascot (workspace)', name: 'dog', model: 'flux', kind: 'trained', workspace: 'ws_demo', prompts: 3 },
   { title: 'Priya Sharma — headshots', name: 'woman', model: 'flux', kind: 'trained', prompts: 35, characteristics: { eye_color: 'hazel eyes' } },
-  { title: '<img src=x onerror=alert(1)>', name: 'man', model: 'flux', kind: 'trained', prompts: 2 },
+  { title: hostile('<img src=x onerror=alert(1)>', 'Noah Fischer — street style'), name: 'man', model: 'flux', kind: 'trained', prompts: 2 },
   { title: 'Marco Rossi', name: 'man', model: 'faceid', kind: 'trained', prompts: 2 },
   { title: 'Brown dress', name: 'dress', model: 'gemini', kind: 'trained', characteristics: { short_description: 'satin brown dress' }, prompts: 2 },
-  { title: '"><svg onload=alert(1)>', name: 'woman', model: 'sdxl', kind: 'trained', prompts: 1 },
+  { title: hostile('"><svg onload=alert(1)>', 'Isabella Costa — editorial'), name: 'woman', model: 'sdxl', kind: 'trained', prompts: 1 },
   { title: 'Office cat <1>', name: 'cat', model: 'sd15', kind: 'trained', prompts: 2 },
   { title: 'María José — LinkedIn', name: 'woman', model: 'flux', kind: 'trained', prompts: 3 },
   { title: 'Sneakers {{color}} catalog', name: 'shoes', model: 'gemini', kind: 'trained', prompts: 1 },
@@ -69,7 +75,7 @@ const TUNES: TuneSpec[] = [
   { title: 'Ceramics 50% off', name: 'product', model: 'gemini', kind: 'trained' },
   { title: 'Fatima Zahra', name: 'woman', model: 'faceid', kind: 'trained', prompts: 1 },
   { title: 'Biscuit (golden retriever)', name: 'dog', model: 'flux', kind: 'trained', prompts: 1 },
-  { title: 'Watercolor <style>', name: 'style', model: 'sdxl', kind: 'trained' },
+  { title: hostile('Watercolor <style>', 'Watercolor style'), name: 'style', model: 'sdxl', kind: 'trained' },
   { title: 'Nguyễn Văn An', name: 'man', model: 'flux', kind: 'trained', prompts: 1 },
   { title: 'Mock-mode smoke test', name: 'woman', model: 'fast', kind: 'trained' },
   { title: 'Chloé — wedding', name: 'woman', model: 'flux', kind: 'trained', prompts: 1 },
@@ -90,16 +96,16 @@ const MODELS: Record<Model, { branch: string; modelType: string | null; baseTune
   fast: { branch: 'fast', modelType: 'lora', baseTuneId: null, token: 'ohwx', costMc: 0 },
 };
 
-const PROMPT_TEXTS = [
+const promptTexts = (hostile: Pick): string[] => [
   '{lora} ohwx {name} holding "flowers" & smiling 🌸',
   '<1> portrait, {{eye_color}}, studio lighting',
   'ohwx {name} in a "vintage" suit, 35mm, f/1.8',
   '{faceid} {name} as an astronaut 🚀 — cinematic',
   'ohwx {name} wearing a tiny hat <3 & sunglasses',
-  '</textarea><script>alert("prompt")</script> ohwx {name}',
+  hostile('</textarea><script>alert("prompt")</script> ohwx {name}', 'ohwx {name} reading in a café, morning light'),
   'ohwx {name}, 日本の庭園, cherry blossoms 🌸',
-  "ohwx {name} named 'Bobby Tables'); DROP TABLE prompts;--",
-  'ohwx {name}, line art, <b>bold</b> lines & ${alert(1)}',
+  hostile("ohwx {name} named 'Bobby Tables'); DROP TABLE prompts;--", 'ohwx {name} at a rooftop party, string lights'),
+  hostile('ohwx {name}, line art, <b>bold</b> lines & ${alert(1)}', 'ohwx {name}, line art, bold lines & pastel fills'),
   'portrait of <1> in a suit, {{eye_color}}',
   'ohwx {name} on a beach at golden hour, 50% sunset, 100% vibes',
   'ohwx {name}\nmultiline prompt\n\twith a tab',
@@ -126,7 +132,14 @@ function baseTune(id: number, title: string, branch: string, modelType: string |
   };
 }
 
-export function seedDemo(store: Store, now: number): void {
+/** The demo's strings: the hostile ones when `hostile` (the tests), ordinary words otherwise. */
+function picker(hostile: boolean): Pick {
+  return (hostileText, ordinary) => (hostile ? hostileText : ordinary);
+}
+
+export function seedDemo(store: Store, now: number, options: { hostile?: boolean } = {}): void {
+  const TUNES = tuneSpecs(picker(options.hostile === true));
+  const PROMPT_TEXTS = promptTexts(picker(options.hostile === true));
   const random = prng(20240917);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
   const speed = store.speed;
@@ -334,17 +347,18 @@ export function seedTunes(store: Store, count: number, title: string, now: numbe
 
 // ---- Cartesia ---------------------------------------------------------------------------------
 
-const VOICE_NAMES = [
-  'Narrator — calm 🎙️', 'Support agent (friendly)', "O'Brien & Co. podcast", '<b>Bold</b> announcer', 'Oma Gisela',
+const voiceNames = (hostile: Pick): string[] => [
+  'Narrator — calm 🎙️', 'Support agent (friendly)', "O'Brien & Co. podcast", hostile('<b>Bold</b> announcer', 'Bold announcer'), 'Oma Gisela',
   'Kids story "Bedtime"', 'Newsreader FR', 'Guía turística', 'アニメの声', 'Deep trailer voice', 'Whisper ASMR',
   'Sports commentator', 'Meditation guide', 'Audiobook — Émile', 'IVR menu', 'Game NPC: blacksmith', 'CEO keynote',
-  'Radio jingle', '"><svg onload=alert(1)>', 'Tutor (math)', 'Sales demo', 'Podcast cohost 🎧', 'Museum audio guide',
+  'Radio jingle', hostile('"><svg onload=alert(1)>', 'Evening news'), 'Tutor (math)', 'Sales demo', 'Podcast cohost 🎧', 'Museum audio guide',
   'Weather bot', 'Lecture — physics',
 ];
 const LANGUAGES = ['en', 'en', 'de', 'fr', 'es', 'ja', 'en', 'pt'];
 const STATUSES: FineTuneStatus[] = ['completed', 'completed', 'training', 'completed', 'created', 'failed', 'completed'];
 
-export function seedCartesia(store: CartesiaStore, now: number): void {
+export function seedCartesia(store: CartesiaStore, now: number, options: { hostile?: boolean } = {}): void {
+  const VOICE_NAMES = voiceNames(picker(options.hostile === true));
   const random = prng(7331);
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
   store.datasets = Array.from({ length: 5 }, (_, i) => ({

@@ -1,7 +1,8 @@
 // `npm run sandbox` — starts the local Astria + Cartesia sandbox and prints where it listens.
-//   npm run sandbox -- --port 4010 --cdn-port 4011 --speed 1 --seed demo --profile rich --host 127.0.0.1 --quiet --ignore-paging
+//   npm run sandbox -- --port 4010 --cdn-port 4011 --speed 1 --seed demo --profile rich --host 127.0.0.1 --quiet --ignore-paging --hostile-demo
 // Each flag also reads from the environment: SANDBOX_PORT, SANDBOX_CDN_PORT, SANDBOX_SPEED, SANDBOX_SEED,
-// SANDBOX_PROFILE, SANDBOX_HOST, SANDBOX_QUIET=1, SANDBOX_IGNORE_PAGING=1.
+// SANDBOX_PROFILE, SANDBOX_HOST, SANDBOX_QUIET=1, SANDBOX_IGNORE_PAGING=1, SANDBOX_HOSTILE_DEMO=1 (the tests' demo data:
+// markup- and script-like titles, prompt texts and voice names).
 import { parseArgs } from 'node:util';
 import { PROFILES, startSandbox, type SandboxProfile } from './server';
 
@@ -15,12 +16,13 @@ const { values } = parseArgs({
     host: { type: 'string' },
     quiet: { type: 'boolean' },
     'ignore-paging': { type: 'boolean' },
+    'hostile-demo': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (values.help) {
-  console.log('Usage: npm run sandbox -- [--port 4010] [--cdn-port 4011] [--speed 1] [--seed demo|empty] [--profile rich|documented] [--host 127.0.0.1] [--quiet] [--ignore-paging]');
+  console.log('Usage: npm run sandbox -- [--port 4010] [--cdn-port 4011] [--speed 1] [--seed demo|empty] [--profile rich|documented] [--host 127.0.0.1] [--quiet] [--ignore-paging] [--hostile-demo]');
   process.exit(0);
 }
 
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     profile,
     quiet: values.quiet ?? env.SANDBOX_QUIET === '1',
     ignorePaging: values['ignore-paging'] ?? env.SANDBOX_IGNORE_PAGING === '1',
+    hostileDemo: values['hostile-demo'] ?? env.SANDBOX_HOSTILE_DEMO === '1',
   });
 
   console.log(

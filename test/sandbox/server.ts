@@ -34,6 +34,12 @@ export interface SandboxOptions {
    * `before_id`, `limit` and `offset` say: a server that does even less than the docs. Survives reset.
    */
   ignorePaging?: boolean;
+  /**
+   * The demo data's markup- and script-like titles, prompt texts and voice names (`<img src=x onerror=…>`):
+   * the test runners turn this on, so every suite meets them; off (default) for `npm start` and
+   * `npm run sandbox`, whose same rows have ordinary words. Survives reset.
+   */
+  hostileDemo?: boolean;
   /** No request log on stdout. */
   quiet?: boolean;
   /** Bounds of the audit log (default AUDIT_LIMITS). */
@@ -218,17 +224,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const uploadDir = join(tmpdir(), `tune-studio-sandbox-${process.pid}`, String(++instances));
   mkdirSync(uploadDir, { recursive: true });
 
+  /** Ids handed out before the last reset: a server never gives an id twice (a client may remember ids it has seen). */
+  let usedIds: { tune: number; prompt: number } | undefined;
   const reset = () => {
     const now = Date.now();
+    if (usedIds) usedIds = { tune: Math.max(usedIds.tune, store.nextTuneId), prompt: Math.max(usedIds.prompt, store.nextPromptId) };
     dropLateWork();
     store.clear();
     cartesia.clear();
     faults = [];
     requests.length = 0;
     if (seed === 'demo') {
-      seedDemo(store, now);
-      seedCartesia(cartesia, now);
+      seedDemo(store, now, { hostile: options.hostileDemo === true });
+      seedCartesia(cartesia, now, { hostile: options.hostileDemo === true });
     }
+    // After a reset (not at start), what is created next is numbered after everything created before it.
+    if (usedIds) {
+      store.nextTuneId = Math.max(store.nextTuneId, usedIds.tune);
+      store.nextPromptId = Math.max(store.nextPromptId, usedIds.prompt);
+    }
+    usedIds ??= { tune: 0, prompt: 0 };
   };
   const setSpeed = (speed: number) => {
     if (!(speed > 0)) throw new HttpError(422, { error: 'speed must be a positive number' });

@@ -11,7 +11,7 @@ let sandbox: Sandbox;
 let client: CartesiaClient;
 
 before(async () => {
-  sandbox = await startSandbox({ quiet: true, speed: 1000 });
+  sandbox = await startSandbox({ quiet: true, speed: 1000, hostileDemo: true });
   client = new CartesiaClient({ baseUrl: sandbox.cartesiaUrl, getKey: () => sandbox.cartesiaKey, retry: { baseDelayMs: 1 } });
 });
 

@@ -21,7 +21,7 @@ let dir: string;
 let donePrompt: Prompt;
 
 before(async () => {
-  sandbox = await startSandbox({ quiet: true, speed: 1000 });
+  sandbox = await startSandbox({ quiet: true, speed: 1000, hostileDemo: true });
   astria = new AstriaClient({ baseUrl: sandbox.url, getKey: () => sandbox.astriaKey });
   dir = await mkdtemp(join(tmpdir(), 'tune-studio-download-'));
   const prompts = await astria.listAllPrompts({ limit: 50 });

@@ -64,7 +64,7 @@ function uniqueTitle(label: string): string {
 const LIST_TUNES = /^\/tunes(\?|$)/;
 
 before(async () => {
-  sandbox = await startSandbox({ quiet: true, speed: 1000 });
+  sandbox = await startSandbox({ quiet: true, speed: 1000, hostileDemo: true });
   const priya = (await astria().listTunes({ title: 'Priya Sharma' }))[0];
   trainedTuneId = priya.id;
   sandbox.clearRequests();

@@ -42,7 +42,7 @@ function uniqueTitle(label: string): string {
 }
 
 before(async () => {
-  sandbox = await startSandbox({ quiet: true, speed: 1000 });
+  sandbox = await startSandbox({ quiet: true, speed: 1000, hostileDemo: true });
   client = new AstriaClient({ baseUrl: sandbox.url, getKey: () => sandbox.astriaKey, retry: { baseDelayMs: 1, sleep: (_ms, signal) => abortableSleep(1, signal) } });
   dir = await mkdtemp(join(tmpdir(), 'tune-studio-upload-'));
 });

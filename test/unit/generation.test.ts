@@ -57,7 +57,7 @@ function fault(spec: FaultSpec): void {
 }
 
 before(async () => {
-  sandbox = await startSandbox({ quiet: true, speed: 1000 });
+  sandbox = await startSandbox({ quiet: true, speed: 1000, hostileDemo: true });
   tuneId = (await client().listTunes({ title: 'Priya Sharma' }))[0]!.id;
 });
 afterEach(async () => {

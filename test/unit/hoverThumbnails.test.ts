@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { downloadToMemory } from '../../src/api/download';
-import { MAX_THUMBNAIL_BYTES, ThumbnailSources } from '../../src/commands/promptFiles/thumbnails';
+import { MAX_THUMBNAIL_BYTES, ThumbnailSources } from '../../src/domain/thumbnails';
 import { rejectsWith } from './support';
 
 const MB = 1024 * 1024;

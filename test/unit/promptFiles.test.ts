@@ -11,6 +11,7 @@ import { validateDraft } from '../../src/shared/prompt/validation';
 import { promptEditorChecks } from '../../src/shared/promptEditor';
 import {
   applyPlan,
+  suggestedKeyText,
   checkEntry,
   entryFromDraft,
   entryYaml,
@@ -129,6 +130,20 @@ describe('prompt files: parsing', () => {
     assert.equal(file.problems[0].message, 'Unknown option "num_image". Did you mean "num_images"?');
     assert.equal(file.problems[0].entry, 0);
     assert.equal(text.slice(...file.problems[0].range), 'num_image');
+    assert.equal(file.problems[0].suggestion, 'num_images', 'the guess is kept for the quick fix');
+  });
+
+  it('keeps a JSON key’s quotes in the quick fix of a misspelt key (guards issue #24: did-you-mean had no fix)', () => {
+    const text = '{"tune": 1, "prompts": [{"text": "hi", "cfg_scle": 5}]}';
+    const file = parsePromptFile(text, 'json');
+    const [problem] = file.problems;
+    assert.equal(problem.message, 'Unknown option "cfg_scle". Did you mean "cfg_scale"?');
+    const keyText = text.slice(...problem.range);
+    assert.equal(keyText, '"cfg_scle"');
+    assert.equal(suggestedKeyText(keyText, problem.suggestion!), '"cfg_scale"');
+    assert.equal(suggestedKeyText('cfg_scle', 'cfg_scale'), 'cfg_scale');
+    assert.equal(suggestedKeyText("'cfg_scle'", 'cfg_scale'), "'cfg_scale'");
+    assert.equal(parsePromptFile('tune: 1\nprompts:\n  - text: hi\n    zzzzzzzz: 1\n', 'yaml').problems[0].suggestion, undefined, 'no guess, no fix');
   });
 
   it('refuses a file without tune or prompts, and values of the wrong type', () => {
@@ -196,7 +211,8 @@ describe('prompt files: the prompt editor’s rules per entry', () => {
     const typo = parsePromptFile('tune: 1\ndefautls:\n  num_images: 1\nprompts:\n  - text: hi\n', 'yaml');
     const checked = checkEntry(typo, typo.entries[0], flux);
     assert.equal(checked.params, undefined);
-    assert.deepEqual(checked.problems.map((p) => p.message), ['Unknown key "defautls": a prompt file has tune, defaults and prompts.']);
+    assert.deepEqual(checked.problems.map((p) => p.message), ['Unknown key "defautls": a prompt file has tune, defaults and prompts. Did you mean "defaults"?']);
+    assert.equal(checked.problems[0].suggestion, 'defaults', 'the guess is kept for the quick fix');
     const bad = parsePromptFile('tune: 1\ndefaults:\n  film_grain: maybe\nprompts:\n  - text: hi\n', 'yaml');
     assert.equal(checkEntry(bad, bad.entries[0], flux).params, undefined);
   });

@@ -28,7 +28,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type Json = Record<string, unknown> & { id: number };
 
 before(async () => {
-  sb = await startSandbox({ speed: SPEED, quiet: true });
+  sb = await startSandbox({ speed: SPEED, quiet: true, hostileDemo: true });
 });
 after(() => sb.close());
 beforeEach(() => sb.reset());
@@ -394,6 +394,16 @@ describe('sandbox: faults', () => {
     assert.equal(((await (await api('/tunes?title=dropped-by-reset')).json()) as Json[]).length, 0);
   });
 
+  it('never gives an id twice, even across a reset (clients, like the create look-up, remember the ids they took)', async () => {
+    const tune = (await (await postJson('/tunes', { tune: { title: 'before-reset', name: 'man', image_urls: ['u'] } })).json()) as Json;
+    const prompt = (await (await postJson('/tunes/3000002/prompts', { prompt: { text: 'before', num_images: 1 } })).json()) as Json;
+    sb.reset();
+    const tuneAfter = (await (await postJson('/tunes', { tune: { title: 'after-reset', name: 'man', image_urls: ['u'] } })).json()) as Json;
+    const promptAfter = (await (await postJson('/tunes/3000002/prompts', { prompt: { text: 'after', num_images: 1 } })).json()) as Json;
+    assert.ok(tuneAfter.id > tune.id, `tune ${tuneAfter.id} comes after ${tune.id}`);
+    assert.ok(promptAfter.id > prompt.id, `prompt ${promptAfter.id} comes after ${prompt.id}`);
+  });
+
   it('faults reach the CDN origin too', async () => {
     await fault({ match: '/images/', kind: 'status500' });
     const [prompt] = (await (await api('/tunes/3000002/prompts')).json()) as { images: string[] }[];
@@ -557,6 +567,57 @@ describe('sandbox: a server that ignores every paging parameter', () => {
       assert.deepEqual(page.map((t) => t.title), Array.from({ length: 20 }, (_, n) => `Tune ${25 - n}`), 'newest first, offset ignored');
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('sandbox: the demo a new user sees, and the hostile demo the tests see', () => {
+  const MARKUP = /<[a-z/!]|onerror|onload|<script|DROP TABLE|\$\{/i;
+
+  /** Every tune title, prompt text (and negative prompt) and Cartesia name/description of a sandbox's demo data. */
+  async function demoStrings(box: Sandbox): Promise<{ tunes: string[]; prompts: string[]; voices: string[] }> {
+    const get = async (url: string, headers: Record<string, string>) => (await (await fetch(url, { headers })).json()) as Json;
+    const astria = { Authorization: `Bearer ${box.astriaKey}` };
+    const tunes = (await get(`${box.url}/tunes?limit=120`, astria)) as unknown as { title: string }[];
+    const prompts = (await get(`${box.url}/prompts?limit=120`, astria)) as unknown as { text: string }[];
+    const cartesia = { Authorization: `Bearer ${box.cartesiaKey}`, 'Cartesia-Version': '2026-03-01' };
+    const fineTunes = (await get(`${box.cartesiaUrl}/fine-tunes/?limit=100`, cartesia)) as unknown as { data: { name: string; description: string }[] };
+    return {
+      tunes: tunes.map((t) => t.title),
+      prompts: prompts.map((p) => p.text),
+      voices: fineTunes.data.flatMap((f) => [f.name, f.description]),
+    };
+  }
+
+  it('greets `npm start` with ordinary words: no markup or script in titles, prompts or voice names (guards issue #24)', async () => {
+    const demo = await startSandbox({ quiet: true });
+    try {
+      const { tunes, prompts, voices } = await demoStrings(demo);
+      assert.equal(tunes.length, 45, 'the same 45 tunes');
+      assert.ok(prompts.length > 20 && voices.length >= 25, 'prompts and voices are there');
+      // <lora:ID:w>, <faceid:ID:w> and <1> are Astria's prompt syntax, shown on purpose, not markup.
+      for (const text of [...tunes, ...prompts, ...voices]) assert.doesNotMatch(text.replace(/<(lora|faceid):[^>]*>|<1>/g, ''), MARKUP, `demo text: ${text}`);
+      assert.ok(tunes.includes('Noah Fischer — street style'), 'the hostile title’s row has an ordinary title');
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it('gives the tests (hostileDemo: true) the same rows with the hostile strings, also after a reset', async () => {
+    const demo = await startSandbox({ quiet: true });
+    try {
+      const plain = await demoStrings(demo);
+      const { tunes, prompts, voices } = await demoStrings(sb);
+      assert.ok(tunes.includes('<img src=x onerror=alert(1)>') && tunes.includes('"><svg onload=alert(1)>'), 'hostile tune titles');
+      assert.ok(prompts.some((t) => t.includes('</textarea><script>alert("prompt")</script>')), 'a hostile prompt text');
+      assert.ok(voices.includes('<b>Bold</b> announcer'), 'a hostile voice name');
+      assert.equal(tunes.length, plain.tunes.length, 'as many tunes as the plain demo');
+      assert.equal(prompts.length, plain.prompts.length, 'as many prompts');
+      assert.equal(voices.length, plain.voices.length, 'as many voices');
+      sb.reset();
+      assert.ok((await demoStrings(sb)).tunes.includes('<img src=x onerror=alert(1)>'), 'still there after a reset');
+    } finally {
+      await demo.close();
     }
   });
 });

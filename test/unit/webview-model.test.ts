@@ -2,7 +2,9 @@
 // is sent, names of saved files, Markdown, and the grid layout.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentSecurityPolicy, isLoopbackUrl, renderShell } from '../../src/webviews/html';
+import { contentSecurityPolicy, isLoopbackUrl, jsonForScript, renderShell } from '../../src/webviews/html';
+import { INITIAL_MESSAGE_ID } from '../../src/shared/rpc';
+import { hostileCorpus } from '../hostileCorpus';
 import { promptAspect, subjectFromViewState, toGalleryPrompt } from '../../src/webviews/galleryModel';
 import { defaultSavePath, imageExtension, imageMarkdown, numberedFileName, sanitizeFolderName } from '../../src/domain/savedImages';
 import { galleryChecks, gallerySubjectCheck } from '../../src/shared/gallery';
@@ -47,11 +49,35 @@ describe('shell HTML', () => {
   it('has a fresh nonce per render and no inline handlers', () => {
     const a = renderShell({ ...options, nonce: undefined, allowLoopbackMedia: false });
     const b = renderShell({ ...options, nonce: undefined, allowLoopbackMedia: false });
-    const nonce = (html: string) => /script nonce="([^"]+)"/.exec(html)?.[1];
+    const nonce = (html: string) => /<script type="module" nonce="([^"]+)"/.exec(html)?.[1];
     assert.ok(nonce(a) && nonce(a)!.length >= 16);
     assert.notEqual(nonce(a), nonce(b));
     assert.doesNotMatch(a, /\son\w+=/i);
     assert.equal((a.match(/<script/g) ?? []).length, 1);
+  });
+
+  it('carries the first message as JSON no string can break out of: the hostile corpus comes back unchanged and adds no element', () => {
+    // Guards the data block of the shell: were `<`, `>` or `&` written as they are, `</script>` in a prompt
+    // would end the block and the rest would be parsed as markup (`<!--` would change where it ends).
+    const corpus = [...hostileCorpus('http://127.0.0.1:9'), '</script><script>x()</script>', '</SCRIPT >', '<!--<script>', '\u2028\u2029', ']]>'];
+    const message = {
+      kind: 'notification',
+      method: 'init',
+      params: { title: corpus.join(' '), prompts: corpus.map((text, id) => ({ id, text, negativePrompt: text, tuneTitle: text, images: [{ url: text }] })), [corpus[0]]: corpus[1] },
+    };
+    const html = renderShell({ ...options, allowLoopbackMedia: false, initialMessage: message });
+    const open = `<script type="application/json" id="${INITIAL_MESSAGE_ID}">`;
+    const start = html.indexOf(open) + open.length;
+    assert.ok(start > open.length, 'the block is there');
+    // An HTML parser ends a script element's text at the first `</script` (any case): what it would read.
+    const end = html.toLowerCase().indexOf('</script', start);
+    const block = html.slice(start, end);
+    assert.doesNotMatch(block, /[<>&\u2028\u2029]/, 'no character of the block can start markup');
+    assert.deepEqual(JSON.parse(block), message, 'JSON.parse gives back every string unchanged');
+    assert.equal(html.slice(end), `</script>\n<script type="module" nonce="abc" src="https://webview.example/gallery.js"></script>\n</body>\n</html>\n`);
+    assert.equal((html.match(/<script/g) ?? []).length, 2, 'the block and the bundle, nothing else');
+    assert.equal(jsonForScript('</script>'), '"\\u003c/script\\u003e"');
+    assert.equal(renderShell({ ...options, allowLoopbackMedia: false }).includes(INITIAL_MESSAGE_ID), false, 'no block without a message');
   });
 
   it('escapes what it puts in attributes and the title', () => {

@@ -94,6 +94,8 @@ describe('hostile prompt texts and titles', () => {
       same(shown.tune, text.slice(0, 500), 'tune title');
     }
     assert.equal(await harness.page.textContent('.title'), HOSTILE[0]);
+    // They came in the page's JSON data block (the first page is embedded in the shell), not by message.
+    assert.deepEqual(harness.posted, [], 'the webview drew the init embedded in its page');
   });
 
   it('creates no elements from the payloads and runs none of them', async () => {

@@ -1,5 +1,32 @@
 // The webview's side of the protocol: requests with sequence ids, notifications, and the `ready` handshake.
-import type { HostNotificationMethod, HostToWebviewMessage, ProtocolShape, RequestMethod, RequestParams, RequestResult, ViewNotificationMethod, WebviewToHostMessage } from '../../src/shared/rpc';
+import {
+  INITIAL_MESSAGE_ID,
+  RESPONSE_REMEDIES,
+  type HostNotificationMethod,
+  type HostToWebviewMessage,
+  type ProtocolShape,
+  type RequestMethod,
+  type RequestParams,
+  type RequestResult,
+  type ResponseRemedy,
+  type ViewNotificationMethod,
+  type WebviewToHostMessage,
+} from '../../src/shared/rpc';
+
+/** A request the host refused or failed, in words, with what the person can do about it besides Retry. */
+export class HostError extends Error {
+  readonly remedy?: ResponseRemedy;
+
+  constructor(message: string, remedy: unknown) {
+    super(message);
+    this.remedy = RESPONSE_REMEDIES.find((r) => r === remedy);
+  }
+}
+
+/** The remedy of a failed request (undefined: trying again may help). */
+export function remedyOf(error: unknown): ResponseRemedy | undefined {
+  return error instanceof HostError ? error.remedy : undefined;
+}
 
 /** What `acquireVsCodeApi()` returns; the state is whatever the panel saves across reloads. */
 export interface VsCodeApi<State> {
@@ -24,10 +51,16 @@ export class HostConnection<P extends ProtocolShape, State> {
     window.addEventListener('message', (event: MessageEvent<unknown>) => this.receive(event.data));
   }
 
-  /** Call once every listener is in place: the host posts nothing before it. */
+  /**
+   * Call once every listener is in place: the host posts nothing before it. When the page carries the
+   * host's first message (the shell's JSON data block), it is handled right here, after `ready` went out:
+   * the panel draws without waiting for a round trip, and the host sends it again only if it changed since.
+   */
   ready(): void {
     performance.mark('webview:ready');
-    this.post({ kind: 'ready' });
+    const initial = takeInitialMessage();
+    this.post(initial === undefined ? { kind: 'ready' } : { kind: 'ready', initial: true });
+    if (initial !== undefined) this.receive(initial);
   }
 
   request<M extends RequestMethod<P>>(method: M, params: RequestParams<P, M>): Promise<RequestResult<P, M>> {
@@ -64,11 +97,27 @@ export class HostConnection<P extends ProtocolShape, State> {
       if (!waiter) return;
       this.pending.delete(message.id);
       if (message.ok) waiter.resolve(message.result);
-      else waiter.reject(new Error(message.error));
+      else waiter.reject(new HostError(message.error, message.remedy));
     } else if (message.kind === 'notification') {
       const listener = this.listeners[message.method] as ((params: unknown) => void) | undefined;
       listener?.(message.params);
     }
+  }
+}
+
+/**
+ * The host message in the shell's JSON data block, read once and the block removed (a reload gets the page
+ * afresh). Only `notification`s are taken from it; the block is parsed as JSON, never run.
+ */
+function takeInitialMessage(): unknown {
+  const block = document.getElementById(INITIAL_MESSAGE_ID);
+  if (!(block instanceof HTMLScriptElement) || block.type !== 'application/json') return undefined;
+  block.remove();
+  try {
+    const message: unknown = JSON.parse(block.textContent ?? '');
+    return typeof message === 'object' && message !== null && (message as { kind?: unknown }).kind === 'notification' ? message : undefined;
+  } catch {
+    return undefined;
   }
 }
 

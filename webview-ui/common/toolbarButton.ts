@@ -1,5 +1,5 @@
 // A codicon toolbar button whose label is also its tooltip; `data` says what it does to a click handler.
-import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+// The panel defines `vscode-toolbar-button` itself (after its first paint: common/later.ts).
 
 export function toolbarButton(iconName: string, label: string, data: Record<string, string>): HTMLElement {
   const button = document.createElement('vscode-toolbar-button');

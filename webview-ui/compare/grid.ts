@@ -74,10 +74,13 @@ export class SweepGrid {
     this.element.style.gridTemplateColumns = `${rowAxis ? 'auto ' : ''}repeat(${columns}, var(--cell-width)) ${rowAxis ? 'auto' : ''}`.trim();
     this.element.setAttribute('aria-rowcount', String(rows.length + 2));
     this.element.setAttribute('aria-colcount', String(columns + (rowAxis ? 2 : 0)));
-    const corner = (where: string) => (rowAxis ? el('div', { className: `corner ${where}`, text: where === 'top' ? `${rowAxis.label} ↓ · ${columnAxis.label} →` : '' }) : null);
+    // Which axis runs which way: a caption across the whole grid, so the row labels' column stays as narrow as
+    // its values (in the corner it widened that column and pushed the right column out of an 853 px panel).
+    const caption = rowAxis ? el('div', { className: 'axes-caption', text: `${rowAxis.label} ↓ · ${columnAxis.label} →` }) : null;
+    const corner = (where: string) => (rowAxis ? el('div', { className: `corner ${where}` }) : null);
     const columnLabels = (where: string) =>
       (columnAxis?.values ?? []).map((value) => el('div', { className: `column-label ${where}`, text: value, title: `${columnAxis.label}: ${value}`, attrs: { role: 'columnheader' } }));
-    const children: (HTMLElement | null)[] = [corner('top'), ...columnLabels('top'), rowAxis ? el('div', { className: 'corner top-right' }) : null];
+    const children: (HTMLElement | null)[] = [caption, corner('top'), ...columnLabels('top'), rowAxis ? el('div', { className: 'corner top-right' }) : null];
     if (!rowAxis && columnAxis) {
       this.element.classList.add('single-axis');
     }

@@ -1,6 +1,5 @@
 // The compare panel's top bar: title, progress, message, Only differences, zoom, Run missing, Cancel, Export.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+// Its @vscode-elements components are defined after the first paint (elements.ts, loaded by ../compare.ts).
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
 import { el, icon } from '../common/dom';
 import { TransientMessage } from '../common/transientMessage';

@@ -1,7 +1,5 @@
 // The gallery webview: wires its parts (see context.ts), answers the host's messages, restores its saved state.
-import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+// Its @vscode-elements components are defined after the first paint (elements.ts, loaded by ../gallery.ts).
 import { HostConnection, onUncaughtError } from '../common/rpc';
 import { el } from '../common/dom';
 import { TransientMessage } from '../common/transientMessage';
@@ -28,6 +26,7 @@ import { GridFooter } from './footer';
 import { TopBar } from './topBar';
 import { FilterBar } from './filterBar';
 import { Lightbox } from './lightbox';
+import { GridKeyboard } from './keyboard';
 import { ImageMenu } from './imageMenu';
 import { Compare } from './compare';
 import { ImageActions } from './imageActions';
@@ -75,6 +74,8 @@ export class GalleryApp implements GalleryContext {
   private readonly multiSelect = new MultiSelect(this, this.compare);
   private readonly menu = new ImageMenu((action, image) => void this.imageActions.run(action, image));
   private readonly tileEvents = new TileEvents(this, this.imageActions, this.multiSelect, this.menu);
+  /** One Tab stop for the grid; the arrows, Home/End and Page Up/Down move between images, Enter opens one. */
+  private readonly keyboard = new GridKeyboard(this, (image) => void this.imageActions.run('open', image));
   private readonly stateSaver = new StateSaver(this);
   private readonly toastMessage = new TransientMessage(el('div', { className: 'toast', attrs: { role: 'status', 'aria-live': 'polite' } }), {
     showMs: 3000,
@@ -108,10 +109,12 @@ export class GalleryApp implements GalleryContext {
       this.lightbox.element,
       this.compare.element,
       this.menu.element,
+      this.keyboard.help,
     );
     document.addEventListener('keydown', (event) => this.multiSelect.onDocumentKeyDown(event));
     this.grid.listen();
     this.tileEvents.listen();
+    this.keyboard.listen();
   }
 
   /** Draws the grid's rows (rows.ts) with what they show now: a fresh context for every row. */
@@ -227,6 +230,7 @@ export class GalleryApp implements GalleryContext {
 
   relayout(): void {
     this.grid.relayout();
+    this.keyboard.afterDraw();
     this.footer.render();
     this.topBar.showCounts(this.store);
   }
@@ -237,6 +241,7 @@ export class GalleryApp implements GalleryContext {
 
   afterScroll(): void {
     this.grid.rows.update();
+    this.keyboard.afterDraw();
     this.pages.maybeLoadMore();
     this.scheduleSaveState();
   }

@@ -20,6 +20,8 @@ const TYPING_DELAY_MS = 150;
 
 function textfield(label: string, options: { type?: 'search' | 'date'; placeholder?: string; filter: string }): VscodeTextfield {
   const field = document.createElement('vscode-textfield');
+  // Read before the component is defined (after the first paint): an empty value until then, kept by it.
+  field.value = '';
   if (options.type) field.type = options.type;
   if (options.placeholder) field.placeholder = options.placeholder;
   field.setAttribute('aria-label', label);

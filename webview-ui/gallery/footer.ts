@@ -1,10 +1,12 @@
-// The line below the grid: Loading…, a load error with Retry, End of gallery, or what a filter searched.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
+// The line below the grid: Loading…, a load error with Retry (and Set API Key when no key is set), what a
+// server cannot do, End of gallery, or what a filter searched. Its buttons are defined in elements.ts.
 import { el, formatNumber, icon } from '../common/dom';
 import { NO_FILTERS } from '../../src/shared/gallery';
+import { errorMessage } from '../../src/shared/errorMessage';
+import type { ResponseRemedy } from '../../src/shared/rpc';
 import type { GalleryContext } from './context';
 
-type FooterAction = 'retry' | 'more' | 'clear-filters';
+type FooterAction = 'retry' | 'more' | 'clear-filters' | 'set-key';
 
 function footerButton(label: string, action: FooterAction, secondary: boolean): HTMLElement {
   const button = document.createElement('vscode-button');
@@ -27,6 +29,8 @@ export class GridFooter {
         void this.ctx.pages.loadNextPage();
       } else if (action === 'clear-filters') {
         this.ctx.setFilters({ ...NO_FILTERS });
+      } else if (action === 'set-key') {
+        void this.setKey();
       }
     });
   }
@@ -36,7 +40,7 @@ export class GridFooter {
     const top = this.ctx.grid.layout?.height ?? 0;
     this.element.style.transform = `translateY(${top}px)`;
     if (pages.loadError) {
-      this.element.replaceChildren(el('span', { className: 'error-text' }, icon('error'), el('span', { text: ` ${pages.loadError}` })), footerButton('Retry', 'retry', true));
+      this.renderError(pages.loadError, pages.loadErrorRemedy);
     } else if (pages.loading || !store.loadedOnce) {
       this.element.replaceChildren(el('span', {}, icon('loading', true), el('span', { text: ' Loading…' })));
     } else if (store.filtered) {
@@ -47,6 +51,32 @@ export class GridFooter {
       this.element.replaceChildren(el('span', { className: 'end', text: 'End of gallery' }));
     } else {
       this.element.replaceChildren();
+    }
+  }
+
+  /**
+   * A load that failed: Retry, and Set API Key first when there is no key (or it was refused); when this
+   * server cannot do it at all (Favorites without likes) the reason alone, as information: Retry could not help.
+   */
+  private renderError(message: string, remedy: ResponseRemedy | undefined): void {
+    if (remedy === 'none') {
+      this.element.replaceChildren(el('span', { className: 'unsupported-text' }, icon('info'), el('span', { text: ` ${message}` })));
+      return;
+    }
+    const buttons = remedy === 'setKey' ? [footerButton('Set API Key', 'set-key', false), footerButton('Retry', 'retry', true)] : [footerButton('Retry', 'retry', true)];
+    this.element.replaceChildren(el('span', { className: 'error-text' }, icon('error'), el('span', { text: ` ${message}` })), ...buttons);
+  }
+
+  /** Set API Key (the host asks for it, as the command does); once a key is stored, the page is asked for again. */
+  private async setKey(): Promise<void> {
+    try {
+      const { saved } = await this.ctx.host.request('setApiKey', {});
+      if (!saved) return;
+      this.ctx.pages.loadError = undefined;
+      this.ctx.pages.loadErrorRemedy = undefined;
+      void this.ctx.pages.loadNextPage();
+    } catch (error) {
+      this.ctx.toast(errorMessage(error), true);
     }
   }
 

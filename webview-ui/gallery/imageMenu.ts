@@ -1,5 +1,4 @@
 // The "More Actions…" menu of a tile (also on right click and Shift+F10), one instance for the whole grid.
-import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
 import { el } from '../common/dom';
 import type { ImagePosition } from './store';
 import { isGalleryAction, type GalleryAction } from './actions';
@@ -24,7 +23,7 @@ export class ImageMenu {
     });
   }
 
-  open(image: ImagePosition, x: number, y: number, options: { liked: boolean; canOpenPromptEditor: boolean }): void {
+  open(image: ImagePosition, x: number, y: number, options: { liked: boolean | null; canOpenPromptEditor: boolean }): void {
     this.target = image;
     const items: MenuItem[] = [
       { label: 'Open Large', value: 'open' },
@@ -38,7 +37,10 @@ export class ImageMenu {
       { label: 'Copy as Prompt File Entry', value: 'copyPromptFileEntry' },
       { label: 'Open Externally', value: 'openExternal' },
       { separator: true },
-      options.liked ? { label: 'Unlike Prompt', value: 'unlike' } : { label: 'Like Prompt', value: 'like' },
+      // Unknown (the server does not say whether it is liked): both are offered.
+      ...(options.liked === null
+        ? [{ label: 'Like Prompt', value: 'like' }, { label: 'Unlike Prompt', value: 'unlike' }]
+        : [options.liked ? { label: 'Unlike Prompt', value: 'unlike' } : { label: 'Like Prompt', value: 'like' }]),
     ];
     if (options.canOpenPromptEditor) {
       items.push({ separator: true }, { label: 'Remix…', value: 'remix' }, { label: 'Use as Input Image…', value: 'img2img' });

@@ -6,6 +6,7 @@ import type { CopyableField, GalleryPrompt } from '../../src/shared/gallery';
 import { parameterSummary, statusText } from './rows';
 import type { ImagePosition } from './store';
 import type { GalleryAction } from './actions';
+import { GRID_KEYS_HELP } from './keyboard';
 
 export interface LightboxHost {
   images(): ImagePosition[];
@@ -26,6 +27,9 @@ interface ToolbarItem {
   label: string;
   needsPromptEditor?: boolean;
 }
+
+/** The lightbox's keys, and the grid's it returns to (said when the lightbox opens). */
+export const LIGHTBOX_KEYS_HELP = `Left and Right arrows: previous and next image; Z: actual size; I: details; Escape: back to the grid. In the grid: ${GRID_KEYS_HELP}`;
 
 const TOOLBAR: ToolbarItem[] = [
   { action: 'save', icon: 'save', label: 'Save to Workspace' },
@@ -72,12 +76,13 @@ export class Lightbox {
     this.detailsButton = toolbarButton('info', 'Details (I)', { action: 'details' });
     this.details = el('aside', { className: 'lightbox-details', attrs: { 'aria-label': 'Details' } });
     this.details.hidden = true;
-    toolbar.append(this.detailsButton, this.zoomButton, toolbarButton('close', 'Close (Esc)', { action: 'close' }));
+    toolbar.append(this.detailsButton, this.zoomButton, toolbarButton('close', 'Close (Esc): back to the grid, where the arrow keys move between images', { action: 'close' }));
     const prev = el('button', { className: 'lightbox-nav prev', title: 'Previous (←)', attrs: { type: 'button', 'aria-label': 'Previous image' }, data: { nav: 'prev' } }, icon('chevron-left'));
     const next = el('button', { className: 'lightbox-nav next', title: 'Next (→)', attrs: { type: 'button', 'aria-label': 'Next image' }, data: { nav: 'next' } }, icon('chevron-right'));
     this.element = el(
       'div',
-      { className: 'lightbox', attrs: { role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Image viewer', tabindex: '-1' } },
+      { className: 'lightbox', attrs: { role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Image viewer', 'aria-describedby': 'lightbox-keys-help', tabindex: '-1' } },
+      el('p', { className: 'visually-hidden', text: LIGHTBOX_KEYS_HELP, attrs: { id: 'lightbox-keys-help' } }),
       toolbar,
       el('div', { className: 'lightbox-body' }, prev, this.stage, next, this.details),
       this.caption,
@@ -137,9 +142,12 @@ export class Lightbox {
       );
       const like = this.buttons.get('like');
       if (like) {
+        // Unknown (the server does not say): its own words, never "not liked".
+        const label = prompt.liked === null ? 'Like Prompt (this server does not say whether it is liked)' : prompt.liked ? 'Unlike Prompt' : 'Like Prompt';
         like.setAttribute('icon', prompt.liked ? 'heart-filled' : 'heart');
-        like.setAttribute('label', prompt.liked ? 'Unlike Prompt' : 'Like Prompt');
-        like.title = prompt.liked ? 'Unlike Prompt' : 'Like Prompt';
+        like.setAttribute('label', label);
+        like.title = label;
+        like.classList.toggle('like-unknown', prompt.liked === null);
       }
     }
     for (const item of TOOLBAR) {

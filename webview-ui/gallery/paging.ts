@@ -1,6 +1,8 @@
 // Loading the gallery's pages from the host: one at a time, as the end nears, or searched on the server.
 import type { GalleryPage } from '../../src/shared/gallery';
 import { errorMessage } from '../../src/shared/errorMessage';
+import type { ResponseRemedy } from '../../src/shared/rpc';
+import { remedyOf } from '../common/rpc';
 import { acrossTunes, type GalleryContext } from './context';
 import { isFiltered } from './filters';
 
@@ -15,6 +17,8 @@ export class PageLoader {
   /** The request under way, if any. */
   loading: Promise<boolean> | undefined;
   loadError: string | undefined;
+  /** What the person can do about the load error besides Retry (Set API Key), or that nothing can ('none'). */
+  loadErrorRemedy: ResponseRemedy | undefined;
   /** The text the loaded pages were searched for on the server ('' = the subject's plain pages). */
   serverText = '';
   /** The server sent prompts without the text it was asked for: it does not search; filter here. */
@@ -57,7 +61,10 @@ export class PageLoader {
         return page.prompts.length > 0;
       })
       .catch((error: unknown) => {
-        if (generation === this.generation) this.loadError = errorMessage(error);
+        if (generation === this.generation) {
+          this.loadError = errorMessage(error);
+          this.loadErrorRemedy = remedyOf(error);
+        }
         return false;
       })
       .finally(() => {

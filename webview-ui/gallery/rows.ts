@@ -4,6 +4,7 @@ import type { GalleryPrompt } from '../../src/shared/gallery';
 import type { LayoutRow } from './layout';
 import { tilesOf, type Tile } from './store';
 import { setLazySource } from './virtualRows';
+import { GRID_KEYS_HELP_ID } from './keyboard';
 
 export interface RowContext {
   prompt(groupIndex: number): GalleryPrompt;
@@ -68,13 +69,10 @@ function renderHeader(prompt: GalleryPrompt, context: RowContext): HTMLElement {
     meta.append(el('span', { className: 'date', text: formatDateTime(date), title: prompt.createdAt }));
   }
 
-  const like = iconButton(prompt.liked ? 'heart-filled' : 'heart', prompt.liked ? 'Unlike Prompt' : 'Like Prompt', prompt.liked ? 'unlike' : 'like', {
-    promptId: prompt.id,
-  });
-  like.setAttribute('aria-pressed', String(prompt.liked));
-  if (prompt.likes) like.append(el('span', { className: 'count', text: String(prompt.likes) }));
-  const actions = el('div', { className: 'group-actions' }, like);
-  if (context.canOpenPromptEditor) actions.append(iconButton('sparkle', 'Remix…', 'remix', { promptId: prompt.id }));
+  const like = likeButton(prompt);
+  // The header's buttons are reached with the mouse, or from an image's menu (Shift+F10): the grid is one Tab stop.
+  const actions = el('div', { className: 'group-actions' }, outOfTabOrder(like));
+  if (context.canOpenPromptEditor) actions.append(outOfTabOrder(iconButton('sparkle', 'Remix…', 'remix', { promptId: prompt.id })));
 
   return el(
     'section',
@@ -115,13 +113,13 @@ function renderTile(prompt: GalleryPrompt, tile: Tile, index: number, total: num
       return el(
         'div',
         { className: 'tile tile-image', data },
-        el('button', { className: 'tile-open', attrs: { type: 'button', 'aria-label': `Open image ${index + 1} of ${total}` }, data: { action: 'open', ...data } }, img),
+        // Out of the Tab order: the grid is one Tab stop, given to one tile at a time (keyboard.ts).
         el(
-          'div',
-          { className: 'tile-actions' },
-          iconButton('save', 'Save to Workspace', 'save', data),
-          iconButton('ellipsis', 'More Actions…', 'menu', data),
+          'button',
+          { className: 'tile-open', attrs: { type: 'button', tabindex: '-1', 'aria-label': `Open image ${index + 1} of ${total}`, 'aria-describedby': GRID_KEYS_HELP_ID }, data: { action: 'open', ...data } },
+          img,
         ),
+        el('div', { className: 'tile-actions' }, outOfTabOrder(iconButton('save', 'Save to Workspace', 'save', data)), outOfTabOrder(iconButton('ellipsis', 'More Actions…', 'menu', data))),
       );
     }
     case 'blocked':
@@ -141,4 +139,27 @@ function renderTile(prompt: GalleryPrompt, tile: Tile, index: number, total: num
     case 'failed':
       return el('div', { className: 'tile tile-note tile-failed', data, title: prompt.error ?? 'Failed' }, icon('error'), el('span', { text: 'Failed' }));
   }
+}
+
+function outOfTabOrder<T extends HTMLElement>(element: T): T {
+  element.tabIndex = -1;
+  return element;
+}
+
+/**
+ * The prompt's heart: filled when liked, empty when not, and marked "?" when the server does not say
+ * (`liked` is not in Astria's documentation): an unknown state never looks like "not liked".
+ */
+export function likeButton(prompt: GalleryPrompt): HTMLButtonElement {
+  if (prompt.liked === null) {
+    const button = iconButton('heart', 'Like Prompt (this server does not say whether it is liked)', 'like', { promptId: prompt.id });
+    button.classList.add('like-unknown');
+    button.setAttribute('aria-pressed', 'mixed');
+    button.append(el('span', { className: 'unknown-mark', text: '?', attrs: { 'aria-hidden': 'true' } }));
+    return button;
+  }
+  const button = iconButton(prompt.liked ? 'heart-filled' : 'heart', prompt.liked ? 'Unlike Prompt' : 'Like Prompt', prompt.liked ? 'unlike' : 'like', { promptId: prompt.id });
+  button.setAttribute('aria-pressed', String(prompt.liked));
+  if (prompt.likes) button.append(el('span', { className: 'count', text: String(prompt.likes) }));
+  return button;
 }

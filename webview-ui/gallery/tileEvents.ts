@@ -94,7 +94,7 @@ export class TileEvents {
   }
 
   private openMenu(image: ImagePosition, x: number, y: number): void {
-    this.menu.open(image, x, y, { liked: this.ctx.store.get(image.promptId)?.liked ?? false, canOpenPromptEditor: this.ctx.canOpenPromptEditor });
+    this.menu.open(image, x, y, { liked: this.ctx.store.get(image.promptId)?.liked ?? null, canOpenPromptEditor: this.ctx.canOpenPromptEditor });
   }
 
   private onImageLoad(event: Event): void {

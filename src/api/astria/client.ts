@@ -25,6 +25,8 @@ export type AstriaClientOptions = Omit<HttpOptions, 'baseUrl' | 'provider'> & { 
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Automatic retries of a request that is safe to repeat (a DELETE); 0: sent once, whatever happens. */
+  retries?: number;
 }
 
 export interface UploadOptions extends CallOptions {

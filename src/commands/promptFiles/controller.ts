@@ -12,6 +12,7 @@ import type { DraftField } from '../../shared/prompt/draft';
 import { errorMessage } from '../../shared/errorMessage';
 import {
   checkEntry,
+  paramsFingerprint,
   parsePromptFile,
   serverProblemRange,
   promptFileFormat,
@@ -22,6 +23,7 @@ import {
   type PromptFileFormat,
 } from '../../shared/promptFile';
 import type { TuneCatalog, TuneLookup } from '../../domain/tuneCatalog';
+import { sameRequest } from '../../domain/generation';
 import { isPromptFile } from './names';
 
 
@@ -235,6 +237,22 @@ export class PromptFilesController implements vscode.Disposable {
     for (const id of ids.slice(0, Math.max(0, ids.length - MAX_RECORDED_RUNS))) delete runs[id];
     await this.services.context.workspaceState.update(RUNS_KEY, runs);
     this.rememberPrompt(prompt);
+  }
+
+  /**
+   * Whether the entry already ran with exactly this request (so running it again makes a duplicate):
+   * Generate All leaves such entries out, and its CodeLens counts without them. Not recorded here
+   * (another machine, a pasted entry): compared with the prompt the server has; if that cannot be
+   * loaded, the id still says it ran.
+   */
+  async ranUnchanged(entryState: EntryState, tuneId: number): Promise<boolean> {
+    const id = entryState.entry.id?.value;
+    const params = entryState.checked.params;
+    if (id === undefined || !params) return false;
+    const recorded = this.recordedRun(id);
+    if (recorded !== undefined) return recorded === paramsFingerprint(params);
+    const prompt = await this.prompt(tuneId, id);
+    return prompt ? sameRequest(prompt, params) : true;
   }
 
   /** A prompt this extension knows the state of (from a run, a fetch, or the poller's events). */

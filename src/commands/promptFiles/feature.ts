@@ -9,13 +9,15 @@ import type { EditorSection } from '../../shared/promptEditor';
 import { PromptFilesController } from './controller';
 import { PromptFileRunner, type RunSummary } from './generate';
 import { isPromptFile, type PromptFileDialogs } from './names';
-import { PromptFileCodeLenses, PromptFileCompletions, PromptFileHovers, ReferenceHovers } from './providers';
+import { PromptFileCodeLenses, PromptFileCompletions, PromptFileHovers, PromptFileQuickFixes, ReferenceHovers } from './providers';
 
 export interface PromptFilesFeature extends vscode.Disposable {
   controller: PromptFilesController;
   runner: PromptFileRunner;
   codeLenses: PromptFileCodeLenses;
   hovers: PromptFileHovers;
+  /** Quick fixes of the "Did you mean …?" problems. */
+  quickFixes: PromptFileQuickFixes;
   completions: PromptFileCompletions;
   referenceHovers: ReferenceHovers;
   /** Generate one entry (index) or every entry of a file; what was created and what was not. */
@@ -58,6 +60,7 @@ export function createPromptFilesFeature(services: Services, poller: StatusPolle
     runner,
     codeLenses: new PromptFileCodeLenses(controller),
     hovers: new PromptFileHovers(controller),
+    quickFixes: new PromptFileQuickFixes(controller),
     completions: new PromptFileCompletions(),
     referenceHovers: new ReferenceHovers((id) => controller.tunes.lookup(id), (url) => controller.isKnownImage(url)),
     generate,

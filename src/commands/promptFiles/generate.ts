@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { PromptFileDialogs } from './names';
 import type { PromptCreateParams } from '../../api/astria/types';
 import { ApiError } from '../../api/errors';
-import { recoveryNote, sameRequest, unknownOutcomeMessage, type BatchOutcome, type BatchPrompt } from '../../domain/generation';
+import { recoveryNote, unknownOutcomeMessage, type BatchOutcome, type BatchPrompt } from '../../domain/generation';
 import type { Services } from '../../services';
 import { errorMessage } from '../../shared/errorMessage';
 import { issuesFromServerError } from '../../shared/prompt/validation';
@@ -69,7 +69,7 @@ export class PromptFileRunner {
     }
 
     // Unchanged entries that already ran are a duplicate: asked about, never sent silently.
-    const unchangedFlags = await Promise.all(ready.map((e) => this.ranUnchanged(e, tune.id)));
+    const unchangedFlags = await Promise.all(ready.map((e) => this.files.ranUnchanged(e, tune.id)));
     const unchanged = ready.filter((_, i) => unchangedFlags[i]);
     let toRun = ready;
     if (index !== undefined) {
@@ -143,19 +143,6 @@ export class PromptFileRunner {
     summary.notRun.unshift(...notRun);
     this.report(name, summary, index === undefined);
     return summary;
-  }
-
-  /** Whether the entry already ran with exactly this request (so running it again makes a duplicate). */
-  private async ranUnchanged(entryState: EntryState, tuneId: number): Promise<boolean> {
-    const id = entryState.entry.id?.value;
-    if (id === undefined) return false;
-    const params = entryState.checked.params!;
-    const recorded = this.files.recordedRun(id);
-    if (recorded !== undefined) return recorded === paramsFingerprint(params);
-    // Not recorded here (another machine, a pasted entry): compare with the prompt the server has; if it
-    // cannot be loaded, the id still says it ran, so ask.
-    const prompt = await this.files.prompt(tuneId, id);
-    return prompt ? sameRequest(prompt, params) : true;
   }
 
   private async send(state: FileState, entries: readonly EntryState[], signal?: AbortSignal): Promise<RunSummary> {

@@ -22,25 +22,12 @@ import {
 import { plural } from '../../shared/plural';
 import type { FileState, PromptFilesController } from './controller';
 import type { TuneLookup } from '../../domain/tuneCatalog';
-import { isAstriaImageUrl } from '../../shared/promptFile';
-import { ThumbnailSources } from './thumbnails';
+import { isAstriaImageUrl, suggestedKeyText, type FileProblem } from '../../shared/promptFile';
+import { thumbnailMarkdown } from '../../domain/thumbnails';
 import { COMMANDS } from './names';
 
 
 const THUMBNAILS = 8;
-/** The hovers' images: plain-http ones inlined (at most 2 MB each, 16 MB cached in all), see thumbnails.ts. */
-const thumbnails = new ThumbnailSources();
-
-/**
- * A thumbnail as Markdown: the picture, or a short text instead when the image is too large to inline;
- * a link to `link` around either when given. `alt` is our own plain words.
- */
-async function thumbnailMarkdown(url: string, alt: string, width: number, link?: string): Promise<string> {
-  const thumbnail = await thumbnails.source(url);
-  const shown = thumbnail.kind === 'image' ? `![${alt}](${thumbnail.src}|width=${width})` : `${alt}: ${thumbnail.text}`;
-  return link ? `[${shown}](${link})` : shown;
-}
-
 function imageUrl(url: unknown): string | undefined {
   return typeof url === 'string' && /^https?:\/\/[^\s()<>]+$/i.test(url) ? url : undefined;
 }
@@ -74,19 +61,7 @@ export class PromptFileCodeLenses implements vscode.CodeLensProvider {
     const uri = document.uri.toString();
     const lenses: vscode.CodeLens[] = [];
     const top = new vscode.Range(0, 0, 0, 0);
-    const runnable = state.entries.filter((e) => e.checked.params);
-    const images = runnable.reduce((n, e) => n + (e.checked.params?.num_images ?? 4), 0);
-    lenses.push(
-      new vscode.CodeLens(top, {
-        // The counts of what would be sent, as the confirmation says them: entries with a problem are left out.
-        title: `$(run-all) Generate All (${plural(runnable.length, 'prompt')}, ${plural(images, 'image')}${
-          runnable.length < state.entries.length ? `; ${state.entries.length - runnable.length} with problems` : ''
-        })`,
-        command: COMMANDS.generateAll,
-        arguments: [uri],
-        tooltip: 'Creates every prompt of this file that has no problem (asks first)',
-      }),
-    );
+    lenses.push(new vscode.CodeLens(top, await this.generateAllCommand(state, uri)));
     for (const { entry } of state.entries) {
       const line = document.positionAt(entry.range[0]).line;
       const range = new vscode.Range(line, 0, line, 0);
@@ -103,6 +78,43 @@ export class PromptFileCodeLenses implements vscode.CodeLensProvider {
       }
     }
     return lenses;
+  }
+
+  /**
+   * Generate All with the counts the confirmation will say: entries with a problem are left out, and so
+   * are entries that already ran unchanged (Generate All skips them; when nothing else is left it offers
+   * to run them again).
+   */
+  private async generateAllCommand(state: FileState, uri: string): Promise<vscode.Command> {
+    const runnable = state.entries.filter((e) => e.checked.params && !e.checked.problems.some((p) => p.severity === 'error'));
+    const tuneId = state.lookup?.tune?.id;
+    const unchangedFlags = await Promise.all(
+      runnable.map((e) => (tuneId !== undefined ? this.files.ranUnchanged(e, tuneId) : Promise.resolve(false))),
+    );
+    const unchanged = runnable.filter((_, i) => unchangedFlags[i]);
+    const toSend = runnable.filter((_, i) => !unchangedFlags[i]);
+    const imagesOf = (entries: typeof runnable): number => entries.reduce((n, e) => n + (e.checked.params?.num_images ?? 4), 0);
+    const problems = state.entries.length - runnable.length;
+    const notes = [
+      unchanged.length && toSend.length ? `${unchanged.length} already ran unchanged` : '',
+      problems ? `${problems} with problems` : '',
+    ].filter(Boolean);
+    const rest = notes.length ? `; ${notes.join(', ')}` : '';
+    if (toSend.length === 0 && unchanged.length > 0) {
+      return {
+        title: `$(run-all) Generate All Again (${plural(unchanged.length, 'prompt')}, ${plural(imagesOf(unchanged), 'image')}, all already ran unchanged${rest})`,
+        command: COMMANDS.generateAll,
+        arguments: [uri],
+        tooltip: 'Every prompt of this file without a problem already ran with the same text and options: asks before running them again',
+      };
+    }
+    return {
+      // The counts of what will be sent, as the confirmation says them.
+      title: `$(run-all) Generate All (${plural(toSend.length, 'prompt')}, ${plural(imagesOf(toSend), 'image')}${rest})`,
+      command: COMMANDS.generateAll,
+      arguments: [uri],
+      tooltip: 'Creates every prompt of this file that has no problem and has not already run unchanged (asks first)',
+    };
   }
 
   private knownPrompt(state: FileState, id: number): Prompt | undefined {
@@ -284,5 +296,43 @@ export class PromptFileCompletions implements vscode.CompletionItemProvider {
       if (schema.description) item.documentation = schema.description;
       return item;
     });
+  }
+}
+
+/**
+ * Quick fixes for the "Did you mean …?" diagnostics (a misspelt option or top-level key): replace the key
+ * with the guess, quoted as it was. The guess comes from the checked state the diagnostic was made from
+ * (same range and message), never from parsing the diagnostic's words.
+ */
+export class PromptFileQuickFixes implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+
+  constructor(private readonly files: PromptFilesController) {}
+
+  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    if (!context.diagnostics.some((d) => d.source === 'Tune Studio')) return [];
+    const state = await this.files.stateOf(document);
+    if (!state) return [];
+    const suggested: FileProblem[] = [...state.parsed.problems, ...state.entries.flatMap((e) => e.checked.problems)].filter((p) => p.suggestion);
+    const actions: vscode.CodeAction[] = [];
+    const seen = new Set<string>();
+    for (const diagnostic of context.diagnostics) {
+      if (diagnostic.source !== 'Tune Studio') continue;
+      const problem = suggested.find(
+        (p) => p.message === diagnostic.message && document.offsetAt(diagnostic.range.start) === p.range[0] && document.offsetAt(diagnostic.range.end) === p.range[1],
+      );
+      if (!problem?.suggestion) continue;
+      const key = `${problem.range[0]}:${problem.suggestion}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const replacement = suggestedKeyText(document.getText(diagnostic.range), problem.suggestion);
+      const action = new vscode.CodeAction(`Change to “${problem.suggestion}”`, vscode.CodeActionKind.QuickFix);
+      action.diagnostics = [diagnostic];
+      action.isPreferred = true;
+      action.edit = new vscode.WorkspaceEdit();
+      action.edit.replace(document.uri, diagnostic.range, replacement);
+      actions.push(action);
+    }
+    return actions;
   }
 }

@@ -1,4 +1,4 @@
-// Prompt files (`*.astria.yaml`, `*.astria.json`): diagnostics, CodeLens, hovers, completions and the
+// Prompt files (`*.astria.yaml`, `*.astria.json`): diagnostics (with quick fixes), CodeLens, hovers, completions and the
 // Generate commands. Commands read their `unknown` arguments once, here, and reach the panels only
 // through the typed front doors. What is registered here is light; the machinery (feature.ts, with the
 // YAML parser) is imported when the first prompt file is opened, a provider is asked, or a command runs.
@@ -75,6 +75,12 @@ export function registerPromptFiles(context: vscode.ExtensionContext, services: 
     vscode.languages.registerHoverProvider(PROMPT_FILE_SELECTOR, {
       provideHover: (document, position) => withFeature((f) => f.hovers.provideHover(document, position)),
     }),
+    // "Did you mean …?" problems: replace the misspelt key with the guess.
+    vscode.languages.registerCodeActionsProvider(
+      PROMPT_FILE_SELECTOR,
+      { provideCodeActions: (document, range, codeActionContext) => withFeature((f) => f.quickFixes.provideCodeActions(document, range, codeActionContext)) },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+    ),
     vscode.languages.registerCompletionItemProvider(
       [{ pattern: '**/*.astria.{yaml,yml}' }],
       { provideCompletionItems: (document, position) => withFeature((f) => f.completions.provideCompletionItems(document, position)) },

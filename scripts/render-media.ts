@@ -1,12 +1,16 @@
-// `npm run art`: rasterises the pictures the package ships that are drawn, not screenshotted, with the
-// headless Chromium the e2e tests use, so anyone can make them again from their sources:
-//   media/brand/icon.svg   → media/icon.png (128×128, the Marketplace and Extensions view icon)
-//   the sample subject below → media/samples/sample-1.jpg … sample-4.jpg (the walkthrough's "Add Sample
-//                             Images": four small photos of one subject, from four sides, to train a tune on)
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// `npm run media`: draws the pictures the package needs from their sources, in headless Chromium.
+// - media/icon.png: the Marketplace icon, 128 × 128, from media/icon-marketplace.svg.
+// - media/screenshots/*.jpg: the README's pictures, from the PNGs the e2e suite wrote
+//   (`npm run screenshots` writes JPEGs directly; this converts PNGs that are left).
+// - media/samples/sample-1.jpg … sample-4.jpg: the Get Started walkthrough's sample photos (Add Sample
+//   Images): one subject, a clay owl, from four sides, drawn below; small, to train a tune on.
+// JPEG keeps the package small: the README's pictures go into the .vsix (inlined, scripts/package.ts).
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, cleanupAll } from './code-server';
 import { repoRoot } from './install-code-server';
+import { README_JPEG_QUALITY } from '../test/e2e/workbench';
+
 
 /** One view of the sample subject, a little clay owl on a table: pose and backdrop vary per photo. */
 function sampleSvg(i: number): string {
@@ -44,24 +48,41 @@ function sampleSvg(i: number): string {
 async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ deviceScaleFactor: 1 });
-    const render = async (svg: string, size: number, file: string, type: 'png' | 'jpeg') => {
-      await page.setViewportSize({ width: size, height: size });
-      await page.setContent(`<!doctype html><style>html,body{margin:0;background:transparent}svg{display:block}</style>${svg}`);
-      const bytes = await page.screenshot({ type, omitBackground: type === 'png', ...(type === 'jpeg' ? { quality: 80 } : {}) });
-      writeFileSync(join(repoRoot, file), bytes);
-      console.log(`${file}: ${size}×${size}, ${(bytes.length / 1024).toFixed(1)} KB`);
-    };
-    await render(readFileSync(join(repoRoot, 'media', 'brand', 'icon.svg'), 'utf8'), 128, 'media/icon.png', 'png');
+    const page = await browser.newPage({ viewport: { width: 128, height: 128 }, deviceScaleFactor: 1 });
+    const svg = readFileSync(join(repoRoot, 'media', 'icon-marketplace.svg'), 'utf8');
+    await page.setContent(`<html><body style="margin:0;background:transparent">${svg}</body></html>`);
+    await page.screenshot({ path: join(repoRoot, 'media', 'icon.png'), omitBackground: true, clip: { x: 0, y: 0, width: 128, height: 128 } });
+    console.log('media/icon.png: 128 × 128');
+
     mkdirSync(join(repoRoot, 'media', 'samples'), { recursive: true });
-    for (let i = 0; i < 4; i++) await render(sampleSvg(i), 512, `media/samples/sample-${i + 1}.jpg`, 'jpeg');
+    await page.setViewportSize({ width: 512, height: 512 });
+    for (let i = 0; i < 4; i++) {
+      await page.setContent(`<html><body style="margin:0">${sampleSvg(i)}</body></html>`);
+      const jpg = await page.screenshot({ type: 'jpeg', quality: 80, clip: { x: 0, y: 0, width: 512, height: 512 } });
+      writeFileSync(join(repoRoot, 'media', 'samples', `sample-${i + 1}.jpg`), jpg);
+      console.log(`media/samples/sample-${i + 1}.jpg: 512 × 512, ${(jpg.length / 1024).toFixed(1)} KB`);
+    }
+
+    const shots = join(repoRoot, 'media', 'screenshots');
+    for (const name of existsSync(shots) ? readdirSync(shots).filter((f) => f.endsWith('.png')) : []) {
+      const png = readFileSync(join(shots, name));
+      const width = png.readUInt32BE(16);
+      const height = png.readUInt32BE(20);
+      await page.setViewportSize({ width, height });
+      await page.setContent(`<html><body style="margin:0"><img src="data:image/png;base64,${png.toString('base64')}"></body></html>`);
+      await page.locator('img').evaluate((img: HTMLImageElement) => img.decode());
+      const jpg = name.replace(/\.png$/, '.jpg');
+      await page.screenshot({ path: join(shots, jpg), type: 'jpeg', quality: README_JPEG_QUALITY, clip: { x: 0, y: 0, width, height } });
+      rmSync(join(shots, name));
+      console.log(`media/screenshots/${jpg}: ${width} × ${height}`);
+    }
   } finally {
     await browser.close();
     await cleanupAll();
   }
 }
 
-main().catch((error: Error) => {
-  console.error(`[art] ${error.message}`);
+main().catch((error: unknown) => {
+  console.error(error);
   process.exit(1);
 });

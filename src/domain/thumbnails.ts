@@ -1,8 +1,8 @@
-// Where a prompt-file hover gets an image from, bounded in size and in memory. No `vscode` import, so
-// it is unit-tested in Node against a real local server.
-import { downloadToMemory, megabytes } from '../../api/download';
-import { isApiError } from '../../api/errors';
-import { ByteLru } from '../../shared/byteLru';
+// Where a hover (prompt files, the Tunes view's tooltips) gets an image from, bounded in size and in
+// memory. No `vscode` import, so it is unit-tested in Node against a real local server.
+import { downloadToMemory, megabytes } from '../api/download';
+import { isApiError } from '../api/errors';
+import { ByteLru } from '../shared/byteLru';
 
 /** Largest image inlined into a hover. */
 export const MAX_THUMBNAIL_BYTES = 2 * 1024 * 1024;
@@ -81,4 +81,18 @@ export class ThumbnailSources {
     this.cache.set(url, thumbnail, url.length + (thumbnail.kind === 'image' ? thumbnail.src.length : thumbnail.text.length));
     return thumbnail;
   }
+}
+
+/** The one cache behind every hover and tree tooltip (so their 16 MB bound holds for all of them together). */
+export const hoverThumbnails = new ThumbnailSources();
+
+/**
+ * A thumbnail as Markdown: the picture (an https URL, or a data: URL for a plain-http image), or a short
+ * text instead when the image is too large to inline; a link to `link` around either when given. `alt`
+ * is the caller's own plain words; `url` must already be safe inside Markdown's `(…)`.
+ */
+export async function thumbnailMarkdown(url: string, alt: string, width: number, link?: string, sources: ThumbnailSources = hoverThumbnails): Promise<string> {
+  const thumbnail = await sources.source(url);
+  const shown = thumbnail.kind === 'image' ? `![${alt}](${thumbnail.src}|width=${width})` : `${alt}: ${thumbnail.text}`;
+  return link ? `[${shown}](${link})` : shown;
 }
