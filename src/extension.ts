@@ -23,6 +23,7 @@ import { SweepStore } from './jobs/sweeps';
 import { registerCompare, type CompareApi } from './webviews/compares';
 import { registerPromptFiles, type PromptFilesApi } from './commands/promptFiles/register';
 import { errorMessage } from './shared/errorMessage';
+import { WalkthroughProgress, openWalkthrough } from './commands/walkthrough';
 
 /**
  * What the integration tests reach after activation. Only a test run (ExtensionMode.Test, which the
@@ -48,6 +49,8 @@ export interface TuneStudioApi {
   compare: CompareApi;
   /** Prompt files (*.astria.yaml / *.astria.json): their checks, CodeLenses and Generate. */
   promptFiles: PromptFilesApi;
+  /** What the Get Started walkthrough has seen happen (its steps tick on it). */
+  walkthrough: WalkthroughProgress;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TuneStudioApi | undefined> {
@@ -96,13 +99,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
         void vscode.window.showErrorMessage(`Tune Studio could not open the ${what}: ${errorMessage(error)}`);
       }
     };
-  open.bind({ gallery: opening('gallery', gallery.open), promptEditor: opening('prompt editor', promptEditor.openRequest), compare: opening('compare panel', compare.open), apiKey: (provider) => setApiKey(services, provider) });
+  // The walkthrough's steps tick on what happened (a tune or prompt created, a gallery opened, a prompt file saved, a tool used).
+  const walkthrough = new WalkthroughProgress(services);
+  context.subscriptions.push(walkthrough, vscode.commands.registerCommand('tuneStudio.getStarted', () => openWalkthrough(context)));
+  const openGalleryPanel: typeof gallery.open = async (...args) => {
+    const opened = await gallery.open(...args);
+    walkthrough.reach('galleryOpened');
+    return opened;
+  };
+  open.bind({ gallery: opening('gallery', openGalleryPanel), promptEditor: opening('prompt editor', promptEditor.openRequest), compare: opening('compare panel', compare.open), apiKey: (provider) => setApiKey(services, provider) });
 
   context.subscriptions.push(services.onDidChangeConnection(() => poller.clear()));
   context.subscriptions.push(announceFinishedWork(services.changes, tunes, open));
   registerTunesCommands(context, services, tunes, cartesia, open, dialogs);
   registerPromptEditorCommands(context, services, open);
-  const agentTools = registerAgentTools(context, services, poller, open);
+  const agentTools = registerAgentTools(context, services, poller, open, () => walkthrough.reach('agentAsked'));
   const promptFiles = registerPromptFiles(context, services, poller, open);
 
   // The views' welcome content follows whether a key is stored. Reading SecretStorage is a round trip to
@@ -120,7 +131,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   }
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, createTune: { dialogs: createTune.dialogs }, gallery, promptEditor, agentTools, compare, promptFiles };
+  return { keys, services, poller, tunes, cartesia, statusBar, dialogs, createTune: { dialogs: createTune.dialogs }, gallery, promptEditor, agentTools, compare, promptFiles, walkthrough };
 }
 
 export function deactivate(): void {

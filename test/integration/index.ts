@@ -10,6 +10,8 @@ import Mocha from 'mocha';
 
 const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['smoke.test.ts', () => import('./smoke.test')],
+  // Second: it checks that nothing had created a prompt or called an agent tool before it.
+  ['walkthrough.test.ts', () => import('./walkthrough.test')],
   ['tunes.test.ts', () => import('./tunes.test')],
   ['createTune.test.ts', () => import('./createTune.test')],
   ['promptEditor.test.ts', () => import('./promptEditor.test')],

@@ -4,6 +4,7 @@ import type { TunesNode } from '../../views/nodes';
 import type { CreateTuneFlow, CreateTuneOptions, CreateTuneOutcome, CreateTuneWiring } from './createTuneFlow';
 import { CreateTuneDialogs } from './dialogs';
 import { TunesDropController } from './dropController';
+import { addSampleImages } from './sampleImages';
 
 export type { CreateTuneDialogs, CreateTuneOptions, CreateTuneOutcome, CreateTuneWiring };
 
@@ -36,6 +37,8 @@ export function registerCreateTune(
     vscode.commands.registerCommand('tuneStudio.createTuneFromPack', (uri?: unknown, uris?: unknown, options?: unknown) =>
       flow.run(urisFromArgs(uri, uris), 'pack', optionsFromArg(options)),
     ),
+    // The walkthrough's sample photos, for someone without photos at hand; then the same flow on their folder.
+    vscode.commands.registerCommand('tuneStudio.addSampleImages', () => addSampleImages(context.extensionUri, (folder) => flow.run([folder], 'images'))),
   );
   return { dropController: new TunesDropController((uris) => flow.run(uris, 'images')), dialogs };
 }
