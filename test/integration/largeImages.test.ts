@@ -59,11 +59,14 @@ interface Growth<T> {
 
 /**
  * Runs `work` while sampling the host's memory, each sample right after a full GC, at most every `everyMs`
- * and never more than a fifth of the time in GC (a full GC of the host's heap is not free on a busy machine).
+ * and never more than a third of the time in GC (a full GC of the host's heap is not free on a busy machine).
  */
 async function measure<T>(work: () => Promise<T>, everyMs = 40): Promise<Growth<T>> {
   const gc = collector();
   const now = () => {
+    // Twice: a full GC first finishes sweeping what the one before freed (V8 frees ArrayBuffers concurrently,
+    // so right after one GC the Buffers just found dead may still be counted).
+    gc();
     gc();
     const m = process.memoryUsage();
     return { live: m.arrayBuffers, heap: m.heapUsed, rss: m.rss };
@@ -83,7 +86,7 @@ async function measure<T>(work: () => Promise<T>, everyMs = 40): Promise<Growth<
     live = Math.max(live, m.live - base.live);
     heap = Math.max(heap, m.heap - base.heap);
     rss = Math.max(rss, m.rss - base.rss);
-    if (running) timer = setTimeout(sample, Math.max(everyMs, 4 * (Date.now() - started)));
+    if (running) timer = setTimeout(sample, Math.max(everyMs, 2 * (Date.now() - started)));
   };
   timer = setTimeout(sample, everyMs);
   try {
@@ -185,7 +188,7 @@ describe('Large images: bulk save and ZIP export stream, in bounded memory', fun
     const summary = `Buffers +${MB(growth.live)}, JS heap +${MB(growth.heap)}, RSS +${MB(growth.rss)}, ${growth.samples} samples, ${COUNT} images of ${MB(IMAGE_BYTES)}`;
     console.log(`      ZIP export: ${summary}`);
     assert.equal(growth.result.message, `Exported ${COUNT} images to large-exports/large.zip.`);
-    assert.ok(growth.samples >= 5, `sampled while it ran (${summary})`);
+    assert.ok(growth.samples >= 3, `sampled while it ran (${summary})`);
     assert.ok(growth.live < LIVE_LIMIT, `Buffers grew by at most ${MB(LIVE_LIMIT)} (${summary})`);
     assert.ok(growth.rss < RSS_LIMIT, `RSS grew by at most ${MB(RSS_LIMIT)} (${summary})`);
 
@@ -211,7 +214,7 @@ describe('Large images: bulk save and ZIP export stream, in bounded memory', fun
     const summary = `Buffers +${MB(growth.live)}, JS heap +${MB(growth.heap)}, RSS +${MB(growth.rss)}, ${growth.samples} samples, ${COUNT} images of ${MB(IMAGE_BYTES)}`;
     console.log(`      bulk save: ${summary}`);
     assert.equal(growth.result.message, `Saved ${COUNT} of ${COUNT} images to generated/${title}.`);
-    assert.ok(growth.samples >= 5, `sampled while it ran (${summary})`);
+    assert.ok(growth.samples >= 3, `sampled while it ran (${summary})`);
     assert.ok(growth.live < LIVE_LIMIT, `Buffers grew by at most ${MB(LIVE_LIMIT)} (${summary})`);
     assert.ok(growth.rss < RSS_LIMIT, `RSS grew by at most ${MB(RSS_LIMIT)} (${summary})`);
 
