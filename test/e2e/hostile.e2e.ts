@@ -38,6 +38,9 @@ async function injected(page: Page): Promise<{ found: string[]; panels: number }
               const handler = [...el.attributes].find((a) => a.name.startsWith('on'));
               if (handler) out.push(`<${el.localName} ${handler.name}>`);
             }
+            // Elements only the corpus would bring: an <img src=x>, frames, plugins, a <base>, a refresh, a form.
+            const alien = 'img[src="x"], iframe, object, embed, base, meta[http-equiv="refresh" i], form, math, details[ontoggle], input[onfocus]';
+            for (const el of document.querySelectorAll(alien)) out.push(`an injected <${el.localName}>`);
             for (const script of document.querySelectorAll('script')) {
               // VS Code itself puts acquireVsCodeApi into every webview document before its content.
               const vscodeOwn = (script.textContent ?? '').trim().startsWith('globalThis.acquireVsCodeApi');

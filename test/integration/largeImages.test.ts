@@ -1,6 +1,6 @@
 // Large images inside the real extension host: 20 incompressible 8 MB PNGs from the sandbox CDN, saved
 // in bulk and exported as a ZIP through the gallery's own protocol messages, while the host's live memory
-// (JS heap + ArrayBuffers, sampled after a full GC every few ms, and its RSS) is watched. A user with a
+// (its Buffers, sampled right after full GCs, and its RSS) is watched. A user with a
 // few hundred MB of images selected must not see the editor's memory grow by the size of the selection:
 // streaming holds a few chunks, never whole images. Then every file is read back strictly (pngStrict.ts).
 import * as assert from 'node:assert/strict';
@@ -19,10 +19,14 @@ import { admin, astria, connectToSandbox, extensionApi, testFetch } from './help
 
 const IMAGE_BYTES = 8 << 20;
 const COUNT = 20;
-/** Live memory allowed above the baseline while the operation runs: below one image (streaming needs ~4 MB). */
-const LIVE_LIMIT = (IMAGE_BYTES * 3) / 4;
-/** RSS growth allowed (the allocator keeps freed pages for a while): below three images' worth. */
-const RSS_LIMIT = 3 * IMAGE_BYTES;
+/**
+ * Live Buffers (where image bytes live) allowed above the baseline while the operation runs: less than one
+ * image, of the 160 MB selected. Streaming measured 2–2.5 MB; the bulk save that read each image whole
+ * (four at a time) measured 64 MB.
+ */
+const LIVE_LIMIT = IMAGE_BYTES;
+/** RSS growth allowed: well below the 160 MB selected (the allocator keeps freed pages; streaming measured 17–34 MB). */
+const RSS_LIMIT = 6 * IMAGE_BYTES;
 const MB = (n: number) => `${(n / (1 << 20)).toFixed(1)} MB`;
 
 let gallery: GalleryApi;
@@ -45,26 +49,32 @@ function collector(): () => void {
 
 interface Growth<T> {
   result: T;
-  /** Largest (heapUsed + arrayBuffers) above the baseline, each sample taken right after a full GC. */
+  /** Largest arrayBuffers (Buffers: image bytes) above the baseline, each sample taken right after a full GC. */
   live: number;
+  /** Largest JS heap above the baseline (reported: other work in the host moves it too). */
+  heap: number;
   rss: number;
   samples: number;
 }
 
 /**
  * Runs `work` while sampling the host's memory, each sample right after a full GC, at most every `everyMs`
- * and never more than a fifth of the time in GC (a full GC of the host's heap is not free on a busy machine).
+ * and never more than a third of the time in GC (a full GC of the host's heap is not free on a busy machine).
  */
 async function measure<T>(work: () => Promise<T>, everyMs = 40): Promise<Growth<T>> {
   const gc = collector();
   const now = () => {
+    // Twice: a full GC first finishes sweeping what the one before freed (V8 frees ArrayBuffers concurrently,
+    // so right after one GC the Buffers just found dead may still be counted).
+    gc();
     gc();
     const m = process.memoryUsage();
-    return { live: m.heapUsed + m.arrayBuffers, rss: m.rss };
+    return { live: m.arrayBuffers, heap: m.heapUsed, rss: m.rss };
   };
   now();
   const base = now();
   let live = 0;
+  let heap = 0;
   let rss = 0;
   let samples = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -74,13 +84,14 @@ async function measure<T>(work: () => Promise<T>, everyMs = 40): Promise<Growth<
     const m = now();
     samples++;
     live = Math.max(live, m.live - base.live);
+    heap = Math.max(heap, m.heap - base.heap);
     rss = Math.max(rss, m.rss - base.rss);
-    if (running) timer = setTimeout(sample, Math.max(everyMs, 4 * (Date.now() - started)));
+    if (running) timer = setTimeout(sample, Math.max(everyMs, 2 * (Date.now() - started)));
   };
   timer = setTimeout(sample, everyMs);
   try {
     const result = await work();
-    return { result, live, rss, samples };
+    return { result, live, heap, rss, samples };
   } finally {
     running = false;
     clearTimeout(timer);
@@ -163,7 +174,7 @@ describe('Large images: bulk save and ZIP export stream, in bounded memory', fun
     assert.ok(held.live >= 0.9 * held.result, `holding one ${MB(held.result)} image shows as ${MB(held.live)} live`);
   });
 
-  it(`exports ${COUNT} × 8 MB images as a ZIP with the host's live memory growing by less than ¾ of an image (guards: the export held whole images in memory)`, async () => {
+  it(`exports ${COUNT} × 8 MB images as a ZIP with the host's live memory growing by less than one image (guards: the export held whole images in memory)`, async () => {
     const target = vscode.Uri.joinPath(workspace, 'large-exports', 'large.zip');
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(workspace, 'large-exports'));
     const original = gallery.dialogs.zipLocation;
@@ -174,11 +185,11 @@ describe('Large images: bulk save and ZIP export stream, in bounded memory', fun
     } finally {
       gallery.dialogs.zipLocation = original;
     }
-    const summary = `live +${MB(growth.live)}, RSS +${MB(growth.rss)}, ${growth.samples} samples, ${COUNT} images of ${MB(IMAGE_BYTES)}`;
+    const summary = `Buffers +${MB(growth.live)}, JS heap +${MB(growth.heap)}, RSS +${MB(growth.rss)}, ${growth.samples} samples, ${COUNT} images of ${MB(IMAGE_BYTES)}`;
     console.log(`      ZIP export: ${summary}`);
     assert.equal(growth.result.message, `Exported ${COUNT} images to large-exports/large.zip.`);
-    assert.ok(growth.samples >= 5, `sampled while it ran (${summary})`);
-    assert.ok(growth.live < LIVE_LIMIT, `live memory grew by at most ${MB(LIVE_LIMIT)} (${summary})`);
+    assert.ok(growth.samples >= 3, `sampled while it ran (${summary})`);
+    assert.ok(growth.live < LIVE_LIMIT, `Buffers grew by at most ${MB(LIVE_LIMIT)} (${summary})`);
     assert.ok(growth.rss < RSS_LIMIT, `RSS grew by at most ${MB(RSS_LIMIT)} (${summary})`);
 
     const byName = new Map(images.map((i) => [`${title}/${i.promptId}-${i.imageIndex + 1}.png`, i]));
@@ -191,7 +202,7 @@ describe('Large images: bulk save and ZIP export stream, in bounded memory', fun
     assert.deepEqual(names.sort(), [...byName.keys()].sort(), 'every image is in the archive, once');
   });
 
-  it(`saves ${COUNT} × 8 MB images in bulk with the host's live memory growing by less than ¾ of an image (guards: the save held whole images in memory)`, async () => {
+  it(`saves ${COUNT} × 8 MB images in bulk with the host's live memory growing by less than one image (guards: the save held whole images in memory)`, async () => {
     const original = gallery.dialogs.existingFiles;
     gallery.dialogs.existingFiles = async () => 'overwrite';
     let growth: Growth<RequestResult<GalleryProtocol, 'bulkAction'>>;
@@ -200,11 +211,11 @@ describe('Large images: bulk save and ZIP export stream, in bounded memory', fun
     } finally {
       gallery.dialogs.existingFiles = original;
     }
-    const summary = `live +${MB(growth.live)}, RSS +${MB(growth.rss)}, ${growth.samples} samples, ${COUNT} images of ${MB(IMAGE_BYTES)}`;
+    const summary = `Buffers +${MB(growth.live)}, JS heap +${MB(growth.heap)}, RSS +${MB(growth.rss)}, ${growth.samples} samples, ${COUNT} images of ${MB(IMAGE_BYTES)}`;
     console.log(`      bulk save: ${summary}`);
     assert.equal(growth.result.message, `Saved ${COUNT} of ${COUNT} images to generated/${title}.`);
-    assert.ok(growth.samples >= 5, `sampled while it ran (${summary})`);
-    assert.ok(growth.live < LIVE_LIMIT, `live memory grew by at most ${MB(LIVE_LIMIT)} (${summary})`);
+    assert.ok(growth.samples >= 3, `sampled while it ran (${summary})`);
+    assert.ok(growth.live < LIVE_LIMIT, `Buffers grew by at most ${MB(LIVE_LIMIT)} (${summary})`);
     assert.ok(growth.rss < RSS_LIMIT, `RSS grew by at most ${MB(RSS_LIMIT)} (${summary})`);
 
     for (const image of images) {
