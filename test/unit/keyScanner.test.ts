@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeHits, findKeys, needlesOf, PIECE, scanForKeys, type Secret } from '../keyScanner';
 
-// Shaped like real keys (not the sandbox's): an Astria key and a Cartesia key.
-const ASTRIA: Secret = { label: 'astria key', value: 'sd_FAKEastriaKEYx0001' };
-const CARTESIA: Secret = { label: 'cartesia key', value: 'sk_car_DUMMYcartesiaKEYy02' };
+// Plainly made-up keys with the providers' prefixes (not the sandbox's): an Astria key and a Cartesia key.
+const ASTRIA: Secret = { label: 'astria key', value: 'sd_madeUpAstriaTestA1' };
+const CARTESIA: Secret = { label: 'cartesia key', value: 'sk_car_inventedCartesiaB2' };
 const SECRETS = [ASTRIA, CARTESIA];
 
 describe('keyScanner: a piece of a key is found', () => {
