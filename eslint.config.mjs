@@ -24,7 +24,7 @@ const TO_EXTENSION = toFolders(['extension'], 'extension.ts is the wiring: it im
 const restrictImports = (options) => ({ '@typescript-eslint/no-restricted-imports': ['error', options] });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', '.vscode-test/**', 'node_modules/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'out/**', '.vscode-test/**', 'node_modules/**', 'test-results/**', '.stryker-tmp*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

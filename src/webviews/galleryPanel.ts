@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
 import type { Prompt } from '../api/astria/types';
@@ -22,12 +21,11 @@ import {
 } from '../shared/gallery';
 import { UserFacingError, WebviewPanelHost, type HostedPanel } from './panelHost';
 import { panelTitle, textSearchHonoured, toGalleryPrompt } from './galleryModel';
-import { defaultSavePath, imageExtension, imageMarkdown } from '../domain/savedImages';
-import { downloadImage } from '../domain/imageDownload';
-import { resolveClash, type GalleryDialogs } from './saveImage';
-import { writeMetadata, type BulkImage } from './galleryBulk';
-import { copyPromptParameter, deleteSelection, exportSelection, insertAtCursor, likeSelection, saveSelection } from './gallerySelection';
-import { parametersOf } from '../domain/imageMetadata';
+import type { GalleryDialogs } from './saveImage';
+import type { BulkImage } from './galleryBulk';
+import { copyPromptParameter, deleteSelection, exportSelection, likeSelection, saveSelection } from './gallerySelection';
+import { runImageAction } from './galleryImageActions';
+import { imageMarkdown } from '../domain/savedImages';
 import { errorMessage } from '../shared/errorMessage';
 import { LastTextEditor } from './lastTextEditor';
 
@@ -305,29 +303,9 @@ export class GalleryPanel implements HostedPanel {
     return { prompt, url };
   }
 
-  private async imageAction(action: ImageAction, ref: ImageRef): Promise<{ message?: string }> {
+  private imageAction(action: ImageAction, ref: ImageRef): Promise<{ message?: string }> {
     const { prompt, url } = this.shownImage(ref);
-    switch (action) {
-      case 'save':
-      case 'saveAs':
-        return this.save(prompt, ref.imageIndex, url, action === 'saveAs');
-      case 'copyUrl':
-        await vscode.env.clipboard.writeText(url);
-        return { message: 'Copied the image URL.' };
-      case 'copyMarkdown':
-        await vscode.env.clipboard.writeText(imageMarkdown(prompt.text, url));
-        return { message: 'Copied as Markdown.' };
-      case 'insertMarkdown':
-        return this.insertMarkdown(imageMarkdown(prompt.text, url));
-      case 'openExternal':
-        await vscode.env.openExternal(vscode.Uri.parse(url, true));
-        return {};
-      case 'copyPromptFileEntry': {
-        const { promptFileEntryText } = await import('../shared/promptFile'); // with the YAML library: on first use
-        await vscode.env.clipboard.writeText(promptFileEntryText(prompt));
-        return { message: 'Copied as a prompt file entry: paste it under prompts: in a *.astria.yaml file of this tune.' };
-      }
-    }
+    return runImageAction(action, { prompt, url, imageIndex: ref.imageIndex, tuneTitle: () => this.tuneTitle(prompt.tune_id) }, this.deps);
   }
 
   private async tuneTitle(tuneId: number): Promise<string | undefined> {
@@ -339,45 +317,6 @@ export class GalleryPanel implements HostedPanel {
       }
     }
     return this.tuneTitles.get(tuneId);
-  }
-
-  private async save(prompt: Prompt, imageIndex: number, url: string, askForLocation: boolean): Promise<{ message?: string }> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    const relative = defaultSavePath(await this.tuneTitle(prompt.tune_id), prompt.tune_id, prompt.id, imageIndex, url);
-    let target: vscode.Uri | undefined;
-    if (askForLocation || !folder) {
-      const suggested = folder ? vscode.Uri.joinPath(folder.uri, ...relative) : undefined;
-      // The save dialog asks before replacing a file itself.
-      target = await this.deps.dialogs.saveLocation(suggested, imageExtension(url));
-    } else {
-      target = await resolveClash(vscode.Uri.joinPath(folder.uri, ...relative), this.deps.dialogs);
-    }
-    if (!target) return {};
-    const saved = target;
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Saving ${path.posix.basename(saved.path)}…`, cancellable: true },
-      async (_progress, token) => {
-        const abort = new AbortController();
-        const cancel = token.onCancellationRequested(() => abort.abort());
-        try {
-          await downloadImage(url, saved, abort.signal, this.deps.services.downloadTimeoutMs);
-          await writeMetadata(saved, parametersOf(prompt, imageIndex, url, this.tuneTitles.get(prompt.tune_id)));
-        } finally {
-          cancel.dispose();
-        }
-      },
-    );
-    const shownPath = vscode.workspace.asRelativePath(saved);
-    this.deps.services.log.info(`Gallery: saved prompt ${prompt.id} image ${imageIndex + 1} to ${shownPath}`);
-    void vscode.window.showInformationMessage(`Saved ${shownPath}`, 'Open', 'Reveal in Explorer').then((choice) => {
-      if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', saved);
-      if (choice === 'Reveal in Explorer') void vscode.commands.executeCommand('revealInExplorer', saved);
-    });
-    return { message: `Saved ${shownPath}` };
-  }
-
-  private insertMarkdown(markdown: string): Promise<{ message?: string }> {
-    return insertAtCursor(this.deps.lastEditor, markdown);
   }
 
   private async setLiked(promptId: number, liked: boolean): Promise<{ liked: boolean; likes?: number }> {

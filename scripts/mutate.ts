@@ -1,0 +1,134 @@
+// `npm run mutate`: StrykerJS over the code the unit tests cover, one folder at a time (stryker.config.mjs
+// holds the shared options). Each folder keeps its own incremental file, so a rerun tests only the mutants
+// whose code or covering tests changed, and its own reports:
+//   test-results/mutation/<folder>.html   every mutant, with the reason of each one left alone
+//   test-results/mutation/<folder>.json   the mutation-testing-report-schema JSON the table is made from
+//
+//   npm run mutate                         every folder
+//   npm run mutate -- api jobs             only these folders
+//   npm run mutate -- --update-readme      also writes the per-folder table into README.md from the reports
+//   npm run mutate -- --report-only --update-readme   the table from the last reports, running nothing
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot } from './install-code-server';
+import { folders } from '../stryker.config.mjs';
+
+const FOLDERS = folders;
+
+const OUT = join('test-results', 'mutation');
+
+interface Counts {
+  killed: number;
+  survived: number;
+  noCoverage: number;
+  timeout: number;
+  ignored: number;
+  invalid: number;
+}
+
+/** Counts per status from a mutation-testing-report-schema JSON report. */
+export function countMutants(report: { files: Record<string, { mutants: { status: string }[] }> }): Counts {
+  const counts: Counts = { killed: 0, survived: 0, noCoverage: 0, timeout: 0, ignored: 0, invalid: 0 };
+  for (const file of Object.values(report.files)) {
+    for (const { status } of file.mutants) {
+      if (status === 'Killed') counts.killed++;
+      else if (status === 'Survived') counts.survived++;
+      else if (status === 'NoCoverage') counts.noCoverage++;
+      else if (status === 'Timeout') counts.timeout++;
+      else if (status === 'Ignored') counts.ignored++;
+      else counts.invalid++; // CompileError, RuntimeError: not a valid mutant
+    }
+  }
+  return counts;
+}
+
+/** Stryker's mutation score: detected (killed or timed out) over every valid mutant that was not left alone. */
+export function score(c: Counts): number {
+  const valid = c.killed + c.timeout + c.survived + c.noCoverage;
+  return valid === 0 ? 0 : (100 * (c.killed + c.timeout)) / valid;
+}
+
+function table(rows: { label: string; counts: Counts; date: string }[]): string {
+  const total: Counts = { killed: 0, survived: 0, noCoverage: 0, timeout: 0, ignored: 0, invalid: 0 };
+  const lines = [
+    '| Folder | Mutants | Killed | Timed out | Survived | No coverage | Left alone (with a reason) | Score |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const { label, counts } of rows) {
+    for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += counts[key];
+    lines.push(row(label, counts));
+  }
+  lines.push(row('**All**', total));
+  const dates = [...new Set(rows.map((r) => r.date))].sort();
+  return [
+    ...lines,
+    '',
+    `Measured by \`npm run mutate -- --update-readme\` (StrykerJS, last run ${dates.join(' to ')}). Goal: 85 % overall, 80 % in every folder.`,
+  ].join('\n');
+}
+
+function row(label: string, c: Counts): string {
+  const all = c.killed + c.timeout + c.survived + c.noCoverage + c.ignored;
+  return `| ${label} | ${all} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.ignored} | ${score(c).toFixed(1)} % |`;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      'update-readme': { type: 'boolean', default: false },
+      'report-only': { type: 'boolean', default: false },
+      concurrency: { type: 'string' },
+    },
+  });
+  process.chdir(repoRoot);
+  const unknown = positionals.filter((name) => !(name in FOLDERS));
+  if (unknown.length) throw new Error(`No folder named ${unknown.join(', ')}; folders: ${Object.keys(FOLDERS).join(', ')}`);
+  const chosen = positionals.length ? positionals : Object.keys(FOLDERS);
+  if (!values['report-only']) {
+    // Stryker is ES modules only (this script runs as CommonJS under tsx).
+    const { Stryker } = await import('@stryker-mutator/core');
+    for (const name of chosen) {
+      console.log(`\n== Mutation testing ${FOLDERS[name].label} ==`);
+      const stryker = new Stryker({
+        configFile: 'stryker.config.mjs',
+        mutate: FOLDERS[name].mutate,
+        incrementalFile: join(OUT, `incremental-${name}.json`),
+        htmlReporter: { fileName: join(OUT, `${name}.html`) },
+        jsonReporter: { fileName: join(OUT, `${name}.json`) },
+        tempDirName: `.stryker-tmp-${name}`,
+        ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
+      });
+      await stryker.runMutationTest();
+    }
+  }
+  const rows: { label: string; counts: Counts; date: string }[] = [];
+  for (const [name, { label }] of Object.entries(FOLDERS)) {
+    const file = join(OUT, `${name}.json`);
+    if (!existsSync(file)) {
+      console.log(`${label}: no report yet (npm run mutate -- ${name})`);
+      continue;
+    }
+    const counts = countMutants(JSON.parse(readFileSync(file, 'utf8')));
+    const date = statSync(file).mtime.toISOString().slice(0, 10);
+    rows.push({ label, counts, date });
+  }
+  const text = table(rows);
+  console.log(`\n${text}`);
+  if (values['update-readme']) {
+    const readmePath = join(repoRoot, 'README.md');
+    const readme = readFileSync(readmePath, 'utf8');
+    const [open, close] = ['<!-- mutation:start -->', '<!-- mutation:end -->'];
+    const start = readme.indexOf(open);
+    const end = readme.indexOf(close);
+    if (start < 0 || end < start) throw new Error(`README.md has no ${open} … ${close} markers`);
+    writeFileSync(readmePath, `${readme.slice(0, start + open.length)}\n${text}\n${readme.slice(end)}`);
+    console.log('README.md: mutation scores written');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
