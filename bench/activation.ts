@@ -6,12 +6,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
-import { build as esbuild, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { createVSIX } from '@vscode/vsce';
 import { build, ensureCodeServer, installVsix, launchChromium, onCleanup, startCodeServer, workbenchUrl } from '../scripts/code-server';
 import { repoRoot } from '../scripts/install-code-server';
 import { spread, type Spread } from './gallery';
 import type { ActivationSample } from './activationHost';
+import { bundleHostScript } from './harness';
 
 export const OURS = 'tune-studio.tune-studio';
 const MINIMAL = 'tune-studio-bench.minimal';
@@ -109,16 +110,7 @@ export function bundleSizes(): BundleSizes {
 export async function benchActivation(runs: number, verbose = false): Promise<ActivationResult> {
   await ensureCodeServer();
   build(['--production']); // the extension as it ships
-  await esbuild({
-    entryPoints: { activationHost: 'bench/activationHost.ts' },
-    outdir: 'out/bench',
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    logLevel: 'warning',
-  });
+  await bundleHostScript('activationHost');
   const temp = mkdtempSync(join(tmpdir(), 'ts-bench-activation-'));
   onCleanup(async () => rmSync(temp, { recursive: true, force: true }), () => rmSync(temp, { recursive: true, force: true }));
   // The baseline is installed like any extension (code-server loads one extension under development).

@@ -24,6 +24,23 @@ const ROOT = path.resolve(__dirname, '..');
 let bundleDir: Promise<string> | undefined;
 
 /**
+ * A script that runs inside code-server's extension host during a bench (bench/<name>.ts), bundled to
+ * out/bench/<name>.js as CommonJS with `vscode` left to the host.
+ */
+export async function bundleHostScript(name: string): Promise<void> {
+  await build({
+    entryPoints: { [name]: `bench/${name}.ts` },
+    outdir: 'out/bench',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    logLevel: 'warning',
+  });
+}
+
+/**
  * The webview bundles (gallery, prompt editor, codicons) as the packaged extension ships them (same esbuild options as scripts/build.mjs,
  * minified), built once per process into a temp folder: independent of whatever dist/ holds right now.
  */

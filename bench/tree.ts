@@ -12,12 +12,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format, parseArgs } from 'node:util';
-import { build as esbuild } from 'esbuild';
 import { build, cleanupAll, ensureCodeServer, launchChromium, onCleanup, sandboxEnv, startCodeServer, workbenchUrl } from '../scripts/code-server';
 import { repoRoot } from '../scripts/install-code-server';
 import { treeRows } from '../test/e2e/workbench';
 import { spread, type Spread } from './gallery';
 import { updateReadme } from './readme';
+import { bundleHostScript } from './harness';
 import type { ListFigures, TreeHostResult } from './treeHost';
 
 /** The goals of issue 22. */
@@ -43,16 +43,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   await ensureCodeServer();
   build(['--production']); // the extension as it ships
-  await esbuild({
-    entryPoints: { treeHost: 'bench/treeHost.ts' },
-    outdir: 'out/bench',
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    logLevel: 'warning',
-  });
+  await bundleHostScript('treeHost');
 
   const { startSandbox } = await import('../test/sandbox/server');
   const sandbox = await startSandbox({ port: 0, cdnPort: 0, seed: 'empty', quiet: true });
