@@ -14,6 +14,7 @@ const SUITES: [name: string, load: () => Promise<unknown>][] = [
   ['walkthrough.test.ts', () => import('./walkthrough.test')],
   ['tunes.test.ts', () => import('./tunes.test')],
   ['createTune.test.ts', () => import('./createTune.test')],
+  ['createTuneTryAgain.test.ts', () => import('./createTuneTryAgain.test')],
   ['promptEditor.test.ts', () => import('./promptEditor.test')],
   ['gallery.test.ts', () => import('./gallery.test')],
   ['documented.test.ts', () => import('./documented.test')],

@@ -126,10 +126,9 @@ export class CreateTuneFlow {
         ({ draft, pack } = answered);
       }
 
-      // A Try Again question would block a scripted run forever. A wizard run (QuickInputs or a driven UI) is asked
-      // "Send Again?" after an unanswered create: a run scripted with answers cannot answer it, so it is not sent again.
-      const interactive = !scripted && options.ui === undefined;
-      const result = await this.uploadUntilSettled({ draft, pack, selection, options, interactive, asksSendAgain: !scripted });
+      // A run scripted with answers cannot answer a question, so it is never asked one (nothing is sent again). A wizard
+      // run, with QuickInputs or a driven UI, is asked "Send Again?" / "Try Again" through the replaceable dialogs.
+      const result = await this.uploadUntilSettled({ draft, pack, selection, options, asks: !scripted });
       if (result.status !== 'failed' || !(result.error instanceof ApiError) || result.error.kind !== 'validation' || scripted) {
         return { ...result, selection, reopenedAt };
       }
@@ -140,14 +139,16 @@ export class CreateTuneFlow {
     }
   }
 
-  /** Uploads; on a failure other than a 422 offers Try Again (after looking for the tune by its title). */
+  /**
+   * Uploads. No answer and not found: asks "Send Again?"; a failure other than a 422: offers Try Again. Either way
+   * the tune is looked up by its title before it is sent again (see `sentEarlier`).
+   */
   private async uploadUntilSettled(run: {
     draft: TuneDraft;
     pack: PackChoice | undefined;
     selection: ImageSelection;
     options: CreateTuneOptions;
-    interactive: boolean;
-    asksSendAgain: boolean;
+    asks: boolean;
   }): Promise<Omit<CreateTuneOutcome, 'selection'>> {
     const params = tuneParams(run.draft, run.pack);
     for (;;) {
@@ -160,7 +161,7 @@ export class CreateTuneFlow {
       if (result.status === 'created') return this.created(result.tune, startedAt, result.note);
       if (result.status === 'unknown') {
         // No answer, and no tune has its title even after waiting: sent again only on the user's word.
-        const again = !run.asksSendAgain
+        const again = !run.asks
           ? false
           : await this.dialogs.confirm(`Astria did not answer whether “${params.title}” was created. Send it again?`, `${result.message} If you send it again and the first one appears later, you will have two tunes.`, 'Send Again');
         if (!again) {
@@ -168,29 +169,47 @@ export class CreateTuneFlow {
           void vscode.window.showWarningMessage(inertLinks(message));
           return { status: 'failed', error: result.error, message };
         }
-        continue;
-      }
-      if (result.status === 'cancelled') {
+      } else if (result.status === 'cancelled') {
         const message = 'Upload cancelled: no tune was created.';
         void vscode.window.showInformationMessage(message);
         return { status: 'cancelled', message };
+      } else {
+        const { error } = result;
+        if (error instanceof ApiError && error.kind === 'validation') {
+          const message = `Astria refused the tune: ${error.message}`;
+          void vscode.window.showErrorMessage(inertLinks(message));
+          return { status: 'failed', error, message };
+        }
+        const message = `The tune “${params.title}” could not be created: ${error.message}`;
+        if (!run.asks) {
+          void vscode.window.showErrorMessage(inertLinks(message));
+          return { status: 'failed', error, message };
+        }
+        if (!(await this.dialogs.tryAgain(inertLinks(message)))) return { status: 'failed', error, message };
       }
-      const { error } = result;
-      if (error instanceof ApiError && error.kind === 'validation') {
-        const message = `Astria refused the tune: ${error.message}`;
-        void vscode.window.showErrorMessage(inertLinks(message));
-        return { status: 'failed', error, message };
+      const earlier = await this.sentEarlier(params.title, startedAt);
+      if (earlier) return earlier;
+    }
+  }
+
+  /**
+   * The user said to send the tune again, maybe long after the failure: the failed attempt may have created it
+   * after all (a server may finish after its gateway gave up; titles are idempotent only on some accounts). It is
+   * looked up by its title first: found, that tune is the outcome and nothing is sent; a lookup that fails sends
+   * nothing either (Try Again looks again). `undefined`: the lookup shows it is not there, so it may be sent.
+   */
+  private async sentEarlier(title: string, startedAt: number): Promise<Omit<CreateTuneOutcome, 'selection'> | undefined> {
+    for (;;) {
+      let existing: Tune | undefined;
+      try {
+        existing = await this.services.generation.findTune(title);
+      } catch (error) {
+        const message = `“${title}” was not sent again: Tune Studio could not check whether the earlier attempt created it, and sending it twice may train and bill twice. ${errorMessage(error)}`;
+        this.services.log.warn(message);
+        if (await this.dialogs.tryAgain(inertLinks(message))) continue;
+        return { status: 'failed', error: error instanceof Error ? error : new Error(errorMessage(error)), message };
       }
-      const message = `The tune “${params.title}” could not be created: ${error.message}`;
-      if (!run.interactive) {
-        void vscode.window.showErrorMessage(inertLinks(message));
-        return { status: 'failed', error, message };
-      }
-      const choice = await this.dialogs.tryAgain(inertLinks(message));
-      if (!choice) return { status: 'failed', error, message };
-      // The failed attempt may have created the tune after all (no idempotent titles on every account).
-      const existing = await this.services.generation.findTune(params.title).catch(() => undefined);
-      if (existing) return this.created(existing, startedAt, 'The earlier attempt did create the tune. ');
+      return existing ? this.created(existing, startedAt, 'The earlier attempt did create the tune; it was not sent again. ') : undefined;
     }
   }
 
