@@ -3,6 +3,7 @@
 // prompts in the tree, the gallery, its lightbox and the prompt editor, and the Find Tune quick pick.
 // Each string of test/hostileCorpus.ts would, if treated as markup, a URL or a style, run script, add an
 // element with id `ts-injected` or call a loopback "beacon" this test owns. None may happen.
+// The compare panel and the prompt editor's results and History: hostilePanels.e2e.ts.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { hostileCorpus } from '../hostileCorpus';
