@@ -30,9 +30,21 @@ export async function startBeacon(): Promise<Beacon> {
 }
 
 /**
+ * How long one frame may take to answer the check. An injected <iframe> or <object> whose content CSP
+ * blocked never answers: without a limit the check waited for it until the test's own timeout.
+ */
+const EVALUATE_TIMEOUT_MS = 15_000;
+
+class Silence extends Error {
+  constructor() {
+    super(`no answer within ${EVALUATE_TIMEOUT_MS} ms`);
+  }
+}
+
+/**
  * What the page's frames show: elements the corpus would inject, and inline handlers in webviews. A frame
- * that cannot be inspected is reported, not skipped (only a frame that is gone, detached, has nothing
- * left to inspect); `panels` counts the documents of our panels inspected, so a caller can require them,
+ * that cannot be inspected, or does not answer, is reported, not skipped (only a frame that is gone,
+ * detached, has nothing left to inspect); `panels` counts the documents of our panels inspected, so a caller can require them,
  * and `showing` those of them in which the selector `showing` matched.
  */
 export async function injected(page: Page, showing?: string): Promise<{ found: string[]; panels: number; showing: number }> {
@@ -45,7 +57,7 @@ export async function injected(page: Page, showing?: string): Promise<{ found: s
     // A frame between two documents (a webview reloading) has no context for a moment: ask again.
     for (let attempt = 0; attempt < 5 && !report && !frame.isDetached(); attempt++) {
       try {
-        report = await frame.evaluate((selector) => {
+        const evaluation = frame.evaluate((selector) => {
           const out: string[] = [];
           if (document.getElementById('ts-injected')) out.push('an element with id ts-injected');
           // Our panels' documents (the CSP shell with #app): no inline handler, no script but the bundle.
@@ -66,8 +78,16 @@ export async function injected(page: Page, showing?: string): Promise<{ found: s
           }
           return { out, panel, shows: panel && selector !== null && document.querySelector(selector) !== null };
         }, showing ?? null);
+        // A document that never answers (e.g. one a payload navigated away) is reported, not waited for.
+        let timer: NodeJS.Timeout | undefined;
+        const silence = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Silence()), EVALUATE_TIMEOUT_MS);
+        });
+        evaluation.catch(() => {}); // its late failure, after the timeout, is not an unhandled rejection
+        report = await Promise.race([evaluation, silence]).finally(() => clearTimeout(timer));
       } catch (error) {
         failure = error;
+        if (error instanceof Silence) break; // asked once more, it would keep as silent
         await page.waitForTimeout(250);
       }
     }
