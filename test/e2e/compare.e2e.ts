@@ -6,16 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
-import { closeAll, openWorkbench, runCommand, screenshot, type Workbench, useLocalSandbox } from './workbench';
+import { closeAll, openWorkbench, runCommand, screenshot, visibleWebview, type Workbench, useLocalSandbox } from './workbench';
 import { contactSheetLayout } from '../../src/shared/compare';
 
 const TUNE = 'Priya Sharma — headshots';
-
-/** The visible webview's content (the prompt editor, then the compare panel in front of it). */
-function visibleWebview(page: Page): FrameLocator {
-  return page.locator('iframe.webview.ready').filter({ visible: true }).last().contentFrame().locator('#active-frame').contentFrame();
-}
 
 /** Checks a PNG chunk by chunk and returns its size and pixel data length as decoded. */
 function decodePng(bytes: Buffer): { width: number; height: number; colorType: number; rawLength: number } {

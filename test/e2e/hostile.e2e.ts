@@ -3,90 +3,29 @@
 // prompts in the tree, the gallery, its lightbox and the prompt editor, and the Find Tune quick pick.
 // Each string of test/hostileCorpus.ts would, if treated as markup, a URL or a style, run script, add an
 // element with id `ts-injected` or call a loopback "beacon" this test owns. None may happen.
+// The compare panel and the prompt editor's results and History: hostilePanels.e2e.ts.
 import * as assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { hostileCorpus } from '../hostileCorpus';
+import { assertNothingInjected, startBeacon, type Beacon } from './hostileChecks';
 import { patternPng } from '../sandbox/png';
 import { closeAll, openView, openWorkbench, runCommand, screenshot, treeRows, viewPane, visibleNotifications, webviewFrame, type Workbench, useLocalSandbox } from './workbench';
 
 const PROMPTS_TUNE = 'Hostile prompts';
 
-/**
- * What the page's frames show: elements the corpus would inject, and inline handlers in webviews. A frame
- * that cannot be inspected is reported, not skipped (only a frame that is gone, detached, has nothing
- * left to inspect); `panels` counts the documents of our panels inspected, so a caller can require them.
- */
-async function injected(page: Page): Promise<{ found: string[]; panels: number }> {
-  const found: string[] = [];
-  let panels = 0;
-  for (const frame of page.frames()) {
-    let report: { out: string[]; panel: boolean } | undefined;
-    let failure: unknown;
-    // A frame between two documents (a webview reloading) has no context for a moment: ask again.
-    for (let attempt = 0; attempt < 5 && !report && !frame.isDetached(); attempt++) {
-      try {
-        report = await frame.evaluate(() => {
-          const out: string[] = [];
-          if (document.getElementById('ts-injected')) out.push('an element with id ts-injected');
-          // Our panels' documents (the CSP shell with #app): no inline handler, no script but the bundle.
-          const panel = document.getElementById('app') !== null && document.querySelector('meta[http-equiv="Content-Security-Policy"]') !== null;
-          if (panel) {
-            for (const el of document.querySelectorAll('*')) {
-              const handler = [...el.attributes].find((a) => a.name.startsWith('on'));
-              if (handler) out.push(`<${el.localName} ${handler.name}>`);
-            }
-            // Elements only the corpus would bring: an <img src=x>, frames, plugins, a <base>, a refresh, a form.
-            const alien = 'img[src="x"], iframe, object, embed, base, meta[http-equiv="refresh" i], form, math, details[ontoggle], input[onfocus]';
-            for (const el of document.querySelectorAll(alien)) out.push(`an injected <${el.localName}>`);
-            for (const script of document.querySelectorAll('script')) {
-              // VS Code itself puts acquireVsCodeApi into every webview document before its content.
-              const vscodeOwn = (script.textContent ?? '').trim().startsWith('globalThis.acquireVsCodeApi');
-              if (!script.src && !vscodeOwn) out.push(`an inline script: ${(script.textContent ?? '').slice(0, 80)}`);
-            }
-          }
-          return { out, panel };
-        });
-      } catch (error) {
-        failure = error;
-        await page.waitForTimeout(250);
-      }
-    }
-    if (!report) {
-      if (!frame.isDetached()) found.push(`could not inspect ${frame.url().slice(0, 80)}: ${String(failure)}`);
-      continue;
-    }
-    if (report.panel) panels++;
-    found.push(...report.out.map((r) => `${r} in ${frame.url().slice(0, 80)}`));
-  }
-  return { found, panels };
-}
-
-/** Nothing injected anywhere, and the panel(s) on screen were among the frames inspected. */
-async function assertNothingInjected(page: Page, where: string): Promise<void> {
-  const { found, panels } = await injected(page);
-  assert.deepEqual(found, [], 'nothing was injected into the workbench or a webview');
-  assert.ok(panels >= 1, `the document of ${where} was inspected (${panels} panel documents found)`);
-}
-
 describe('Hostile strings (packaged extension in code-server)', { timeout: 300_000 }, () => {
   let wb: Workbench;
-  let beacon: Server;
+  let beacon: Beacon;
   let beaconUrl = '';
-  const beaconHits: string[] = [];
+  let beaconHits: string[] = [];
   const browserHits: string[] = [];
   let corpus: string[] = [];
   let createdPrompts = 0;
 
   before(async () => {
-    beacon = createServer((req, res) => {
-      beaconHits.push(`${req.method} ${req.url}`);
-      res.writeHead(204).end();
-    });
-    await new Promise<void>((resolve) => beacon.listen(0, '127.0.0.1', resolve));
-    beaconUrl = `http://127.0.0.1:${(beacon.address() as AddressInfo).port}`;
+    beacon = await startBeacon();
+    beaconUrl = beacon.url;
+    beaconHits = beacon.hits;
     corpus = hostileCorpus(beaconUrl);
     assert.ok(corpus.length >= 40, `${corpus.length} hostile strings`);
 
@@ -131,7 +70,7 @@ describe('Hostile strings (packaged extension in code-server)', { timeout: 300_0
   after(async () => {
     await wb?.close();
     await closeAll();
-    await new Promise<void>((resolve) => beacon?.close(() => resolve()));
+    await beacon?.close();
   });
 
   it('shows every hostile string as text: tree, tooltips, gallery, lightbox, prompt editor, quick pick', async () => {

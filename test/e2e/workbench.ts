@@ -229,6 +229,11 @@ export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
+/** The content of the webview on screen (with two open, e.g. the prompt editor and the compare panel in front of it: the one shown). */
+export function visibleWebview(page: Page): FrameLocator {
+  return page.locator('iframe.webview.ready').filter({ visible: true }).last().contentFrame().locator('#active-frame').contentFrame();
+}
+
 /**
  * Full-workbench picture into SCREENSHOT_DIR/<name>; returns its path. The README's pictures are JPEG
  * (they ship in the .vsix for the extension's page, so they are kept small); the others PNG.
