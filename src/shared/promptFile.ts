@@ -40,6 +40,8 @@ export interface PromptFileEntry {
   index: number;
   /** The entry's `name`, or "prompt N" (1-based) without one. */
   name: string;
+  /** Whether `name` is the entry's own (`name:`), not the "prompt N" that follows its place in the list. */
+  named?: boolean;
   /** The whole entry. */
   range: TextRange;
   /** The options it sets itself (prompt option names only). */
@@ -238,6 +240,7 @@ export function parsePromptFile(text: string, format: PromptFileFormat): ParsedP
       const value = isScalar(node) ? node.value : undefined;
       if ((typeof value === 'string' && value.trim() !== '') || typeof value === 'number') {
         entry.name = String(value).trim();
+        entry.named = true;
         const seen = names.get(entry.name);
         if (seen !== undefined) file.problems.push({ range: rangeOf(node, name.keyRange), message: `Another prompt (number ${seen + 1}) is also named "${entry.name}".`, severity: 'warning', entry: index });
         else names.set(entry.name, index);
@@ -322,6 +325,61 @@ export function paramsFingerprint(params: PromptCreateParams): string {
 }
 
 // ─── Write-back: the created prompt's id, as a minimal edit ──────────────────────────────────────
+
+/** The entry a prompt was created from, as it was when it was sent. */
+export interface SentEntry {
+  /** The file as parsed when the prompt was sent. */
+  file: ParsedPromptFile;
+  entry: PromptFileEntry;
+  /** `paramsFingerprint` of the request that was sent. */
+  fingerprint: string;
+}
+
+/**
+ * The entry of the file as it is now (`current`) that a created prompt came from, so its id is written
+ * there: the user may have edited the file while the prompt was out (inserted or moved entries, renamed
+ * the entry). Never a guess:
+ * - an entry that records another run (an `id:` other than the one the sent entry had) never gets it;
+ * - an entry with its own name, when the file has as many entries of that name as when it was sent:
+ *   the one of them at the same rank (the one entry of that name, however the others moved; between
+ *   entries of the same name, only if it still sends the same request). An entry of that name added
+ *   meanwhile: the one of them that records no other run, else none;
+ * - renamed (no entry of that name left), or an entry without a name of its own (its "prompt N" changes
+ *   with its place): the one entry whose request is exactly what was sent (`context`: the tune's rules, as
+ *   when it was sent) and that is not another entry of the file as sent (a name the file had then);
+ * - nothing or more than one fits → undefined: the caller asks the user to add the id.
+ */
+export function entryForCreatedPrompt(current: ParsedPromptFile, sent: SentEntry, context: ValidationContext): PromptFileEntry | undefined {
+  const sentId = sent.entry.id?.value;
+  const free = (entry: PromptFileEntry) => entry.id === undefined || entry.id.value === sentId;
+  const fingerprints = new Map<PromptFileEntry, string | undefined>();
+  const sendsTheSame = (entry: PromptFileEntry) => {
+    if (!fingerprints.has(entry)) {
+      const params = checkEntry(current, entry, context).params;
+      fingerprints.set(entry, params ? paramsFingerprint(params) : undefined);
+    }
+    return fingerprints.get(entry) === sent.fingerprint;
+  };
+  if (sent.entry.named) {
+    const ofName = (entries: readonly PromptFileEntry[]) => entries.filter((entry) => entry.named === true && entry.name === sent.entry.name);
+    const then = ofName(sent.file.entries);
+    const now = ofName(current.entries);
+    if (now.length > 0 && now.length === then.length) {
+      const entry = now[then.findIndex((e) => e.index === sent.entry.index)] as PromptFileEntry | undefined;
+      return entry && free(entry) && (then.length === 1 || sendsTheSame(entry)) ? entry : undefined;
+    }
+    if (now.length > 0) {
+      const candidates = now.filter(free);
+      return then.length === 1 && candidates.length === 1 ? candidates[0] : undefined;
+    }
+  } else {
+    const same = current.entries[sent.entry.index] as PromptFileEntry | undefined;
+    if (same && !same.named && free(same) && sendsTheSame(same)) return same;
+  }
+  const namedThen = new Set(sent.file.entries.filter((entry) => entry.named).map((entry) => entry.name));
+  const byRequest = current.entries.filter((entry) => free(entry) && !(entry.named && namedThen.has(entry.name)) && sendsTheSame(entry));
+  return byRequest.length === 1 ? byRequest[0] : undefined;
+}
 
 export interface TextEditPlan {
   offset: number;

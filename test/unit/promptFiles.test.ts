@@ -13,6 +13,7 @@ import {
   applyPlan,
   suggestedKeyText,
   checkEntry,
+  entryForCreatedPrompt,
   entryFromDraft,
   entryYaml,
   idEditPlan,
@@ -265,6 +266,92 @@ describe('prompt files: write-back of the prompt id', () => {
   it('keeps CRLF line ends', () => {
     const crlf = 'tune: 1\r\nprompts:\r\n  - text: hi\r\n  - text: yo\r\n';
     assert.equal(record(crlf, 'yaml', 0, 5), 'tune: 1\r\nprompts:\r\n  - text: hi\r\n    id: 5\r\n  - text: yo\r\n');
+  });
+});
+
+describe('prompt files: the entry that gets a created prompt’s id when the file changed during the run (issue #23)', () => {
+  const entry = (name: string | undefined, text: string, more = '') => `${name === undefined ? '  - ' : `  - name: ${name}\n    `}text: ${text}\n${more}`;
+  const file = (...entries: string[]) => `tune: 1\ndefaults:\n  num_images: 1\nprompts:\n${entries.join('')}`;
+  const studio = entry('studio', '<1> portrait, studio light');
+  const beach = entry('beach', '<1> on a beach');
+  const wide = entry('wide', '<1> wide shot');
+  /** Entry `index` of `then` was sent; the file is now `now`: which entry gets the id ("index name"), if any. */
+  function target(then: string, index: number, now: string): string | undefined {
+    const sentFile = parsePromptFile(then, 'yaml');
+    const sent = sentFile.entries[index];
+    const fingerprint = paramsFingerprint(checkEntry(sentFile, sent, flux).params!);
+    const found = entryForCreatedPrompt(parsePromptFile(now, 'yaml'), { file: sentFile, entry: sent, fingerprint }, flux);
+    return found && `${found.index} ${found.name}`;
+  }
+
+  it('the file unchanged: the entry that was sent (guards: the plain case still writes the id)', () => {
+    assert.equal(target(file(studio, beach), 1, file(studio, beach)), '1 beach');
+  });
+
+  it('an entry inserted above: the sent entry at its new place, not the one now at its old place (guards: the id written by index)', () => {
+    assert.equal(target(file(studio, beach), 0, file(wide, studio, beach)), '1 studio');
+    // Unnamed entries are "prompt N" by place: the inserted one is now "prompt 1", the sent one "prompt 2".
+    const first = entry(undefined, '<1> first');
+    const second = entry(undefined, '<1> second');
+    assert.equal(target(file(first, second), 0, file(entry(undefined, '<1> new'), first, second)), '1 prompt 2');
+    assert.equal(target(file(first, second), 1, file(second, first)), '0 prompt 1', 'unnamed and moved: found by what it sends');
+  });
+
+  it('entries reordered: the sent entry wherever it went (guards: the id written to whatever took its place)', () => {
+    assert.equal(target(file(studio, beach, wide), 2, file(wide, beach, studio)), '0 wide');
+    assert.equal(target(file(studio, beach, wide), 0, file(wide, beach, studio)), '2 studio');
+  });
+
+  it('the entry renamed, its text unchanged: the one entry that sends what was sent (guards: the id lost, or given to another entry, on a rename)', () => {
+    const renamed = entry('portrait', '<1> portrait, studio light');
+    assert.equal(target(file(studio, beach), 0, file(renamed, beach)), '0 portrait');
+    assert.equal(target(file(studio, beach), 0, file(beach, renamed)), '1 portrait', 'renamed and moved');
+    assert.equal(target(file(studio, beach), 0, file(entry(undefined, '<1> portrait, studio light'), beach)), '0 prompt 1', 'its name removed');
+  });
+
+  it('the entry renamed and its text changed: none, the user is asked to add the id (guards: a guess)', () => {
+    assert.equal(target(file(studio, beach), 0, file(entry('portrait', '<1> portrait, softbox'), beach)), undefined);
+  });
+
+  it('a renamed entry is not confused with another entry that sends the same (guards: the id given to a twin)', () => {
+    const twin = entry('twin', '<1> portrait, studio light');
+    // The sent entry renamed while a twin that was already there sends the same: the renamed one.
+    assert.equal(target(file(studio, twin), 0, file(entry('portrait', '<1> portrait, studio light'), twin)), '0 portrait');
+    // The sent entry deleted: its twin, an entry of its own, does not get the id.
+    assert.equal(target(file(studio, twin), 0, file(twin)), undefined);
+    // Renamed, and a second entry sending the same is added meanwhile: two fit, none is chosen.
+    assert.equal(target(file(studio, beach), 0, file(entry('portrait', '<1> portrait, studio light'), entry('copy', '<1> portrait, studio light'), beach)), undefined);
+  });
+
+  it('two entries with the same name: none when one was added during the run, the one at the same rank when both were sent (guards: the id on the copy)', () => {
+    // The user pasted a copy of the entry above it while it was sent: either could be the one.
+    assert.equal(target(file(studio, beach), 0, file(studio, studio, beach)), undefined);
+    // The file had two of that name when it was sent (a warning, not an error): they keep their order.
+    const other = entry('studio', '<1> portrait, window light');
+    assert.equal(target(file(studio, other), 1, file(studio, other)), '1 studio');
+    assert.equal(target(file(studio, other), 1, file(wide, studio, other)), '2 studio', 'an entry inserted above both');
+    assert.equal(target(file(studio, other), 1, file(other, studio)), undefined, 'swapped: same name, not the same request');
+    // A copy that records another run is not a candidate: the entry without one is.
+    assert.equal(target(file(studio, beach), 0, file(entry('studio', '<1> portrait, studio light', '    id: 77\n'), studio, beach)), '1 studio');
+  });
+
+  it('the entry deleted: none, even when another entry is now at its place (guards: the id on the next entry)', () => {
+    assert.equal(target(file(studio, beach), 0, file(beach)), undefined);
+    assert.equal(target(file(studio, beach), 0, file(wide, beach)), undefined);
+    assert.equal(target(file(entry(undefined, '<1> a'), entry(undefined, '<1> b')), 0, file(entry(undefined, '<1> b'))), undefined, 'unnamed: "prompt 1" is now another entry');
+  });
+
+  it('never an entry that records another run (guards: an earlier run’s id overwritten)', () => {
+    const ran = entry('portrait', '<1> portrait, studio light', '    id: 501\n');
+    assert.equal(target(file(studio, beach), 0, file(ran, beach)), undefined, 'renamed onto an entry that ran: not overwritten');
+    // A run of an entry that already had an id (Generate Again): its own id is replaced, wherever it moved.
+    const again = entry('studio', '<1> portrait, studio light', '    id: 501\n');
+    assert.equal(target(file(again, beach), 0, file(wide, beach, again)), '2 studio');
+    assert.equal(target(file(again, beach), 0, file(beach, entry('portrait', '<1> portrait, studio light', '    id: 501\n'))), '1 portrait');
+  });
+
+  it('the file made unreadable meanwhile: none (guards: an edit planned on a broken file)', () => {
+    assert.equal(target(file(studio, beach), 0, `${file(studio, beach)}  - [unclosed\n`), undefined);
   });
 });
 

@@ -44,6 +44,8 @@ export interface FileState {
   text: string;
   parsed: ParsedPromptFile;
   lookup?: TuneLookup;
+  /** The rules the entries were checked with (the tune's model, or the limits every model shares). */
+  context: ValidationContext;
   entries: EntryState[];
 }
 
@@ -152,7 +154,7 @@ export class PromptFilesController implements vscode.Disposable {
       }
       return { entry, checked };
     });
-    const state: FileState = { document, version, format, text, parsed, lookup, entries };
+    const state: FileState = { document, version, format, text, parsed, lookup, context, entries };
     this.states.set(key, state);
     this.publish(state);
     this.changed.fire();

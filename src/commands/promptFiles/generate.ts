@@ -12,7 +12,7 @@ import { recoveryNote, unknownOutcomeMessage, type BatchOutcome, type BatchPromp
 import type { Services } from '../../services';
 import { errorMessage } from '../../shared/errorMessage';
 import { issuesFromServerError } from '../../shared/prompt/validation';
-import { idEditPlan, paramsFingerprint, parsePromptFile } from '../../shared/promptFile';
+import { entryForCreatedPrompt, idEditPlan, paramsFingerprint, parsePromptFile } from '../../shared/promptFile';
 import { plural } from '../../shared/plural';
 import type { EntryState, FileState, PromptFilesController } from './controller';
 
@@ -202,12 +202,13 @@ export class PromptFileRunner {
     const { entry } = entryState;
     if (outcome.status === 'created') {
       this.writes = this.writes.then(async () => {
-        await this.files.recordRun(outcome.prompt, paramsFingerprint(entryState.checked.params!));
-        // The file may have changed while the prompt was sent: the id goes to the entry of that name.
+        const fingerprint = paramsFingerprint(entryState.checked.params!);
+        await this.files.recordRun(outcome.prompt, fingerprint);
+        // The file may have changed while the prompt was sent (entries inserted, moved, renamed): the id goes
+        // to the entry it came from, or nowhere.
         const text = document.getText();
-        const current = parsePromptFile(text, state.format).entries;
-        const index = current[entry.index]?.name === entry.name ? entry.index : current.find((e) => e.name === entry.name)?.index;
-        const plan = index === undefined ? undefined : idEditPlan(text, state.format, index, outcome.prompt.id);
+        const target = entryForCreatedPrompt(parsePromptFile(text, state.format), { file: state.parsed, entry, fingerprint }, state.context);
+        const plan = target === undefined ? undefined : idEditPlan(text, state.format, target.index, outcome.prompt.id);
         if (!plan) {
           this.services.log.warn(`Prompt file: prompt ${outcome.prompt.id} was created for “${entry.name}”, but the file changed too much to record its id.`);
           void vscode.window.showWarningMessage(`Prompt ${outcome.prompt.id} was created for “${entry.name}”, but the file changed meanwhile: add “id: ${outcome.prompt.id}” to that prompt yourself.`);
