@@ -1,7 +1,8 @@
 // Prompt files (*.astria.yaml / *.astria.json) in a real VS Code host against the sandbox: our own
 // diagnostics (no YAML extension installed), CodeLenses, Generate with the id written back and the rest
-// of the file byte-identical, the duplicate question, Generate All with a 422 half way, hovers with the
-// sandbox CDN's images, completions, and titles resolved on the documented profile.
+// of the file byte-identical (under the right entry when the file is edited during the run), the
+// duplicate question, Generate All with a 422 half way, hovers with the sandbox CDN's images,
+// completions, and titles resolved on the documented profile.
 import type { PromptFilesFeature } from '../../src/commands/promptFiles/feature';
 import * as assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -288,6 +289,87 @@ describe('Prompt files', function () {
     await vscode.commands.executeCommand('undo');
     assert.equal(document.getText(), note + original, 'Undo takes the id back, and only the id');
     await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  describe('the id written back while the user edits the file during the run (issue #23)', () => {
+    const window = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
+    const entry = (name: string, text: string) => `  - name: ${name}\n    text: <1> ${text}\n`;
+    const withId = (text: string, entryText: string, id: number) => {
+      assert.equal(text.split(entryText).length, 2, `“${entryText.trim()}” is in the file once`);
+      return text.replace(entryText, `${entryText}    id: ${id}\n`);
+    };
+
+    /**
+     * Generates entry `index` of a new file `original`, Astria answering late; as soon as the entry is being
+     * sent, the user replaces the file's prompts with `edited` (one edit, as a paste would be).
+     */
+    async function generateWhileEditing(fileName: string, original: string, index: number, edited: string) {
+      const document = await openFile(fileName, original);
+      const editor = await vscode.window.showTextDocument(document);
+      await files.controller.stateOf(document);
+      await admin('POST', '/faults', { match: `^/tunes/${studio.id}/prompts$`, method: 'POST', origin: 'api', kind: 'slow', delayMs: 1_500 });
+      let typed: Thenable<boolean> | undefined;
+      const typing = files.controller.onDidChange(() => {
+        if (typed || !files.controller.isSending(document, index)) return;
+        const start = document.positionAt(document.getText().indexOf('prompts:\n') + 'prompts:\n'.length);
+        typed = editor.edit((b) => b.replace(new vscode.Range(start, document.positionAt(document.getText().length)), edited.slice(edited.indexOf('prompts:\n') + 'prompts:\n'.length)));
+      });
+      const summary = await api.promptFiles.generate(document.uri, index).finally(() => typing.dispose());
+      assert.ok(typed && (await typed), 'the file was edited while the prompt was out');
+      assert.equal(summary?.created.length, 1, JSON.stringify(summary));
+      return { document, summary: summary!, id: summary!.created[0].promptId };
+    }
+
+    it('an entry inserted above: the id lands under the sent entry, not under the entry now at its old place (guards: the id written by index)', async () => {
+      const header = `tune: ${studio.id}\ndefaults:\n  num_images: 1\nprompts:\n`;
+      const first = entry('first', 'first'), second = entry('second', 'second'), inserted = entry('inserted', 'inserted above');
+      const edited = header + inserted + first + second;
+      const { document, id } = await generateWhileEditing('inserted.astria.yaml', header + first + second, 1, edited);
+      assert.equal(document.getText(), withId(edited, second, id), 'the inserted entry is kept, the id is under “second” only, nothing else changed');
+      assert.equal(parsePromptFile(document.getText(), 'yaml').entries.filter((e) => e.id).map((e) => e.name).join(), 'second');
+    });
+
+    it('entries reordered: the id follows the sent entry to its new place (guards: the id given to whatever took its place)', async () => {
+      const header = `tune: ${studio.id}\ndefaults:\n  num_images: 1\nprompts:\n`;
+      const first = entry('first', 'first of two'), second = entry('second', 'second of two');
+      const edited = header + second + first;
+      const { document, id } = await generateWhileEditing('reordered.astria.yaml', header + first + second, 0, edited);
+      assert.equal(document.getText(), withId(edited, first, id), 'the new order is kept, the id is under “first” only');
+      assert.equal(parsePromptFile(document.getText(), 'yaml').entries.filter((e) => e.id).map((e) => e.name).join(), 'first');
+    });
+
+    it('the entry renamed: the id lands under its new name, found by the request that was sent (guards: the id lost or given to another entry)', async () => {
+      const header = `tune: ${studio.id}\ndefaults:\n  num_images: 1\nprompts:\n`;
+      const before = entry('draft name', 'renamed during the run'), other = entry('other', 'another one');
+      const renamed = entry('final name', 'renamed during the run');
+      const edited = header + renamed + other;
+      const { document, id, summary } = await generateWhileEditing('renamed.astria.yaml', header + before + other, 0, edited);
+      assert.equal(document.getText(), withId(edited, renamed, id), 'the new name is kept, the id is under it only');
+      assert.equal(summary.created[0].idNotWritten, undefined, 'and the summary says so');
+    });
+
+    it('renamed and rewritten during the run: a warning gives the id to add, and nothing is written (guards: a guess)', async () => {
+      const header = `tune: ${studio.id}\ndefaults:\n  num_images: 1\nprompts:\n`;
+      const before = entry('draft name', 'before the rewrite'), other = entry('other', 'left alone');
+      const edited = header + entry('final name', 'after the rewrite') + other;
+      const shown: { severity: string; message: string }[] = [];
+      const originals = { warning: window.showWarningMessage, info: window.showInformationMessage };
+      const capture = (severity: string) => ((message: string) => (shown.push({ severity, message }), Promise.resolve(undefined))) as never;
+      window.showWarningMessage = capture('warning');
+      window.showInformationMessage = capture('info');
+      try {
+        const { document, id, summary } = await generateWhileEditing('rewritten.astria.yaml', header + before + other, 0, edited);
+        assert.equal(document.getText(), edited, 'the user’s edit is all there is: no id anywhere');
+        assert.equal(summary.created[0].idNotWritten, true);
+        const warning = shown.find((s) => s.severity === 'warning');
+        assert.equal(warning?.message, `Prompt ${id} was created for “draft name”, but the file changed meanwhile: add “id: ${id}” to that prompt yourself.`);
+        const info = shown.find((s) => s.severity === 'info');
+        assert.ok(info && !info.message.includes('in the file (not saved yet)') && info.message.includes(`add id: ${id} to “draft name” yourself`), `the summary does not say the id is in the file: ${info?.message}`);
+      } finally {
+        window.showWarningMessage = originals.warning;
+        window.showInformationMessage = originals.info;
+      }
+    });
   });
 
   it('asks before generating an unchanged prompt again, and sends nothing when told no', async () => {

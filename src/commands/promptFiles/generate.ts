@@ -22,7 +22,7 @@ const DEFAULT_CONCURRENCY = 2;
 
 export interface RunSummary {
   /** `note`: what happened when the request failed and the prompt was then found on the server. */
-  created: { name: string; promptId: number; note?: string }[];
+  created: { name: string; promptId: number; note?: string; /** The file changed too much during the run to tell where its id goes (the user was told to add it). */ idNotWritten?: true }[];
   /** Entries that were asked for and not created, with the reason in words. */
   notRun: { name: string; reason: string }[];
   /** Indexes of entries that got no answer and were not found on the server (not sent again unasked). */
@@ -152,6 +152,7 @@ export class PromptFileRunner {
     const items: BatchPrompt[] = entries.map((e) => ({ key: String(e.entry.index), tuneId: tune.id, params: e.checked.params! }));
     const concurrency = vscode.workspace.getConfiguration('tuneStudio').get<number>(CONCURRENCY_SETTING, DEFAULT_CONCURRENCY);
     const summary: RunSummary & { unknown: number[] } = { created: [], notRun: [], unknown: [] };
+    const unwritten = new Set<number>();
     for (const e of entries) this.files.clearServerProblem(document, e.entry.index);
 
     const outcomes = await vscode.window.withProgress(
@@ -168,7 +169,7 @@ export class PromptFileRunner {
             onOutcome: (outcome) => {
               this.files.setSending(document, Number(outcome.key), false);
               progress.report({ increment: 100 / entries.length, message: `${++done} of ${entries.length}` });
-              void this.settle(state, byKey.get(outcome.key)!, outcome);
+              void this.settle(state, byKey.get(outcome.key)!, outcome, unwritten);
             },
           });
         } finally {
@@ -182,7 +183,7 @@ export class PromptFileRunner {
       const e = byKey.get(outcome.key)!;
       if (outcome.status === 'created') {
         const note = recoveryNote({ status: 'created', value: outcome.prompt, recovered: outcome.recovered, failure: outcome.failure }, 'prompt');
-        summary.created.push({ name: e.entry.name, promptId: outcome.prompt.id, ...(note ? { note } : {}) });
+        summary.created.push({ name: e.entry.name, promptId: outcome.prompt.id, ...(note ? { note } : {}), ...(unwritten.has(outcome.prompt.id) ? { idNotWritten: true as const } : {}) });
       }
       else if (outcome.status === 'failed' && outcome.unknown) {
         summary.notRun.push({ name: e.entry.name, reason: unknownOutcomeMessage('prompt', outcome.error, this.services.generation.waitedMs) });
@@ -197,7 +198,7 @@ export class PromptFileRunner {
   }
 
   /** One outcome: the id written back and the run recorded, or a 422 on the entry's line. */
-  private settle(state: FileState, entryState: EntryState, outcome: BatchOutcome): Promise<unknown> {
+  private settle(state: FileState, entryState: EntryState, outcome: BatchOutcome, unwritten: Set<number>): Promise<unknown> {
     const { document } = state;
     const { entry } = entryState;
     if (outcome.status === 'created') {
@@ -210,6 +211,7 @@ export class PromptFileRunner {
         const target = entryForCreatedPrompt(parsePromptFile(text, state.format), { file: state.parsed, entry, fingerprint }, state.context);
         const plan = target === undefined ? undefined : idEditPlan(text, state.format, target.index, outcome.prompt.id);
         if (!plan) {
+          unwritten.add(outcome.prompt.id);
           this.services.log.warn(`Prompt file: prompt ${outcome.prompt.id} was created for “${entry.name}”, but the file changed too much to record its id.`);
           void vscode.window.showWarningMessage(`Prompt ${outcome.prompt.id} was created for “${entry.name}”, but the file changed meanwhile: add “id: ${outcome.prompt.id}” to that prompt yourself.`);
           return;
@@ -233,16 +235,25 @@ export class PromptFileRunner {
     const notRunText = notRun.map((n) => `“${n.name}” (${n.reason})`).join('; ');
     // A prompt found on the server after a failed request: the user is told what happened first.
     const notes = created.filter((c) => c.note).map((c) => (all ? `“${c.name}”: ${c.note}` : (c.note ?? ''))).join('');
+    // Where the ids are: never "in the file" for one the file changed too much to take.
+    const missing = created.filter((c) => c.idNotWritten);
+    const add = `add ${missing.map((c) => `id: ${c.promptId} to “${c.name}”`).join(', ')} yourself`;
+    const ids =
+      missing.length === 0
+        ? `${created.length === 1 && !all ? 'its id is' : 'their ids are'} in the file (not saved yet)`
+        : missing.length === created.length
+          ? `the file changed meanwhile, so ${created.length === 1 ? 'its id is' : 'their ids are'} not in it: ${add}`
+          : `their ids are in the file (not saved yet), but the file changed meanwhile: ${add}`;
     if (notRun.length === 0) {
       void vscode.window.showInformationMessage(
         all
-          ? `${notes}Created ${plural(created.length, 'prompt')} from ${name}: their ids are in the file (not saved yet), the images are on their way.`
-          : `${notes}Created prompt ${created[0].promptId} for “${created[0].name}”: its id is in the file (not saved yet), the images are on their way.`,
+          ? `${notes}Created ${plural(created.length, 'prompt')} from ${name}: ${ids}; the images are on their way.`
+          : `${notes}Created prompt ${created[0].promptId} for “${created[0].name}”: ${ids}; the images are on their way.`,
       );
     } else if (created.length === 0) {
       void vscode.window.showErrorMessage(`Nothing was generated from ${name}. Not run: ${notRunText}.`);
     } else {
-      void vscode.window.showWarningMessage(`${notes}Created ${created.length} of ${created.length + notRun.length} prompts from ${name} (their ids are in the file, not saved yet). Not run: ${notRunText}.`);
+      void vscode.window.showWarningMessage(`${notes}Created ${created.length} of ${created.length + notRun.length} prompts from ${name} (${ids}). Not run: ${notRunText}.`);
     }
   }
 }
