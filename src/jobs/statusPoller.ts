@@ -1,15 +1,32 @@
-import * as vscode from 'vscode';
 import type { Prompt, Tune } from '../api/astria/types';
 import { isPromptInProgress, isTuneInProgress, tuneState } from '../api/astria/state';
-import type { Services } from '../services';
+import type { AstriaClient } from '../api/astria/client';
 import { ApiError } from '../api/errors';
 import { errorMessage } from '../shared/errorMessage';
 import type { Changes } from '../domain/changes';
+import { Emitter } from '../shared/emitter';
 
 const BASE_INTERVAL_MS = 3_000;
 const BACKOFF_FACTOR = 1.6;
 /** Pages of one tune's prompts read per tick on a server that pages by 20 (100 prompts), before asking by id. */
 const MAX_PAGES_PER_TICK = 5;
+
+/** The lines the jobs write to the output channel (`Services.log` is one). */
+export interface JobLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * What the poller uses of `Services`: the client (read at every request: it is rebuilt when a setting
+ * changes), the change stream and the log.
+ */
+export interface PollerServices {
+  readonly astria: AstriaClient;
+  readonly changes: Changes;
+  readonly log: JobLog;
+}
 
 export interface PollerTiming {
   baseIntervalMs: number;
@@ -23,7 +40,7 @@ export interface PollerTiming {
  * all of its prompts at once), never one per prompt. It backs off while nothing changes (not while a prompt of a
  * trained tune is generating: that is done within seconds), honours Retry-After, and has no timer at all while nothing is pending.
  */
-export class StatusPoller implements vscode.Disposable {
+export class StatusPoller {
   private readonly trainingTunes = new Map<number, Tune>();
   /** tune id → ids of its prompts still generating */
   private readonly pendingPrompts = new Map<number, Map<number, Prompt>>();
@@ -37,14 +54,14 @@ export class StatusPoller implements vscode.Disposable {
   private dueAt = 0;
   /** Bumped by clear(): a check that was in flight then must not put an old tune or prompt back. */
   private epoch = 0;
-  private readonly pendingChanged = new vscode.EventEmitter<void>();
+  private readonly pendingChanged = new Emitter<void>((error) => this.services.log.error(`A view failed to follow the status checks: ${errorMessage(error)}`));
   /** The set of pending things changed (for the status bar). */
   readonly onDidChangePending = this.pendingChanged.event;
   private readonly changes: Changes;
   private readonly subscription: { dispose(): void };
 
   constructor(
-    private readonly services: Services,
+    private readonly services: PollerServices,
     private readonly timing: PollerTiming = { baseIntervalMs: BASE_INTERVAL_MS, maxIntervalMs: 60_000 },
   ) {
     this.intervalMs = timing.baseIntervalMs;
