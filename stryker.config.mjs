@@ -18,6 +18,7 @@ export default {
     'src/api/**/*.ts',
     'src/shared/**/*.ts',
     'src/domain/**/*.ts',
+    'src/jobs/**/*.ts',
     'src/auth/keyBinding.ts',
     // Needs a real VS Code: covered by the integration suite, out of this tool's reach.
     '!src/domain/workspaceImages.ts',
