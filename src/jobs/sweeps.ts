@@ -156,7 +156,7 @@ export class SweepStore {
     /** Cells whose request failed although the prompt was then found, by why it failed (told once the run ends). */
     const recovered = new Map<string, number[]>();
     try {
-      await this.services.generation.createPrompts(items, {
+      const outcomes = await this.services.generation.createPrompts(items, {
         concurrency,
         signal: abort.signal,
         onStart: (key) => {
@@ -179,17 +179,17 @@ export class SweepStore {
             this.services.log.info(`Sweep ${sweepId}: cell ${index + 1} is prompt ${outcome.prompt.id}${outcome.recovered ? ' (found after an ambiguous failure, not sent twice)' : ''}`);
             void this.update(sweepId, index, { promptId: outcome.prompt.id, error: null });
           } else if (outcome.status === 'failed') {
+            // (Cells a cancel kept from starting are not told here: they are counted from the result below.)
             tally.failed++;
             // No answer and not on the server: Run missing sends it again (the user's word), never this run.
             const message = outcome.unknown ? `${unknownOutcomeMessage('prompt', outcome.error, this.services.generation.waitedMs)} Run missing sends it again.` : errorMessage(outcome.error);
             this.services.log.warn(`Sweep ${sweepId}: cell ${index + 1} failed: ${message}`);
             void this.update(sweepId, index, { error: message });
-          } else {
-            tally.notStarted++;
-            void this.update(sweepId, index, { error: null });
           }
         },
       });
+      // Cancelled before they started: nothing was sent for them, and they stay missing (their error was cleared above).
+      tally.notStarted = outcomes.filter((outcome) => outcome.status === 'not-started').length;
     } finally {
       this.running.delete(sweepId);
       this.activity.delete(sweepId);
