@@ -25,7 +25,7 @@ export default {
     '!src/domain/tuneUpload.ts',
     '!src/domain/imageDownload.ts',
   ],
-  ignorePatterns: ['.vscode-test', 'dist', 'out', 'test-results', 'bench/results', '.stryker-tmp', 'node_modules'],
+  ignorePatterns: ['.vscode-test', 'dist', 'out', 'test-results', 'bench/results', '.stryker-tmp', '.stryker-tmp-*', 'node_modules'],
   incremental: true,
   incrementalFile: 'test-results/mutation/incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],

@@ -6,7 +6,6 @@ import { errorMessage } from '../shared/errorMessage';
 import type { Changes } from '../domain/changes';
 import { Emitter } from '../shared/emitter';
 
-const BASE_INTERVAL_MS = 3_000;
 const BACKOFF_FACTOR = 1.6;
 /** Pages of one tune's prompts read per tick on a server that pages by 20 (100 prompts), before asking by id. */
 const MAX_PAGES_PER_TICK = 5;
@@ -28,6 +27,7 @@ export interface PollerServices {
   readonly log: JobLog;
 }
 
+/** How often to check: every `baseIntervalMs` (3 s in the extension) after something new, backing off to `maxIntervalMs`. */
 export interface PollerTiming {
   baseIntervalMs: number;
   maxIntervalMs: number;
@@ -62,7 +62,7 @@ export class StatusPoller {
 
   constructor(
     private readonly services: PollerServices,
-    private readonly timing: PollerTiming = { baseIntervalMs: BASE_INTERVAL_MS, maxIntervalMs: 60_000 },
+    private readonly timing: PollerTiming,
   ) {
     this.intervalMs = timing.baseIntervalMs;
     this.changes = services.changes;
@@ -226,11 +226,11 @@ export class StatusPoller {
     const fresh = await this.services.astria.getTune(tuneId);
     // Cleared or forgotten while the request was out: do not put it back.
     if (epoch !== this.epoch || !this.trainingTunes.has(tuneId)) return false;
-    const before = this.trainingTunes.get(tuneId);
+    const before = this.trainingTunes.get(tuneId)!; // has() just said so
     if (isTuneInProgress(fresh)) {
       this.trainingTunes.set(tuneId, fresh);
       this.changes.publish({ kind: 'tuneProgressed', tune: fresh });
-      return before ? tuneState(before) !== tuneState(fresh) : false;
+      return tuneState(before) !== tuneState(fresh);
     }
     this.trainingTunes.delete(tuneId);
     this.changes.publish({ kind: 'tuneFinished', tune: fresh });
@@ -238,11 +238,8 @@ export class StatusPoller {
   }
 
   private async checkPrompts(tuneId: number, epoch: number): Promise<boolean> {
-    const watched = this.pendingPrompts.get(tuneId);
-    if (!watched || watched.size === 0) {
-      this.pendingPrompts.delete(tuneId);
-      return false;
-    }
+    // tick() asked has() first, and a tune's map is dropped as soon as it is empty.
+    const watched = this.pendingPrompts.get(tuneId)!;
     // One list request covers every watched prompt on the newest page (the common case). A server that
     // ignores before_id/limit gives 20 a page: further pages are read (one request per page, at most
     // MAX_PAGES_PER_TICK) until every watched prompt is listed or the pages are older than the oldest one.
@@ -280,7 +277,8 @@ export class StatusPoller {
         this.changes.publish({ kind: 'promptProgressed', prompt: fresh });
       }
     }
-    if (watched.size === 0) this.pendingPrompts.delete(tuneId);
+    // (Forgotten and watched anew meanwhile: the new map is another one, and stays.)
+    if (watched.size === 0 && this.pendingPrompts.get(tuneId) === watched) this.pendingPrompts.delete(tuneId);
     return changed;
   }
 

@@ -80,6 +80,9 @@ function requests(filter: (r: RecordedRequest) => boolean = () => true): Recorde
 const gets = (path: string) => requests((r) => r.method === 'GET' && r.path === path);
 const lines = () => requests().map((r) => `${r.method} ${r.path}`);
 
+/** Timers pending in this process (the poller's is one of them). */
+const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+
 async function until(what: string, condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!condition()) {
@@ -418,6 +421,40 @@ describe('StatusPoller: gone, refused, failing', () => {
     await h.poller.tick();
     assert.equal(h.poller.lastFailure, undefined);
   });
+  it('a prompt that cannot be asked for by id (500) is kept and the failure shown, not forgotten', async () => {
+    const h = harness();
+    const old = await newPrompt(tuneA, 'old');
+    for (let i = 0; i < 22; i++) await newPrompt(tuneA, 'newer');
+    sandbox.setIgnorePaging(true);
+    h.poller.watchPrompt(old);
+    sandbox.addFault({ match: `/tunes/${tuneA}/prompts/${old.id}`, kind: 'status500', count: 1 });
+    await h.poller.tick();
+    assert.equal(h.poller.generatingCount, 1);
+    assert.ok(h.poller.lastFailure);
+    assert.equal(kinds(h.published, 'promptFinished').length, 0);
+  });
+
+  it('a 429 without Retry-After waits twice the interval before the next check', async () => {
+    const h = harness({ baseIntervalMs: 250, maxIntervalMs: 250 });
+    sandbox.addFault({ match: `/tunes/${tuneA}/prompts`, method: 'GET', kind: 'status429', retryAfter: null, count: 1 });
+    h.poller.watchPrompt(await newPrompt(tuneA));
+    await until('two checks', () => gets(`/tunes/${tuneA}/prompts`).length >= 2, 4_000);
+    const [first, second] = gets(`/tunes/${tuneA}/prompts`);
+    assert.equal(first!.status, 429);
+    assert.ok(second!.at - first!.at >= 450, `waited ${second!.at - first!.at} ms (500 expected)`);
+  });
+
+  it('a view whose redraw throws is logged; the others still hear of the change', async () => {
+    const h = harness();
+    h.poller.onDidChangePending(() => {
+      throw new Error('status bar broke');
+    });
+    let heard = 0;
+    h.poller.onDidChangePending(() => void heard++);
+    h.poller.watchPrompt(await newPrompt(tuneA));
+    assert.equal(heard, 1);
+    assert.ok(h.logged.includes('error: A view failed to follow the status checks: status bar broke'), h.logged.join('\n'));
+  });
 });
 
 describe('StatusPoller: clear and forget', () => {
@@ -518,6 +555,74 @@ describe('StatusPoller: clear and forget', () => {
     assert.deepEqual(lines().filter((l) => l.startsWith('GET')), []);
     assert.equal(h.pendingEvents(), events);
   });
+  it('forgetTune while its check is in flight: the answer does not put it back nor report it', async () => {
+    const h = harness();
+    const tune = await newTune();
+    h.poller.watchTune(tune);
+    await finishTune(tune.id);
+    sandbox.addFault({ match: `/tunes/${tune.id}`, kind: 'slow', delayMs: 300, count: 1 });
+    const ticking = h.poller.tick();
+    await until('the request', () => gets(`/tunes/${tune.id}`).length === 1);
+    h.poller.forgetTune(tune.id);
+    await ticking;
+    assert.ok(h.poller.isIdle);
+    assert.equal(kinds(h.published, 'tuneFinished').length, 0);
+  });
+
+  it('forgetPrompt while it is asked for by id: it is not reported', async () => {
+    const h = harness();
+    const old = await newPrompt(tuneA, 'old');
+    for (let i = 0; i < 22; i++) await newPrompt(tuneA, 'newer');
+    sandbox.setIgnorePaging(true);
+    h.poller.watchPrompt(old);
+    await finishPrompt(old.id);
+    sandbox.addFault({ match: `/tunes/${tuneA}/prompts/${old.id}`, kind: 'slow', delayMs: 300, count: 1 });
+    const ticking = h.poller.tick();
+    await until('the request', () => gets(`/tunes/${tuneA}/prompts/${old.id}`).length === 1);
+    h.poller.forgetPrompt(tuneA, old.id);
+    await ticking;
+    assert.equal(kinds(h.published, 'promptFinished').length, 0);
+    assert.ok(h.poller.isIdle);
+  });
+
+  it('a prompt watched while its tune’s only other prompt is being forgotten mid-check stays watched', async () => {
+    const h = harness();
+    const first = await newPrompt(tuneA);
+    h.poller.watchPrompt(first);
+    sandbox.addFault({ match: `/tunes/${tuneA}/prompts`, method: 'GET', kind: 'slow', delayMs: 300, count: 1 });
+    const ticking = h.poller.tick();
+    await until('the request', () => gets(`/tunes/${tuneA}/prompts`).length === 1);
+    h.poller.forgetPrompt(tuneA, first.id);
+    const second = await newPrompt(tuneA);
+    h.poller.watchPrompt(second);
+    await ticking;
+    assert.equal(h.poller.generatingCount, 1, 'the new prompt is still counted');
+    await finishPrompt(second.id);
+    await h.poller.tick();
+    assert.deepEqual(kinds(h.published, 'promptFinished').map((c) => (c as Extract<Change, { kind: 'promptFinished' }>).prompt.id), [second.id]);
+  });
+
+  it('holds one timer while something is watched and none once it is forgotten or cleared', async () => {
+    const h = harness();
+    const prompt = await newPrompt(tuneA);
+    const tune = await newTune();
+    const idle = timers();
+    h.poller.watchPrompt(prompt);
+    h.poller.watchTune(tune);
+    assert.equal(timers(), idle + 1, 'one timer for everything watched');
+    h.poller.forgetPrompt(tuneA, prompt.id);
+    assert.equal(timers(), idle + 1);
+    h.poller.forgetTune(tune.id);
+    assert.equal(timers(), idle, 'idle: no timer');
+    h.poller.watchPrompt(prompt);
+    h.poller.clear();
+    assert.equal(timers(), idle, 'cleared: no timer');
+    h.poller.watchPrompt(prompt);
+    h.poller.dispose();
+    assert.equal(timers(), idle, 'disposed: no timer');
+    h.poller.watchPrompt(await newPrompt(tuneB));
+    assert.equal(timers(), idle, 'nothing is scheduled after dispose');
+  });
 });
 
 describe('StatusPoller: timing', () => {
@@ -614,5 +719,30 @@ describe('StatusPoller: timing', () => {
     await sleep(250);
     const timed = gets(`/tunes/${tuneA}/prompts`).length - asked;
     assert.ok(timed >= 1 && timed <= 3, `${timed} timed checks in 250 ms at 100 ms`);
+  });
+  it('a stream of new work does not keep pushing the first check back', async () => {
+    const h = harness({ baseIntervalMs: 60, maxIntervalMs: 60 });
+    const prompts: Prompt[] = [];
+    for (let i = 0; i < 8; i++) prompts.push(await newPrompt(tuneA));
+    sandbox.clearRequests();
+    const start = Date.now();
+    for (const prompt of prompts) {
+      h.poller.watchPrompt(prompt);
+      await sleep(30);
+    }
+    const first = gets(`/tunes/${tuneA}/prompts`)[0];
+    assert.ok(first, 'checked while new prompts kept coming');
+    assert.ok(first.at - start < 200, `first check ${first.at - start} ms after the first prompt`);
+  });
+
+  it('the prompts of a tune still training wait with it: backed off, not checked every base interval', async () => {
+    const h = harness({ baseIntervalMs: 20, maxIntervalMs: 5_000 });
+    const tune = await newTune();
+    h.poller.watchTune(tune);
+    h.poller.watchPrompt(await client().createPrompt(tune.id, { text: 'waits', num_images: 1 }));
+    sandbox.clearRequests();
+    await sleep(1_200);
+    const checks = gets(`/tunes/${tune.id}`).length;
+    assert.ok(checks >= 3 && checks <= 9, `${checks} checks in 1.2 s (7 expected)`);
   });
 });
