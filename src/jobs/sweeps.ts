@@ -46,7 +46,7 @@ export interface SweepSettings {
 /**
  * The sweep settings from what the user set (`read('sweeps.maxPrompts')`, `read('sweeps.concurrency')`): a
  * whole number from 1 is taken, up to its limit; anything else gives the default. The configuration is
- * read by the caller (`readSweepSettings` in services.ts).
+ * read by the caller (`readSweepSettings` in webviews/sweepSettings.ts).
  */
 export function sweepSettingsFrom(read: (name: 'sweeps.maxPrompts' | 'sweeps.concurrency') => unknown): SweepSettings {
   const clamp = (value: unknown, fallback: number, max: number) =>

@@ -379,6 +379,19 @@ describe('SweepStore: prompts follow the change stream', () => {
     assert.equal(h.store.prompts.get(id)!.text, 'fresh', 'stops following once disposed');
   });
 
+  it('a view whose redraw throws is logged; the others still hear of the sweep', async () => {
+    const h = harness();
+    h.store.onDidChange(() => {
+      throw new Error('compare panel broke');
+    });
+    let heard = 0;
+    h.store.onDidChange(() => void heard++);
+    await create(h.store, cells(1));
+    assert.equal(h.events.length, 1);
+    assert.equal(heard, 1);
+    assert.ok(h.logged.includes('error: A view failed to follow a sweep: compare panel broke'), h.logged.join('\n'));
+  });
+
   it('after dispose nobody hears of it', async () => {
     const h = harness();
     h.store.dispose();
