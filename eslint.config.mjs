@@ -10,7 +10,7 @@ const refuse = (regex, message) => ({ regex, message });
 //   src/shared/ → src/shared/, `import type` of src/api/ (neither `vscode` nor Node nor the DOM)
 //   src/api/    → src/api/, src/shared/               (no `vscode`)
 //   src/domain/ → src/domain/, api, shared, auth      (no feature, no jobs, no services.ts, open.ts or extension.ts)
-//   src/jobs/   → api, shared, domain, services       (not a feature, not open.ts)
+//   src/jobs/   → api, shared, domain, types of services and auth (not a feature, not open.ts, no `vscode`)
 //   src/views/  → api, shared, domain, jobs, services (not open.ts: commands open panels)
 //   src/webviews/ → api, shared, domain, jobs, services, open, views (not commands, agent)
 //   src/commands/, src/agent/ → anything in src/ but webviews/ and the internals of commands/createTune/
@@ -82,9 +82,17 @@ export default tseslint.config(
     }),
   },
   {
+    // The poller and the sweeps run in plain Node too (unit tests, mutation testing): no `vscode`, and only
+    // types from what uses it (services.ts, auth/); the extension hands them what they need.
     files: ['src/jobs/**/*.ts'],
     rules: restrictImports({
-      patterns: [toFolders([...FEATURES, 'open'], 'The poller is below the features: they listen to it (through the change stream); it opens no panel.'), TO_EXTENSION, TO_WEBVIEW_UI],
+      paths: [{ name: 'vscode', message: 'src/jobs/ runs without VS Code (unit tests): take what you need as a parameter (see SweepMemory, JobLog).' }],
+      patterns: [
+        toFolders([...FEATURES, 'open'], 'The poller is below the features: they listen to it (through the change stream); it opens no panel.'),
+        { ...toFolders(['services', 'auth'], 'src/jobs/ runs without VS Code: take only types from services.ts and auth/ (`import type`).'), allowTypeImports: true },
+        TO_EXTENSION,
+        TO_WEBVIEW_UI,
+      ],
     }),
   },
   {

@@ -84,7 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TuneSt
   // The front doors between features: the panels open each other, so they are bound once both exist.
   const open = new FrontDoors();
   const gallery = registerGallery(context, services, poller, open, galleryDialogs);
-  const sweeps = new SweepStore(services, context.workspaceState);
+  const sweeps = new SweepStore(services, context.workspaceState, (message) => void vscode.window.showInformationMessage(message));
   context.subscriptions.push(sweeps);
   const promptEditor = createPromptEditors(context, services, open, sweeps, sweepDialogs);
   const compare = registerCompare(context, services, poller, sweeps, open, { sweep: sweepDialogs, gallery: galleryDialogs });

@@ -1,16 +1,33 @@
-import * as vscode from 'vscode';
 import type { Prompt, Tune } from '../api/astria/types';
 import { isPromptInProgress, isTuneInProgress, tuneState } from '../api/astria/state';
-import type { Services } from '../services';
+import type { AstriaClient } from '../api/astria/client';
 import { ApiError } from '../api/errors';
 import { errorMessage } from '../shared/errorMessage';
 import type { Changes } from '../domain/changes';
+import { Emitter } from '../shared/emitter';
 
-const BASE_INTERVAL_MS = 3_000;
 const BACKOFF_FACTOR = 1.6;
 /** Pages of one tune's prompts read per tick on a server that pages by 20 (100 prompts), before asking by id. */
 const MAX_PAGES_PER_TICK = 5;
 
+/** The lines the jobs write to the output channel (`Services.log` is one). */
+export interface JobLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * What the poller uses of `Services`: the client (read at every request: it is rebuilt when a setting
+ * changes), the change stream and the log.
+ */
+export interface PollerServices {
+  readonly astria: AstriaClient;
+  readonly changes: Changes;
+  readonly log: JobLog;
+}
+
+/** How often to check: every `baseIntervalMs` (3 s in the extension) after something new, backing off to `maxIntervalMs`. */
 export interface PollerTiming {
   baseIntervalMs: number;
   maxIntervalMs: number;
@@ -23,7 +40,7 @@ export interface PollerTiming {
  * all of its prompts at once), never one per prompt. It backs off while nothing changes (not while a prompt of a
  * trained tune is generating: that is done within seconds), honours Retry-After, and has no timer at all while nothing is pending.
  */
-export class StatusPoller implements vscode.Disposable {
+export class StatusPoller {
   private readonly trainingTunes = new Map<number, Tune>();
   /** tune id → ids of its prompts still generating */
   private readonly pendingPrompts = new Map<number, Map<number, Prompt>>();
@@ -37,15 +54,15 @@ export class StatusPoller implements vscode.Disposable {
   private dueAt = 0;
   /** Bumped by clear(): a check that was in flight then must not put an old tune or prompt back. */
   private epoch = 0;
-  private readonly pendingChanged = new vscode.EventEmitter<void>();
+  private readonly pendingChanged = new Emitter<void>((error) => this.services.log.error(`A view failed to follow the status checks: ${errorMessage(error)}`));
   /** The set of pending things changed (for the status bar). */
   readonly onDidChangePending = this.pendingChanged.event;
   private readonly changes: Changes;
   private readonly subscription: { dispose(): void };
 
   constructor(
-    private readonly services: Services,
-    private readonly timing: PollerTiming = { baseIntervalMs: BASE_INTERVAL_MS, maxIntervalMs: 60_000 },
+    private readonly services: PollerServices,
+    private readonly timing: PollerTiming,
   ) {
     this.intervalMs = timing.baseIntervalMs;
     this.changes = services.changes;
@@ -209,11 +226,11 @@ export class StatusPoller implements vscode.Disposable {
     const fresh = await this.services.astria.getTune(tuneId);
     // Cleared or forgotten while the request was out: do not put it back.
     if (epoch !== this.epoch || !this.trainingTunes.has(tuneId)) return false;
-    const before = this.trainingTunes.get(tuneId);
+    const before = this.trainingTunes.get(tuneId)!; // has() just said so
     if (isTuneInProgress(fresh)) {
       this.trainingTunes.set(tuneId, fresh);
       this.changes.publish({ kind: 'tuneProgressed', tune: fresh });
-      return before ? tuneState(before) !== tuneState(fresh) : false;
+      return tuneState(before) !== tuneState(fresh);
     }
     this.trainingTunes.delete(tuneId);
     this.changes.publish({ kind: 'tuneFinished', tune: fresh });
@@ -221,11 +238,8 @@ export class StatusPoller implements vscode.Disposable {
   }
 
   private async checkPrompts(tuneId: number, epoch: number): Promise<boolean> {
-    const watched = this.pendingPrompts.get(tuneId);
-    if (!watched || watched.size === 0) {
-      this.pendingPrompts.delete(tuneId);
-      return false;
-    }
+    // tick() asked has() first, and a tune's map is dropped as soon as it is empty.
+    const watched = this.pendingPrompts.get(tuneId)!;
     // One list request covers every watched prompt on the newest page (the common case). A server that
     // ignores before_id/limit gives 20 a page: further pages are read (one request per page, at most
     // MAX_PAGES_PER_TICK) until every watched prompt is listed or the pages are older than the oldest one.
@@ -263,7 +277,8 @@ export class StatusPoller implements vscode.Disposable {
         this.changes.publish({ kind: 'promptProgressed', prompt: fresh });
       }
     }
-    if (watched.size === 0) this.pendingPrompts.delete(tuneId);
+    // (Forgotten and watched anew meanwhile: the new map is another one, and stays.)
+    if (watched.size === 0 && this.pendingPrompts.get(tuneId) === watched) this.pendingPrompts.delete(tuneId);
     return changed;
   }
 

@@ -1,8 +1,9 @@
-import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { Prompt } from '../api/astria/types';
-import type { Services } from '../services';
-import { recoveryReason, unknownOutcomeMessage, type BatchPrompt } from '../domain/generation';
+import type { Changes } from '../domain/changes';
+import { recoveryReason, unknownOutcomeMessage, type BatchPrompt, type Generation } from '../domain/generation';
+import { Emitter, type Listening } from '../shared/emitter';
+import type { JobLog } from './statusPoller';
 import { errorMessage } from '../shared/errorMessage';
 import {
   DEFAULT_MAX_PROMPTS,
@@ -34,38 +35,62 @@ export interface SweepRunCell {
   files?: BatchPrompt['files'];
 }
 
+/** The most prompts of one sweep created at once, whatever the setting says. */
+export const MAX_SWEEP_CONCURRENCY = 8;
+
 export interface SweepSettings {
   maxPrompts: number;
   concurrency: number;
 }
 
-export function readSweepSettings(): SweepSettings {
-  const config = vscode.workspace.getConfiguration('tuneStudio');
+/**
+ * The sweep settings from what the user set (`read('sweeps.maxPrompts')`, `read('sweeps.concurrency')`): a
+ * whole number from 1 is taken, up to its limit; anything else gives the default. The configuration is
+ * read by the caller (`readSweepSettings` in webviews/sweepSettings.ts).
+ */
+export function sweepSettingsFrom(read: (name: 'sweeps.maxPrompts' | 'sweeps.concurrency') => unknown): SweepSettings {
   const clamp = (value: unknown, fallback: number, max: number) =>
     typeof value === 'number' && Number.isInteger(value) && value >= 1 ? Math.min(value, max) : fallback;
   return {
-    maxPrompts: clamp(config.get('sweeps.maxPrompts'), DEFAULT_MAX_PROMPTS, MAX_PROMPTS_LIMIT),
-    concurrency: clamp(config.get('sweeps.concurrency'), DEFAULT_SWEEP_CONCURRENCY, 8),
+    maxPrompts: clamp(read('sweeps.maxPrompts'), DEFAULT_MAX_PROMPTS, MAX_PROMPTS_LIMIT),
+    concurrency: clamp(read('sweeps.concurrency'), DEFAULT_SWEEP_CONCURRENCY, MAX_SWEEP_CONCURRENCY),
   };
+}
+
+/** Where sweeps are remembered: the shape of `vscode.Memento` (the workspace state) that the store uses. */
+export interface SweepMemory {
+  get(key: string): unknown;
+  update(key: string, value: unknown): PromiseLike<void>;
+}
+
+/** What the sweep store uses of `Services`. */
+export interface SweepServices {
+  readonly generation: Generation;
+  readonly changes: Changes;
+  readonly log: JobLog;
 }
 
 /**
  * The sweeps of this workspace: remembered in workspaceState (ids, axes, options; nothing secret),
  * run through the shared batch runner, and announced cell by cell to whoever shows them.
  */
-export class SweepStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<{ sweepId: string; index: number | null }>();
+export class SweepStore {
+  private readonly changed = new Emitter<{ sweepId: string; index: number | null }>((error) =>
+    this.services.log.error(`A view failed to follow a sweep: ${errorMessage(error)}`),
+  );
   /** A cell was created, failed, or started: `index` null = the whole sweep (running or not). */
   readonly onDidChange = this.changed.event;
   /** Every prompt created by a sweep in this session, for the compare panel before the poller reports. */
   readonly prompts = new Map<number, Prompt>();
   private readonly activity = new Map<string, Map<number, CellActivity>>();
   private readonly running = new Map<string, AbortController>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables: Listening[] = [];
 
   constructor(
-    private readonly services: Services,
-    private readonly memento: vscode.Memento,
+    private readonly services: SweepServices,
+    private readonly memento: SweepMemory,
+    /** Tells the user something worth a notification (`vscode.window.showInformationMessage` in the extension). */
+    private readonly inform: (message: string) => void,
   ) {
     // The copies kept here follow the poller, so a panel opened later starts from the freshest one.
     const follow = (prompt: Prompt) => {
@@ -76,7 +101,7 @@ export class SweepStore implements vscode.Disposable {
 
   /** Remembered sweeps, newest first; only those of `tuneId` when given. */
   list(tuneId?: number): SweepRecord[] {
-    const raw = this.memento.get<unknown[]>(SWEEPS_STORAGE_KEY, []);
+    const raw = this.memento.get(SWEEPS_STORAGE_KEY);
     const records = (Array.isArray(raw) ? raw : []).map(readSweepRecord).filter((r): r is SweepRecord => r !== undefined);
     return tuneId === undefined ? records : records.filter((r) => r.tuneId === tuneId);
   }
@@ -97,6 +122,7 @@ export class SweepStore implements vscode.Disposable {
   async create(tune: { id: number; title: string }, base: PromptDraft, axes: SweepAxis[], cells: PromptCreateParams[]): Promise<SweepRecord> {
     const record: SweepRecord = {
       version: 1,
+      // Stryker disable next-line Regex,StringLiteral: base64url is made of \w and - only; the replace is a safeguard for the key
       id: randomBytes(9).toString('base64url').replace(/[^\w-]/g, ''),
       tuneId: tune.id,
       tuneTitle: tune.title,
@@ -131,17 +157,19 @@ export class SweepStore implements vscode.Disposable {
     /** Cells whose request failed although the prompt was then found, by why it failed (told once the run ends). */
     const recovered = new Map<string, number[]>();
     try {
-      await this.services.generation.createPrompts(items, {
+      const outcomes = await this.services.generation.createPrompts(items, {
         concurrency,
         signal: abort.signal,
         onStart: (key) => {
           const index = cellIndexFromKey(sweepId, key);
+          // Stryker disable next-line ConditionalExpression: every key of this batch is one of this sweep's cells
           if (index === undefined) return;
           activity.set(index, 'sending');
           this.changed.fire({ sweepId, index });
         },
         onOutcome: (outcome) => {
           const index = cellIndexFromKey(sweepId, outcome.key);
+          // Stryker disable next-line ConditionalExpression: every key of this batch is one of this sweep's cells
           if (index === undefined) return;
           activity.delete(index);
           if (outcome.status === 'created') {
@@ -154,23 +182,23 @@ export class SweepStore implements vscode.Disposable {
             this.services.log.info(`Sweep ${sweepId}: cell ${index + 1} is prompt ${outcome.prompt.id}${outcome.recovered ? ' (found after an ambiguous failure, not sent twice)' : ''}`);
             void this.update(sweepId, index, { promptId: outcome.prompt.id, error: null });
           } else if (outcome.status === 'failed') {
+            // (Cells a cancel kept from starting are not told here: they are counted from the result below.)
             tally.failed++;
             // No answer and not on the server: Run missing sends it again (the user's word), never this run.
             const message = outcome.unknown ? `${unknownOutcomeMessage('prompt', outcome.error, this.services.generation.waitedMs)} Run missing sends it again.` : errorMessage(outcome.error);
             this.services.log.warn(`Sweep ${sweepId}: cell ${index + 1} failed: ${message}`);
             void this.update(sweepId, index, { error: message });
-          } else {
-            tally.notStarted++;
-            void this.update(sweepId, index, { error: null });
           }
         },
       });
+      // Cancelled before they started: nothing was sent for them, and they stay missing (their error was cleared above).
+      tally.notStarted = outcomes.filter((outcome) => outcome.status === 'not-started').length;
     } finally {
       this.running.delete(sweepId);
       this.activity.delete(sweepId);
       this.changed.fire({ sweepId, index: null });
     }
-    if (recovered.size > 0) void vscode.window.showInformationMessage(recoveredMessage(sweepTitle(record), recovered));
+    if (recovered.size > 0) this.inform(recoveredMessage(sweepTitle(record), recovered));
     return tally;
   }
 
@@ -190,7 +218,7 @@ export class SweepStore implements vscode.Disposable {
     this.changed.fire({ sweepId, index });
   }
 
-  private write(records: SweepRecord[]): Thenable<void> {
+  private write(records: SweepRecord[]): PromiseLike<void> {
     return this.memento.update(SWEEPS_STORAGE_KEY, records);
   }
 

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { Prompt, Tune } from '../api/astria/types';
 import type { Services } from '../services';
 import type { StatusPoller } from '../jobs/statusPoller';
-import { readSweepSettings, type SweepStore } from '../jobs/sweeps';
+import type { SweepStore } from '../jobs/sweeps';
+import { readSweepSettings } from './sweepSettings';
 import type { Open } from '../open';
 import {
   compareChecks,

@@ -6,7 +6,8 @@ import { errorMessage } from '../shared/errorMessage';
 import type { PromptDraft } from '../shared/prompt/draft';
 import type { PromptEditorTune, SweepListEntry, SweepPlanSummary, SweepRunResult } from '../shared/promptEditor';
 import { axisLabel, gridShape, missingCells, sweepTitle, type SweepAxis } from '../shared/sweep';
-import { readSweepSettings, type SweepStore } from '../jobs/sweeps';
+import type { SweepStore } from '../jobs/sweeps';
+import { readSweepSettings } from './sweepSettings';
 import type { Open } from '../open';
 import { planOnHost, runCells, type SweepDialogs } from './sweepRun';
 
