@@ -49,7 +49,7 @@ export function score(c: Counts): number {
   return valid === 0 ? 0 : (100 * (c.killed + c.timeout)) / valid;
 }
 
-function table(rows: { label: string; counts: Counts; date: string }[]): string {
+function table(rows: { label: string; counts: Counts; date: string }[], missing: string[]): string {
   const total: Counts = { killed: 0, survived: 0, noCoverage: 0, timeout: 0, ignored: 0, invalid: 0 };
   const lines = [
     '| Folder | Mutants | Killed | Timed out | Survived | No coverage | Left alone (with a reason) | Score |',
@@ -59,7 +59,8 @@ function table(rows: { label: string; counts: Counts; date: string }[]): string 
     for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += counts[key];
     lines.push(row(label, counts));
   }
-  lines.push(row('**All**', total));
+  for (const label of missing) lines.push(`| ${label} | not measured yet | | | | | | |`);
+  lines.push(row(missing.length ? '**All measured**' : '**All**', total));
   const dates = [...new Set(rows.map((r) => r.date))].sort();
   return [
     ...lines,
@@ -104,17 +105,19 @@ async function main(): Promise<void> {
     }
   }
   const rows: { label: string; counts: Counts; date: string }[] = [];
+  const missing: string[] = [];
   for (const [name, { label }] of Object.entries(FOLDERS)) {
     const file = join(OUT, `${name}.json`);
     if (!existsSync(file)) {
       console.log(`${label}: no report yet (npm run mutate -- ${name})`);
+      missing.push(label);
       continue;
     }
     const counts = countMutants(JSON.parse(readFileSync(file, 'utf8')));
     const date = statSync(file).mtime.toISOString().slice(0, 10);
     rows.push({ label, counts, date });
   }
-  const text = table(rows);
+  const text = table(rows, missing);
   console.log(`\n${text}`);
   if (values['update-readme']) {
     const readmePath = join(repoRoot, 'README.md');
