@@ -140,6 +140,7 @@ export class TuneCatalog {
       if (typeof ref === 'number') {
         found = await this.get(ref);
       } else {
+        // Stryker disable next-line ObjectLiteral: searchTunes' own default limit is also 50
         const matches = await this.search(ref, { limit: 50 });
         const tune = matches.find((t) => t.title === ref) ?? matches.find((t) => (t.title ?? '').toLowerCase() === ref.toLowerCase());
         if (!tune) return { problem: `No tune is titled “${ref}” on this Astria account: write its exact title or its id.` };
