@@ -128,8 +128,10 @@ export class Generation {
       options.onOutcome?.(outcome);
     };
     const worker = async (): Promise<void> => {
+      // Stryker disable next-line EqualityOperator: at next === items.length the item is undefined and skipped below; the loop then ends
       while (next < items.length && !options.signal?.aborted) {
         const item = items[next++];
+        // Stryker disable next-line ConditionalExpression: the loop bound makes item always defined; the check only narrows the type
         if (item) await runOne(item);
       }
     };
@@ -230,6 +232,7 @@ export function sameRequest(prompt: Prompt, params: PromptCreateParams): boolean
   if (prompt.text !== params.text) return false;
   const echoed = prompt as unknown as Record<string, unknown>;
   for (const [name, sent] of Object.entries(params)) {
+    // Stryker disable next-line StringLiteral: the text was compared just above, so comparing it again here gives the same answer
     if (name === 'text' || sent === undefined || sent === null) continue;
     const got = echoed[name];
     if (got === undefined || got === null) continue;
@@ -246,15 +249,19 @@ function sameValue(got: unknown, sent: unknown): boolean {
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    // Stryker disable next-line StringLiteral: the rejection's message is never read (lookRepeatedly only stops)
     if (signal?.aborted) return reject(new Error('aborted'));
     const timer = setTimeout(() => {
+      // Stryker disable next-line StringLiteral: a listener left on a signal after the wait ended does nothing (clearTimeout and reject of a settled promise)
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
+      // Stryker disable next-line StringLiteral: the rejection's message is never read (lookRepeatedly only stops)
       reject(new Error('aborted'));
     };
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, so `once` changes nothing observable
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -10,7 +10,21 @@ import { AstriaClient } from '../../src/api/astria/client';
 import type { Prompt, Tune } from '../../src/api/astria/types';
 import { ApiError } from '../../src/api/errors';
 import { Changes, type Change } from '../../src/domain/changes';
-import { Generation, recoveryNote, sameRequest, unknownOutcomeMessage, type BatchOutcome, type BatchPrompt } from '../../src/domain/generation';
+import {
+  changeRecoveredNote,
+  DEFAULT_LOOK_AGAIN_MS,
+  findCreatedPrompt,
+  Generation,
+  outcomeUnknown,
+  recoveryNote,
+  recoveryReason,
+  sameRequest,
+  totalWait,
+  unknownChangeMessage,
+  unknownOutcomeMessage,
+  type BatchOutcome,
+  type BatchPrompt,
+} from '../../src/domain/generation';
 
 let sandbox: Sandbox;
 let tuneId: number;
@@ -211,5 +225,167 @@ describe('sameRequest', () => {
     assert.equal(sameRequest(prompt, { text: 'a dog', seed: 7 }), false);
     assert.equal(sameRequest(prompt, { text: 'a cat', seed: 8 }), false);
     assert.equal(sameRequest(prompt, { text: 'a cat', cfg_scale: 4 }), false);
+  });
+});
+
+describe('sending: plain outcomes, Cancel before sending, batch unknowns', () => {
+  it('a prompt and a tune created at the first try are not reported as recovered', async () => {
+    const prompt = await generation().createPrompt(tuneId, { text: `gen plain ${Date.now()}`, num_images: 1 });
+    assert.equal(prompt.status === 'created' && prompt.recovered, false);
+    assert.equal(recoveryNote(prompt, 'prompt'), '', 'nothing to tell the user');
+    const tune = await generation().createTune({ title: `Gen tune plain ${Date.now()}`, name: 'woman', branch: 'fast', image_urls: ['https://example.com/1.jpg'] }, []);
+    assert.equal(tune.status === 'created' && tune.recovered, false);
+    assert.deepEqual(published.map((c) => c.kind), ['promptCreated', 'tuneCreated']);
+  });
+
+  it('Cancel before sending sends no prompt and no tune, and says failed (not unknown)', async () => {
+    const signal = AbortSignal.abort();
+    const prompt = await generation().createPrompt(tuneId, { text: `gen cancelled ${Date.now()}`, num_images: 1 }, {}, { signal });
+    const tune = await generation().createTune({ title: `Gen tune cancelled ${Date.now()}`, name: 'woman', branch: 'fast', image_urls: ['https://example.com/1.jpg'] }, [], { signal });
+    assert.deepEqual([prompt.status, tune.status], ['failed', 'failed']);
+    assert.equal(posts(), 0);
+    assert.equal(posts('/tunes'), 0);
+  });
+
+  it('a batch prompt whose create went unanswered and was not found is marked unknown', async () => {
+    fault({ kind: 'status500', method: 'POST', match: `/tunes/${tuneId}/prompts`, count: 1 });
+    const outcomes = await generation([20, 20]).createPrompts(items(`batch unknown ${Date.now()}`, 1), { concurrency: 1 });
+    assert.equal(outcomes[0]?.status, 'failed');
+    assert.equal(outcomes[0]?.status === 'failed' && outcomes[0].unknown, true);
+    assert.equal(posts(), 1);
+  });
+});
+
+describe('findCreatedPrompt (the prompt an unanswered create made)', () => {
+  it('finds it when sent at most two minutes (clock slack) before it was created, unless already claimed', async () => {
+    const params = { text: `gen find ${Date.now()}`, seed: 11, num_images: 1 };
+    const made = await client().createPrompt(tuneId, params);
+    const createdAt = Date.parse(made.created_at);
+    assert.equal((await findCreatedPrompt(client(), tuneId, params, createdAt))?.id, made.id);
+    assert.equal((await findCreatedPrompt(client(), tuneId, params, createdAt + 120_000))?.id, made.id, 'server clock up to 2 min behind');
+    assert.equal(await findCreatedPrompt(client(), tuneId, params, createdAt + 120_001), undefined, 'created before this send: not its prompt');
+    assert.equal(await findCreatedPrompt(client(), tuneId, params, createdAt, new Set([made.id])), undefined, 'claimed by another create');
+    assert.equal(await findCreatedPrompt(client(), tuneId, { ...params, seed: 12 }, createdAt), undefined);
+  });
+});
+
+describe('confirmChange and the waits between looks', () => {
+  function counted(waits: readonly number[]): { gen: Generation; slept: number[] } {
+    const slept: number[] = [];
+    const changes = new Changes((error) => assert.fail(String(error)));
+    const gen = new Generation({ client, changes, lookAgainMs: waits, sleep: async (ms) => void slept.push(ms) });
+    return { gen, slept };
+  }
+
+  it('is true as soon as the server shows the change, false when it never does, sleeping only between looks', async () => {
+    const found = counted([30, 40]);
+    let looks = 0;
+    assert.equal(await found.gen.confirmChange(async () => ++looks === 2), true);
+    assert.deepEqual([looks, found.slept], [2, [30]]);
+    const never = counted([30, 40]);
+    looks = 0;
+    assert.equal(await never.gen.confirmChange(async () => (++looks, false)), false);
+    assert.deepEqual([looks, never.slept], [3, [30, 40]]);
+  });
+
+  it('Cancel during a wait stops looking at once (real timers)', async () => {
+    const gen = new Generation({ client, changes: new Changes(), lookAgainMs: [10_000, 10_000] });
+    const controller = new AbortController();
+    let looks = 0;
+    const started = Date.now();
+    const confirmed = gen.confirmChange(async () => {
+      looks++;
+      setTimeout(() => controller.abort(), 20);
+      return false;
+    }, controller.signal);
+    assert.equal(await confirmed, false);
+    assert.equal(looks, 1, 'no look after Cancel');
+    assert.ok(Date.now() - started < 5_000, 'did not sit out the 10 s wait');
+  });
+
+  it('Cancel before a wait stops looking at once (real timers)', async () => {
+    const gen = new Generation({ client, changes: new Changes(), lookAgainMs: [10_000, 10_000] });
+    const controller = new AbortController();
+    let looks = 0;
+    const started = Date.now();
+    const confirmed = gen.confirmChange(async () => {
+      looks++;
+      controller.abort();
+      return false;
+    }, controller.signal);
+    assert.equal(await confirmed, false);
+    assert.equal(looks, 1);
+    assert.ok(Date.now() - started < 5_000, 'did not sit out the 10 s wait');
+  });
+
+  it('tells how long it waits: the default 2 s + 4 s, shortened waits, and back to the default', () => {
+    assert.equal(totalWait(DEFAULT_LOOK_AGAIN_MS), 6_000);
+    const gen = new Generation({ client, changes: new Changes() });
+    assert.equal(gen.waitedMs, 6_000);
+    gen.setLookAgain([100, 250]);
+    assert.equal(gen.waitedMs, 350);
+    gen.setLookAgain(undefined);
+    assert.equal(gen.waitedMs, 6_000);
+    const shortened = new Generation({ client, changes: new Changes(), lookAgainMs: [10, 20] });
+    shortened.setLookAgain([1_000]);
+    assert.equal(shortened.waitedMs, 1_000);
+    shortened.setLookAgain(undefined);
+    assert.equal(shortened.waitedMs, 30);
+  });
+});
+
+describe('outcomeUnknown (may the failed request have created it?)', () => {
+  const error = (kind: ApiError['kind'], status?: number) => new ApiError({ kind, message: kind, status });
+  it('yes for no answer, an unreadable answer, and any 5xx', () => {
+    for (const e of [error('timeout'), error('network'), error('malformed', 200), error('server', 500), error('server'), error('rate_limited', 503), error('bad_request', 500)]) {
+      assert.equal(outcomeUnknown(e), true, `${e.kind} ${e.status}`);
+    }
+  });
+  it('no for a clear refusal, a cancel, or something that is not an API error', () => {
+    for (const e of [error('validation', 422), error('auth', 401), error('not_found', 404), error('rate_limited', 429), error('bad_request', 499), error('cancelled')]) {
+      assert.equal(outcomeUnknown(e), false, `${e.kind} ${e.status}`);
+    }
+    assert.equal(outcomeUnknown(new Error('boom')), false);
+  });
+});
+
+describe('what the user is told', () => {
+  const error = (kind: ApiError['kind'], message: string = kind) => new ApiError({ kind, message });
+  it('names why a recovered create or change failed', () => {
+    assert.equal(recoveryReason(error('timeout')), 'The server timed out');
+    assert.equal(recoveryReason(error('network')), 'The connection failed');
+    assert.equal(recoveryReason(error('malformed')), 'The server sent an answer that could not be read');
+    assert.equal(recoveryReason(error('server')), 'The server failed');
+    assert.equal(recoveryReason(undefined), 'The server failed');
+    assert.equal(changeRecoveredNote(error('network'), 'the tune was renamed'), 'The connection failed, but the tune was renamed (checked on the server); it was not sent again.');
+    assert.equal(recoveryNote({ status: 'failed', error: error('validation') }, 'prompt'), '');
+  });
+  it('an unknown tune says training may bill twice; an unknown change gives the seconds waited and what to check', () => {
+    assert.equal(
+      unknownOutcomeMessage('tune', error('timeout', 'The request timed out. Retry later.'), 6_000),
+      'The request timed out. The tune was not found on the server, also 6 s later, so it was not sent again: sending it again may train and bill twice.',
+    );
+    assert.equal(
+      unknownChangeMessage('rename', error('network', 'Socket closed! Again'), 'Look at the tune list.', 6_000),
+      'Socket closed! The rename did not show on the server, also 6 s later, so it was not sent again: it may still happen. Look at the tune list.',
+    );
+  });
+  it('quotes only the first line’s sentence, and the whole first line when it has no sentence end', () => {
+    assert.match(unknownOutcomeMessage('prompt', new Error('Bad gateway\nUpstream said no. Later'), 0), /^Bad gateway\nUpstream said no\. Later The prompt/);
+    assert.match(unknownChangeMessage('like', new Error('Bad gateway\nUpstream said no. Later'), 'Check.', 0), /^Bad gateway\nUpstream said no\. Later The like/);
+  });
+});
+
+describe('sameRequest: values the server echoes in another type', () => {
+  const prompt = { id: 1, tune_id: 2, text: 'a cat', seed: '7', aspect_ratio: '1:1', super_resolution: 'true', face_correct: true, steps: 30, images: [], created_at: '' } as unknown as Prompt;
+  it('a number sent as text or echoed as text, a boolean echoed as text or sent as text, and equal strings match', () => {
+    assert.equal(sameRequest(prompt, { text: 'a cat', seed: 7, steps: '30' as unknown as number, aspect_ratio: '1:1', super_resolution: true, face_correct: 'true' as unknown as boolean }), true);
+  });
+  it('a different string, boolean or number does not match; parameters sent empty are not compared', () => {
+    assert.equal(sameRequest(prompt, { text: 'a cat', aspect_ratio: '16:9' }), false);
+    assert.equal(sameRequest(prompt, { text: 'a cat', super_resolution: false }), false);
+    assert.equal(sameRequest(prompt, { text: 'a cat', face_correct: 'false' as unknown as boolean }), false);
+    assert.equal(sameRequest(prompt, { text: 'a cat', steps: '31' as unknown as number }), false);
+    assert.equal(sameRequest(prompt, { text: 'a cat', seed: undefined, steps: null as unknown as number }), true);
   });
 });
