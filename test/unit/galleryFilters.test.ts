@@ -1,7 +1,7 @@
 // The gallery's filter logic and selection model, as pure functions (the webview uses exactly these).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { NO_FILTERS, type GalleryFilters, type GalleryPrompt } from '../../src/shared/gallery';
+import { NO_FILTERS, localDay, type GalleryFilters, type GalleryPrompt } from '../../src/shared/gallery';
 import { compileFilters, filterChips, isFiltered, parseSeed, readFilters, withoutFilter } from '../../webview-ui/gallery/filters';
 import { SelectionModel, type ImageId } from '../../webview-ui/gallery/selection';
 import { filtersFromViewState, textSearchHonoured } from '../../src/webviews/galleryModel';
@@ -63,6 +63,32 @@ describe('gallery filters', () => {
     assert.deepEqual(ids(prompts, filters({ from: first, to: later })), [1, 2, 3]);
   });
 
+  it('includes a prompt made at the first instant of the From day and excludes one made at the first instant after the To day', () => {
+    const day = '2026-11-22';
+    const midnight = localDay(day);
+    const next = localDay('2026-11-23');
+    const at = (ms: number, id: number) => prompt(id, { createdAt: new Date(ms).toISOString() });
+    const edge = [at(midnight - 1, 1), at(midnight, 2), at(next - 1, 3), at(next, 4)];
+    assert.deepEqual(ids(edge, filters({ from: day })), [2, 3, 4], 'From is inclusive from the first millisecond of the day');
+    assert.deepEqual(ids(edge, filters({ to: day })), [1, 2, 3], 'To ends where the next day starts');
+    assert.deepEqual(ids(edge, filters({ from: day, to: day })), [2, 3], 'one whole day, nothing either side');
+  });
+
+  it('takes the whole To day when the clocks change that day (a 25-hour day keeps its last hour, a 23-hour day ends at midnight)', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'Europe/Berlin';
+    try {
+      const local = (y: number, m: number, d: number, h: number, min: number) => new Date(y, m - 1, d, h, min).toISOString();
+      const autumn = [prompt(1, { createdAt: local(2026, 10, 25, 23, 30) }), prompt(2, { createdAt: local(2026, 10, 26, 0, 0) })];
+      assert.deepEqual(ids(autumn, filters({ to: '2026-10-25' })), [1], 'clocks go back on 25 October: 23:30 is still that day');
+      const spring = [prompt(3, { createdAt: local(2026, 3, 29, 23, 30) }), prompt(4, { createdAt: local(2026, 3, 30, 0, 30) })];
+      assert.deepEqual(ids(spring, filters({ to: '2026-03-29' })), [3], 'clocks go forward on 29 March: 00:30 the next day is not');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it('is no filter at all when nothing is set (the unfiltered path does no work)', () => {
     assert.equal(isFiltered(NO_FILTERS), false);
     assert.equal(compileFilters(NO_FILTERS), undefined);
@@ -83,6 +109,34 @@ describe('gallery filters', () => {
       filterChips(withoutFilter(fewer, 'likedOnly')).map((c) => c.key),
       ['text', 'tuneId'],
     );
+  });
+
+  it('shows a chip for every kind of filter, each with the key that removes exactly that filter', () => {
+    const all = filters({ text: 'cat', seed: 42, tuneId: 2, aspectRatio: '16:9', from: '2026-11-01', to: '2026-11-30', likedOnly: true });
+    const chips = filterChips(all);
+    assert.deepEqual(chips, [
+      { key: 'text', label: 'Text: “cat”' },
+      { key: 'seed', label: 'Seed: 42' },
+      { key: 'tuneId', label: 'Tune: 2' },
+      { key: 'aspectRatio', label: 'Aspect: 16:9' },
+      { key: 'from', label: 'From: 2026-11-01' },
+      { key: 'to', label: 'To: 2026-11-30' },
+      { key: 'likedOnly', label: 'Liked only' },
+    ]);
+    // Removing each chip's filter takes away that chip and only that one.
+    for (const chip of chips) {
+      assert.deepEqual(
+        filterChips(withoutFilter(all, chip.key)).map((c) => c.key),
+        chips.map((c) => c.key).filter((key) => key !== chip.key),
+        `removing the ${chip.label} chip`,
+      );
+    }
+  });
+
+  it('shows no chip for a filter that is not set, nor for text that is only spaces', () => {
+    assert.deepEqual(filterChips(NO_FILTERS), []);
+    assert.deepEqual(filterChips(filters({ text: '   ', seed: 7 })), [{ key: 'seed', label: 'Seed: 7' }]);
+    assert.deepEqual(filterChips(filters({ aspectRatio: '1:1' })).map((c) => c.key), ['aspectRatio']);
   });
 
   it('reads filters back from a saved state, dropping whatever is malformed', () => {

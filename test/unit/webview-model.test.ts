@@ -238,3 +238,42 @@ describe('grid layout', () => {
     assert.ok(row && row.kind === 'tiles' && row.first <= 5 && 5 < row.first + row.count);
   });
 });
+
+describe('grid layout, to the pixel', () => {
+  // Three columns of 100 px tiles with 8 px gaps; prompt 0 fills exactly one row, prompt 1 has no tiles, prompt 2 has 4.
+  const layout = layoutGallery(
+    [3, 0, 4].map((tiles) => ({ tiles, aspect: 1, headerHeight: 40 })),
+    { width: 3 * 100 + 2 * 8, minTileWidth: 100, gap: 8, groupSpacing: 12 },
+  );
+
+  it('stacks rows a tile height plus a gap apart, with no empty row after a prompt that fills its last row exactly', () => {
+    assert.deepEqual(layout.rows, [
+      { kind: 'header', group: 0, top: 0, height: 40 },
+      { kind: 'tiles', group: 0, first: 0, count: 3, top: 40, height: 100 },
+      { kind: 'header', group: 1, top: 160, height: 40 },
+      { kind: 'header', group: 2, top: 212, height: 40 },
+      { kind: 'tiles', group: 2, first: 0, count: 3, top: 252, height: 100 },
+      { kind: 'tiles', group: 2, first: 3, count: 1, top: 360, height: 100 },
+    ]);
+    assert.deepEqual(layout.groupStart, [0, 2, 3]);
+    assert.equal(layout.height, 480);
+  });
+
+  it('draws only the rows that overlap the viewport: a row ending at its top edge or starting at its bottom edge is left out', () => {
+    assert.deepEqual(rowsBetween(layout, 0, 40), { start: 0, end: 1 }, 'the first tile row starts where the viewport ends');
+    assert.deepEqual(rowsBetween(layout, 40, 41), { start: 1, end: 2 }, 'the header ends where the viewport starts');
+  });
+
+  it('has no scroll anchor past the last row, and a position inside a prompt round-trips', () => {
+    assert.equal(anchorAt(layout, layout.height), undefined);
+    assert.equal(anchorAt(layoutGallery([], { width: 316, minTileWidth: 100, gap: 8, groupSpacing: 12 }), 0), undefined, 'an empty gallery');
+    assert.deepEqual(anchorAt(layout, 190), { group: 1, offset: 30 });
+    assert.equal(scrollTopOf(layout, { group: 1, offset: 30 }), 190);
+  });
+
+  it('restores a saved scroll offset no deeper than its prompt (after a relayout it may be shorter), and a vanished prompt to the top', () => {
+    assert.equal(scrollTopOf(layout, { group: 0, offset: 1000 }), 159, 'the last pixel of prompt 0, not a later prompt');
+    assert.equal(scrollTopOf(layout, { group: 2, offset: 1000 }), 479, 'the last prompt ends with the gallery');
+    assert.equal(scrollTopOf(layout, { group: 3, offset: 10 }), 0, 'a prompt that is no longer in the gallery');
+  });
+});

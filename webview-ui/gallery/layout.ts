@@ -95,12 +95,14 @@ export function rowsBetween(layout: GalleryLayout, top: number, bottom: number):
 /** The row holding a group's tile. */
 export function rowOfTile(layout: GalleryLayout, group: number, tile: number): LayoutRow | undefined {
   const start = layout.groupStart[group];
+  // Stryker disable next-line ConditionalExpression: for a missing group the lookups below are of rows[NaN] and rows[undefined], undefined too
   if (start === undefined) return undefined;
   return layout.rows[start + 1 + Math.floor(tile / layout.columns)] ?? layout.rows[start];
 }
 
 /** Which group is at a scroll position, and how far into it: survives relayouts and reloads. */
 export function anchorAt(layout: GalleryLayout, scrollTop: number): { group: number; offset: number } | undefined {
+  // Stryker disable next-line ArithmeticOperator: only the start of the range is used, and it does not depend on its bottom
   const { start } = rowsBetween(layout, scrollTop, scrollTop + 1);
   const row = layout.rows[start];
   if (!row) return undefined;
