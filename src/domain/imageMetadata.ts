@@ -132,7 +132,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(Buffer.from(type, 'latin1'), 4);
   out.set(data, 8);
   view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
   return out;
@@ -204,12 +204,14 @@ export interface ParsedParameters {
 export function parseParametersText(text: string): ParsedParameters | undefined {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const settings = new Map<string, string>();
+  // Stryker disable next-line StringLiteral: split always yields at least one line, so the fallback is never used
   const last = lines.at(-1) ?? '';
   const pair = /\s*([A-Za-z][\w ()-]*):\s*("(?:\\.|[^"\\])*"|[^,]*)\s*(?:,|$)/gy;
   if (/^\s*[A-Za-z][\w ()-]*: /.test(last)) {
     let match: RegExpExecArray | null;
     pair.lastIndex = 0;
-    while (pair.lastIndex < last.length && (match = pair.exec(last))) {
+    // Sticky: stops at the first place that is no `Key: value` pair, the end of the line included.
+    while ((match = pair.exec(last))) {
       const raw = match[2].trim();
       let value = raw;
       if (raw.startsWith('"')) {
@@ -221,7 +223,7 @@ export function parseParametersText(text: string): ParsedParameters | undefined 
       }
       settings.set(match[1].trim(), value);
     }
-    if (settings.size > 0) lines.pop();
+    lines.pop(); // the test above guarantees the first pair matched: this line is settings, not prompt
   }
   const negativeAt = lines.findIndex((line) => line.startsWith('Negative prompt:'));
   const prompt = (negativeAt === -1 ? lines : lines.slice(0, negativeAt)).join('\n').trim();

@@ -1,13 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   collectImageFiles,
   describeSkipped,
+  formatMegabytes,
   judgeSelection,
+  megabytesToBytes,
   sha256OfFile,
   sourceFolderName,
   type ImageSelection,
@@ -252,5 +255,98 @@ describe('collectImageFiles (real temp files)', () => {
       { path: '/c', name: 'c', reason: 'not-image' as const, message: '' },
     ];
     assert.equal(describeSkipped(skipped), '3 files skipped: 1 a duplicate, 2 not images');
+  });
+
+  it('tells why a folder entry is left out: a link to a folder, a pipe, a dangling link, an empty file, a subfolder', async () => {
+    const folder = await folderWith('odd', { 'ok.png': imageBytes(PNG_HEAD, 100, 20), 'empty.png': Buffer.alloc(0) });
+    await mkdir(join(folder, 'sub'));
+    await symlink(join(folder, 'sub'), join(folder, 'link-to-sub'));
+    await symlink(join(folder, 'nowhere.png'), join(folder, 'dangling.png'));
+    execFileSync('mkfifo', [join(folder, 'pipe.png')]);
+    const selection = await collectImageFiles([folder]);
+    assert.deepEqual(
+      selection.images.map((image) => image.name),
+      ['ok.png'],
+    );
+    assert.deepEqual(
+      selection.skipped.map((file) => [file.reason, file.message]).sort(),
+      [
+        ['empty', 'empty.png is empty (0 bytes)'],
+        ['folder', 'link-to-sub is a folder'],
+        ['folder', 'sub is a subfolder (only the folder’s own files are used)'],
+        ['unreadable', 'dangling.png could not be read (ENOENT)'],
+        ['unreadable', 'pipe.png is not a regular file'],
+      ],
+    );
+  });
+
+  it('accepts a file of exactly the size limit', async () => {
+    const folder = await folderWith('limit', { 'exact.png': imageBytes(PNG_HEAD, 2048, 21) });
+    const selection = await collectImageFiles([folder], { maxImageBytes: 2048 });
+    assert.deepEqual(
+      selection.images.map((image) => image.name),
+      ['exact.png'],
+    );
+  });
+
+  it('does not read a big photo of a size no other file has (only equal sizes are hashed for duplicates)', async () => {
+    const big = path('unique-big.png');
+    await writeFile(big, Buffer.from(PNG_HEAD));
+    await truncate(big, 8 * 1024 ** 3);
+    const started = performance.now();
+    const selection = await collectImageFiles([big, path('hash.png')], { maxImageBytes: Number.MAX_SAFE_INTEGER });
+    assert.ok(performance.now() - started < 2000, 'hashing 8 GB would take far longer');
+    assert.equal(selection.images[0]?.name, 'unique-big.png');
+    await rm(big);
+  });
+
+  it('rejects with the file system error when a file to hash is gone', async () => {
+    await assert.rejects(sha256OfFile(path('no-such-file.png')), /ENOENT/);
+  });
+
+  it('words every skip reason in the singular and plural', () => {
+    const reasons = ['not-image', 'unsupported-format', 'too-large', 'empty', 'unreadable', 'duplicate', 'folder'] as const;
+    const one = reasons.map((reason) => ({ path: `/${reason}`, name: reason, reason, message: '' }));
+    assert.equal(
+      describeSkipped(one),
+      '7 files skipped: 1 not an image, 1 in an unsupported format, 1 too large, 1 empty, 1 unreadable, 1 a duplicate, 1 a subfolder',
+    );
+    assert.equal(
+      describeSkipped([...one, ...one]),
+      '14 files skipped: 2 not images, 2 in unsupported formats, 2 too large, 2 empty, 2 unreadable, 2 duplicates, 2 subfolders',
+    );
+  });
+
+  it('does not warn at exactly 4 images', () => {
+    const image = (name: string) => ({ path: `/photos/${name}`, name, size: 1, format: 'png' as const, mime: 'image/png' });
+    const four: ImageSelection = { images: ['a', 'b', 'c', 'd'].map(image), skipped: [], totalBytes: 4, scannedFolders: [] };
+    assert.deepEqual(judgeSelection(four), {});
+  });
+
+  it('names the default title after the picked folder, else the first image’s folder, else "tune"', () => {
+    const image = { path: '/photos/anna/1.png', name: '1.png', size: 1, format: 'png' as const, mime: 'image/png' };
+    const base: ImageSelection = { images: [], skipped: [], totalBytes: 0, scannedFolders: [] };
+    assert.equal(sourceFolderName({ ...base, images: [image] }), 'anna');
+    assert.equal(sourceFolderName({ ...base, images: [image], scannedFolders: ['/photos/ben'] }), 'ben');
+    assert.equal(sourceFolderName(base), 'tune');
+    assert.equal(sourceFolderName({ ...base, scannedFolders: ['/'] }, 'fallback'), 'fallback');
+  });
+
+  it('shows sizes in KB below 100 KB and in MB above, and converts the MB setting to bytes', () => {
+    assert.equal(formatMegabytes(0), '1 KB');
+    assert.equal(formatMegabytes(50 * 1024), '50 KB');
+    assert.equal(formatMegabytes(100 * 1024 - 1), '100 KB');
+    assert.equal(formatMegabytes(100 * 1024), '0.1 MB');
+    assert.equal(formatMegabytes(3 * 1024 * 1024), '3.0 MB');
+    assert.equal(megabytesToBytes(1.5), 1572864);
+  });
+
+  it('closes every file it sniffs (guards: running out of file handles on a big folder)', async () => {
+    const folder = await folderWith('handles', Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${i}.png`, imageBytes(PNG_HEAD, 100 + i, 30 + i)])));
+    const openFiles = async () => (await readdir('/proc/self/fd')).length;
+    const before = await openFiles();
+    const selection = await collectImageFiles([folder]);
+    assert.equal(selection.images.length, 20);
+    assert.equal(await openFiles(), before);
   });
 });

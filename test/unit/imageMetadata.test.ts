@@ -10,6 +10,7 @@ import type { Prompt } from '../../src/api/astria/types';
 import {
   PARAMETERS_KEYWORD,
   crc32,
+  isPng,
   parametersOf,
   parametersText,
   pngChunks,
@@ -144,5 +145,188 @@ describe('image metadata', () => {
     assert.equal(json.tuneTitle, 'Portraits: studio, light');
     assert.equal(json.imageIndex, 2);
     assert.match(String(json.parameters), /Seed: 1234567/);
+  });
+});
+
+/** A raw PNG chunk (length, type, data, CRC) as another tool would write it. */
+function rawChunk(type: string, data: Uint8Array): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  body.copy(out, 4);
+  out.writeUInt32BE(crc32(body), 8 + data.length);
+  return out;
+}
+
+/** The PNG with extra chunks inserted right after IHDR (signature 8 + IHDR 25 bytes). */
+function withChunksAfterIhdr(png: Buffer, ...chunks: Buffer[]): Buffer {
+  return Buffer.concat([png.subarray(0, 33), ...chunks, png.subarray(33)]);
+}
+
+describe('image metadata: edge cases a user meets', () => {
+  const small = () => encodePng(4, 4, (x, y) => [x * 60, y * 60, 90]);
+
+  it('keeps the settings line to one line and drops blank server fields (guards: a negative prompt with line breaks or an empty sampler corrupting the file)', () => {
+    const odd = {
+      ...prompt,
+      text: null,
+      negative_prompt: ' blurry\r\n\nlowres ',
+      scheduler: '   ',
+      cfg_scale: 7,
+      w: 512,
+      h: null,
+      aspect_ratio: '1:1',
+    } as unknown as Prompt;
+    const p = parametersOf(odd, 0, 'https://x/1.png', 'Tune A');
+    assert.equal(p.prompt, '', 'a prompt without text is written as an empty prompt');
+    assert.equal(p.cfgScale, '7', 'a numeric CFG scale is kept');
+    assert.equal(p.size, undefined, 'no size without both width and height');
+    assert.equal(p.scheduler, undefined, 'a blank sampler is left out');
+    const text = parametersText(p);
+    assert.equal(text.split('\n')[1], 'Negative prompt: blurry lowres');
+    assert.match(text, /, Aspect ratio: "1:1", /);
+    assert.doesNotMatch(text, /Sampler|Size/);
+
+    const blank = parametersOf({ ...prompt, negative_prompt: '  ', cfg_scale: ' ', tune: undefined } as unknown as Prompt, 0, 'u');
+    assert.equal(blank.negativePrompt, undefined, 'a blank negative prompt writes no "Negative prompt:" line');
+    assert.equal(blank.cfgScale, undefined, 'a blank CFG scale is left out');
+    assert.equal(blank.tuneTitle, undefined);
+    assert.doesNotMatch(parametersText(blank), /Negative prompt|CFG scale/);
+  });
+
+  it('names Tune Studio as the generator in the sidecar JSON', () => {
+    const json = JSON.parse(sidecarJson(parametersOf(prompt, 0, prompt.images[0]))) as Record<string, unknown>;
+    assert.equal(json.generator, 'Tune Studio (Astria)');
+  });
+
+  it('tells a PNG by its whole 8-byte signature (guards: a JPEG or a half signature taken for a PNG)', () => {
+    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.equal(isPng(signature), true, 'exactly the signature is a PNG start');
+    assert.equal(isPng(signature.subarray(0, 7)), false);
+    assert.equal(isPng(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46])), false, 'a JPEG is not a PNG');
+    assert.equal(isPng(Buffer.from([0x89, 0, 0, 0, 0, 0, 0, 0])), false, 'one matching byte is not enough');
+  });
+
+  it('says which chunk is truncated, and refuses a PNG without IHDR first or IEND last (guards: saving metadata into a broken file)', () => {
+    const png = small();
+    const iend = png.length - 12;
+    assert.throws(() => pngChunks(png.subarray(0, iend)), /must start with IHDR and end with IEND/, 'cut right before IEND');
+    assert.throws(() => pngChunks(png.subarray(0, iend - 3)), /^Error: truncated IDAT chunk$/);
+    assert.throws(() => pngChunks(png.subarray(0, 8)), /must start with IHDR/, 'only a signature');
+    assert.throws(() => pngChunks(Buffer.concat([png.subarray(0, 8), png.subarray(iend)])), /must start with IHDR/, 'signature and IEND only');
+  });
+
+  it('stops at IEND and ignores bytes some tools append after it, writing a clean PNG', () => {
+    const png = small();
+    const trailing = Buffer.concat([png, Buffer.alloc(16)]);
+    assert.deepEqual(pngChunks(trailing).at(-1)?.type, 'IEND');
+    const written = withPngText(trailing, PARAMETERS_KEYWORD, 'a cat');
+    assert.equal(PNG.sync.read(written).width, 4);
+    assert.equal(readPngText(written).get(PARAMETERS_KEYWORD), 'a cat');
+  });
+
+  it('writes Latin-1 text (ÿ included) as tEXt and text with a NUL byte as iTXt, reading both back', () => {
+    const latin = withPngText(small(), PARAMETERS_KEYWORD, 'café ÿ');
+    assert.deepEqual(pngChunks(latin).map((c) => c.type).slice(0, 2), ['IHDR', 'tEXt']);
+    assert.equal(readPngText(latin).get(PARAMETERS_KEYWORD), 'café ÿ');
+    const nul = withPngText(small(), PARAMETERS_KEYWORD, 'a\u0000b');
+    assert.deepEqual(pngChunks(nul).map((c) => c.type).slice(0, 2), ['IHDR', 'iTXt'], 'tEXt may not hold a NUL byte');
+    assert.equal(readPngText(nul).get(PARAMETERS_KEYWORD), 'a\u0000b');
+  });
+
+  it('reads compressed zTXt and iTXt chunks other tools write, and only text chunks with a keyword', () => {
+    const ztxt = rawChunk('zTXt', Buffer.concat([Buffer.from('Comment\0\0', 'latin1'), zlib.deflateSync(Buffer.from('zipped café', 'latin1'))]));
+    const itxt = rawChunk('iTXt', Buffer.concat([Buffer.from('Title\0\x01\0en\0Titel\0', 'latin1'), zlib.deflateSync(Buffer.from('東京 night', 'utf8'))]));
+    const noKeyword = rawChunk('tEXt', Buffer.from('\0orphan text', 'latin1'));
+    const noNul = rawChunk('tEXt', Buffer.from('NoSeparatorHere', 'latin1'));
+    const privateChunk = rawChunk('prVt', Buffer.from('parameters\0not text', 'latin1'));
+    const png = withChunksAfterIhdr(small(), ztxt, itxt, noKeyword, noNul, privateChunk);
+    const texts = readPngText(png);
+    assert.deepEqual([...texts.entries()], [
+      ['Comment', 'zipped café'],
+      ['Title', '東京 night'],
+    ]);
+    const written = withPngText(png, PARAMETERS_KEYWORD, 'a cat');
+    assert.deepEqual(
+      pngChunks(written).map((c) => c.type),
+      ['IHDR', 'tEXt', 'zTXt', 'iTXt', 'tEXt', 'tEXt', 'prVt', 'IDAT', 'IEND'],
+      'every other chunk, even one whose data starts like "parameters\\0", is kept',
+    );
+    assert.equal(readPngText(written).get(PARAMETERS_KEYWORD), 'a cat');
+  });
+
+  it('computes the chunk CRC without zlib.crc32, as on Node before 20.15 (older VS Code hosts)', () => {
+    // The module object itself (an `import * as` namespace is a copy the code under test does not read).
+    const z = process.getBuiltinModule('node:zlib') as { crc32?: unknown };
+    const native = z.crc32;
+    assert.ok(native, 'this Node has zlib.crc32, so the test really switches to the fallback');
+    z.crc32 = undefined;
+    try {
+      assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+      assert.equal(crc32(Buffer.from('IEND', 'latin1')), 0xae426082);
+    } finally {
+      z.crc32 = native;
+    }
+  });
+});
+
+describe('image metadata: reading parameters back', () => {
+  it('reads CRLF and old-Mac CR line ends like LF', () => {
+    for (const eol of ['\r\n', '\r']) {
+      const parsed = parseParametersText(`a castle${eol}Negative prompt: fog${eol}Steps: 20, Seed: 1`);
+      assert.equal(parsed?.prompt, 'a castle');
+      assert.equal(parsed?.negativePrompt, 'fog');
+      assert.equal(parsed?.settings.get('Steps'), '20');
+    }
+  });
+
+  it('reads loosely written settings: no space after a colon, spaces around keys and values, an indented line', () => {
+    const parsed = parseParametersText('a cat \n  Steps : 20, Sampler: Euler a , Seed:5,CFG scale: 7');
+    assert.ok(parsed);
+    assert.equal(parsed.prompt, 'a cat', 'the prompt is trimmed');
+    assert.equal(parsed.negativePrompt, undefined);
+    assert.deepEqual([...parsed.settings.entries()], [
+      ['Steps', '20'],
+      ['Sampler', 'Euler a'],
+      ['Seed', '5'],
+      ['CFG scale', '7'],
+    ]);
+  });
+
+  it('keeps a value with a bad escape, and one that only ends with a quote, as written', () => {
+    const parsed = parseParametersText('a cat\nSteps: 20, Tune: "bad \\q escape", Frame: 8x10", Seed: 1');
+    assert.equal(parsed?.settings.get('Tune'), 'bad \\q escape');
+    assert.equal(parsed?.settings.get('Frame'), '8x10"');
+    assert.equal(parsed?.settings.get('Seed'), '1');
+  });
+
+  it('keeps a one-line prompt that merely contains "word:value" as the prompt, not settings', () => {
+    const parsed = parseParametersText('style:anime, lighting: soft');
+    assert.equal(parsed?.prompt, 'style:anime, lighting: soft');
+    assert.equal(parsed?.settings.size, 0);
+    assert.equal(parsed?.negativePrompt, undefined);
+  });
+
+  it('reads a settings line without a prompt, so a file with only a tune id can still be remixed', () => {
+    const parsed = parseParametersText('Steps: 20, Tune id: 5');
+    assert.ok(parsed);
+    assert.equal(parsed.prompt, '');
+    assert.equal(promptFromParameters(parsed)?.tune_id, 5);
+  });
+
+  it('remixes only whole, non-negative numbers and an exact WxH size', () => {
+    const remix = (line: string) => {
+      const parsed = parseParametersText(`a cat\n${line}`);
+      assert.ok(parsed);
+      const p = promptFromParameters(parsed);
+      assert.ok(p);
+      return p;
+    };
+    const a = remix('Tune id: 7, Seed: 0, Steps: -5, Prompt id: abc, Size: 512x768px');
+    assert.deepEqual({ seed: a.seed, steps: a.steps, id: a.id, w: a.w, h: a.h }, { seed: 0, steps: null, id: 0, w: null, h: null });
+    const b = remix('Tune id: 7, Seed: 1.5, Size: ca. 512x768');
+    assert.deepEqual({ seed: b.seed, w: b.w, h: b.h }, { seed: null, w: null, h: null });
+    const c = remix('Tune id: 7, Size: 640x480');
+    assert.deepEqual({ w: c.w, h: c.h, cfg: c.cfg_scale }, { w: 640, h: 480, cfg: null });
   });
 });
