@@ -47,6 +47,8 @@ export default {
   ignoreStatic: true,
   mutate: Object.values(folders).flatMap((folder) => folder.mutate),
   ignorePatterns: ['.vscode-test', 'dist', 'out', 'test-results', 'bench/results', '.stryker-tmp*', 'node_modules'],
+  // The whole unit suite runs once first (about 2 minutes idle, much longer on a busy machine).
+  dryRunTimeoutMinutes: 20,
   incremental: true,
   incrementalFile: 'test-results/mutation/incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],
