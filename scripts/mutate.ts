@@ -8,10 +8,11 @@
 //   npm run mutate -- api jobs             only these folders
 //   npm run mutate -- --update-readme      also writes the per-folder table into README.md from the reports
 //   npm run mutate -- --report-only --update-readme   the table from the last reports, running nothing
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from './install-code-server';
+import { writeBetweenMarkers } from './markers';
 import { folders } from '../stryker.config.mjs';
 
 const FOLDERS = folders;
@@ -120,13 +121,7 @@ async function main(): Promise<void> {
   const text = table(rows, missing);
   console.log(`\n${text}`);
   if (values['update-readme']) {
-    const readmePath = join(repoRoot, 'README.md');
-    const readme = readFileSync(readmePath, 'utf8');
-    const [open, close] = ['<!-- mutation:start -->', '<!-- mutation:end -->'];
-    const start = readme.indexOf(open);
-    const end = readme.indexOf(close);
-    if (start < 0 || end < start) throw new Error(`README.md has no ${open} … ${close} markers`);
-    writeFileSync(readmePath, `${readme.slice(0, start + open.length)}\n${text}\n${readme.slice(end)}`);
+    writeBetweenMarkers(join(repoRoot, 'README.md'), 'mutation', `\n${text}\n`);
     console.log('README.md: mutation scores written');
   }
 }

@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { createVSIX, listFiles } from '@vscode/vsce';
 import { build } from './code-server';
 import { repoRoot } from './install-code-server';
+import { writeBetweenMarkers } from './markers';
 
 const { values } = parseArgs({ options: { 'update-readme': { type: 'boolean', default: false } } });
 const out = join(repoRoot, 'dist', 'tune-studio.vsix');
@@ -35,13 +36,7 @@ async function main(): Promise<void> {
   const summary = `${kb < 1024 ? `${Math.round(kb)} KB` : `${(kb / 1024).toFixed(1)} MB`} (${files.length} files, no \`node_modules\`)`;
   console.log(`dist/tune-studio.vsix: ${summary}`);
   if (values['update-readme']) {
-    const readmePath = join(repoRoot, 'README.md');
-    const readme = readFileSync(readmePath, 'utf8');
-    const [open, close] = ['<!-- package:size:start -->', '<!-- package:size:end -->'];
-    const start = readme.indexOf(open);
-    const end = readme.indexOf(close);
-    if (start < 0 || end < start) throw new Error(`README.md has no ${open} … ${close} markers`);
-    writeFileSync(readmePath, `${readme.slice(0, start + open.length)}${summary}${readme.slice(end)}`);
+    writeBetweenMarkers(join(repoRoot, 'README.md'), 'package:size', summary);
     console.log('README.md: package size written.');
   }
 }
