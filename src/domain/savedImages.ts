@@ -48,6 +48,7 @@ export function imageMarkdown(altText: string, url: string): string {
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/[\\`*_{}[\]()<>#!|]/g, (c) => `\\${c}`);
-  const target = url.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  // Every character replaced here is 0x20 or above, so its hex code always has two digits.
+  const target = url.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `![${alt}](${target})`;
 }
