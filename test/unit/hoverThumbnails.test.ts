@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { downloadToMemory } from '../../src/api/download';
-import { MAX_THUMBNAIL_BYTES, ThumbnailSources } from '../../src/domain/thumbnails';
+import { MAX_THUMBNAIL_BYTES, ThumbnailSources, thumbnailMarkdown } from '../../src/domain/thumbnails';
 import { rejectsWith } from './support';
 
 const MB = 1024 * 1024;
@@ -32,6 +32,8 @@ interface Served {
 let server: Server;
 let origin: string;
 const served: Served[] = [];
+/** TCP connections the server accepted (an https request to it connects, though it never becomes a request). */
+let connections = 0;
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -91,6 +93,13 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       res.end(body.subarray(body.length >> 1));
       return;
     }
+    case '/typed':
+      // ?type=<Content-Type>: three bytes sent as that type.
+      return send(Buffer.from([1, 2, 3]), { 'content-type': url.searchParams.get('type') ?? '' });
+    case '/slow.png':
+      // Answers after 300 ms, so two hovers overlap.
+      setTimeout(() => send(Buffer.from([4, 5, 6]), { 'content-type': 'image/png' }), 300);
+      return;
     case '/page.html':
       return send(Buffer.from('<html>not an image</html>'), { 'content-type': 'text/html' });
     default: {
@@ -104,6 +113,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 
 before(async () => {
   server = createServer(handle);
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -219,5 +229,51 @@ describe('ThumbnailSources: what a prompt-file hover shows', () => {
     await sources.source(url('b'));
     assert.equal(hits('/img/b.png'), 2, 'b was fetched again');
     assert.ok(sources.cachedBytes <= 130_000);
+  });
+
+  it('guards which types are inlined: png, jpeg, webp and gif exactly, nothing that merely contains them', async () => {
+    const sources = new ThumbnailSources();
+    for (const type of ['image/png', 'image/jpeg', 'image/webp', 'image/gif']) {
+      const thumbnail = await sources.source(`${origin}/typed?type=${encodeURIComponent(type)}`);
+      assert.equal(thumbnail.kind === 'image' && thumbnail.src, `data:${type};base64,AQID`, type);
+    }
+    for (const type of ['image/svg+xml', 'x-image/png', 'image/pngx', 'text/plain']) {
+      const url = `${origin}/typed?type=${encodeURIComponent(type)}&refused`;
+      assert.deepEqual(await sources.source(url), { kind: 'image', src: url }, `${type}: the URL is kept, nothing inlined`);
+    }
+  });
+
+  it('guards the count bound of the cache: with room for two entries, the third evicts the oldest', async () => {
+    const sources = new ThumbnailSources({ cacheEntries: 2 });
+    const url = (name: string) => `${origin}/img/${name}.png?bytes=10`;
+    for (const name of ['e', 'f', 'g']) await sources.source(url(name));
+    assert.deepEqual(sources.cachedUrls(), [url('f'), url('g')]);
+  });
+
+  it('guards the extension host against fetching https images itself: no connection is made, even to a reachable server', async () => {
+    const sources = new ThumbnailSources();
+    const before = connections;
+    const https = `https${origin.slice('http'.length)}/img/tls.png?next=http://127.0.0.1/`;
+    assert.deepEqual(await sources.source(https), { kind: 'image', src: https });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(connections, before);
+  });
+
+  it('guards against duplicate downloads: two hovers at once share one request', async () => {
+    const sources = new ThumbnailSources();
+    const url = `${origin}/slow.png`;
+    const [a, b] = await Promise.all([sources.source(url), sources.source(url)]);
+    assert.deepEqual(a, b);
+    assert.equal(hits('/slow.png'), 1);
+  });
+
+  it('writes the hover Markdown: the picture at the asked width, a link around it when given, a short text when too large', async () => {
+    const sources = new ThumbnailSources({ maxImageBytes: MB });
+    assert.equal(await thumbnailMarkdown('https://cdn.example.com/a.png', 'Image 1', 120, undefined, sources), '![Image 1](https://cdn.example.com/a.png|width=120)');
+    assert.equal(
+      await thumbnailMarkdown('https://cdn.example.com/a.png', 'Image 1', 64, 'command:x', sources),
+      '[![Image 1](https://cdn.example.com/a.png|width=64)](command:x)',
+    );
+    assert.equal(await thumbnailMarkdown(`${origin}/img/big.png?bytes=${MB + 1}`, 'Image 2', 64, undefined, sources), 'Image 2: larger than 1 MB, not shown');
   });
 });

@@ -35,6 +35,18 @@ describe('key binding', () => {
     assert.deepEqual(parseStored(undefined, () => 'unused'), {});
     assert.deepEqual(parseStored('{not json', () => 'https://a.example'), { 'https://a.example': '{not json' });
   });
+
+  it('treats a stored entry that is JSON but not its own format as a bare key, so no key is lost or invented', () => {
+    const legacy = () => 'https://a.example';
+    for (const raw of ['{"v":1,"byOrigin":{"https://b.example":"k"}}', '{"v":2}', '{"v":2,"byOrigin":null}', '{"v":2,"byOrigin":"sd_k"}', '{"v":2,"byOrigin":0}']) {
+      assert.deepEqual(parseStored(raw, legacy), { 'https://a.example': raw }, raw);
+    }
+  });
+
+  it('drops empty and non-text keys from a stored entry rather than sending them', () => {
+    const raw = JSON.stringify({ v: 2, byOrigin: { 'https://a.example': 'sd_a', 'https://b.example': '', 'https://c.example': 5, 'https://d.example': null } });
+    assert.deepEqual(parseStored(raw, () => 'unused'), { 'https://a.example': 'sd_a' });
+  });
 });
 
 describe('the HTTP layer sends the key only to its origin', () => {
