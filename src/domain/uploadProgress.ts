@@ -18,8 +18,7 @@ export class UploadProgressTracker {
   private attempt = 1;
   private lastSent = 0;
   private barPercent = 0;
-  private lastMessage = '';
-  private complete = false;
+  private lastMessage: string | undefined;
   private anyComplete = false;
 
   /** Which try this is (1 = first); the client retries network errors and 5xx with the same title. */
@@ -35,22 +34,24 @@ export class UploadProgressTracker {
   /** A report when something visible changed, else undefined (the client reports every chunk). */
   update(progress: UploadProgress): ProgressReport | undefined {
     const { sentBytes, totalBytes } = progress;
-    if (sentBytes < this.lastSent || (sentBytes === 0 && this.lastSent > 0)) this.attempt++;
+    // A retry starts its body again: fewer bytes than last time (0, or the first chunk of the new try).
+    if (sentBytes < this.lastSent) this.attempt++;
     this.lastSent = sentBytes;
-    this.complete = totalBytes > 0 && sentBytes >= totalBytes;
-    this.anyComplete ||= this.complete;
+    const complete = totalBytes > 0 && sentBytes >= totalBytes;
+    this.anyComplete ||= complete;
     const percent = totalBytes > 0 ? Math.min(100, Math.floor((sentBytes / totalBytes) * 100)) : 0;
     const increment = Math.max(0, percent - this.barPercent);
     this.barPercent += increment;
-    const message = this.describe(percent, sentBytes, totalBytes);
-    if (message === this.lastMessage && increment === 0) return undefined;
+    const message = this.describe(percent, sentBytes, totalBytes, complete);
+    // The same words mean the same percent, which the bar already shows.
+    if (message === this.lastMessage) return undefined;
     this.lastMessage = message;
     return { message, increment };
   }
 
-  private describe(percent: number, sentBytes: number, totalBytes: number): string {
+  private describe(percent: number, sentBytes: number, totalBytes: number, complete: boolean): string {
     const retry = this.attempt > 1 ? `Retrying (attempt ${this.attempt}): ` : '';
-    if (this.complete) return `${retry}all ${formatMegabytes(totalBytes)} sent, waiting for Astria to answer…`;
+    if (complete) return `${retry}all ${formatMegabytes(totalBytes)} sent, waiting for Astria to answer…`;
     return `${retry}${percent}% · ${megabytes(sentBytes)} of ${megabytes(totalBytes)} MB`;
   }
 }

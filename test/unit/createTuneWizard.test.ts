@@ -307,6 +307,19 @@ describe('UploadProgressTracker', () => {
     assert.equal(tracker.attemptNumber, 2);
   });
 
+  it('counts a retry whose first report already has bytes in it (no report at 0)', () => {
+    const tracker = new UploadProgressTracker();
+    tracker.update({ sentBytes: 6 * MB, totalBytes: 10 * MB });
+    assert.deepEqual(tracker.update({ sentBytes: MB, totalBytes: 10 * MB }), { message: 'Retrying (attempt 2): 10% · 1.0 of 10.0 MB', increment: 0 });
+    assert.equal(tracker.attemptNumber, 2);
+  });
+
+  it('shows 0 % for a body of unknown or no length, never "NaN %" or "all sent"', () => {
+    const tracker = new UploadProgressTracker();
+    assert.deepEqual(tracker.update({ sentBytes: 0, totalBytes: 0 }), { message: '0% · 0.0 of 0.0 MB', increment: 0 });
+    assert.equal(tracker.bodyEverComplete, false);
+  });
+
   it('remembers that a whole body left even while a retry streams it again', () => {
     const tracker = new UploadProgressTracker();
     tracker.update({ sentBytes: 0, totalBytes: 100 });
