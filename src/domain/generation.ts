@@ -283,7 +283,7 @@ export function recoveryReason(failure: ApiError | undefined): string {
  */
 export function unknownOutcomeMessage(what: 'prompt' | 'tune', error: unknown, waitedMs: number = totalWait(DEFAULT_LOOK_AGAIN_MS)): string {
   const failure = errorMessage(error);
-  const first = /^.*?[.!?](?=\s|$)/.exec(failure)?.[0] ?? failure;
+  const first = /^.*?[.!?](?=\s)/.exec(failure)?.[0] ?? failure;
   return `${first} The ${what} was not found on the server, also ${Math.round(waitedMs / 1000)} s later, so it was not sent again: sending it again may ${what === 'prompt' ? 'generate' : 'train'} and bill twice.`;
 }
 
@@ -298,7 +298,7 @@ export function changeRecoveredNote(failure: unknown, done: string): string {
  */
 export function unknownChangeMessage(change: string, error: unknown, check: string, waitedMs: number = totalWait(DEFAULT_LOOK_AGAIN_MS)): string {
   const failure = errorMessage(error);
-  const first = /^.*?[.!?](?=\s|$)/.exec(failure)?.[0] ?? failure;
+  const first = /^.*?[.!?](?=\s)/.exec(failure)?.[0] ?? failure;
   return `${first} The ${change} did not show on the server, also ${Math.round(waitedMs / 1000)} s later, so it was not sent again: it may still happen. ${check}`;
 }
 

@@ -84,7 +84,8 @@ export function sidecarJson(p: ImageParameters): string {
 const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
 export function isPng(bytes: Uint8Array): boolean {
-  return bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b);
+  // Fewer than 8 bytes fail too: a missing byte is undefined.
+  return PNG_SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
 let crcTable: Uint32Array | undefined;
@@ -243,6 +244,7 @@ export function promptFromParameters(parsed: ParsedParameters): Prompt | undefin
   };
   const tuneId = int('Tune id');
   if (!tuneId) return undefined;
+  // Stryker disable next-line StringLiteral: any fallback text that is not a size gives no size
   const size = /^(\d+)x(\d+)$/.exec(parsed.settings.get('Size') ?? '');
   const cfg = parsed.settings.get('CFG scale');
   return {

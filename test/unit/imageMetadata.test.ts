@@ -131,7 +131,11 @@ describe('image metadata', () => {
     const webui = 'a castle\nNegative prompt: fog\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x512, Model hash: abc';
     const parsed = parseParametersText(webui);
     assert.equal(parsed?.prompt, 'a castle');
+    assert.equal(parsed?.negativePrompt, 'fog');
     assert.equal(parsed?.settings.get('Model hash'), 'abc');
+    const spaced = parseParametersText('a castle\nSteps: 20, Lora: "a, b"  , Size: 512x768');
+    assert.equal(spaced?.settings.get('Lora'), 'a, b');
+    assert.equal(spaced?.settings.get('Size'), '512x768', 'spaces after a quoted value do not end the settings');
     assert.equal(parsed && promptFromParameters(parsed), undefined);
     assert.equal(parseParametersText(''), undefined);
     assert.equal(parseParametersText('just a prompt')?.prompt, 'just a prompt');

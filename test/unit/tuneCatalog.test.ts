@@ -74,6 +74,10 @@ describe('TuneCatalog.lookup (prompt files, agent tools)', () => {
     const anyCase = await tunes.lookup('PRIYA sharma — HEADSHOTS');
     assert.equal(anyCase.tune?.id, priya.id);
     assert.equal(anyCase.problem, undefined);
+    // The search finds both "casefold 1" tunes for "casefold", but neither is titled that: no guess.
+    const partial = await tunes.lookup('casefold');
+    assert.equal(partial.tune, undefined);
+    assert.equal(partial.problem, 'No tune is titled “casefold” on this Astria account: write its exact title or its id.');
   });
 
   it('keeps lookups of different ids and titles apart', async () => {
