@@ -129,6 +129,66 @@ describe('message checks', () => {
   it('keys subjects by identity, not title', () => {
     assert.equal(gallerySubjectKey({ kind: 'tune', tuneId: 1, title: 'a' }), gallerySubjectKey({ kind: 'tune', tuneId: 1 }));
     assert.notEqual(gallerySubjectKey({ kind: 'tune', tuneId: 1 }), gallerySubjectKey({ kind: 'prompt', tuneId: 1, promptId: 1 }));
+    // One panel per subject: four kinds, four distinct keys, and two prompts of one tune apart.
+    const keys = [
+      gallerySubjectKey({ kind: 'tune', tuneId: 1 }),
+      gallerySubjectKey({ kind: 'prompt', tuneId: 1, promptId: 2 }),
+      gallerySubjectKey({ kind: 'prompt', tuneId: 1, promptId: 3 }),
+      gallerySubjectKey({ kind: 'recent' }),
+      gallerySubjectKey({ kind: 'favorites' }),
+    ];
+    assert.deepEqual(keys, ['tune:1', 'prompt:1:2', 'prompt:1:3', 'recent', 'favorites']);
+  });
+
+  it('guards bulk requests: 1 to 20,000 items, each checked, the bad one named by its index', () => {
+    const ref = (promptId: number) => ({ promptId, imageIndex: 0, url: 'https://cdn.example/a.png' });
+    assert.ok(requests.bulkAction({ action: 'exportZip', images: [ref(1), ref(2)] }).ok);
+    assert.deepEqual(requests.bulkAction({ action: 'save', images: [] }), { ok: false, reason: 'images: expected 1 to 20000 items' });
+    assert.deepEqual(requests.bulkAction({ action: 'save', images: [ref(1), ref(0)] }), { ok: false, reason: 'images: [1]: promptId: expected an integer in [1, 9007199254740991]' });
+    assert.equal(requests.bulkAction({ action: 'delete', images: [ref(1)] }).ok, false, 'not a bulk action');
+    assert.equal(requests.bulkAction({ action: 'save', images: { 0: ref(1), length: 1 } }).ok, false, 'an array-like is not an array');
+    const many = Array.from({ length: 20_000 }, (_, i) => i + 1);
+    assert.ok(requests.setLikedMany({ promptIds: many, liked: true }).ok, 'exactly the limit');
+    assert.equal(requests.deletePrompts({ promptIds: [...many, 20_001] }).ok, false, 'one over the limit');
+    assert.deepEqual(requests.deletePrompts({ promptIds: [3, 4] }), { ok: true, value: { promptIds: [3, 4] } });
+    assert.equal(requests.setLikedMany({ promptIds: [3], liked: 1 }).ok, false);
+  });
+
+  it('guards the smaller requests and notifications: only known fields, in range', () => {
+    assert.ok(requests.copyParameter({ promptId: 1, imageIndex: 63, field: 'all' }).ok);
+    assert.equal(requests.copyParameter({ promptId: 1, imageIndex: 64, field: 'all' }).ok, false, 'a prompt has at most 64 images');
+    assert.equal(requests.copyParameter({ promptId: 1, imageIndex: 0, field: 'apiKey' }).ok, false);
+    assert.ok(requests.setApiKey({}).ok);
+    assert.equal(requests.setApiKey({ key: 'sd_x' }).ok, false, 'a webview never hands the host a key');
+    assert.ok(requests.loadPage({ cursor: null, refresh: false, text: 'castle' }).ok);
+    assert.equal(requests.loadPage({ cursor: null, refresh: false, text: 'x'.repeat(501) }).ok, false);
+    assert.ok(requests.openPromptEditor({ promptId: 5, mode: 'remix', image: null }).ok);
+    assert.ok(notifications.error({ message: 'x'.repeat(4000) }).ok);
+    assert.equal(notifications.error({ message: 'x'.repeat(4001) }).ok, false);
+    assert.equal(notifications.didRender({ prompts: -1, images: 0 }).ok, false);
+  });
+
+  it('guards restored subjects: favorites, titles within bounds, ids positive', () => {
+    assert.deepEqual(gallerySubjectCheck({ kind: 'favorites' }), { ok: true, value: { kind: 'favorites' } });
+    assert.equal(gallerySubjectCheck({ kind: 'favorites', tuneId: 1 }).ok, false);
+    assert.deepEqual(gallerySubjectCheck({ kind: 'prompt', tuneId: 3, promptId: 4, title: 'Jane' }), { ok: true, value: { kind: 'prompt', tuneId: 3, promptId: 4, title: 'Jane' } });
+    assert.equal(gallerySubjectCheck({ kind: 'prompt', tuneId: 3, promptId: 0 }).ok, false);
+    assert.equal(gallerySubjectCheck({ kind: 'tune', tuneId: 3, title: 'x'.repeat(1001) }).ok, false);
+    assert.deepEqual(gallerySubjectCheck('tune'), { ok: false, reason: 'expected an object' });
+    assert.deepEqual(gallerySubjectCheck({ kind: 'all' }), { ok: false, reason: 'unknown subject kind' });
+  });
+
+  it('renders only plain http(s) image URLs: no other scheme, no credentials, nothing over 4,096 characters', () => {
+    assert.equal(isDisplayableImageUrl('https://cdn.example/a.png'), true);
+    assert.equal(isDisplayableImageUrl('HTTPS://cdn.example/a.png'), true);
+    for (const url of ['javascript:alert(1)', 'data:image/png;base64,AAAA', 'file:///etc/passwd', 'ftp://x/a.png', 'not a url']) {
+      assert.equal(isDisplayableImageUrl(url), false, url);
+    }
+    assert.equal(isDisplayableImageUrl('https://user@cdn.example/a.png'), false, 'a user name in the URL');
+    assert.equal(isDisplayableImageUrl('https://:secret@cdn.example/a.png'), false, 'a password in the URL');
+    const base = 'https://cdn.example/';
+    assert.equal(isDisplayableImageUrl(base + 'a'.repeat(4096 - base.length)), true, 'exactly 4,096 characters');
+    assert.equal(isDisplayableImageUrl(base + 'a'.repeat(4097 - base.length)), false);
   });
 });
 
