@@ -113,6 +113,7 @@ export class StatusPoller {
 
   /** Forget everything (e.g. the key or the workspace changed). */
   clear(): void {
+    // Stryker disable next-line UpdateOperator: any change of the epoch makes every check under way stale; counting down would too
     this.epoch++;
     this.failure = undefined;
     this.trainingTunes.clear();
@@ -144,9 +145,10 @@ export class StatusPoller {
   }
 
   /** `soonerOnly`: keep a timer that fires earlier than `delayMs`; replace one that fires later. */
-  private schedule(delayMs: number, soonerOnly = false): void {
+  private schedule(delayMs: number, soonerOnly: boolean): void {
     if (this.disposed || this.isIdle) return this.stopTimer();
     const due = Date.now() + delayMs;
+    // Stryker disable next-line EqualityOperator: two timers due in the same millisecond are the same timer to anyone
     if (this.timer && soonerOnly && this.dueAt <= due) return;
     this.stopTimer();
     this.dueAt = due;
@@ -154,7 +156,7 @@ export class StatusPoller {
   }
 
   private stopTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.timer);
     this.timer = undefined;
   }
 
@@ -212,8 +214,12 @@ export class StatusPoller {
       const ceiling = failure === undefined && this.generatingNow() ? this.timing.baseIntervalMs : this.timing.maxIntervalMs;
       this.intervalMs = Math.min(ceiling, Math.round(this.intervalMs * BACKOFF_FACTOR));
     }
-    // Something watched during this round already has an earlier check (unless the server asked to wait).
-    this.schedule(Math.max(this.intervalMs, retryAfterMs ?? 0), retryAfterMs === undefined);
+    // The server asked to wait: that wait replaces any sooner check (something watched during this round).
+    if (retryAfterMs !== undefined) this.schedule(Math.max(this.intervalMs, retryAfterMs), false);
+    // Something watched during this round keeps its sooner check. (A timer set during the round fires while
+    // the round is still under way and is spent, so the choice cannot be observed.)
+    // Stryker disable next-line BooleanLiteral: see above
+    else this.schedule(this.intervalMs, true);
   }
 
   /** Whether a watched prompt is generating now: its tune is not one still training (whose prompts wait for it). */
@@ -251,9 +257,10 @@ export class StatusPoller {
     for (let pages = 0; pages < MAX_PAGES_PER_TICK && pager.hasMore; pages++) {
       const { items } = await pager.next();
       for (const prompt of items) listed.set(prompt.id, prompt);
-      if ([...watched.keys()].every((id) => listed.has(id))) break;
+      // Newest first: the page that reaches the oldest watched prompt lists every watched one still there.
       if (items.some((prompt) => prompt.id <= oldest)) break;
     }
+    // Stryker disable next-line BooleanLiteral: tick() stops at once on the same epoch check, whatever this says
     if (epoch !== this.epoch) return false;
     let changed = false;
     for (const id of [...watched.keys()]) {
@@ -284,7 +291,10 @@ export class StatusPoller {
 
   private afterChange(): void {
     this.pendingChanged.fire();
-    this.schedule(this.intervalMs);
+    // Stops the timer once nothing is left. Otherwise the rest is checked one interval from now; keeping an
+    // earlier timer instead would check it a little sooner, which nobody can tell apart.
+    // Stryker disable next-line BooleanLiteral: see above
+    this.schedule(this.intervalMs, false);
   }
 
   dispose(): void {

@@ -102,6 +102,7 @@ export class SweepStore {
   /** Remembered sweeps, newest first; only those of `tuneId` when given. */
   list(tuneId?: number): SweepRecord[] {
     const raw = this.memento.get(SWEEPS_STORAGE_KEY);
+    // Stryker disable next-line ArrayDeclaration: anything in the fallback list would be dropped by readSweepRecord like any broken entry
     const records = (Array.isArray(raw) ? raw : []).map(readSweepRecord).filter((r): r is SweepRecord => r !== undefined);
     return tuneId === undefined ? records : records.filter((r) => r.tuneId === tuneId);
   }

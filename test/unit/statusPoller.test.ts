@@ -263,6 +263,35 @@ describe('StatusPoller: requests', () => {
     assert.equal(kinds(h.published, 'promptFinished').length, 1);
   });
 
+  it('finds watched prompts spread over several pages in the lists, the newest and an older one, asking none by id', async () => {
+    const h = harness();
+    const old = await newPrompt(tuneA, 'old');
+    for (let i = 0; i < 25; i++) await newPrompt(tuneA, 'newer');
+    const newest = await newPrompt(tuneA, 'newest');
+    sandbox.setProfile('documented');
+    h.poller.watchPrompt(newest);
+    h.poller.watchPrompt(old);
+    sandbox.clearRequests();
+    await h.poller.tick();
+    assert.deepEqual(requests((r) => r.path.startsWith(`/tunes/${tuneA}/prompts/`)), [], 'never asked by id');
+    assert.equal(kinds(h.published, 'promptProgressed').length, 2);
+  });
+
+  it('reads no page past the one that holds the oldest watched prompt', async () => {
+    const h = harness();
+    const watched = await newPrompt(tuneA, 'watched');
+    for (let i = 0; i < 19; i++) await newPrompt(tuneA, 'newer');
+    sandbox.setProfile('documented');
+    h.poller.watchPrompt(watched);
+    sandbox.clearRequests();
+    await h.poller.tick();
+    // The 20 newest prompts (one page here) end with the watched one. That page is asked twice (with
+    // before_id, then without, as the pager learns how this server pages); a second page would be a third.
+    const pages = gets(`/tunes/${tuneA}/prompts`);
+    assert.equal(pages.length, 2, `read ${pages.map((r) => JSON.stringify(r.query)).join(' ')}`);
+    assert.equal(kinds(h.published, 'promptProgressed').length, 1);
+  });
+
   it('reads at most five pages a tick, then asks for the prompts still missing by id', async () => {
     const h = harness();
     const old = await newPrompt(tuneB, 'oldest');
@@ -411,6 +440,24 @@ describe('StatusPoller: gone, refused, failing', () => {
     await until('the status to clear', () => h.poller.lastFailure === undefined);
   });
 
+  it('429: the Retry-After wait also holds back a check asked for during that round (something new watched)', async () => {
+    const h = harness({ baseIntervalMs: 400, maxIntervalMs: 5_000 });
+    h.poller.watchPrompt(await newPrompt(tuneA));
+    h.poller.watchPrompt(await newPrompt(tuneB));
+    sandbox.addFault({ match: `/tunes/${tuneA}/prompts`, kind: 'slow', delayMs: 150, count: 1 });
+    sandbox.addFault({ match: `/tunes/${tuneB}/prompts`, kind: 'status429', retryAfter: 1, count: 1 });
+    sandbox.clearRequests();
+    const ticking = h.poller.tick();
+    await until('the first request', () => gets(`/tunes/${tuneA}/prompts`).length === 1);
+    h.poller.watchPrompt(await newPrompt(tuneA)); // its check is due 400 ms from now, before the Retry-After ends
+    await ticking;
+    const refused = gets(`/tunes/${tuneB}/prompts`)[0];
+    assert.equal(refused?.status, 429);
+    await until('the next round', () => requests((r) => r.at > refused!.at && r.method === 'GET').length > 0, 4_000);
+    const next = requests((r) => r.at > refused!.at && r.method === 'GET')[0]!;
+    assert.ok(next.at - refused!.at >= 950, `the next check came ${next.at - refused!.at} ms after a Retry-After of 1 s`);
+  });
+
   it('a 429 is shown as the failure until a check succeeds', async () => {
     const h = harness();
     h.poller.watchPrompt(await newPrompt(tuneA));
@@ -505,6 +552,98 @@ describe('StatusPoller: clear and forget', () => {
     assert.equal(gets(`/tunes/${tuneB}/prompts`).length, 0);
   });
 
+  it('clear() during a tune check: work watched again right after (the new key’s) is not checked nor reported by the stale round', async () => {
+    const h = harness();
+    const tune = await newTune();
+    const prompt = await newPrompt(tune.id);
+    h.poller.watchTune(tune);
+    sandbox.addFault({ match: `/tunes/${tune.id}`, kind: 'slow', delayMs: 300, count: 1 });
+    sandbox.clearRequests();
+    const ticking = h.poller.tick();
+    await until('the request', () => gets(`/tunes/${tune.id}`).length === 1);
+    h.poller.clear();
+    h.poller.watchTune(tune);
+    h.poller.watchPrompt(prompt);
+    await ticking;
+    assert.equal(gets(`/tunes/${tune.id}/prompts`).length, 0, 'the stale round asked nothing more');
+    assert.equal(kinds(h.published, 'tuneProgressed').length + kinds(h.published, 'tuneFinished').length, 0, 'the stale answer was not reported');
+    assert.equal(h.poller.trainingCount, 1, 'the new watch stays');
+  });
+
+  it('clear() during one tune’s prompt list: the stale round does not go on to the next tune, even when it is watched again', async () => {
+    const h = harness();
+    const [a, b] = [await newPrompt(tuneA), await newPrompt(tuneB)];
+    h.poller.watchPrompt(a);
+    h.poller.watchPrompt(b);
+    sandbox.addFault({ match: `/tunes/${tuneA}/prompts`, kind: 'slow', delayMs: 300, count: 1 });
+    sandbox.clearRequests();
+    const ticking = h.poller.tick();
+    await until('the request', () => gets(`/tunes/${tuneA}/prompts`).length === 1);
+    h.poller.clear();
+    h.poller.watchPrompt(b);
+    await ticking;
+    assert.equal(gets(`/tunes/${tuneB}/prompts`).length, 0);
+    assert.equal(h.poller.generatingCount, 1);
+  });
+
+  it('clear() during the last tune of a round whose first tune failed: the old failure is not shown afterwards', async () => {
+    const h = harness();
+    h.poller.watchPrompt(await newPrompt(tuneA));
+    h.poller.watchPrompt(await newPrompt(tuneB));
+    sandbox.addFault({ match: `/tunes/${tuneA}/prompts`, kind: 'status500', count: 1 });
+    sandbox.addFault({ match: `/tunes/${tuneB}/prompts`, kind: 'slow', delayMs: 300, count: 1 });
+    sandbox.clearRequests();
+    const ticking = h.poller.tick();
+    await until('the last request', () => gets(`/tunes/${tuneB}/prompts`).length === 1);
+    h.poller.clear();
+    await ticking;
+    assert.equal(h.poller.lastFailure, undefined);
+  });
+
+  it('clear() while the only check is failing: no failure is shown and nothing logged afterwards', async () => {
+    const h = harness(MANUAL, { timeoutMs: 300 });
+    h.poller.watchPrompt(await newPrompt(tuneA));
+    sandbox.addFault({ match: `/tunes/${tuneA}/prompts`, kind: 'hang', count: 1 });
+    sandbox.clearRequests();
+    const ticking = h.poller.tick();
+    await until('the request', () => gets(`/tunes/${tuneA}/prompts`).length === 1);
+    h.poller.clear();
+    await ticking;
+    assert.equal(h.poller.lastFailure, undefined);
+    assert.deepEqual(h.logged, []);
+  });
+
+  it('clear() while a prompt list is in flight that lacks the watched prompt: it is not asked for by id afterwards', async () => {
+    const h = harness();
+    const old = await newPrompt(tuneA, 'old');
+    for (let i = 0; i < 22; i++) await newPrompt(tuneA, 'newer');
+    sandbox.setIgnorePaging(true);
+    h.poller.watchPrompt(old);
+    sandbox.addFault({ match: `/tunes/${tuneA}/prompts`, method: 'GET', kind: 'slow', delayMs: 300, count: 1 });
+    sandbox.clearRequests();
+    const ticking = h.poller.tick();
+    await until('the request', () => gets(`/tunes/${tuneA}/prompts`).length === 1);
+    h.poller.clear();
+    await ticking;
+    assert.equal(gets(`/tunes/${tuneA}/prompts/${old.id}`).length, 0);
+  });
+
+  it('clear() while a prompt is asked for by id: the stale answer is not reported', async () => {
+    const h = harness();
+    const old = await newPrompt(tuneA, 'old');
+    for (let i = 0; i < 22; i++) await newPrompt(tuneA, 'newer');
+    sandbox.setIgnorePaging(true);
+    h.poller.watchPrompt(old);
+    await finishPrompt(old.id);
+    sandbox.addFault({ match: `/tunes/${tuneA}/prompts/${old.id}`, kind: 'slow', delayMs: 300, count: 1 });
+    sandbox.clearRequests();
+    const ticking = h.poller.tick();
+    await until('the request', () => gets(`/tunes/${tuneA}/prompts/${old.id}`).length === 1);
+    h.poller.clear();
+    await ticking;
+    assert.equal(kinds(h.published, 'promptFinished').length + kinds(h.published, 'promptProgressed').length, 0);
+  });
+
   it('forgetPrompt / forgetTune (and promptDeleted / tuneDeleted on the change stream) stop watching at once', async () => {
     const h = harness();
     const [a1, a2, b1] = [await newPrompt(tuneA), await newPrompt(tuneA), await newPrompt(tuneB)];
@@ -564,9 +703,11 @@ describe('StatusPoller: clear and forget', () => {
     const ticking = h.poller.tick();
     await until('the request', () => gets(`/tunes/${tune.id}`).length === 1);
     h.poller.forgetTune(tune.id);
+    const events = h.pendingEvents();
     await ticking;
     assert.ok(h.poller.isIdle);
     assert.equal(kinds(h.published, 'tuneFinished').length, 0);
+    assert.equal(h.pendingEvents(), events, 'the status bar is not redrawn for the stale answer');
   });
 
   it('forgetPrompt while it is asked for by id: it is not reported', async () => {

@@ -135,6 +135,8 @@ describe('SweepStore: what it remembers', () => {
     const record = await create(h.store, cells(2));
     const reloaded = harness(h.memory);
     assert.deepEqual(reloaded.store.list(), [record]);
+    // What an update of the extension reads back: the sweeps of earlier versions sit under this key.
+    assert.deepEqual([...h.memory.values.keys()], ['tuneStudio.sweeps']);
   });
 
   it('list(tuneId) gives only that tune’s sweeps', async () => {
@@ -190,6 +192,16 @@ describe('SweepStore: running a sweep', () => {
     assert.ok(h.logged.some((l) => l === `info: Sweep ${record.id}: cell 1 is prompt ${cellsNow[0]!.promptId}`), h.logged.join('\n'));
     assert.equal(h.store.isRunning(record.id), false);
     assert.deepEqual(h.informed, [], 'nothing to tell');
+  });
+
+  it('running an older sweep fills that sweep’s cells, not the newest sweep’s', async () => {
+    const h = harness();
+    const olderParams = cells(2, 'older');
+    const older = await create(h.store, olderParams);
+    const newer = await create(h.store, cells(2, 'newer'));
+    await h.store.run(older.id, runCells(olderParams), 2);
+    assert.ok(h.store.get(older.id)!.cells.every((c) => c.promptId !== null), 'the run sweep has its prompts');
+    assert.ok(h.store.get(newer.id)!.cells.every((c) => c.promptId === null), 'the other sweep is untouched');
   });
 
   it('never sends a cell that already has its prompt: running again (Run missing) creates nothing twice', async () => {
