@@ -214,12 +214,15 @@ export class StatusPoller {
       const ceiling = failure === undefined && this.generatingNow() ? this.timing.baseIntervalMs : this.timing.maxIntervalMs;
       this.intervalMs = Math.min(ceiling, Math.round(this.intervalMs * BACKOFF_FACTOR));
     }
-    // The server asked to wait: that wait replaces any sooner check (something watched during this round).
-    if (retryAfterMs !== undefined) this.schedule(Math.max(this.intervalMs, retryAfterMs), false);
-    // Something watched during this round keeps its sooner check. (A timer set during the round fires while
-    // the round is still under way and is spent, so the choice cannot be observed.)
-    // Stryker disable next-line BooleanLiteral: see above
-    else this.schedule(this.intervalMs, true);
+    if (retryAfterMs !== undefined) {
+      // The server asked to wait: that wait replaces any sooner check (something watched during this round).
+      this.schedule(Math.max(this.intervalMs, retryAfterMs), false);
+    } else {
+      // Something watched during this round keeps its sooner check. (A timer set during the round fires while
+      // the round is still under way and is spent, so the choice cannot be observed.)
+      // Stryker disable next-line BooleanLiteral: see above
+      this.schedule(this.intervalMs, true);
+    }
   }
 
   /** Whether a watched prompt is generating now: its tune is not one still training (whose prompts wait for it). */
