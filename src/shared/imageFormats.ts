@@ -60,7 +60,8 @@ export function sniffImageFormat(head: Uint8Array): ImageFormat | undefined {
   if (startsWith(0xff, 0x0a) || startsWith(0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20)) return 'jxl';
   // "BM" alone is common in text; the BMP header's reserved bytes 6–9 are zero.
   if (ascii(0, 2) === 'BM' && head.length >= 10 && head.subarray(6, 10).every((byte) => byte === 0)) return 'bmp';
-  if (/^(\uFEFF)?\s*<svg[\s>]/i.test(ascii(0, head.length))) return 'svg';
+  // The bytes are read one per character: a UTF-8 byte order mark (EF BB BF) reads as "ï»¿".
+  if (/^(\u00EF\u00BB\u00BF)?\s*<svg[\s>]/i.test(ascii(0, head.length))) return 'svg';
   return undefined;
 }
 
