@@ -64,4 +64,66 @@ describe('ByteLru', () => {
     assert.equal(cache.size, 0);
     assert.equal(cache.totalBytes, 0);
   });
+
+  it('guards against bad bounds and sizes: they are refused at once, with what is wrong', () => {
+    assert.throws(() => new ByteLru({ maxBytes: -1 }), { name: 'RangeError', message: 'maxBytes must be a number ≥ 0' });
+    assert.throws(() => new ByteLru({ maxBytes: Number.NaN }), { name: 'RangeError', message: 'maxBytes must be a number ≥ 0' });
+    const cache = new ByteLru<string, number>({ maxBytes: 0 });
+    assert.equal(cache.set('empty', 1, 0), true, 'a zero-size entry fits a zero budget');
+    assert.throws(() => cache.set('a', 1, -1), { name: 'RangeError', message: 'bytes must be a number ≥ 0' });
+    assert.throws(() => cache.set('a', 1, Number.NaN), { name: 'RangeError', message: 'bytes must be a number ≥ 0' });
+    assert.deepEqual(cache.keys(), ['empty'], 'a refused size changes nothing');
+  });
+
+  it('guards a cache of no entries: maxEntries 0 keeps nothing', () => {
+    const cache = new ByteLru<string, number>({ maxBytes: 100, maxEntries: 0 });
+    assert.equal(cache.set('a', 1, 1), false);
+    assert.equal(cache.size, 0);
+    assert.equal(cache.totalBytes, 0);
+  });
+
+  it('guards that without maxEntries only the bytes bound counts', () => {
+    const cache = new ByteLru<number, number>({ maxBytes: 1_000 });
+    for (let i = 0; i < 500; i++) assert.equal(cache.set(i, i, 2), true);
+    assert.equal(cache.size, 500);
+    assert.equal(cache.totalBytes, 1_000);
+    cache.set(500, 500, 2);
+    assert.equal(cache.size, 500);
+    assert.equal(cache.has(0), false);
+  });
+
+  it('guards misses and clear: reading or deleting what is absent changes nothing; clear empties it all', () => {
+    const cache = new ByteLru<string, number>({ maxBytes: 100, maxEntries: 3 });
+    cache.set('a', 1, 10);
+    cache.set('b', 2, 20);
+    assert.equal(cache.get('x'), undefined);
+    assert.equal(cache.delete('x'), false);
+    assert.deepEqual(cache.keys(), ['a', 'b']);
+    assert.equal(cache.totalBytes, 30);
+    cache.clear();
+    assert.equal(cache.size, 0);
+    assert.equal(cache.totalBytes, 0);
+    assert.deepEqual(cache.keys(), []);
+    cache.set('c', 3, 100);
+    assert.equal(cache.totalBytes, 100, 'counting starts again from nothing');
+  });
+
+  it('guards a stored falsy value: 0 and the empty string are found like any other', () => {
+    const cache = new ByteLru<string, number | string>({ maxBytes: 10 });
+    cache.set('zero', 0, 1);
+    cache.set('empty', '', 1);
+    assert.equal(cache.get('zero'), 0);
+    assert.equal(cache.get('empty'), '');
+    assert.deepEqual(cache.keys(), ['zero', 'empty']);
+  });
+
+  it('guards that replacing an entry makes it the most recently used', () => {
+    const cache = new ByteLru<string, number>({ maxBytes: 100, maxEntries: 2 });
+    cache.set('a', 1, 10);
+    cache.set('b', 2, 10);
+    cache.set('a', 3, 10);
+    cache.set('c', 4, 10);
+    assert.deepEqual(cache.keys(), ['a', 'c']);
+    assert.equal(cache.get('a'), 3);
+  });
 });

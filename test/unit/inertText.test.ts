@@ -16,6 +16,14 @@ describe('inertLinks', () => {
     assert.equal(inertLinks('no links [here]'), 'no links [here]');
   });
 
+  it('puts exactly one zero-width space right before each link’s "(", keeping the spaces between', () => {
+    assert.equal(inertLinks('[a](b)'), '[a]\u200b(b)');
+    assert.equal(inertLinks('[a](b) and [c](d)'), '[a]\u200b(b) and [c]\u200b(d)');
+    assert.equal(inertLinks('[a] \n\t(b)'), '[a] \n\t\u200b(b)');
+    assert.equal(inertLinks('[a] x (b)'), '[a] x (b)', 'words between: not a link');
+    assert.equal(inertLinks('(a)[b]'), '(a)[b]');
+  });
+
   it('is applied to the server’s words in every API error', () => {
     const error = errorFromResponse(422, new Headers(), JSON.stringify({ error: 'Click [Fix it](command:workbench.action.quit)' }), {
       provider: { name: 'Astria' }, method: 'POST', path: '/tunes', repeatable: false, secrets: [],
