@@ -322,6 +322,7 @@ describe('sweep helpers at their edges', () => {
     assert.deepEqual(differingOptions([{ text: 'a' }, { text: 'a', seed: 1 }]), new Set(['seed']));
     assert.deepEqual(differingOptions([{ text: 'a', seed: 1 }, { text: 'a', seed: 1 }]), new Set());
     assert.deepEqual(differingOptions([]), new Set());
+    assert.deepEqual(differingOptions([{ text: 'a', style: '' }, { text: 'a' }]), new Set(['style']), 'set to nothing is not the same as not set');
     assert.deepEqual(visibleOptions({ text: 'a', seed: 1 }, new Set()), []);
   });
 });
@@ -406,6 +407,19 @@ describe('sweep refusals, word for word', () => {
     assert.equal(plan([{ kind: 'seed', values: ['1', '2', '3'] }], draft({ num_images: '' })).images, 3);
   });
 
+  it('takes three axes (columns, rows and tabs)', () => {
+    const p = plan([{ kind: 'seed', values: ['1', '2'] }, { kind: 'steps', values: ['20', '30'] }, { kind: 'cfg_scale', values: ['3', '5'] }]);
+    assert.equal(p.prompts, 8);
+    assert.deepEqual(p.cells[7].coords, [1, 1, 1]);
+  });
+
+  it('shows each warning of the rule table once, without refusing the sweep', () => {
+    const p = plan([{ kind: 'seed', values: ['1', '2', '3'] }], draft({ w: '512' }));
+    assert.equal(p.prompts, 3);
+    assert.deepEqual(p.warnings, ['Set both width and height, or neither.']);
+    assert.deepEqual(plan([{ kind: 'seed', values: ['1'] }]).warnings, []);
+  });
+
   it('keeps its own copy of the axes: editing the form afterwards does not change the plan', () => {
     const axes: SweepAxis[] = [{ kind: 'seed', values: ['1', '2'] }];
     const p = plan(axes);
@@ -455,6 +469,7 @@ describe('sweep axes from a webview and sweeps read back', () => {
     assert.equal(readSweepRecord({ ...stored, cells: [stored.cells[0], { promptId: null, error: null, params: { seed: 1 } }] }), undefined);
     assert.equal(readSweepRecord({ ...stored, cells: [stored.cells[0], { promptId: 0, error: null, params }] }), undefined);
     assert.equal(readSweepRecord({ ...stored, tuneId: '4' }), undefined);
+    assert.equal(readSweepRecord({ ...stored, cells: [stored.cells[0], { promptId: null, error: null, params: null }] }), undefined);
     assert.equal(readSweepRecord(null), undefined);
     const big = { ...stored, axes: [{ kind: 'seed', values: Array.from({ length: 64 }, String) }, { kind: 'steps', values: Array.from({ length: 4 }, String) }] };
     const cells = (n: number) => Array.from({ length: n }, () => ({ promptId: null, error: null, params }));
