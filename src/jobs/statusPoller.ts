@@ -218,9 +218,7 @@ export class StatusPoller {
       // The server asked to wait: that wait replaces any sooner check (something watched during this round).
       this.schedule(Math.max(this.intervalMs, retryAfterMs), false);
     } else {
-      // Something watched during this round keeps its sooner check. (A timer set during the round fires while
-      // the round is still under way and is spent, so the choice cannot be observed.)
-      // Stryker disable next-line BooleanLiteral: see above
+      // Something watched during this round keeps its sooner check: this round's back-off must not push it back.
       this.schedule(this.intervalMs, true);
     }
   }

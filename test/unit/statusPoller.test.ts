@@ -876,6 +876,24 @@ describe('StatusPoller: timing', () => {
     assert.ok(first.at - start < 200, `first check ${first.at - start} ms after the first prompt`);
   });
 
+  it('a tune watched while a round is under way keeps its check within the base interval: the round’s own back-off does not push it back', async () => {
+    const h = harness({ baseIntervalMs: 1_500, maxIntervalMs: 60_000 });
+    const [old, fresh] = [await newTune(), await newTune()];
+    h.poller.watchTune(old);
+    sandbox.addFault({ match: `/tunes/${old.id}`, method: 'GET', kind: 'slow', delayMs: 1_000, count: 1 });
+    sandbox.clearRequests();
+    const ticking = h.poller.tick();
+    await until('the round’s request', () => gets(`/tunes/${old.id}`).length === 1);
+    h.poller.watchTune(fresh); // due 1.5 s from now, about 0.5 s after the round ends
+    await ticking;
+    const endedAt = Date.now();
+    // Nothing changed in the round: it backs off to 2.4 s. Replacing the new tune's timer with that would
+    // check it no sooner than 2.4 s after the round (about 3.4 s after it was watched).
+    await until('the new tune’s first check', () => gets(`/tunes/${fresh.id}`).length === 1, 6_000);
+    const checkedAfter = gets(`/tunes/${fresh.id}`)[0]!.at - endedAt;
+    assert.ok(checkedAfter < 2_000, `first checked ${checkedAfter} ms after the round ended (due about 500 ms after it)`);
+  });
+
   it('the prompts of a tune still training wait with it: backed off, not checked every base interval', async () => {
     const h = harness({ baseIntervalMs: 20, maxIntervalMs: 5_000 });
     const tune = await newTune();
