@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeHits, findKeys, needlesOf, PIECE, scanForKeys, type Secret } from '../keyScanner';
 
-// Plainly made-up keys with the providers' prefixes (not the sandbox's): an Astria key and a Cartesia key.
-const ASTRIA: Secret = { label: 'astria key', value: 'sd_madeUpAstriaTestA1' };
-const CARTESIA: Secret = { label: 'cartesia key', value: 'sk_car_inventedCartesiaB2' };
+// Plainly made-up keys, without any provider's key prefix so that no secret scanner takes them for real
+// ones (the scanner looks for pieces of whatever key it is given, whatever its shape). They share no
+// 8-character piece, or one piece would match both.
+const ASTRIA: Secret = { label: 'astria key', value: 'fake-astria-key-madeUpA1' };
+const CARTESIA: Secret = { label: 'cartesia key', value: 'fake-cartesia-key-inventedB2' };
 const SECRETS = [ASTRIA, CARTESIA];
 
 describe('keyScanner: a piece of a key is found', () => {
