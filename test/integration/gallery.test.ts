@@ -13,7 +13,7 @@ import { PARAMETERS_KEYWORD, parametersOf, parametersText, withPngText } from '.
 import { GALLERY_VIEW_TYPE, type GalleryProtocol, type GallerySubject, type GalleryViewState } from '../../src/shared/gallery';
 import { type RequestMethod, type RequestParams, type RequestResult, type ResponseMessage } from '../../src/shared/rpc';
 import { assertSameImage } from '../pngStrict';
-import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, testFetch, waitFor } from './helpers';
+import { admin, astria, connectToSandbox, extensionApi, recordedRequests, renderedWithin, sandboxEnv, testFetch, waitFor, WEBVIEW_RENDER_MS } from './helpers';
 
 type Method = RequestMethod<GalleryProtocol>;
 
@@ -47,19 +47,8 @@ async function open(subject: GallerySubject, focus?: { promptId: number; imageIn
   return panel;
 }
 
-async function rendered(panel: GalleryPanel): Promise<{ prompts: number; images: number }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const state = `webview ready: ${panel.host.isReady}, visible: ${panel.panel.visible}, active: ${panel.panel.active}`;
-      reject(new Error(`the webview never reported its first render (${state})`));
-    }, 45_000);
-  });
-  try {
-    return await Promise.race([panel.whenRendered(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function rendered(panel: GalleryPanel): Promise<{ prompts: number; images: number }> {
+  return renderedWithin('the gallery webview', panel.whenRendered(), () => `webview ready: ${panel.host.isReady}, visible: ${panel.panel.visible}, active: ${panel.panel.active}`);
 }
 
 async function seedGallery(count: number, title: string): Promise<{ tune: Tune; prompts: Prompt[] }> {
@@ -73,7 +62,8 @@ function galleryTabs(): vscode.Tab[] {
 }
 
 describe('Gallery', function () {
-  this.timeout(60_000);
+  // Room for two webview stalls (helpers.ts, WEBVIEW_RENDER_MS): several tests open one panel after another.
+  this.timeout(2 * WEBVIEW_RENDER_MS + 20_000);
   let tune: Tune;
   let prompts: Prompt[];
   let tuneSubject: GallerySubject;

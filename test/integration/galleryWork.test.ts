@@ -15,7 +15,7 @@ import type { RequestMethod, RequestParams, RequestResult } from '../../src/shar
 import { writeMetadata } from '../../src/webviews/galleryBulk';
 import { parametersOf, sidecarJson } from '../../src/domain/imageMetadata';
 import { assertSameImage, readSidecarStrict } from '../pngStrict';
-import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, testFetch, waitFor } from './helpers';
+import { admin, astria, connectToSandbox, extensionApi, renderedWithin, sandboxEnv, testFetch, waitFor } from './helpers';
 
 type Method = RequestMethod<GalleryProtocol>;
 
@@ -33,10 +33,7 @@ async function request<M extends Method>(subject: GallerySubject, method: M, par
 function rendered(subject: GallerySubject): Promise<{ prompts: number; images: number }> {
   const panel = gallery.panelOf(subject);
   assert.ok(panel, 'the panel is open');
-  return Promise.race([
-    panel.whenRendered(),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the webview never reported its first render')), 45_000)),
-  ]);
+  return renderedWithin('the gallery webview', panel.whenRendered());
 }
 
 function galleryTabs(): vscode.Tab[] {

@@ -124,6 +124,38 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
   }
 }
 
+/**
+ * How long a new webview may take to report its first render. Usually about a second, but VS Code serves
+ * every webview through a service worker registered anew for each one (its script URL carries the webview's
+ * id), and the new worker takes over only once the old one's pending fetches have ended. A fetch of a webview
+ * that was just hidden or closed while it loaded (an image, a font) is never answered and waits out the
+ * worker's 30 s resource timeout, so a panel opened right after stalls about 30 s (seen in this suite and in
+ * CI). The bound is one such stall plus margin; a test that opens several panels in a row needs a timeout
+ * of that many bounds.
+ */
+export const WEBVIEW_RENDER_MS = 50_000;
+
+/** The webview's first render (`whenRendered()`), or a failure naming `what` (and `state()`) after WEBVIEW_RENDER_MS. */
+export async function renderedWithin<T>(what: string, rendered: Promise<T>, state?: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      let detail = '';
+      try {
+        detail = state ? ` (${state()})` : '';
+      } catch (error) {
+        detail = ` (${String(error)})`; // e.g. the panel was disposed meanwhile
+      }
+      reject(new Error(`${what} never reported its first render within ${WEBVIEW_RENDER_MS / 1000} s${detail}`));
+    }, WEBVIEW_RENDER_MS);
+  });
+  try {
+    return await Promise.race([rendered, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

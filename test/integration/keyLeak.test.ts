@@ -29,8 +29,8 @@ import { admin, astria, connectToSandbox, extensionApi, sandboxEnv, sleep, TEST_
 
 const MADE_UP_KEY = 'sd_made_up_by_a_user_7f3a9c21e4';
 /**
- * How long a new webview may take to render. Usually a second or two; now and then (seen after
- * keyBoundary.test.ts and late in long runs on a busy machine) code-server takes about 30 s.
+ * How long a new webview may take to render here, where several open at once: usually a second or two,
+ * but each may wait out VS Code's 30 s webview stall (WEBVIEW_RENDER_MS in helpers.ts says why).
  */
 const WEBVIEW_READY_MS = 90_000;
 

@@ -24,7 +24,7 @@ import {
   type SubmitResult,
 } from '../../src/shared/promptEditor';
 import type { RequestMethod, RequestParams, RequestResult } from '../../src/shared/rpc';
-import { admin, astria, connectToSandbox, extensionApi, recordedRequests, sandboxEnv, waitFor } from './helpers';
+import { admin, astria, connectToSandbox, extensionApi, recordedRequests, renderedWithin, sandboxEnv, waitFor } from './helpers';
 
 type Method = RequestMethod<PromptEditorProtocol>;
 
@@ -210,7 +210,7 @@ describe('Prompt editor', function () {
 
     it('renders the form in the webview', async () => {
       const panel = await editorFor(flux.id);
-      const fields = await Promise.race([panel.whenRendered(), new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no didRender')), 30_000))]);
+      const fields = await renderedWithin('the prompt editor webview', panel.whenRendered());
       assert.ok(fields > 25, `the form has its fields (${fields})`);
       assert.deepEqual(panel.webviewErrors, [], 'the webview reported no errors');
     });
