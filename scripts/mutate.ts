@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from './install-code-server';
 import { writeBetweenMarkers } from './markers';
-import { folders } from '../stryker.config.mjs';
+import config, { folders } from '../stryker.config.mjs';
 
 const FOLDERS = folders;
 
@@ -100,6 +100,8 @@ async function main(): Promise<void> {
         htmlReporter: { fileName: join(OUT, `${name}.html`) },
         jsonReporter: { fileName: join(OUT, `${name}.json`) },
         tempDirName: `.stryker-tmp-${name}`,
+        // Stryker takes `tap` as a whole: the shared options with this folder's test files, if it names any.
+        tap: { ...(config.tap as object), ...(FOLDERS[name].testFiles ? { testFiles: FOLDERS[name].testFiles } : {}) },
         ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
       });
       await stryker.runMutationTest();
