@@ -96,18 +96,21 @@ export interface RequestContext {
 const TRANSIENT_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
 const MAX_SERVER_WORDS = 500;
 
+/** "Astria " before "API key", or nothing for a provider without a name. */
+function keyOwner(provider: ProviderInfo): string {
+  return provider.name ? `${provider.name} ` : '';
+}
+
 export function missingKeyError(provider: ProviderInfo, method: string, path: string): ApiError {
-  const name = provider.name ?? 'this service';
   const how = provider.setKeyCommand ? ` Set one with “${provider.setKeyCommand}”.` : '';
-  return new ApiError({ kind: 'auth', message: `No ${name} API key is set.${how}`, method, path });
+  return new ApiError({ kind: 'auth', message: `No ${keyOwner(provider)}API key is set.${how}`, method, path });
 }
 
 /** A key is stored, but it was checked on another server: nothing is sent until the user agrees. */
 export function keyElsewhereError(provider: ProviderInfo, origin: string, checkedOn: string, method: string, path: string): ApiError {
-  const name = provider.name ?? 'this service';
   return new ApiError({
     kind: 'auth',
-    message: `Tune Studio is set to talk to ${origin}, but your ${name} key was checked on ${checkedOn}. Use the key there?`,
+    message: `Tune Studio is set to talk to ${origin}, but your ${keyOwner(provider)}key was checked on ${checkedOn}. Use the key there?`,
     method,
     path,
     keyCheckedOn: checkedOn,
@@ -116,13 +119,11 @@ export function keyElsewhereError(provider: ProviderInfo, origin: string, checke
 
 /** A request that would leave the configured server (an absolute URL to another origin) is refused. */
 export function otherOriginError(provider: ProviderInfo, origin: string, method: string, path: string): ApiError {
-  const name = provider.name ?? 'the server';
-  return new ApiError({ kind: 'bad_request', message: `Tune Studio refused to send your ${name} key to ${origin}: it only talks to the server the key was checked on.`, method, path });
+  return new ApiError({ kind: 'bad_request', message: `Tune Studio refused to send your ${keyOwner(provider)}key to ${origin}: it only talks to the server the key was checked on.`, method, path });
 }
 
 export function badBaseUrlError(provider: ProviderInfo, baseUrl: string, method: string, path: string): ApiError {
-  const name = provider.name ?? 'the service';
-  return new ApiError({ kind: 'bad_request', message: `The ${name} base URL “${baseUrl}” is not an http(s) URL. Fix it in your user settings (Tune Studio).`, method, path });
+  return new ApiError({ kind: 'bad_request', message: `The ${keyOwner(provider)}base URL “${baseUrl}” is not an http(s) URL. Fix it in your user settings (Tune Studio).`, method, path });
 }
 
 export function cancelledError(method?: string, path?: string): ApiError {
@@ -235,7 +236,6 @@ export function malformedError(ctx: RequestContext, what = 'a response that is n
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (value == null) return undefined;
   const trimmed = value.trim();
-  if (trimmed === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
   // HTTP dates always name a weekday or month; this keeps "-5" from parsing as a year.
   if (!/[a-z]/i.test(trimmed)) return undefined;
@@ -366,12 +366,15 @@ function firstString(...values: unknown[]): string | undefined {
   return values.find((value): value is string => typeof value === 'string' && value.trim() !== '');
 }
 
+/** The parsed JSON, or undefined when the text is not JSON. */
 function tryParseJson(text: string): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text);
   } catch {
-    return undefined;
+    // not JSON: stays undefined
   }
+  return parsed;
 }
 
 function looksLikeHtml(text: string): boolean {

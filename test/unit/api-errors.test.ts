@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import {
   ApiError,
   type RequestContext,
+  badBaseUrlError,
+  cancelledError,
   describeFields,
+  keyElsewhereError,
+  otherOriginError,
+  refusedDownloadError,
   errorFromException,
   errorFromResponse,
   missingKeyError,
@@ -240,5 +245,139 @@ describe('scrubSecrets and missingKeyError', () => {
   it('toProviderInfo accepts a name or a full description', () => {
     assert.deepEqual(toProviderInfo(undefined), {});
     assert.deepEqual(toProviderInfo({ name: 'X' }), { name: 'X' });
+  });
+});
+
+// Edges found by mutation testing (npm run mutate -- api): each pins what a user reads or a caller relies on.
+describe('messages at their edges', () => {
+  const noProvider = toProviderInfo(undefined);
+
+  it('an ApiError says so when printed (logs show "ApiError: …")', () => {
+    assert.equal(String(cancelledError('GET', '/tunes')), 'ApiError: The request was cancelled.');
+    assert.equal(cancelledError().kind, 'cancelled');
+  });
+
+  it('key messages name the provider, and read as plain English without one (guards: "No this service API key")', () => {
+    assert.equal(missingKeyError({ name: 'Cartesia' }, 'GET', '/x').message, 'No Cartesia API key is set.');
+    assert.equal(missingKeyError(noProvider, 'GET', '/x').message, 'No API key is set.');
+    assert.equal(
+      keyElsewhereError(astria, 'http://a.test', 'http://b.test', 'GET', '/tunes').message,
+      'Tune Studio is set to talk to http://a.test, but your Astria key was checked on http://b.test. Use the key there?',
+    );
+    assert.equal(keyElsewhereError(noProvider, 'http://a.test', 'http://b.test', 'GET', '/tunes').message, 'Tune Studio is set to talk to http://a.test, but your key was checked on http://b.test. Use the key there?');
+    assert.equal(keyElsewhereError(astria, 'http://a.test', 'http://b.test', 'GET', '/tunes').keyCheckedOn, 'http://b.test');
+    assert.equal(otherOriginError(astria, 'https://evil.test', 'GET', '/x').message, 'Tune Studio refused to send your Astria key to https://evil.test: it only talks to the server the key was checked on.');
+    assert.equal(otherOriginError(noProvider, 'https://evil.test', 'GET', '/x').message, 'Tune Studio refused to send your key to https://evil.test: it only talks to the server the key was checked on.');
+    assert.equal(badBaseUrlError(astria, 'ftp://x', 'GET', '/x').message, 'The Astria base URL “ftp://x” is not an http(s) URL. Fix it in your user settings (Tune Studio).');
+    assert.equal(badBaseUrlError(noProvider, 'ftp://x', 'GET', '/x').message, 'The base URL “ftp://x” is not an http(s) URL. Fix it in your user settings (Tune Studio).');
+  });
+
+  it('a refused download blames the link, on a GET of its path', () => {
+    const error = refusedDownloadError(403, 'cdn.example', '/images/1.png');
+    assert.deepEqual([error.kind, error.status, error.method, error.path], ['not_found', 403, 'GET', '/images/1.png']);
+    assert.equal(error.message, 'cdn.example refused the download (403): the link may have expired. Refresh and try again.');
+  });
+
+  it('Retry-After counts on 429 and 503 only', () => {
+    assert.equal(jsonResponse(503, '', { 'Retry-After': '5' }).retryAfterMs, 5000);
+    assert.equal(jsonResponse(500, '', { 'Retry-After': '5' }).retryAfterMs, undefined);
+    assert.equal(jsonResponse(502, '', { 'Retry-After': '5' }).retryAfterMs, undefined);
+  });
+
+  it('only a 404 is a refused API version: a 422 that mentions one keeps its own words', () => {
+    const error = jsonResponse(422, { error: 'api version field is invalid' });
+    assert.equal(error.kind, 'validation');
+    assert.equal(error.message, 'api version field is invalid');
+  });
+
+  it('a refused API version names the version sent, once, with the server words ending in one full stop', () => {
+    const cartesia = toProviderInfo('Cartesia');
+    const words = { message: 'API version not found: no schema for v1.2.  \n' };
+    assert.equal(
+      jsonResponse(404, words, {}, ctx({ provider: cartesia, apiVersion: '2024-06-10' })).message,
+      'Cartesia refused the API version 2024-06-10 that Tune Studio sent (Cartesia-Version header): API version not found: no schema for v1.2.',
+    );
+    assert.equal(
+      jsonResponse(404, { message: 'API version not found' }, {}, ctx({ provider: cartesia })).message,
+      'Cartesia refused the API version that Tune Studio sent (Cartesia-Version header): API version not found.',
+    );
+  });
+
+  it('a network failure without a system code says so without empty brackets', () => {
+    const error = errorFromException(new TypeError('fetch failed'), { ...ctx(), timedOut: false, timeoutMs: 1000, cancelled: false });
+    assert.equal(error.message, 'Could not reach Astria. Check your connection and the base URL setting.');
+    assert.equal((error.cause as Error).message, 'fetch failed', 'the cause is the message alone, no empty code before it');
+  });
+
+  it('the cause names the innermost of at most five nested causes, and a system code up to six levels deep', () => {
+    const chain = (depth: number, code?: { at: number; value: string }): Error => {
+      let error: Error = Object.assign(new Error(`level ${depth}`), code?.at === depth ? { code: code.value } : {});
+      for (let level = depth - 1; level >= 0; level--) {
+        error = Object.assign(new Error(`level ${level}`, { cause: error }), code?.at === level ? { code: code.value } : {});
+      }
+      return error;
+    };
+    const map = (error: Error) => errorFromException(error, { ...ctx(), timedOut: false, timeoutMs: 1000, cancelled: false });
+    assert.equal((map(chain(8)).cause as Error).message, 'level 5', 'five steps down, no further');
+    assert.equal((map(chain(3)).cause as Error).message, 'level 3');
+    assert.match(map(chain(8, { at: 5, value: 'ECONNRESET' })).message, /\(ECONNRESET\)/, 'a code six levels down (0…5) is found');
+    assert.doesNotMatch(map(chain(8, { at: 6, value: 'ECONNRESET' })).message, /ECONNRESET/, 'but not seven');
+    assert.match(map(chain(2, { at: 0, value: '' })).message, /^Could not reach Astria\. /, 'an empty code is no code');
+    const emptyThenReal = Object.assign(new Error('outer', { cause: Object.assign(new Error('inner'), { code: 'ENOTFOUND' }) }), { code: '' });
+    assert.match(map(emptyThenReal).message, /\(ENOTFOUND\)/, 'an empty code does not hide a real one below it');
+  });
+});
+
+describe('parseRetryAfter and parseServerError at their edges', () => {
+  it('Retry-After: two-decimal seconds, blanks, and numbers followed by words', () => {
+    assert.equal(parseRetryAfter('1.25'), 1250);
+    assert.equal(parseRetryAfter('   '), undefined);
+    assert.equal(parseRetryAfter('12abc'), undefined);
+  });
+
+  it('plain text is trimmed; a JSON string is the message', () => {
+    assert.deepEqual(parseServerError('  Retry later \n'), { message: 'Retry later' });
+    assert.deepEqual(parseServerError('"just words"'), { message: 'just words' });
+  });
+
+  it('text that only contains HTML somewhere is kept; a JSON array is nothing', () => {
+    assert.deepEqual(parseServerError('Error near <html> tag'), { message: 'Error near <html> tag' });
+    assert.deepEqual(parseServerError('["a","b"]'), {});
+  });
+
+  it('a list of error strings is joined, other items skipped; a list without strings says nothing', () => {
+    assert.deepEqual(parseServerError('{"errors":["Title is taken",3,"Too many images"],"request_id":"r1"}'), { message: 'Title is taken; Too many images', requestId: 'r1' });
+    assert.deepEqual(parseServerError('{"errors":[1,2]}'), { requestId: undefined });
+  });
+
+  it('only lists of strings are field messages: empty lists, mixed lists and numbers are not', () => {
+    assert.deepEqual(parseServerError('{"images":["must contain at least one image"],"count":3,"tags":[],"mixed":["a",1]}'), {
+      message: 'images must contain at least one image',
+      fields: { images: ['must contain at least one image'] },
+      requestId: undefined,
+    });
+    assert.deepEqual(parseServerError('{"count":3,"tags":[]}'), { requestId: undefined });
+  });
+
+  it('a blank message gives way to the next field with words', () => {
+    assert.equal(parseServerError('{"message":"   ","error":"Real reason"}').message, 'Real reason');
+  });
+
+  it('server words are cut at 500 characters with an ellipsis, and not before', () => {
+    assert.equal(parseServerError('x'.repeat(500)).message, 'x'.repeat(500));
+    assert.equal(parseServerError('y'.repeat(501)).message, `${'y'.repeat(500)}…`);
+  });
+});
+
+describe('scrubSecrets at its edges', () => {
+  it('blanks every known secret of four characters or more, whatever its shape', () => {
+    assert.equal(scrubSecrets('code abcd and abc', ['abcd', 'abc']), 'code [redacted] and abc');
+    assert.equal(scrubSecrets('my plainsecret here', ['plainsecret']), 'my [redacted] here');
+  });
+
+  it('blanks a whole bearer token after any spacing, and key-shaped tokens after their prefix', () => {
+    assert.equal(scrubSecrets('Authorization: Bearer   tok123,rest', []), 'Authorization: Bearer   [redacted],rest');
+    assert.equal(scrubSecrets('key sd_abcdef12 and sk_car_abcdef!', []), 'key sd_[redacted] and sk_car_[redacted]!');
+    assert.equal(scrubSecrets('short sd_abcde stays', []), 'short sd_abcde stays');
   });
 });
