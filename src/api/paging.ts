@@ -113,8 +113,11 @@ export function createPager<T extends { id: number }>(options: {
     for (const item of fresh) seen.add(item.id);
     listed += page.length;
     const lowest = page.reduce((min, item) => Math.min(min, item.id), Number.POSITIVE_INFINITY);
+    // Stryker disable next-line ConditionalExpression: an empty page ends the list (more = false), so its cursor is never used
     if (Number.isFinite(lowest)) cursor = cursor === undefined ? lowest : Math.min(cursor, lowest);
-    more = fresh.length > 0 && page.length >= shortPage;
+    // A page taken always has something new when it has anything (a page of only listed items ends the list
+    // in next() before it gets here), so a short page is the only end left to see.
+    more = page.length >= shortPage;
     return { items: fresh, hasMore: more };
   };
 
@@ -139,7 +142,8 @@ export function createPager<T extends { id: number }>(options: {
       if ((known === undefined || known === 'keyset') && cursor !== undefined) {
         const before = cursor;
         const page = await options.fetchPage({ beforeId: before });
-        const moved = page.length === 0 || (page.every((item) => item.id < before) && page.some((item) => !seen.has(item.id)));
+        // Every item listed so far has an id ≥ the cursor (it is the lowest seen), so older ids are all new.
+        const moved = page.length === 0 || page.every((item) => item.id < before);
         if (moved) {
           // An empty page proves nothing about the cursor: only a moving one teaches "keyset".
           if (page.length > 0) learn(options.list, 'keyset');
@@ -240,8 +244,9 @@ export class NumberedPages<T> {
       }
       return this.fetched[index];
     };
+    // After the one before, whether it was answered or failed (then(run, run)).
     const result = this.chain.then(run, run);
-    this.chain = result.catch(() => undefined);
+    this.chain = result;
     return result;
   }
 }

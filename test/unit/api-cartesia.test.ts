@@ -1,8 +1,10 @@
 // CartesiaClient against the real sandbox server: cursor paging both ways, version header, errors.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startSandbox, type Sandbox } from '../sandbox/server';
-import { CARTESIA_VERSION, CartesiaClient } from '../../src/api/cartesia/client';
+import { CARTESIA_BASE_URL, CARTESIA_VERSION, CartesiaClient } from '../../src/api/cartesia/client';
 import type { FineTune } from '../../src/api/cartesia/types';
 import { createHttp } from '../../src/api/http';
 import { rejectsWith } from './support';
@@ -138,5 +140,80 @@ describe('errors', () => {
   it('a bad limit is bad_request with the server words', async () => {
     const error = await rejectsWith(client.listFineTunes({ limit: 500 }), 'bad_request');
     assert.equal(error.message, 'limit must be an integer between 1 and 100');
+  });
+});
+
+describe('pagers for the Cartesia tree (Load more)', () => {
+  it('fineTunePager asks for its page size and walks with starting_after = the last id', async () => {
+    const all = await everyFineTune();
+    sandbox.clearRequests();
+    const pager = client.fineTunePager(10);
+    const pages: string[][] = [];
+    while (pager.hasMore) pages.push((await pager.next()).items.map((ft) => ft.id));
+    const ids = all.map((ft) => ft.id);
+    assert.deepEqual(pages, [ids.slice(0, 10), ids.slice(10, 20), ids.slice(20)]);
+    const requests = sandbox.requests.filter((r) => r.path === '/cartesia/fine-tunes/');
+    assert.deepEqual(requests.map((r) => [r.query.limit, r.query.starting_after]), [['10', undefined], ['10', ids[9]], ['10', ids[19]]]);
+  });
+
+  it('voicePager pages one fine-tune’s voices the same way', async () => {
+    const completed = (await everyFineTune()).filter((ft) => ft.status === 'completed');
+    let withVoices: string | undefined;
+    for (const ft of completed) if ((await client.listVoices(ft.id, { limit: 1 })).has_more) withVoices = ft.id;
+    assert.ok(withVoices, 'a fine-tune with several voices');
+    const every = (await client.listVoices(withVoices)).data.map((voice) => voice.id);
+    sandbox.clearRequests();
+    const pager = client.voicePager(withVoices, 1);
+    const ids: string[] = [];
+    while (pager.hasMore) ids.push(...(await pager.next()).items.map((voice) => voice.id));
+    assert.deepEqual(ids, every);
+    assert.deepEqual(sandbox.requests.map((r) => [r.path, r.query.limit, r.query.starting_after]), every.map((_, n) => [`/cartesia/fine-tunes/${withVoices}/voices`, '1', n === 0 ? undefined : every[n - 1]]));
+  });
+
+  it('the default base URL is Cartesia’s documented API origin (where a Cartesia key may go)', () => {
+    assert.equal(CARTESIA_BASE_URL, 'https://api.cartesia.ai');
+  });
+});
+
+describe('answers of the wrong shape (a server on loopback that answers what the test says)', () => {
+  let answer: unknown = {};
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(answer));
+  });
+  let odd: CartesiaClient;
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    odd = new CartesiaClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, getKey: () => 'sk_car_test_0123456789', retry: { retries: 0 } });
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('a page without has_more: a page with items may have more, an empty one ends', async () => {
+    answer = { data: [{ id: 'a' }] };
+    assert.deepEqual(await odd.listDatasets(), { data: [{ id: 'a' }], has_more: true });
+    answer = { data: [] };
+    assert.deepEqual(await odd.listDatasets(), { data: [], has_more: false });
+  });
+
+  it('next_page is kept when the server gives one', async () => {
+    answer = { data: [], has_more: false, next_page: 'abc' };
+    assert.deepEqual(await odd.listDatasets(), { data: [], has_more: false, next_page: 'abc' });
+  });
+
+  it('a page without a data list is malformed, named by its path', async () => {
+    answer = { items: [] };
+    const error = await rejectsWith(odd.listFineTunes(), 'malformed');
+    assert.equal(error.message, 'Cartesia sent an unexpected response where a page with a data list was expected (GET /fine-tunes/). Try again; if it keeps happening the service may be having problems.');
+    assert.equal(error.retryable, false);
+  });
+
+  it('a record without a text id is malformed', async () => {
+    for (const record of [{ name: 'no id' }, { id: 7 }, ['ft']]) {
+      answer = record;
+      const error = await rejectsWith(odd.getFineTune('ft-1'), 'malformed');
+      assert.equal(error.message, 'Cartesia sent an unexpected response where an object with an id was expected (GET /fine-tunes/ft-1). Try again; if it keeps happening the service may be having problems.');
+    }
+    answer = { id: 'ft-1', name: 'ok' };
+    assert.deepEqual(await odd.getFineTune('ft-1'), { id: 'ft-1', name: 'ok' });
   });
 });
