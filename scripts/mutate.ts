@@ -8,8 +8,12 @@
 //   npm run mutate -- api jobs             only these folders
 //   npm run mutate -- --update-readme      also writes the per-folder table into README.md from the reports
 //   npm run mutate -- --report-only --update-readme   the table from the last reports, running nothing
+//   npm run mutate -- --since main         quick: only the files changed since main (committed or not), reports
+//                                          in test-results/mutation/since-<folder>.*, never in the README table
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { repoRoot } from './install-code-server';
 import { writeBetweenMarkers } from './markers';
@@ -75,6 +79,23 @@ function row(label: string, c: Counts): string {
   return `| ${label} | ${all} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.ignored} | ${score(c).toFixed(1)} % |`;
 }
 
+// Whether `file` is among a folder's `mutate` patterns. They are of three kinds only (stryker.config.mjs):
+// `dir/**/*.ts` (every .ts file below dir), an exact path, and `!path` (left out).
+export function inFolder(file: string, patterns: string[]): boolean {
+  if (patterns.includes(`!${file}`)) return false;
+  return patterns.some((pattern) => {
+    if (pattern.startsWith('!')) return false;
+    if (pattern.endsWith('/**/*.ts')) return file.startsWith(pattern.slice(0, -'**/*.ts'.length)) && file.endsWith('.ts');
+    return pattern === file;
+  });
+}
+
+/** Source files changed since `ref` (committed on this branch or not), as repository paths. */
+function changedSince(ref: string): string[] {
+  const out = execFileSync('git', ['diff', '--name-only', '--diff-filter=d', ref, '--'], { encoding: 'utf8' });
+  return out.split('\n').filter((line) => line.endsWith('.ts'));
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -82,23 +103,33 @@ async function main(): Promise<void> {
       'update-readme': { type: 'boolean', default: false },
       'report-only': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
+      since: { type: 'string' },
     },
   });
   process.chdir(repoRoot);
   const unknown = positionals.filter((name) => !(name in FOLDERS));
   if (unknown.length) throw new Error(`No folder named ${unknown.join(', ')}; folders: ${Object.keys(FOLDERS).join(', ')}`);
   const chosen = positionals.length ? positionals : Object.keys(FOLDERS);
+  const since = values.since;
+  if (since && values['update-readme']) throw new Error('--since measures only changed files: its scores are not the README table (run without --since for that).');
+  const changed = since ? changedSince(since) : [];
   if (!values['report-only']) {
     // Stryker is ES modules only (this script runs as CommonJS under tsx).
     const { Stryker } = await import('@stryker-mutator/core');
     for (const name of chosen) {
-      console.log(`\n== Mutation testing ${FOLDERS[name].label} ==`);
+      const mutate = since ? changed.filter((file) => inFolder(file, FOLDERS[name].mutate)) : FOLDERS[name].mutate;
+      if (mutate.length === 0) {
+        console.log(`\n== ${FOLDERS[name].label}: nothing changed since ${since} ==`);
+        continue;
+      }
+      console.log(`\n== Mutation testing ${FOLDERS[name].label}${since ? ` (changed since ${since}: ${mutate.join(', ')})` : ''} ==`);
+      const report = since ? `since-${name}` : name;
       const stryker = new Stryker({
         configFile: 'stryker.config.mjs',
-        mutate: FOLDERS[name].mutate,
-        incrementalFile: join(OUT, `incremental-${name}.json`),
-        htmlReporter: { fileName: join(OUT, `${name}.html`) },
-        jsonReporter: { fileName: join(OUT, `${name}.json`) },
+        mutate,
+        incrementalFile: join(OUT, `incremental-${report}.json`),
+        htmlReporter: { fileName: join(OUT, `${report}.html`) },
+        jsonReporter: { fileName: join(OUT, `${report}.json`) },
         tempDirName: `.stryker-tmp-${name}`,
         // Stryker takes `tap` as a whole: the shared options with this folder's test files, if it names any.
         tap: { ...(config.tap as object), ...(FOLDERS[name].testFiles ? { testFiles: FOLDERS[name].testFiles } : {}) },
@@ -106,6 +137,13 @@ async function main(): Promise<void> {
       });
       await stryker.runMutationTest();
     }
+  }
+  if (since) {
+    for (const name of chosen) {
+      const file = join(OUT, `since-${name}.json`);
+      if (existsSync(file)) console.log(`${FOLDERS[name].label}, files changed since ${since}: ${score(countMutants(JSON.parse(readFileSync(file, 'utf8')))).toFixed(1)} %`);
+    }
+    return;
   }
   const rows: { label: string; counts: Counts; date: string }[] = [];
   const missing: string[] = [];
@@ -128,7 +166,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

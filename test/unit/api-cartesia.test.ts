@@ -184,7 +184,7 @@ describe('answers of the wrong shape (a server on loopback that answers what the
   let odd: CartesiaClient;
   before(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    odd = new CartesiaClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, getKey: () => 'sk_car_test_0123456789', retry: { retries: 0 } });
+    odd = new CartesiaClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, getKey: () => 'sk_car_test_0123456789', retry: { baseDelayMs: 1 } });
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
