@@ -2,7 +2,7 @@
 // (half) bodies a CDN may send: what the user is told, what is kept, and what goes on the wire.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byteCount, downloadToFile, downloadToMemory, parseDownloadUrl, type DownloadProgress } from '../../src/api/download';
@@ -101,6 +101,18 @@ describe('downloadToFile: what the user is told', () => {
     const error = await rejectsWith(downloadToFile(`${cdn.url}/ok.png`, join(dir, 'no-such-folder', 'a.png')), 'network');
     assert.doesNotMatch(error.message, /cut short/);
     assert.match(error.message, /ENOENT/);
+  });
+
+  it('a body that fails right after the headers leaves no file behind (guards: a stray ".part" file)', async () => {
+    const before = await readdir(dir);
+    cdn.handle((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': '5000' });
+      response.write(Buffer.alloc(10), () => response.socket?.destroy());
+    });
+    for (let round = 0; round < 5; round++) {
+      await rejectsWith(downloadToFile(`${cdn.url}/broken.png`, join(dir, 'broken.png')), 'network');
+      assert.deepEqual(await readdir(dir), before, `round ${round}`);
+    }
   });
 
   it('an address that is not a URL is refused in words', async () => {
