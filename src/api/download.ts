@@ -3,6 +3,7 @@
 // never receive the API key.
 import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
@@ -63,6 +64,7 @@ export async function downloadToFile(url: string, destPath: string, options: Dow
         if (abort.timedOut() || options.signal?.aborted) return error;
         return cutShortError(target.host, ctx, received, totalBytes, error);
       },
+      (error) => saveFailedError(destPath, error),
     );
     await rename(partPath, destPath);
     return { bytes, contentType: response.headers.get('content-type') ?? undefined };
@@ -177,14 +179,16 @@ export function parseDownloadUrl(url: string): URL {
 }
 
 /**
- * Streams the body to `path`, counting. An error of the body itself (not of the disk) goes through
- * `bodyFailed`, which names it: a body that stops half way must not read as "could not reach".
+ * Streams the body to `path`, counting. An error of the body itself goes through `bodyFailed`, one of the
+ * disk through `diskFailed`, which name it: neither a body that stops half way nor a full disk may read as
+ * "could not reach".
  */
 async function writeBody(
   body: ReadableStream<Uint8Array>,
   path: string,
   report: (receivedBytes: number) => void,
   bodyFailed: (error: unknown) => unknown,
+  diskFailed: (error: unknown) => unknown,
 ): Promise<number> {
   let received = 0;
   let sourceError: unknown;
@@ -204,9 +208,20 @@ async function writeBody(
     // A body that fails at once may fail before the file is even open: the open still completes and would
     // create the file after the caller removed it. Wait until the file is closed, so it can be removed.
     if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
-    throw sourceError !== undefined ? bodyFailed(sourceError) : error;
+    throw sourceError !== undefined ? bodyFailed(sourceError) : diskFailed(error);
   }
   return received;
+}
+
+/** The disk, not the host: a folder that cannot be written, a full disk. Names the file asked for, not the temporary one. */
+function saveFailedError(destPath: string, cause: unknown): ApiError {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const why = typeof code === 'string' ? ` (${code})` : '';
+  return new ApiError({
+    kind: 'bad_request',
+    cause: cause instanceof Error ? new Error(cause.message) : undefined,
+    message: `Could not save ${basename(destPath)}${why}. Check that its folder can be written to and the disk has space.`,
+  });
 }
 
 /** "The download from cdn.example was cut short: the connection closed after 718 of 1436 bytes." */

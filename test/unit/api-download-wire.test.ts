@@ -96,11 +96,11 @@ describe('downloadToFile: what the user is told', () => {
     assert.match(error.message, new RegExp(`^The download from ${cdn.host} was cut short: the connection closed after \\d+ bytes\\. Try again\\.$`));
   });
 
-  it('a file that cannot be written (its folder is gone) is not reported as a cut-short download (guards: disk errors blamed on the CDN body)', async () => {
+  it('a file that cannot be written (its folder is gone) says so, naming the file, not the CDN or a cut-short body (guards: disk errors blamed on the connection)', async () => {
     cdn.handle(reply(200, 'y'.repeat(5000), { 'Content-Type': 'image/png' }));
-    const error = await rejectsWith(downloadToFile(`${cdn.url}/ok.png`, join(dir, 'no-such-folder', 'a.png')), 'network');
-    assert.doesNotMatch(error.message, /cut short/);
-    assert.match(error.message, /ENOENT/);
+    const error = await rejectsWith(downloadToFile(`${cdn.url}/ok.png`, join(dir, 'no-such-folder', 'a.png')), 'bad_request');
+    assert.equal(error.message, 'Could not save a.png (ENOENT). Check that its folder can be written to and the disk has space.');
+    assert.match(String((error.cause as Error | undefined)?.message), /ENOENT/);
   });
 
   it('a body that fails right after the headers leaves no file behind (guards: a stray ".part" file)', async () => {
