@@ -3,7 +3,6 @@
 // never receive the API key.
 import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
@@ -64,9 +63,11 @@ export async function downloadToFile(url: string, destPath: string, options: Dow
         if (abort.timedOut() || options.signal?.aborted) return error;
         return cutShortError(target.host, ctx, received, totalBytes, error);
       },
-      (error) => saveFailedError(destPath, error),
+      saveFailedError,
     );
-    await rename(partPath, destPath);
+    await rename(partPath, destPath).catch((error: unknown) => {
+      throw saveFailedError(error);
+    });
     return { bytes, contentType: response.headers.get('content-type') ?? undefined };
   } catch (error) {
     await unlink(partPath).catch(() => undefined);
@@ -213,14 +214,14 @@ async function writeBody(
   return received;
 }
 
-/** The disk, not the host: a folder that cannot be written, a full disk. Names the file asked for, not the temporary one. */
-function saveFailedError(destPath: string, cause: unknown): ApiError {
+/** The disk, not the host: a folder that cannot be written, a full disk. */
+function saveFailedError(cause: unknown): ApiError {
   const code = (cause as { code?: unknown } | undefined)?.code;
   const why = typeof code === 'string' ? ` (${code})` : '';
   return new ApiError({
     kind: 'bad_request',
     cause: cause instanceof Error ? new Error(cause.message) : undefined,
-    message: `Could not save ${basename(destPath)}${why}. Check that its folder can be written to and the disk has space.`,
+    message: `Could not write the downloaded file to disk${why}. Check that its folder can be written to and the disk has space.`,
   });
 }
 

@@ -2,7 +2,7 @@
 // (half) bodies a CDN may send: what the user is told, what is kept, and what goes on the wire.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byteCount, downloadToFile, downloadToMemory, parseDownloadUrl, type DownloadProgress } from '../../src/api/download';
@@ -96,11 +96,15 @@ describe('downloadToFile: what the user is told', () => {
     assert.match(error.message, new RegExp(`^The download from ${cdn.host} was cut short: the connection closed after \\d+ bytes\\. Try again\\.$`));
   });
 
-  it('a file that cannot be written (its folder is gone) says so, naming the file, not the CDN or a cut-short body (guards: disk errors blamed on the connection)', async () => {
+  it('a file that cannot be written (its folder is gone) says so, not blaming the CDN or a cut-short body (guards: disk errors blamed on the connection)', async () => {
     cdn.handle(reply(200, 'y'.repeat(5000), { 'Content-Type': 'image/png' }));
     const error = await rejectsWith(downloadToFile(`${cdn.url}/ok.png`, join(dir, 'no-such-folder', 'a.png')), 'bad_request');
-    assert.equal(error.message, 'Could not save a.png (ENOENT). Check that its folder can be written to and the disk has space.');
+    assert.equal(error.message, 'Could not write the downloaded file to disk (ENOENT). Check that its folder can be written to and the disk has space.');
     assert.match(String((error.cause as Error | undefined)?.message), /ENOENT/);
+    await mkdir(join(dir, 'taken'), { recursive: true });
+    const taken = await rejectsWith(downloadToFile(`${cdn.url}/ok.png`, join(dir, 'taken')), 'bad_request');
+    assert.match(taken.message, /^Could not write the downloaded file to disk \(EISDIR\)\./);
+    assert.ok(!(await readdir(dir)).some((name) => name.endsWith('.part')), 'no temporary file left');
   });
 
   it('a body that fails right after the headers leaves no file behind (guards: a stray ".part" file)', async () => {
