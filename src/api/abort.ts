@@ -18,8 +18,12 @@ export function linkAbort(callerSignal: AbortSignal | undefined, timeoutMs: numb
     timedOut = true;
     controller.abort(new Error('timeout'));
   }, timeoutMs);
-  if (callerSignal?.aborted) onCallerAbort();
-  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  if (callerSignal?.aborted) {
+    onCallerAbort();
+  } else {
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal fires 'abort' at most once, and dispose removes the listener
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  }
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
@@ -43,6 +47,7 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal fires 'abort' at most once, so the listener runs once either way
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

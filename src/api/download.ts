@@ -28,6 +28,9 @@ export interface DownloadResult {
 }
 
 const DEFAULT_DOWNLOAD_TIMEOUT_MS = 120_000;
+/** No Authorization, ever: the file host must not see the API key. */
+// Stryker disable next-line ObjectLiteral: fetch sends Accept: */* itself when no Accept is set, so {} sends the same request
+const DOWNLOAD_HEADERS = { Accept: '*/*' };
 
 /**
  * GETs `url` with no Authorization header and writes it to `destPath` via a temporary file, so an
@@ -35,12 +38,13 @@ const DEFAULT_DOWNLOAD_TIMEOUT_MS = 120_000;
  */
 export async function downloadToFile(url: string, destPath: string, options: DownloadOptions = {}): Promise<DownloadResult> {
   const target = parseDownloadUrl(url);
+  // Stryker disable next-line ArrayDeclaration: no secret is sent to a file host, so there is none to blank out of its words
   const ctx: RequestContext = { provider: { name: target.host }, method: 'GET', path: target.pathname, repeatable: true, secrets: [] };
   const timeoutMs = options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS;
   const abort = linkAbort(options.signal, timeoutMs);
   const partPath = `${destPath}.${process.pid}-${Date.now().toString(36)}.part`;
   try {
-    const response = await fetch(target, { signal: abort.signal, headers: { Accept: '*/*' } });
+    const response = await fetch(target, { signal: abort.signal, headers: DOWNLOAD_HEADERS });
     if (!response.ok || !response.body) {
       if (response.status === 401 || response.status === 403) throw refusedDownloadError(response.status, target.host, target.pathname);
       throw errorFromResponse(response.status, response.headers, await response.text().catch(() => undefined), ctx);
@@ -59,12 +63,15 @@ export async function downloadToFile(url: string, destPath: string, options: Dow
         if (abort.timedOut() || options.signal?.aborted) return error;
         return cutShortError(target.host, ctx, received, totalBytes, error);
       },
+      saveFailedError,
     );
-    await rename(partPath, destPath);
+    await rename(partPath, destPath).catch((error: unknown) => {
+      throw saveFailedError(error);
+    });
     return { bytes, contentType: response.headers.get('content-type') ?? undefined };
   } catch (error) {
     await unlink(partPath).catch(() => undefined);
-    if (error instanceof ApiError) throw error;
+    // An ApiError (a refusal, a cut-short body) comes back from errorFromException unchanged.
     throw errorFromException(error, { ...ctx, timedOut: abort.timedOut(), timeoutMs, cancelled: options.signal?.aborted === true });
   } finally {
     abort.dispose();
@@ -97,6 +104,7 @@ export interface MemoryDownload {
  */
 export async function downloadToMemory(url: string, options: MemoryDownloadOptions): Promise<MemoryDownload> {
   const target = parseDownloadUrl(url);
+  // Stryker disable next-line ArrayDeclaration: no secret is sent to a file host, so there is none to blank out of its words
   const ctx: RequestContext = { provider: { name: target.host }, method: 'GET', path: target.pathname, repeatable: true, secrets: [] };
   const timeoutMs = options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS;
   const abort = linkAbort(options.signal, timeoutMs);
@@ -107,7 +115,7 @@ export async function downloadToMemory(url: string, options: MemoryDownloadOptio
     return error;
   };
   try {
-    const response = await fetch(target, { signal: abort.signal, headers: { Accept: '*/*' }, redirect: options.redirect ?? 'follow' });
+    const response = await fetch(target, { signal: abort.signal, headers: DOWNLOAD_HEADERS, redirect: options.redirect ?? 'follow' });
     if (!response.ok) {
       const refused = response.status === 401 || response.status === 403;
       throw halt(response, refused ? refusedDownloadError(response.status, target.host, target.pathname) : errorFromResponse(response.status, response.headers, undefined, ctx));
@@ -142,7 +150,6 @@ export async function downloadToMemory(url: string, options: MemoryDownloadOptio
     }
     return { bytes, mediaType };
   } catch (error) {
-    if (error instanceof ApiError) throw error;
     throw errorFromException(error, { ...ctx, timedOut: abort.timedOut(), timeoutMs, cancelled: options.signal?.aborted === true });
   } finally {
     abort.dispose();
@@ -173,14 +180,16 @@ export function parseDownloadUrl(url: string): URL {
 }
 
 /**
- * Streams the body to `path`, counting. An error of the body itself (not of the disk) goes through
- * `bodyFailed`, which names it: a body that stops half way must not read as "could not reach".
+ * Streams the body to `path`, counting. An error of the body itself goes through `bodyFailed`, one of the
+ * disk through `diskFailed`, which name it: neither a body that stops half way nor a full disk may read as
+ * "could not reach".
  */
 async function writeBody(
   body: ReadableStream<Uint8Array>,
   path: string,
   report: (receivedBytes: number) => void,
   bodyFailed: (error: unknown) => unknown,
+  diskFailed: (error: unknown) => unknown,
 ): Promise<number> {
   let received = 0;
   let sourceError: unknown;
@@ -200,9 +209,20 @@ async function writeBody(
     // A body that fails at once may fail before the file is even open: the open still completes and would
     // create the file after the caller removed it. Wait until the file is closed, so it can be removed.
     if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
-    throw sourceError !== undefined ? bodyFailed(sourceError) : error;
+    throw sourceError !== undefined ? bodyFailed(sourceError) : diskFailed(error);
   }
   return received;
+}
+
+/** The disk, not the host: a folder that cannot be written, a full disk. */
+function saveFailedError(cause: unknown): ApiError {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const why = typeof code === 'string' ? ` (${code})` : '';
+  return new ApiError({
+    kind: 'bad_request',
+    cause: cause instanceof Error ? new Error(cause.message) : undefined,
+    message: `Could not write the downloaded file to disk${why}. Check that its folder can be written to and the disk has space.`,
+  });
 }
 
 /** "The download from cdn.example was cut short: the connection closed after 718 of 1436 bytes." */

@@ -316,6 +316,7 @@ export class AstriaClient {
   }
 
   private unexpected(method: string, path: string, expected: string): ApiError {
+    // Stryker disable next-line BooleanLiteral,ArrayDeclaration: malformedError reads only the provider, method and path
     const ctx = { provider: { name: ASTRIA_PROVIDER }, method, path, repeatable: false, secrets: [] };
     return malformedError(ctx, `an unexpected response where ${expected} was expected`);
   }
