@@ -317,6 +317,8 @@ describe('Gallery for daily work', function () {
       try {
         const result = await request(subject, 'bulkAction', { action: 'save', images });
         assert.match(result.message ?? '', /^Saved 3 of 4 images .*could not save 1: generated\/Daily work gallery b\/\d+-2\.png \(/);
+        // The disk is named, not the connection (guards: "Could not reach <host>… check your connection").
+        assert.match(result.message ?? '', /\(Could not write the downloaded file to disk \(E[A-Z]+\)\. Check that its folder can be written to and the disk has space\.\)/);
         const first = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, `${images[0].promptId}-1.png`));
         assert.ok(parametersIn(first), 'the file that was there before is now the image, with its metadata');
       } finally {
