@@ -1,12 +1,11 @@
 // CartesiaClient against the real sandbox server: cursor paging both ways, version header, errors.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { CARTESIA_BASE_URL, CARTESIA_VERSION, CartesiaClient } from '../../src/api/cartesia/client';
 import type { FineTune } from '../../src/api/cartesia/types';
 import { createHttp } from '../../src/api/http';
+import { reply, startLoopback, type Loopback } from './loopback';
 import { rejectsWith } from './support';
 
 let sandbox: Sandbox;
@@ -176,32 +175,29 @@ describe('pagers for the Cartesia tree (Load more)', () => {
 });
 
 describe('answers of the wrong shape (a server on loopback that answers what the test says)', () => {
-  let answer: unknown = {};
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(answer));
-  });
+  let server: Loopback;
   let odd: CartesiaClient;
+  const answer = (body: unknown) => server.handle(reply(200, body));
   before(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    odd = new CartesiaClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, getKey: () => 'sk_car_test_0123456789', retry: { baseDelayMs: 1 } });
+    server = await startLoopback();
+    odd = new CartesiaClient({ baseUrl: server.url, getKey: () => 'sk_car_test_0123456789', retry: { baseDelayMs: 1 } });
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => server.close());
 
   it('a page without has_more: a page with items may have more, an empty one ends', async () => {
-    answer = { data: [{ id: 'a' }] };
+    answer({ data: [{ id: 'a' }] });
     assert.deepEqual(await odd.listDatasets(), { data: [{ id: 'a' }], has_more: true });
-    answer = { data: [] };
+    answer({ data: [] });
     assert.deepEqual(await odd.listDatasets(), { data: [], has_more: false });
   });
 
   it('next_page is kept when the server gives one', async () => {
-    answer = { data: [], has_more: false, next_page: 'abc' };
+    answer({ data: [], has_more: false, next_page: 'abc' });
     assert.deepEqual(await odd.listDatasets(), { data: [], has_more: false, next_page: 'abc' });
   });
 
   it('a page without a data list is malformed, named by its path', async () => {
-    answer = { items: [] };
+    answer({ items: [] });
     const error = await rejectsWith(odd.listFineTunes(), 'malformed');
     assert.equal(error.message, 'Cartesia sent an unexpected response where a page with a data list was expected (GET /fine-tunes/). Try again; if it keeps happening the service may be having problems.');
     assert.equal(error.retryable, false);
@@ -209,11 +205,11 @@ describe('answers of the wrong shape (a server on loopback that answers what the
 
   it('a record without a text id is malformed', async () => {
     for (const record of [{ name: 'no id' }, { id: 7 }, ['ft']]) {
-      answer = record;
+      answer(record);
       const error = await rejectsWith(odd.getFineTune('ft-1'), 'malformed');
       assert.equal(error.message, 'Cartesia sent an unexpected response where an object with an id was expected (GET /fine-tunes/ft-1). Try again; if it keeps happening the service may be having problems.');
     }
-    answer = { id: 'ft-1', name: 'ok' };
+    answer({ id: 'ft-1', name: 'ok' });
     assert.deepEqual(await odd.getFineTune('ft-1'), { id: 'ft-1', name: 'ok' });
   });
 });
