@@ -143,7 +143,7 @@ export function createPager<T extends { id: number }>(options: {
         const before = cursor;
         const page = await options.fetchPage({ beforeId: before });
         // Every item listed so far has an id ≥ the cursor (it is the lowest seen), so older ids are all new.
-        const moved = page.length === 0 || page.every((item) => item.id < before);
+        const moved = page.every((item) => item.id < before); // an empty page too
         if (moved) {
           // An empty page proves nothing about the cursor: only a moving one teaches "keyset".
           if (page.length > 0) learn(options.list, 'keyset');

@@ -335,6 +335,16 @@ describe('parseRetryAfter and parseServerError at their edges', () => {
     assert.equal(parseRetryAfter('12abc'), undefined);
   });
 
+  it('JSON null says nothing (guards: a TypeError instead of the status message)', () => {
+    assert.deepEqual(parseServerError('null'), {});
+    assert.equal(jsonResponse(500, 'null').message, 'Astria had a server error (500). Try again in a moment.');
+  });
+
+  it('a 422 or 400 without words still says what happened', () => {
+    assert.equal(jsonResponse(422, '').message, 'Astria rejected the request as invalid.');
+    assert.equal(jsonResponse(400, '').message, 'Astria rejected the request (400).');
+  });
+
   it('plain text is trimmed; a JSON string is the message', () => {
     assert.deepEqual(parseServerError('  Retry later \n'), { message: 'Retry later' });
     assert.deepEqual(parseServerError('"just words"'), { message: 'just words' });

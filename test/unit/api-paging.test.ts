@@ -11,6 +11,7 @@ import {
   cursorPager,
   cursorPages,
   onPagingStrategy,
+  pagingStrategy,
   resetPagingStrategies,
   type CursorPosition,
   type PageRequest,
@@ -139,6 +140,20 @@ describe('createPager: Astria lists whatever the server honours', () => {
     assert.deepEqual(await pager.next(), { items: [], hasMore: false, incomplete: true }, 'asked again, it still says incomplete');
     assert.equal(list.requests.length, requests, 'and sends nothing');
     assert.deepEqual(events, [{ list: 'L7', strategy: 'ignored' }]);
+  });
+
+  it('started below an id: the first request already asks for what is below it', async () => {
+    const list = astriaList(50, { keyset: true });
+    const pager = createPager({ list: 'L10', startBeforeId: 31, fetchPage: list.fetchPage });
+    assert.deepEqual((await pager.next()).items.map((item) => item.id), range(30, 11));
+    assert.deepEqual(list.requests, [{ beforeId: 31 }]);
+  });
+
+  it('what was learnt about a list is forgotten on reset', async () => {
+    await everything(createPager({ list: 'L11', fetchPage: astriaList(30, { keyset: true }).fetchPage }));
+    assert.equal(pagingStrategy('L11'), 'keyset');
+    resetPagingStrategies();
+    assert.equal(pagingStrategy('L11'), undefined);
   });
 
   it('a complete list, asked again after its end, answers without incomplete and sends nothing', async () => {

@@ -103,6 +103,7 @@ function startOf(options: CursorOptions): CursorPosition {
 }
 
 function unexpected(path: string, expected: string): Error {
+  // Stryker disable next-line BooleanLiteral,ArrayDeclaration: malformedError reads only the provider, method and path
   const ctx = { provider: { name: CARTESIA_PROVIDER }, method: 'GET', path, repeatable: false, secrets: [] };
   return malformedError(ctx, `an unexpected response where ${expected} was expected`);
 }
