@@ -363,7 +363,8 @@ describe('Prompt files', function () {
         assert.equal(summary.created[0].idNotWritten, true);
         const warning = shown.find((s) => s.severity === 'warning');
         assert.equal(warning?.message, `Prompt ${id} was created for “draft name”, but the file changed meanwhile: add “id: ${id}” to that prompt yourself.`);
-        const info = shown.find((s) => s.severity === 'info');
+        // The run's summary (not a notification of another prompt finishing meanwhile, e.g. the previous test's).
+        const info = shown.find((s) => s.severity === 'info' && s.message.includes('“draft name”'));
         assert.ok(info && !info.message.includes('in the file (not saved yet)') && info.message.includes(`add id: ${id} to “draft name” yourself`), `the summary does not say the id is in the file: ${info?.message}`);
       } finally {
         window.showWarningMessage = originals.warning;
