@@ -55,14 +55,20 @@ describe('createPager: Astria lists whatever the server honours', () => {
     events.length = 0;
   });
   const listening = () => onPagingStrategy((event) => events.push(event));
+  /** Lists all of a fresh list named `name` while listening: the ids, the requests sent and the strategies told. */
+  const walk = async (name: string, total: number, honours: Parameters<typeof astriaList>[1]) => {
+    const listener = listening();
+    const list = astriaList(total, honours);
+    const pager = createPager({ list: name, fetchPage: list.fetchPage });
+    const ids = await everything(pager);
+    listener.dispose();
+    return { ids, requests: list.requests, pager };
+  };
 
   it('keyset: every item once, with before_id = the lowest id so far; the strategy is reported once', async () => {
-    const listener = listening();
-    const list = astriaList(45, { keyset: true });
-    const ids = await everything(createPager({ list: 'L1', fetchPage: list.fetchPage }));
-    listener.dispose();
+    const { ids, requests } = await walk('L1', 45, { keyset: true });
     assert.deepEqual(ids, range(45, 1));
-    assert.deepEqual(list.requests, [{}, { beforeId: 26 }, { beforeId: 6 }]);
+    assert.deepEqual(requests, [{}, { beforeId: 26 }, { beforeId: 6 }]);
     assert.deepEqual(events, [{ list: 'L1', strategy: 'keyset' }]);
   });
 
@@ -74,22 +80,16 @@ describe('createPager: Astria lists whatever the server honours', () => {
   });
 
   it('a list ending exactly at a page boundary: the empty keyset page ends it and teaches nothing', async () => {
-    const listener = listening();
-    const list = astriaList(20, { keyset: true });
-    const ids = await everything(createPager({ list: 'L3', fetchPage: list.fetchPage }));
-    listener.dispose();
+    const { ids, requests } = await walk('L3', 20, { keyset: true });
     assert.deepEqual(ids, range(20, 1));
-    assert.deepEqual(list.requests, [{}, { beforeId: 1 }]);
+    assert.deepEqual(requests, [{}, { beforeId: 1 }]);
     assert.deepEqual(events, [], 'an empty page proves nothing about before_id');
   });
 
   it('a server whose before_id includes the item itself is not taken for keyset: offset pages follow, nothing twice', async () => {
-    const listener = listening();
-    const list = astriaList(30, { keyset: true, offset: true, inclusiveBefore: true });
-    const ids = await everything(createPager({ list: 'L4', fetchPage: list.fetchPage }));
-    listener.dispose();
+    const { ids, requests } = await walk('L4', 30, { keyset: true, offset: true, inclusiveBefore: true });
     assert.deepEqual(ids, range(30, 1));
-    assert.deepEqual(list.requests, [{}, { beforeId: 11 }, { offset: 20 }]);
+    assert.deepEqual(requests, [{}, { beforeId: 11 }, { offset: 20 }]);
     assert.deepEqual(events, [{ list: 'L4', strategy: 'offset' }]);
   });
 
@@ -117,13 +117,9 @@ describe('createPager: Astria lists whatever the server honours', () => {
   });
 
   it('offset only, exactly one page: the empty offset page ends the list complete and teaches nothing', async () => {
-    const listener = listening();
-    const list = astriaList(20, { offset: true });
-    const pager = createPager({ list: 'L9', fetchPage: list.fetchPage });
-    const ids = await everything(pager);
-    listener.dispose();
+    const { ids, requests, pager } = await walk('L9', 20, { offset: true });
     assert.deepEqual(ids, range(20, 1));
-    assert.deepEqual(list.requests, [{}, { beforeId: 1 }, { offset: 20 }]);
+    assert.deepEqual(requests, [{}, { beforeId: 1 }, { offset: 20 }]);
     assert.equal(pager.incomplete, false);
     assert.deepEqual(events, []);
   });
