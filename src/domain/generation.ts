@@ -18,10 +18,15 @@ import type { Changes } from './changes';
 const CLOCK_SLACK_MS = 120_000;
 /** Waits before the second and third look for something a failed create may have made. */
 export const DEFAULT_LOOK_AGAIN_MS: readonly number[] = [2_000, 4_000];
+/** Unanswered prompt creates remembered at most (the oldest is forgotten first). */
+const UNANSWERED_REMEMBERED = 200;
 
 export type CreateOutcome<T> =
-  /** `recovered`: the request failed without saying whether it worked, and the thing was then found. */
-  | { status: 'created'; value: T; recovered: boolean; failure?: ApiError }
+  /**
+   * `recovered`: the request failed without saying whether it worked, and the thing was then found.
+   * `earlierAttempt`: an earlier create of the same request got no answer and had made it; nothing was sent this time.
+   */
+  | { status: 'created'; value: T; recovered: boolean; failure?: ApiError; earlierAttempt?: true }
   /** The request failed without an answer and the thing was not found, even after waiting: the user decides. */
   | { status: 'unknown'; error: unknown }
   /** The server said no (or the request never left): nothing was created. */
@@ -51,7 +56,7 @@ export interface BatchPrompt {
 
 export type BatchOutcome =
   /** `failure`: why the request failed when the prompt was then found (`recovered`), for the user's message. */
-  | { key: string; status: 'created'; prompt: Prompt; recovered: boolean; failure?: ApiError }
+  | { key: string; status: 'created'; prompt: Prompt; recovered: boolean; failure?: ApiError; earlierAttempt?: true }
   /** `unknown`: no answer, and not found on the server; not sent again. */
   | { key: string; status: 'failed'; error: unknown; unknown: boolean }
   /** Cancelled before it started: nothing was sent for it. */
@@ -72,6 +77,8 @@ export class Generation {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Prompts already taken by a create of this session: two creates never claim the same one. */
   private readonly claimed = new Set<number>();
+  /** Prompt creates that got no answer and were not found, by request: when sent again, first looked for once more. */
+  private readonly unanswered = new Map<string, number>();
 
   constructor(private readonly options: GenerationOptions) {
     this.lookAgainMs = options.lookAgainMs ?? DEFAULT_LOOK_AGAIN_MS;
@@ -87,9 +94,25 @@ export class Generation {
     return totalWait(this.lookAgainMs);
   }
 
-  /** Creates one prompt; never sends it twice. */
+  /**
+   * Creates one prompt; never sends it twice. When the same request (tune, parameters, files) got no answer
+   * before, the prompt that attempt may have made is looked for first, and taken instead of sending again.
+   */
   async createPrompt(tuneId: number, params: PromptCreateParams, files: PromptFiles = {}, send: SendOptions = {}): Promise<CreateOutcome<Prompt>> {
     const client = this.options.client();
+    const request = requestKey(tuneId, params, files);
+    const earlierAt = this.unanswered.get(request);
+    if (earlierAt !== undefined) {
+      let earlier: Prompt | undefined;
+      try {
+        earlier = await findCreatedPrompt(client, tuneId, params, earlierAt, this.claimed);
+      } catch (error) {
+        // Nobody can tell whether the earlier attempt worked: sending now might bill twice. The doubt stays.
+        return { status: 'failed', error };
+      }
+      this.unanswered.delete(request);
+      if (earlier) return { status: 'created', value: this.adoptPrompt(earlier), recovered: true, earlierAttempt: true };
+    }
     const sentAt = Date.now();
     try {
       const prompt = await client.createPrompt(tuneId, params, files, { signal: send.signal, onProgress: send.onProgress });
@@ -98,17 +121,9 @@ export class Generation {
       if (!outcomeUnknown(error) || send.signal?.aborted) return { status: 'failed', error };
       const found = await this.lookRepeatedly(() => findCreatedPrompt(client, tuneId, params, sentAt, this.claimed), send.signal);
       if (found) return { status: 'created', value: this.adoptPrompt(found), recovered: true, failure: error as ApiError };
+      this.rememberUnanswered(request, sentAt);
       return { status: 'unknown', error };
     }
-  }
-
-  /**
-   * The prompt an earlier unanswered create of these parameters made since `sentAt`, if the server has it
-   * now (the prompt editor asks before its user sends the same draft again).
-   */
-  async findEarlierPrompt(tuneId: number, params: PromptCreateParams, sentAt: number): Promise<Prompt | undefined> {
-    const found = await findCreatedPrompt(this.options.client(), tuneId, params, sentAt, this.claimed);
-    return found && this.adoptPrompt(found);
   }
 
   /** Many prompts, at most `concurrency` requests in flight; outcomes come back in the order of `items`. */
@@ -122,7 +137,7 @@ export class Generation {
       const result = await this.createPrompt(item.tuneId, item.params, item.files);
       const outcome: BatchOutcome =
         result.status === 'created'
-          ? { key: item.key, status: 'created', prompt: result.value, recovered: result.recovered, failure: result.failure }
+          ? { key: item.key, status: 'created', prompt: result.value, recovered: result.recovered, failure: result.failure, ...(result.earlierAttempt ? { earlierAttempt: true as const } : {}) }
           : { key: item.key, status: 'failed', error: result.error, unknown: result.status === 'unknown' };
       outcomes.set(item.key, outcome);
       options.onOutcome?.(outcome);
@@ -185,6 +200,11 @@ export class Generation {
     return undefined;
   }
 
+  private rememberUnanswered(request: string, sentAt: number): void {
+    this.unanswered.set(request, sentAt);
+    if (this.unanswered.size > UNANSWERED_REMEMBERED) this.unanswered.delete(this.unanswered.keys().next().value as string);
+  }
+
   private adoptPrompt(prompt: Prompt): Prompt {
     this.claimed.add(prompt.id);
     this.options.changes.publish({ kind: 'promptCreated', prompt });
@@ -195,6 +215,12 @@ export class Generation {
     this.options.changes.publish({ kind: 'tuneCreated', tune });
     return tune;
   }
+}
+
+/** One prompt request as text: the tune, every parameter sent (in a fixed order) and the files' paths. */
+function requestKey(tuneId: number, params: PromptCreateParams, files: PromptFiles): string {
+  const sent = Object.entries(params).filter(([, value]) => value !== undefined).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([tuneId, sent, files.input_image?.path ?? null, files.mask_image?.path ?? null]);
 }
 
 /**
@@ -269,6 +295,7 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** What a user is told about an outcome that was not a plain success (or '' for one). */
 export function recoveryNote(outcome: CreateOutcome<unknown>, what: 'prompt' | 'tune'): string {
   if (outcome.status !== 'created' || !outcome.recovered) return '';
+  if (outcome.earlierAttempt) return `The earlier attempt did create the ${what}; it was not sent again. `;
   return `${recoveryReason(outcome.failure)}, but the ${what} was created (found on the server); it was not sent again. `;
 }
 

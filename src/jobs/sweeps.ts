@@ -176,7 +176,7 @@ export class SweepStore {
           if (outcome.status === 'created') {
             tally.created++;
             if (outcome.recovered) {
-              const why = recoveryReason(outcome.failure);
+              const why = outcome.earlierAttempt ? 'An earlier run got no answer' : recoveryReason(outcome.failure);
               recovered.set(why, [...(recovered.get(why) ?? []), index + 1]);
             }
             this.prompts.set(outcome.prompt.id, outcome.prompt);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Prompt, PromptCreateParams, Tune } from '../api/astria/types';
+import type { Prompt, Tune } from '../api/astria/types';
 import { isApiError } from '../api/errors';
 import { errorMessage } from '../shared/errorMessage';
 import type { PromptFiles } from '../api/astria/client';
@@ -81,7 +81,6 @@ export class PromptEditorPanel implements HostedPanel {
   private busy = false;
   private lastSubmit: { draft: PromptDraft; at: number; promptId: number } | undefined;
   /** A submit whose answer never arrived (timeout, 504, dropped connection): the server may have created it. */
-  private unanswered: { draft: PromptDraft; sentAt: number } | undefined;
   /** A replacement made before the webview was ready: it gets the old draft first, so Undo works. */
   private pendingReplacement: { previous: PromptDraft; reason: DraftReplacedReason } | undefined;
   /** A section to open once the webview has its form (sent after `init` until the webview says it did). */
@@ -307,7 +306,6 @@ export class PromptEditorPanel implements HostedPanel {
       text: draft.text.slice(0, 500),
       error: null,
     };
-    let sentAt = Date.now();
     try {
       const files: PromptFiles = {};
       const fileIssues: DraftIssue[] = [];
@@ -324,16 +322,9 @@ export class PromptEditorPanel implements HostedPanel {
       const uploading = Object.keys(files).length > 0;
       if (uploading) sending.uploaded = 0;
       this.upsertRun(sending, null);
-      // Submitting again after an unanswered attempt: the prompt may exist already; never create it twice.
-      const earlier = await this.promptFromUnansweredSubmit(tune.id, draft, checked.params);
-      if (earlier) {
-        this.adopt(draft, earlier, localKey);
-        this.deps.services.log.info(`Prompt editor: the unanswered submit had created prompt ${earlier.id}; not sent again`);
-        return { status: 'duplicate', promptId: earlier.id };
-      }
-      sentAt = Date.now();
       let lastProgressAt = 0;
-      // The one way to create a prompt: after an unanswered request it looks (and looks again) before giving up.
+      // The one way to create a prompt: after an unanswered request it looks (and looks again) before giving up,
+      // and a draft sent again after one is first looked for: the earlier attempt may have created it.
       const outcome = await this.deps.services.generation.createPrompt(tune.id, checked.params, files, {
         onProgress: ({ sentBytes, totalBytes }) => {
           const now = Date.now();
@@ -344,7 +335,6 @@ export class PromptEditorPanel implements HostedPanel {
       });
       if (outcome.status === 'unknown') {
         this.dropRun(localKey);
-        if (!(this.unanswered && sameDraft(this.unanswered.draft, draft))) this.unanswered = { draft, sentAt };
         this.deps.services.log.warn(`Prompt editor: no answer creating a prompt on tune ${tune.id}, and it is not on the server: ${errorMessage(outcome.error)}`);
         return { status: 'failed', message: `${unknownOutcomeMessage('prompt', outcome.error, this.deps.services.generation.waitedMs)} Press Generate again to send it again.` };
       }
@@ -352,7 +342,7 @@ export class PromptEditorPanel implements HostedPanel {
       const prompt = outcome.value;
       this.adopt(draft, prompt, localKey);
       this.deps.services.log.info(
-        `Prompt editor: created prompt ${prompt.id} on tune ${tune.id}${uploading ? ' (with an uploaded image)' : ''}${outcome.recovered ? ' (found on the server after a failed request)' : ''}`,
+        `Prompt editor: created prompt ${prompt.id} on tune ${tune.id}${uploading ? ' (with an uploaded image)' : ''}${outcome.earlierAttempt ? ' (by the earlier unanswered submit: not sent again)' : outcome.recovered ? ' (found on the server after a failed request)' : ''}`,
       );
       const note = recoveryNote(outcome, 'prompt').trim();
       return note ? { status: 'created', promptId: prompt.id, note } : { status: 'created', promptId: prompt.id };
@@ -377,15 +367,6 @@ export class PromptEditorPanel implements HostedPanel {
     this.remember(prompt);
     this.upsertRun(runFromPrompt(prompt), localKey);
     // The tree, the galleries and the poller follow the change stream (generation published it).
-  }
-
-  /** The prompt an unanswered submit of this same draft created, if the server has it; clears the doubt either way. */
-  private async promptFromUnansweredSubmit(tuneId: number, draft: PromptDraft, params: PromptCreateParams): Promise<Prompt | undefined> {
-    const doubt = this.unanswered;
-    if (!doubt || !sameDraft(doubt.draft, draft)) return undefined;
-    const earlier = await this.deps.services.generation.findEarlierPrompt(tuneId, params, doubt.sentAt);
-    this.unanswered = undefined;
-    return earlier;
   }
 
   private setBusy(busy: boolean): void {

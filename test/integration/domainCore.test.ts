@@ -693,6 +693,28 @@ describe('Domain core: every entry point, both profiles', function () {
           assert.match(document.getText(), new RegExp(`\\n    id: ${summary!.created[0].promptId}\\n`), 'its id is in the file');
         });
 
+        it('no answer in the prompt editor, the prompt made late, Generate pressed again: that prompt is taken, one POST in all (guards the look before a second send)', async () => {
+          const text = unique('ohwx woman, editor again');
+          const mark = Date.now();
+          api.services.tuneHttp({ lookAgainMs: [200, 300] });
+          // The server gives up at once and makes the prompt 2.5 s later: after the editor's looks ended.
+          await admin('POST', '/faults', { match: `^/tunes/${tune.id}/prompts$`, method: 'POST', count: 1, kind: 'lateCreate', delayMs: 2_500 });
+          const draft = { ...defaultDraft(), text, num_images: '1' };
+          const first = await submit(tune.id, draft);
+          assert.equal(first.status, 'failed', JSON.stringify(first));
+          assert.match(first.status === 'failed' ? first.message : '', /Press Generate again to send it again\.$/);
+          const [late] = await waitFor('the late prompt on the server', async () => {
+            const found = await promptsWithText(tune.id, text);
+            return found.length > 0 ? found : undefined;
+          }, 15_000);
+          const again = await submit(tune.id, draft);
+          assert.equal(again.status, 'created', JSON.stringify(again));
+          assert.equal(again.status === 'created' && again.promptId, late.id, 'the earlier attempt’s prompt');
+          assert.equal(again.status === 'created' ? again.note : '', 'The earlier attempt did create the prompt; it was not sent again.', 'the editor says so');
+          assert.equal(await postsSince(mark, promptPath()), 1, 'sent once in all: not billed twice');
+          assert.deepEqual((await promptsWithText(tune.id, text)).map((p) => p.id), [late.id], 'exactly one prompt');
+        });
+
         it('status500 then “Send Again” in the create-tune wizard: exactly one tune', async () => {
           const title = unique(`dc-wizard-${profile}-again`).replace(' ', '-');
           const mark = Date.now();

@@ -178,6 +178,90 @@ for (const profile of ['rich', 'documented'] as const) {
     });
   });
 
+  describe(`a prompt sent again after no answer is looked for first (${profile} profile)`, () => {
+    const looks = () => sandbox.requests.filter((r) => r.method === 'GET' && r.path === `/tunes/${tuneId}/prompts`).length;
+    /** The sandbox's requests in order, as "GET" and "POST" on this tune's prompts. */
+    const trail = () => sandbox.requests.filter((r) => r.path === `/tunes/${tuneId}/prompts`).map((r) => r.method);
+
+    it('the earlier attempt created it after all → taken, not POSTed again, and the user is told so (guards the look before a second POST)', async () => {
+      sandbox.setProfile(profile);
+      const text = `gen again late ${profile} ${Date.now()}`;
+      const gen = generation([20, 20]);
+      fault({ kind: 'lateCreate', delayMs: 400, method: 'POST', match: `/tunes/${tuneId}/prompts`, count: 1 });
+      const first = await gen.createPrompt(tuneId, { text, seed: 7, num_images: 1 });
+      assert.equal(first.status, 'unknown', 'not there yet when it was looked for');
+      while ((await promptsWithText(text)).length === 0) await abortableSleep(50);
+      published.length = 0;
+      // The same request, its parameters in another order: still the same request.
+      const again = await gen.createPrompt(tuneId, { num_images: 1, seed: 7, text });
+      assert.equal(again.status, 'created', JSON.stringify(again));
+      assert.equal(again.status === 'created' && again.earlierAttempt, true);
+      assert.equal(recoveryNote(again, 'prompt'), 'The earlier attempt did create the prompt; it was not sent again. ');
+      assert.equal(posts(), 1, 'one POST in all: not billed twice');
+      assert.equal((await promptsWithText(text)).length, 1);
+      assert.deepEqual(published.map((c) => c.kind), ['promptCreated'], 'the views are told');
+      sandbox.clearRequests();
+      const third = await gen.createPrompt(tuneId, { text, seed: 7, num_images: 1 });
+      assert.equal(third.status === 'created' && third.earlierAttempt, undefined, 'the doubt was cleared: a third send is a new prompt');
+      assert.deepEqual(trail(), ['POST'], 'sent without a look');
+    });
+
+    it('the earlier attempt created nothing → looked for once, then sent once', async () => {
+      sandbox.setProfile(profile);
+      const text = `gen again 500 ${profile} ${Date.now()}`;
+      const gen = generation([20, 20]);
+      fault({ kind: 'status500', method: 'POST', match: `/tunes/${tuneId}/prompts`, count: 1 });
+      assert.equal((await gen.createPrompt(tuneId, { text, num_images: 1 })).status, 'unknown');
+      sandbox.clearRequests();
+      const again = await gen.createPrompt(tuneId, { text, num_images: 1 });
+      assert.equal(again.status, 'created');
+      assert.equal(again.status === 'created' && (again.recovered || again.earlierAttempt === true), false, 'a plain create');
+      assert.deepEqual(trail(), ['GET', 'POST'], 'looked for first, then sent once');
+      assert.equal((await promptsWithText(text)).length, 1);
+    });
+
+    it('the look itself fails → nothing sent, and the next send looks again', async () => {
+      sandbox.setProfile(profile);
+      const text = `gen again look fails ${profile} ${Date.now()}`;
+      const gen = generation([20, 20]);
+      fault({ kind: 'status500', method: 'POST', match: `/tunes/${tuneId}/prompts`, count: 1 });
+      assert.equal((await gen.createPrompt(tuneId, { text, num_images: 1 })).status, 'unknown');
+      sandbox.clearRequests();
+      fault({ kind: 'status401', method: 'GET', match: `/tunes/${tuneId}/prompts`, count: 1 });
+      const refused = await gen.createPrompt(tuneId, { text, num_images: 1 });
+      assert.equal(refused.status, 'failed', 'nobody can tell whether the earlier one worked');
+      assert.equal(posts(), 0, 'not sent');
+      const again = await gen.createPrompt(tuneId, { text, num_images: 1 });
+      assert.equal(again.status, 'created');
+      assert.deepEqual(trail(), ['GET', 'GET', 'POST'], 'looked again before sending');
+    });
+
+    it('another request (other text, tune option or file) is sent without a look', async () => {
+      sandbox.setProfile(profile);
+      const text = `gen again other ${profile} ${Date.now()}`;
+      const gen = generation([20, 20]);
+      fault({ kind: 'status500', method: 'POST', match: `/tunes/${tuneId}/prompts`, count: 1 });
+      assert.equal((await gen.createPrompt(tuneId, { text, seed: 1, num_images: 1 })).status, 'unknown');
+      const before = looks();
+      assert.equal((await gen.createPrompt(tuneId, { text, seed: 2, num_images: 1 })).status, 'created');
+      assert.equal((await gen.createPrompt(tuneId, { text: `${text} b`, seed: 1, num_images: 1 })).status, 'created');
+      assert.equal(looks(), before, 'no look for a request that never went unanswered');
+    });
+
+    it('a batch sent again tells which prompts an earlier run had created', async () => {
+      sandbox.setProfile(profile);
+      const label = `gen again batch ${profile} ${Date.now()}`;
+      const gen = generation([20, 20]);
+      fault({ kind: 'lateCreate', delayMs: 400, method: 'POST', match: `/tunes/${tuneId}/prompts`, count: 1 });
+      const first = await gen.createPrompts(items(label, 1), { concurrency: 1 });
+      assert.equal(first[0]?.status === 'failed' && first[0].unknown, true);
+      while ((await promptsWithText(`${label} 0`)).length === 0) await abortableSleep(50);
+      const [again] = await gen.createPrompts(items(label, 1), { concurrency: 1 });
+      assert.equal(again?.status === 'created' && again.earlierAttempt, true, JSON.stringify(again));
+      assert.equal(posts(), 1);
+    });
+  });
+
   describe(`a tune is never billed twice (${profile} profile: no idempotent titles there)`, () => {
     const params = (title: string) => ({ title, name: 'woman', branch: 'fast' as const, image_urls: ['https://example.com/1.jpg'] });
 

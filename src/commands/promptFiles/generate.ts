@@ -182,7 +182,7 @@ export class PromptFileRunner {
     for (const outcome of outcomes) {
       const e = byKey.get(outcome.key)!;
       if (outcome.status === 'created') {
-        const note = recoveryNote({ status: 'created', value: outcome.prompt, recovered: outcome.recovered, failure: outcome.failure }, 'prompt');
+        const note = recoveryNote({ status: 'created', value: outcome.prompt, recovered: outcome.recovered, failure: outcome.failure, earlierAttempt: outcome.earlierAttempt }, 'prompt');
         summary.created.push({ name: e.entry.name, promptId: outcome.prompt.id, ...(note ? { note } : {}), ...(unwritten.has(outcome.prompt.id) ? { idNotWritten: true as const } : {}) });
       }
       else if (outcome.status === 'failed' && outcome.unknown) {
