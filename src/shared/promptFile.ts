@@ -150,8 +150,9 @@ function readOptions(
   return { options, others };
 }
 
+/** The parser's message without its context lines (errors are parsed with `prettyErrors: false`: no position is appended). */
 function firstLine(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+  return message.split('\n')[0];
 }
 
 /** Parses a prompt file. Never throws: whatever is wrong is a problem with a range. */
@@ -161,6 +162,7 @@ export function parsePromptFile(text: string, format: PromptFileFormat): ParsedP
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: false });
   for (const error of doc.errors) {
     const what = format === 'json' ? 'This is not valid JSON' : 'This is not valid YAML';
+    // Stryker disable next-line ArithmeticOperator: the parser's error ranges are never empty, so pos[1] wins either way; the + 1 only guards an empty one
     file.problems.push({ range: [error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)], message: `${what}: ${firstLine(error.message)}`, severity: 'error' });
   }
   if (doc.errors.length) return file;
