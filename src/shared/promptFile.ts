@@ -206,11 +206,14 @@ export function parsePromptFile(text: string, format: PromptFileFormat): ParsedP
 
   // defaults
   const defaultsPair = root.items.find((pair) => keyName(pair) === PROMPT_FILE_KEYS.defaults);
-  if (defaultsPair && defaultsPair.value !== null) {
+  // An empty `defaults:` (the parser gives a null scalar, or no node) is no defaults.
+  const defaultsNode = defaultsPair?.value;
+  if (defaultsPair && defaultsNode !== null && !(isScalar(defaultsNode) && defaultsNode.value === null)) {
     if (!isMap(defaultsPair.value)) {
       file.problems.push({ range: rangeOf(defaultsPair.value as Node, whole), message: 'defaults is a mapping of options, e.g. num_images: 2.', severity: 'error' });
     } else {
       const allowed = PROMPT_OPTION_NAMES.filter((name) => name !== 'text');
+      // Stryker disable next-line ArrayDeclaration: defaults have no extra keys; an invented one would only show for a key spelt exactly like it
       file.defaults = readOptions(defaultsPair.value, allowed, [], ' in defaults', file.problems, undefined).options;
     }
   }

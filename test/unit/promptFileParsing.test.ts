@@ -86,3 +86,68 @@ describe('prompt files: a file that is not a prompt file, and syntax errors', ()
     assert.equal(file.entries[0].options.get('text')?.value, '<1> hi');
   });
 });
+
+describe('prompt files: tune, defaults, prompts, names and ids', () => {
+  const tuneOf = (value: string) => yaml(`tune: ${value}\nprompts:\n  - text: hi\n`);
+  const tuneWrong = 'tune must be a tune id (e.g. 123) or a tune title.';
+
+  it('reads a tune as an id only when it is all digits, and trims a title (guards the id/title rule)', () => {
+    assert.equal(tuneOf('42').tune?.value, 42);
+    assert.equal(tuneOf('"42"').tune?.value, 42, 'a quoted id is still an id');
+    assert.equal(tuneOf('" 7 "').tune?.value, 7);
+    assert.equal(tuneOf('"My tune 2"').tune?.value, 'My tune 2', 'digits at the end of a title');
+    assert.equal(tuneOf('"2 cats"').tune?.value, '2 cats', 'digits at the start of a title');
+    assert.equal(tuneOf('"  Portrait  "').tune?.value, 'Portrait');
+    assert.deepEqual(tuneOf('"  Portrait  "').tune?.range, [6, 20]);
+  });
+
+  it('refuses a tune that is zero, a fraction, blank or not text (guards the tune message)', () => {
+    for (const value of ['0', '1.5', '"   "', 'true', '[1]']) {
+      const file = tuneOf(value);
+      assert.equal(file.tune, undefined, value);
+      assert.deepEqual(file.problems.map((p) => `${p.message} @${p.range[0]}`), [`${tuneWrong} @6`], value);
+    }
+  });
+
+  it('takes an empty defaults: as none (it was refused as “not a mapping”), and refuses defaults that are not a mapping (guards the defaults message)', () => {
+    const empty = yaml('tune: 1\ndefaults:\nprompts:\n  - text: hi\n');
+    assert.deepEqual(empty.problems, []);
+    assert.equal(empty.defaults.size, 0);
+    assert.deepEqual(problems('tune: 1\ndefaults: 3\nprompts:\n  - text: hi\n'), ['defaults is a mapping of options, e.g. num_images: 2. @18-19']);
+    const read = yaml('tune: 1\ndefaults:\n  num_images: 2\nprompts:\n  - text: hi\n');
+    assert.equal(read.defaults.get('num_images')?.value, 2);
+  });
+
+  it('asks for prompts, and for a list of them (guards those messages and ranges)', () => {
+    assert.deepEqual(problems('tune: 1\n'), ['Add prompts: with a list of prompts, each with a name and a text. @0-1']);
+    assert.deepEqual(problems('tune: 1\nprompts: 3\n'), ['prompts is a list: start each prompt with "- name: …". @17-18']);
+  });
+
+  it('names a prompt that is not a mapping by its place, and says what a prompt is (guards the entry message)', () => {
+    const file = yaml('tune: 1\nprompts:\n  - text: a\n  - just words\n');
+    assert.deepEqual(file.problems.map((p) => `${p.message} #${p.entry}`), ['Each prompt is a mapping with at least text: (and usually name:). #1']);
+    assert.deepEqual(file.entries.map((e) => e.name), ['prompt 1', 'prompt 2']);
+  });
+
+  it('reads a name as trimmed text or a number, refuses a blank or a list, and warns of a name used twice (guards the name rules)', () => {
+    const file = yaml('tune: 1\nprompts:\n  - name: "  studio  "\n    text: a\n  - name: 42\n    text: b\n  - name: studio\n    text: c\n');
+    assert.deepEqual(file.entries.map((e) => e.name), ['studio', '42', 'studio']);
+    assert.deepEqual(file.problems.map((p) => `${p.severity}: ${p.message} #${p.entry}`), ['warning: Another prompt (number 1) is also named "studio". #2']);
+    for (const value of ['"   "', '[a]']) {
+      const bad = yaml(`tune: 1\nprompts:\n  - name: ${value}\n    text: a\n`);
+      assert.deepEqual(bad.problems.map((p) => `${p.message} #${p.entry}`), ['name is a short text, e.g. name: studio portrait. #0'], value);
+      assert.equal(bad.entries[0].name, 'prompt 1', value);
+      assert.equal(bad.entries[0].named, undefined, value);
+    }
+  });
+
+  it('reads an id as a whole number above zero and explains any other (guards the id rule and its message)', () => {
+    const file = yaml('tune: 1\nprompts:\n  - text: a\n    id: 7\n');
+    assert.deepEqual(file.entries[0].id, { value: 7, range: [37, 38] });
+    for (const value of ['0', '1.5', 'seven']) {
+      const bad = yaml(`tune: 1\nprompts:\n  - text: a\n    id: ${value}\n`);
+      assert.equal(bad.entries[0].id, undefined, value);
+      assert.deepEqual(bad.problems.map((p) => `${p.message} #${p.entry}`), ['id is the prompt id Tune Studio wrote after a run (a whole number); remove it to forget the run. #0'], value);
+    }
+  });
+});
