@@ -276,11 +276,8 @@ export interface CheckedEntry {
 }
 
 /** The options an entry sends: the file's defaults, then its own. */
-export function entryValues(file: ParsedPromptFile, entry: PromptFileEntry): Map<string, OptionValue & { fromDefaults: boolean }> {
-  const values = new Map<string, OptionValue & { fromDefaults: boolean }>();
-  for (const [name, value] of file.defaults) values.set(name, { ...value, fromDefaults: true });
-  for (const [name, value] of entry.options) values.set(name, { ...value, fromDefaults: false });
-  return values;
+export function entryValues(file: ParsedPromptFile, entry: PromptFileEntry): Map<string, OptionValue> {
+  return new Map([...file.defaults, ...entry.options]);
 }
 
 /**
@@ -359,6 +356,7 @@ export function entryForCreatedPrompt(current: ParsedPromptFile, sent: SentEntry
   const free = (entry: PromptFileEntry) => entry.id === undefined || entry.id.value === sentId;
   const fingerprints = new Map<PromptFileEntry, string | undefined>();
   const sendsTheSame = (entry: PromptFileEntry) => {
+    // Stryker disable next-line ConditionalExpression: a cache: computing the same fingerprint again gives the same answer
     if (!fingerprints.has(entry)) {
       const params = checkEntry(current, entry, context).params;
       fingerprints.set(entry, params ? paramsFingerprint(params) : undefined);
@@ -369,7 +367,8 @@ export function entryForCreatedPrompt(current: ParsedPromptFile, sent: SentEntry
     const ofName = (entries: readonly PromptFileEntry[]) => entries.filter((entry) => entry.named === true && entry.name === sent.entry.name);
     const then = ofName(sent.file.entries);
     const now = ofName(current.entries);
-    if (now.length > 0 && now.length === then.length) {
+    // (`then` holds the sent entry, so equal counts are never zero.)
+    if (now.length === then.length) {
       const entry = now[then.findIndex((e) => e.index === sent.entry.index)] as PromptFileEntry | undefined;
       return entry && free(entry) && (then.length === 1 || sendsTheSame(entry)) ? entry : undefined;
     }
@@ -399,6 +398,7 @@ export interface TextEditPlan {
  * `, "id": N` before its closing brace). The rest of the text, comments included, is untouched.
  */
 export function idEditPlan(text: string, format: PromptFileFormat, index: number, promptId: number): TextEditPlan | undefined {
+  // Stryker disable next-line BooleanLiteral: only whether there are errors is read, not their words
   const doc = parseDocument(text, { prettyErrors: false, strict: false });
   if (doc.errors.length || !isMap(doc.contents)) return undefined;
   const list = doc.contents.items.find((pair) => keyName(pair) === PROMPT_FILE_KEYS.prompts)?.value;
@@ -422,20 +422,22 @@ export function idEditPlan(text: string, format: PromptFileFormat, index: number
   }
   const indent = indentAt(text, (entry.items[0].key as Node).range![0]);
   // A block scalar (text: |) ends at the start of the next line; a plain value ends mid-line (a comment may follow).
-  if (lastEnd > 0 && text[lastEnd - 1] === '\n') return { offset: lastEnd, length: 0, text: `${indent}${key}: ${promptId}\n` };
+  if (text[lastEnd - 1] === '\n') return { offset: lastEnd, length: 0, text: `${indent}${key}: ${promptId}\n` };
   const newline = text.indexOf('\n', lastEnd);
-  const eol = newline === -1 ? text.length : newline > 0 && text[newline - 1] === '\r' ? newline - 1 : newline;
+  const eol = newline === -1 ? text.length : text[newline - 1] === '\r' ? newline - 1 : newline;
   const lineBreak = text.includes('\r\n') ? '\r\n' : '\n';
   return { offset: eol, length: 0, text: `${lineBreak}${indent}${key}: ${promptId}` };
 }
 
+/** Whether every key of a mapping (never an empty one here) is double-quoted, as JSON writes them. */
 function isJsonish(map: YAMLMap): boolean {
-  return map.items.length > 0 && map.items.every((pair) => isScalar(pair.key) && pair.key.type === 'QUOTE_DOUBLE');
+  return map.items.every((pair) => isScalar(pair.key) && pair.key.type === 'QUOTE_DOUBLE');
 }
 
 /** The column of `offset` as spaces: the indentation of an entry's keys (`- ` counts as indentation). */
 function indentAt(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  // The character at `offset` starts a key, so the line break before it is the last one up to `offset`.
+  const lineStart = text.lastIndexOf('\n', offset) + 1;
   return ' '.repeat(offset - lineStart);
 }
 

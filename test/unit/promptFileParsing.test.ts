@@ -3,7 +3,8 @@
 // YAML/JSON syntax errors), and what a quick fix puts in place of a misspelt key.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parsePromptFile, suggestedKeyText } from '../../src/shared/promptFile';
+import { modelCapabilities } from '../../src/shared/prompt/capabilities';
+import { applyPlan, checkEntry, entryForCreatedPrompt, idEditPlan, paramsFingerprint, parsePromptFile, serverProblemRange, suggestedKeyText } from '../../src/shared/promptFile';
 
 const yaml = (text: string) => parsePromptFile(text, 'yaml');
 /** The problems as `message @start-end`, the way a reader checks a squiggle. */
@@ -149,5 +150,99 @@ describe('prompt files: tune, defaults, prompts, names and ids', () => {
       assert.equal(bad.entries[0].id, undefined, value);
       assert.deepEqual(bad.problems.map((p) => `${p.message} #${p.entry}`), ['id is the prompt id Tune Studio wrote after a run (a whole number); remove it to forget the run. #0'], value);
     }
+  });
+});
+
+describe('prompt files: where a server message lands, and the fingerprint of a request', () => {
+  const flux = { capabilities: modelCapabilities({ id: 1, title: 'Priya', name: 'woman', branch: 'flux1', model_type: 'lora', base_tune_id: 1504944 }), characteristics: [] };
+  const text = 'tune: 1\ndefaults:\n  input_image_url: https://x.test/in.png\n  mask_image_url: https://x.test/mask.png\nprompts:\n  - text: hi\n    seed: 3\n';
+  const file = yaml(text);
+  const at = (field: Parameters<typeof serverProblemRange>[2]) => text.slice(...serverProblemRange(file, file.entries[0], field));
+
+  it('puts a message about an image on the image’s URL, whichever name the form gives the field (guards the field spelling map)', () => {
+    assert.equal(at('input_image_source'), 'https://x.test/in.png');
+    assert.equal(at('input_image_file'), 'https://x.test/in.png');
+    assert.equal(at('mask_image_source'), 'https://x.test/mask.png');
+    assert.equal(at('mask_image_file'), 'https://x.test/mask.png');
+    assert.equal(at('seed'), '3', 'an option set in the prompt');
+  });
+
+  it('puts a message about no option on the entry’s first character (guards the fallback range)', () => {
+    const start = file.entries[0].range[0];
+    assert.deepEqual(serverProblemRange(file, file.entries[0], null), [start, start + 1]);
+    assert.deepEqual(serverProblemRange(file, file.entries[0], 'negative_prompt'), [start, start + 1], 'an option the entry does not set');
+  });
+
+  it('gives the same fingerprint whatever the order of the options (guards the sorted keys)', () => {
+    assert.equal(paramsFingerprint({ text: 'a', seed: 1, num_images: 2 }), paramsFingerprint({ num_images: 2, seed: 1, text: 'a' }));
+    assert.notEqual(paramsFingerprint({ text: 'a', seed: 1 }), paramsFingerprint({ text: 'a', seed: 2 }));
+  });
+
+  it('checks an entry with its defaults under it (guards the merge of defaults and the entry’s own options)', () => {
+    const merged = yaml('tune: 1\ndefaults:\n  seed: 1\n  num_images: 2\nprompts:\n  - text: hi\n    seed: 5\n');
+    const params = checkEntry(merged, merged.entries[0], flux).params;
+    assert.equal(params?.seed, 5, 'the entry’s own option wins');
+    assert.equal(params?.num_images, 2, 'a default fills what the entry leaves out');
+  });
+});
+
+describe('prompt files: the entry that gets a created prompt’s id (edge cases)', () => {
+  const flux = { capabilities: modelCapabilities({ id: 1, title: 'Priya', name: 'woman', branch: 'flux1', model_type: 'lora', base_tune_id: 1504944 }), characteristics: [] };
+  const file = (...entries: string[]) => `tune: 1\nprompts:\n${entries.join('')}`;
+  const named = (name: string, text: string) => `  - name: ${name}\n    text: ${text}\n`;
+  const unnamed = (text: string) => `  - text: ${text}\n`;
+  function target(then: string, index: number, now: string): string | undefined {
+    const sentFile = parsePromptFile(then, 'yaml');
+    const sent = sentFile.entries[index];
+    const fingerprint = paramsFingerprint(checkEntry(sentFile, sent, flux).params!);
+    const found = entryForCreatedPrompt(parsePromptFile(now, 'yaml'), { file: sentFile, entry: sent, fingerprint }, flux);
+    return found && `${found.index} ${found.name}`;
+  }
+
+  it('the one entry of its name gets the id even when its text was edited during the run (guards “the one entry of that name”)', () => {
+    assert.equal(target(file(named('studio', 'a')), 0, file(named('studio', 'b'))), '0 studio');
+  });
+
+  it('an entry named like an unnamed one’s place (“prompt 2”) is not confused with it (guards: only named entries count by name)', () => {
+    assert.equal(target(file(named('prompt 2', 'a')), 0, file(named('prompt 2', 'a'), unnamed('b'))), '0 prompt 2');
+  });
+
+  it('a second entry of the same name added during the run, both without a run: no guess (guards the one-candidate rule)', () => {
+    assert.equal(target(file(named('studio', 'a')), 0, file(named('studio', 'a'), named('studio', 'c'))), undefined);
+  });
+
+  it('an unnamed entry copied during the run: the one still at its place gets the id (guards the same-place rule for unnamed entries)', () => {
+    assert.equal(target(file(unnamed('a')), 0, file(unnamed('a'), unnamed('a'))), '0 prompt 1');
+  });
+
+  it('an unnamed entry that was moved and then named like its old place: found by what it sends (guards: only names the file had count as taken)', () => {
+    assert.equal(target(file(unnamed('a')), 0, file(unnamed('other'), named('prompt 1', 'a'))), '1 prompt 1');
+  });
+});
+
+describe('prompt files: where an id is written (edge cases)', () => {
+  const record = (text: string, format: 'yaml' | 'json', index: number) => {
+    const plan = idEditPlan(text, format, index, 5);
+    return plan && applyPlan(text, plan);
+  };
+
+  it('writes an id into a file the lenient reader accepts (a comment without a space) (guards the lenient parse)', () => {
+    assert.equal(record('tune: 1\nprompts:\n  - text: "hi"#first\n', 'yaml', 0), 'tune: 1\nprompts:\n  - text: "hi"#first\n    id: 5\n');
+  });
+
+  it('writes nothing into an empty or a non-mapping entry (guards the entry check)', () => {
+    assert.equal(record('tune: 1\nprompts:\n  - {}\n', 'yaml', 0), undefined);
+    assert.equal(record('tune: 1\nprompts:\n  - just words\n', 'yaml', 0), undefined);
+  });
+
+  it('quotes the id key in a YAML entry written JSON-style, and only when every key is quoted (guards the JSON-ish test)', () => {
+    assert.equal(record('tune: 1\nprompts:\n  - {"text": "hi", "seed": 1}\n', 'yaml', 0), 'tune: 1\nprompts:\n  - {"text": "hi", "seed": 1, "id": 5}\n');
+    assert.equal(record('tune: 1\nprompts:\n  - {"text": "hi", seed: 1}\n', 'yaml', 0), 'tune: 1\nprompts:\n  - {"text": "hi", seed: 1, id: 5}\n');
+    assert.equal(record('tune: 1\nprompts:\n  - {text: hi}\n', 'yaml', 0), 'tune: 1\nprompts:\n  - {text: hi, id: 5}\n');
+  });
+
+  it('indents the id like the entry’s keys on the first line of the file too (guards the indentation)', () => {
+    assert.equal(record('prompts:\n- text: hi\ntune: 1\n', 'yaml', 0), 'prompts:\n- text: hi\n  id: 5\ntune: 1\n');
+    assert.equal(record('prompts: [{text: hi,\n  seed: 1}]\ntune: 1\n', 'yaml', 0), 'prompts: [{text: hi,\n  seed: 1,\n           id: 5}]\ntune: 1\n');
   });
 });
