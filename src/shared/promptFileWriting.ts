@@ -14,8 +14,10 @@ export function entryFromDraft(name: string, draft: PromptDraft): Record<string,
     const value = draft[option];
     if (option === 'input_image_url' && draft.input_image_source !== 'url') continue;
     if (option === 'mask_image_url' && draft.mask_image_source !== 'url') continue;
-    if (option !== 'text' && option !== 'num_images' && value === defaults[option]) continue;
-    if (value === '' || value === false) continue;
+    // The text's default is empty (skipped below); the number of images is written even at the default.
+    if (option !== 'num_images' && value === defaults[option]) continue;
+    // (Every switch is off by default, so a switch left off is skipped just above.)
+    if (value === '') continue;
     const schema = optionSchema(option)!;
     entry[option] = (schema.type === 'integer' || schema.type === 'number') && typeof value === 'string' && Number.isFinite(Number(value)) ? Number(value) : value;
   }
@@ -45,9 +47,9 @@ export function promptFileName(title: string): string {
     .toLowerCase()
     .replace(/<[^>]*>/g, ' ')
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
+    .replace(/^-|-$/g, '')
     .slice(0, 40)
-    .replace(/-+$/, '');
+    .replace(/-$/, '');
   return `${slug || 'prompts'}.astria.yaml`;
 }
 
@@ -58,7 +60,6 @@ export function entryName(text: string): string {
     .replace(/[^\p{L}\p{N}\s-]+/gu, ' ')
     .trim()
     .split(/\s+/)
-    .filter(Boolean)
     .slice(0, 4)
     .join(' ');
   return words.slice(0, 40) || 'prompt';
