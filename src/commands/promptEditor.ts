@@ -7,7 +7,7 @@ import { tuneState } from '../api/astria/state';
 import type { Services } from '../services';
 import type { Open } from '../open';
 import { modelLabel } from '../views/nodes';
-import { KNOWN_BASE_TUNES } from '../shared/prompt/capabilities';
+import { KNOWN_BASE_TUNES, isBaseModel } from '../shared/prompt/capabilities';
 import { parseOpenArgument } from './promptEditorArgs';
 import { searchQuickPick, tuneSearchNote } from './searchQuickPick';
 
@@ -17,7 +17,7 @@ const PICK_PAGE_SIZE = 50;
 type TuneItem = vscode.QuickPickItem & { tuneId?: number; tune?: Tune };
 
 function tuneItem(tune: Tune): TuneItem {
-  const base = KNOWN_BASE_TUNES[tune.id] !== undefined || (!tune.name && tune.base_tune_id == null);
+  const base = isBaseModel(tune);
   const kind = base ? 'base model' : modelLabel(tune);
   return {
     label: tune.title || `Tune ${tune.id}`,
