@@ -2,6 +2,7 @@
 import { boolean, integer, isRecord, nullable, object, oneOf, optional, string, type Check } from './check';
 import type { MessageChecks, ProtocolShape } from './rpc';
 import { DRAFT_FIELDS } from './prompt/draft';
+import { isHttpUrl } from './httpUrl';
 
 /** More images than any prompt has: bounds what an image index may be. */
 export const MAX_IMAGES_PER_PROMPT = 64;
@@ -110,7 +111,8 @@ export function localDay(day: string): number {
   if (!DAY.test(day)) return Number.NaN;
   const [y, m, d] = day.split('-').map(Number);
   const date = new Date(y, m - 1, d);
-  return date.getMonth() === m - 1 && date.getDate() === d ? date.getTime() : Number.NaN;
+  // A day past the month's end (or day 0, or month 13) rolls the date into another month.
+  return date.getMonth() === m - 1 ? date.getTime() : Number.NaN;
 }
 
 /** Filters from a saved state (the webview wrote it, perhaps an older version): anything malformed is dropped, field by field. */
@@ -221,15 +223,7 @@ export const TILE_SIZES = ['small', 'medium', 'large'] as const;
 export type TileSize = (typeof TILE_SIZES)[number];
 
 /** Only http(s) image URLs are ever rendered; `javascript:`, `data:` and the rest are refused. */
-export function isDisplayableImageUrl(value: string): boolean {
-  if (value.length > 4096) return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
-  } catch {
-    return false;
-  }
-}
+export const isDisplayableImageUrl: (value: string) => boolean = isHttpUrl;
 
 // ─── Checks of what the webview sends ────────────────────────────────────────────────────────────
 

@@ -3,6 +3,7 @@
 // and dependencies; the server stays the final judge, and its 422s are mapped back onto fields here too.
 import type { PromptCreateParams } from '../../api/astria/types';
 import type { ModelCapabilities } from './capabilities';
+import { isHttpUrl } from '../httpUrl';
 import {
   ASPECT_RATIOS,
   BACKEND_VERSIONS,
@@ -45,18 +46,7 @@ export const CFG_SCALE_MAX = 15;
 export const SIZE_MULTIPLE = 8;
 /** Far larger than any model renders; only catches a slip like an extra digit or two. */
 export const SIZE_MAX = 16_384;
-const URL_MAX = 4096;
-
-/** Whether a string is an http(s) URL without credentials (what Astria can fetch). */
-export function isHttpUrl(value: string): boolean {
-  if (value.length > URL_MAX) return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
-  } catch {
-    return false;
-  }
-}
+export { isHttpUrl };
 
 type NumberCheck = { value: number } | { problem: string } | undefined;
 
