@@ -16,7 +16,7 @@ describe('gallery: saved state', () => {
   it('takes only real calendar days written YYYY-MM-DD (guards the day pattern and the month check)', () => {
     assert.equal(localDay('2026-11-22'), new Date(2026, 10, 22).getTime());
     assert.equal(localDay('2028-02-29'), new Date(2028, 1, 29).getTime(), 'a leap day');
-    for (const day of ['2026-02-30', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-1-5', 'x2026-11-22', '2026-11-22x', '']) {
+    for (const day of ['2026-02-30', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-1-5', 'x2026-11-22', '2026-11-22x', ' 2026-11-22', '2026-11-22 ', '12026-11-22', '']) {
       assert.ok(Number.isNaN(localDay(day)), day);
     }
   });
