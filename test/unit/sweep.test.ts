@@ -478,3 +478,38 @@ describe('sweep axes from a webview and sweeps read back', () => {
     assert.equal(readSweepRecord({ ...limit, cells: cells(200) })?.cells.length, 200);
   });
 });
+
+describe('sweeps: labels, order and stored versions (edge cases)', () => {
+  it('names steps and denoising strength in a refused cell, each axis of the cell separated (guards the labels and the cell’s name)', () => {
+    const withImage = draft({ input_image_source: 'url', input_image_url: 'https://cdn.test/in.png' });
+    assert.equal(refusal([{ kind: 'seed', values: ['1'] }, { kind: 'steps', values: ['99'] }]), 'Seed 1, Steps 99: Steps must be between 0 and 50.');
+    assert.equal(refusal([{ kind: 'denoising_strength', values: ['2'] }], withImage), 'Denoising strength 2: Denoising strength must be between 0 and 1.');
+  });
+
+  it('writes prompt texts before weights whatever the axis order, so the weight changes each text (guards the order)', () => {
+    const axes: SweepAxis[] = [
+      { kind: 'weight', values: ['0.5'], referenceId: 12 },
+      { kind: 'text', values: ['<lora:12:1> a'] },
+    ];
+    assert.equal(cellDraft(draft(), axes, [0, 0]).text, '<lora:12:0.5> a');
+    assert.equal(cellDraft(draft(), [...axes].reverse(), [0, 0]).text, '<lora:12:0.5> a');
+  });
+
+  it('takes a weight of several digits, not one with letters (guards the weight pattern)', () => {
+    const ctx = context({ references: { 12: 'trained' } });
+    const base = draft({ text: '<lora:12:1> portrait' });
+    assert.equal(plan([{ kind: 'weight', values: ['10', '0.25', '.5'], referenceId: 12 }], base, ctx).cells.length, 3);
+    assert.equal(refusal([{ kind: 'weight', values: ['1x'], referenceId: 12 }], base, ctx), 'Weight “1x” must be a number such as 0.8 or 1.');
+  });
+
+  it('splits typed values at any mix of commas, semicolons, spaces and lines', () => {
+    assert.deepEqual(parseAxisValues('seed', '1,, 2 ;3\n\n4'), ['1', '2', '3', '4']);
+  });
+
+  it('drops a stored sweep of another version, or that is not a record', () => {
+    const stored = { version: 1, id: 's1', tuneId: 4, tuneTitle: 'Priya', createdAt: '2026-12-01T03:00:00.000Z', base: {}, axes: [{ kind: 'seed', values: ['1'] }], cells: [{ promptId: 5, error: null, params: { text: 'a' } }] };
+    assert.ok(readSweepRecord(stored));
+    assert.equal(readSweepRecord({ ...stored, version: 2 }), undefined);
+    assert.equal(readSweepRecord([stored]), undefined);
+  });
+});
