@@ -116,8 +116,9 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } | 
 
 const cellIndex = integer(0, MAX_PROMPTS_LIMIT - 1);
 const empty: Check<Record<string, never>> = object<Record<string, never>>({});
+/** Base64 (the pattern needs at least one character) no longer than the largest contact sheet's. */
 const base64: Check<string> = (value) =>
-  typeof value === 'string' && value.length > 0 && value.length <= Math.ceil(MAX_SHEET_BYTES / 3) * 4 && /^[A-Za-z0-9+/]+={0,2}$/.test(value)
+  typeof value === 'string' && value.length <= Math.ceil(MAX_SHEET_BYTES / 3) * 4 && /^[A-Za-z0-9+/]+={0,2}$/.test(value)
     ? { ok: true, value }
     : { ok: false, reason: 'expected base64 of at most the largest contact sheet' };
 

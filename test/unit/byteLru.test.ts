@@ -82,6 +82,14 @@ describe('ByteLru', () => {
     assert.equal(cache.totalBytes, 0);
   });
 
+  it('guards a cache of one entry: it keeps the latest', () => {
+    const cache = new ByteLru<string, number>({ maxBytes: 100, maxEntries: 1 });
+    assert.equal(cache.set('a', 1, 1), true);
+    assert.equal(cache.set('b', 2, 1), true);
+    assert.equal(cache.size, 1);
+    assert.equal(cache.get('b'), 2);
+  });
+
   it('guards that without maxEntries only the bytes bound counts', () => {
     const cache = new ByteLru<number, number>({ maxBytes: 1_000 });
     for (let i = 0; i < 500; i++) assert.equal(cache.set(i, i, 2), true);
