@@ -178,6 +178,13 @@ describe('prompt files: where a server message lands, and the fingerprint of a r
     assert.notEqual(paramsFingerprint({ text: 'a', seed: 1 }), paramsFingerprint({ text: 'a', seed: 2 }));
   });
 
+  it('puts a check about an option the entry does not set on the entry’s first character (guards the entry’s head range)', () => {
+    const noText = yaml('tune: 1\nprompts:\n  - seed: 1\n');
+    const [problem] = checkEntry(noText, noText.entries[0], flux).problems;
+    assert.equal(problem.message, 'Write what to generate.');
+    assert.deepEqual(problem.range, [noText.entries[0].range[0], noText.entries[0].range[0] + 1]);
+  });
+
   it('checks an entry with its defaults under it (guards the merge of defaults and the entry’s own options)', () => {
     const merged = yaml('tune: 1\ndefaults:\n  seed: 1\n  num_images: 2\nprompts:\n  - text: hi\n    seed: 5\n');
     const params = checkEntry(merged, merged.entries[0], flux).params;
