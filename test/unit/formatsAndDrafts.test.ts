@@ -132,7 +132,7 @@ describe('drafts: the form’s defaults, saved state, and a prompt the server re
   });
 
   it('rebuilds numbers from a prompt: “3.0” is 3, blanks and non-numbers are empty (guards the number reader)', () => {
-    const draft = draftFromPrompt({ text: 'x', seed: ' 3.0 ', steps: '   ', cfg_scale: 'abc', w: Number.NaN, h: 512 });
+    const draft = draftFromPrompt({ text: 'x', seed: ' 3.0 ', steps: '   ', cfg_scale: 'abc', w: Number.NaN, h: 512 } as never);
     assert.deepEqual([draft.seed, draft.steps, draft.cfg_scale, draft.w, draft.h], ['3', '', '', '', '512']);
     assert.equal(draftFromPrompt({ text: 'a'.repeat(MAX_FIELD_LENGTH + 5) }).text.length, MAX_FIELD_LENGTH);
   });
