@@ -57,18 +57,16 @@ function familyFromTitle(title: string | null | undefined): ModelFamily | undefi
   return undefined;
 }
 
+/** Astria's branches; `fast` (its mock mode) answers like Flux. Any other branch tells nothing. */
+const BRANCH_FAMILIES = new Map<string | null | undefined, ModelFamily>([
+  ['flux1', 'flux'],
+  ['fast', 'flux'],
+  ['sdxl1', 'sdxl'],
+  ['sd15', 'sd15'],
+]);
+
 function familyFromBranch(branch: string | null | undefined): ModelFamily | undefined {
-  switch (branch) {
-    case 'flux1':
-    case 'fast':
-      return 'flux';
-    case 'sdxl1':
-      return 'sdxl';
-    case 'sd15':
-      return 'sd15';
-    default:
-      return undefined;
-  }
+  return BRANCH_FAMILIES.get(branch);
 }
 
 /** A public base model: a well-known id, or a tune with no subject class and no base of its own. */
