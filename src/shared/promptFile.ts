@@ -200,8 +200,10 @@ export function parsePromptFile(text: string, format: PromptFileFormat): ParsedP
     const range = rangeOf(node, rangeOf(tunePair.key as Node, whole));
     const value = isScalar(node) ? node.value : undefined;
     if (typeof value === 'number' && Number.isInteger(value) && value > 0) file.tune = { value, range };
-    else if (typeof value === 'string' && value.trim() !== '') file.tune = { value: /^\d+$/.test(value.trim()) ? Number(value.trim()) : value.trim(), range };
-    else file.problems.push({ range, message: 'tune must be a tune id (e.g. 123) or a tune title.', severity: 'error' });
+    else if (typeof value === 'string' && value.trim() !== '') {
+      const title = value.trim();
+      file.tune = { value: /^\d+$/.test(title) ? Number(title) : title, range };
+    } else file.problems.push({ range, message: 'tune must be a tune id (e.g. 123) or a tune title.', severity: 'error' });
   }
 
   // defaults
@@ -431,6 +433,7 @@ export function idEditPlan(text: string, format: PromptFileFormat, index: number
 
 /** Whether every key of a mapping (never an empty one here) is double-quoted, as JSON writes them. */
 function isJsonish(map: YAMLMap): boolean {
+  // Stryker disable next-line ConditionalExpression: parsed keys are always nodes, and only a scalar has a type (QUOTE_DOUBLE or another); the isScalar test is for the types
   return map.items.every((pair) => isScalar(pair.key) && pair.key.type === 'QUOTE_DOUBLE');
 }
 
