@@ -199,7 +199,7 @@ export function parsePromptFile(text: string, format: PromptFileFormat): ParsedP
     const node = tunePair.value as Node | null;
     const range = rangeOf(node, rangeOf(tunePair.key as Node, whole));
     const value = isScalar(node) ? node.value : undefined;
-    if (typeof value === 'number' && Number.isInteger(value) && value > 0) file.tune = { value, range };
+    if (isPositiveWhole(value)) file.tune = { value, range };
     else if (typeof value === 'string' && value.trim() !== '') {
       const title = value.trim();
       file.tune = { value: /^\d+$/.test(title) ? Number(title) : title, range };
@@ -259,7 +259,7 @@ export function parsePromptFile(text: string, format: PromptFileFormat): ParsedP
     if (id) {
       const node = id.pair.value as Node | null;
       const value = isScalar(node) ? node.value : undefined;
-      if (typeof value === 'number' && Number.isInteger(value) && value > 0) entry.id = { value, range: rangeOf(node, id.keyRange) };
+      if (isPositiveWhole(value)) entry.id = { value, range: rangeOf(node, id.keyRange) };
       else file.problems.push({ range: rangeOf(node, id.keyRange), message: 'id is the prompt id Tune Studio wrote after a run (a whole number); remove it to forget the run.', severity: 'error', entry: index });
     }
     file.entries.push(entry);
@@ -429,6 +429,11 @@ export function idEditPlan(text: string, format: PromptFileFormat, index: number
   const eol = newline === -1 ? text.length : text[newline - 1] === '\r' ? newline - 1 : newline;
   const lineBreak = text.includes('\r\n') ? '\r\n' : '\n';
   return { offset: eol, length: 0, text: `${lineBreak}${indent}${key}: ${promptId}` };
+}
+
+/** A tune id or a prompt id as written: a whole number above zero (a quoted "12" is a string, not one). */
+function isPositiveWhole(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) > 0;
 }
 
 /** Whether every key of a mapping (never an empty one here) is double-quoted, as JSON writes them. */

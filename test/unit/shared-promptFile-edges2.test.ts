@@ -32,6 +32,20 @@ describe('prompt files: where the squiggle of a wrong name, id or prompts lands'
     assert.deepEqual(problems(text), [`id is the prompt id Tune Studio wrote after a run (a whole number); remove it to forget the run. ${at(text, '-4')} #0`]);
   });
 
+  it('refuses an id written in quotes, as a fraction or as 0, and keeps a whole one (guards: an id is a whole number above zero)', () => {
+    const quoted = 'tune: 1\nprompts:\n  - text: a\n    id: "7"\n';
+    assert.deepEqual(problems(quoted), [`id is the prompt id Tune Studio wrote after a run (a whole number); remove it to forget the run. ${at(quoted, '"7"')} #0`]);
+    assert.equal(parsePromptFile(quoted, 'yaml').entries[0].id, undefined);
+    assert.equal(parsePromptFile('tune: 1\nprompts:\n  - text: a\n    id: 7.5\n', 'yaml').entries[0].id, undefined);
+    assert.equal(parsePromptFile('tune: 1\nprompts:\n  - text: a\n    id: 0\n', 'yaml').entries[0].id, undefined);
+    assert.equal(parsePromptFile('tune: 1\nprompts:\n  - text: a\n    id: 7\n', 'yaml').entries[0].id?.value, 7);
+  });
+
+  it('reads a quoted tune id as the number, the same as an unquoted one (guards: a quoted id is read as a title first, then as a number)', () => {
+    assert.equal(parsePromptFile('tune: "12"\nprompts:\n  - text: a\n', 'yaml').tune?.value, 12);
+    assert.equal(parsePromptFile('{"tune": "12", "prompts": [{"text": "a"}]}', 'json').tune?.value, 12);
+  });
+
   it('puts “prompts is a list” on the prompts key when it has no value at all (guards the fallback to the key’s range)', () => {
     const text = 'tune: 1\n? prompts\n';
     assert.deepEqual(problems(text), [`prompts is a list: start each prompt with "- name: …". ${at(text, 'prompts')}`]);
