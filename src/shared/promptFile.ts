@@ -199,9 +199,11 @@ export function parsePromptFile(text: string, format: PromptFileFormat): ParsedP
     const node = tunePair.value as Node | null;
     const range = rangeOf(node, rangeOf(tunePair.key as Node, whole));
     const value = isScalar(node) ? node.value : undefined;
-    if (typeof value === 'number' && Number.isInteger(value) && value > 0) file.tune = { value, range };
-    else if (typeof value === 'string' && value.trim() !== '') file.tune = { value: /^\d+$/.test(value.trim()) ? Number(value.trim()) : value.trim(), range };
-    else file.problems.push({ range, message: 'tune must be a tune id (e.g. 123) or a tune title.', severity: 'error' });
+    if (isPositiveWhole(value)) file.tune = { value, range };
+    else if (typeof value === 'string' && value.trim() !== '') {
+      const title = value.trim();
+      file.tune = { value: /^\d+$/.test(title) ? Number(title) : title, range };
+    } else file.problems.push({ range, message: 'tune must be a tune id (e.g. 123) or a tune title.', severity: 'error' });
   }
 
   // defaults
@@ -257,7 +259,7 @@ export function parsePromptFile(text: string, format: PromptFileFormat): ParsedP
     if (id) {
       const node = id.pair.value as Node | null;
       const value = isScalar(node) ? node.value : undefined;
-      if (typeof value === 'number' && Number.isInteger(value) && value > 0) entry.id = { value, range: rangeOf(node, id.keyRange) };
+      if (isPositiveWhole(value)) entry.id = { value, range: rangeOf(node, id.keyRange) };
       else file.problems.push({ range: rangeOf(node, id.keyRange), message: 'id is the prompt id Tune Studio wrote after a run (a whole number); remove it to forget the run.', severity: 'error', entry: index });
     }
     file.entries.push(entry);
@@ -429,8 +431,14 @@ export function idEditPlan(text: string, format: PromptFileFormat, index: number
   return { offset: eol, length: 0, text: `${lineBreak}${indent}${key}: ${promptId}` };
 }
 
+/** A tune id or a prompt id as written: a whole number above zero (a quoted "12" is a string, not one). */
+function isPositiveWhole(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) > 0;
+}
+
 /** Whether every key of a mapping (never an empty one here) is double-quoted, as JSON writes them. */
 function isJsonish(map: YAMLMap): boolean {
+  // Stryker disable next-line ConditionalExpression: parsed keys are always nodes, and only a scalar has a type (QUOTE_DOUBLE or another); the isScalar test is for the types
   return map.items.every((pair) => isScalar(pair.key) && pair.key.type === 'QUOTE_DOUBLE');
 }
 
