@@ -407,10 +407,23 @@ export function idEditPlan(text: string, format: PromptFileFormat, index: number
   if (!isSeq(list)) return undefined;
   const entry = list.items[index];
   if (!isMap(entry) || !entry.range || entry.items.length === 0) return undefined;
+  const lineBreak = text.includes('\r\n') ? '\r\n' : '\n';
   const existing = entry.items.find((pair) => keyName(pair) === ENTRY_ID_KEY);
-  if (existing && (existing.value as Node | null)?.range) {
-    const [start, end] = (existing.value as Node).range!;
-    return { offset: start, length: end - start, text: String(promptId) };
+  if (existing) {
+    const value = existing.value as Node | null;
+    if (value?.range) {
+      const [start, end] = value.range;
+      // An empty value (`id:`, maybe a comment after it) is a point: keep a space from the colon and the comment.
+      const before = start === end && text[start - 1] === ':' ? ' ' : '';
+      const after = start === end && text[start] === '#' ? ' ' : '';
+      return { offset: start, length: end - start, text: `${before}${promptId}${after}` };
+    }
+    // An explicit key with no value (`? id`): the value follows the key, on its own `:` line in a block.
+    const [keyStart, keyEnd] = (existing.key as Node).range!;
+    if (entry.flow) return { offset: keyEnd, length: 0, text: `: ${promptId}` };
+    const question = text.lastIndexOf('?', keyStart);
+    const indent = ' '.repeat(question - (text.lastIndexOf('\n', question) + 1));
+    return { offset: endOfLine(text, keyEnd), length: 0, text: `${lineBreak}${indent}: ${promptId}` };
   }
   const quote = format === 'json' || isJsonish(entry) ? '"' : '';
   const key = `${quote}${ENTRY_ID_KEY}${quote}`;
@@ -425,10 +438,13 @@ export function idEditPlan(text: string, format: PromptFileFormat, index: number
   const indent = indentAt(text, (entry.items[0].key as Node).range![0]);
   // A block scalar (text: |) ends at the start of the next line; a plain value ends mid-line (a comment may follow).
   if (text[lastEnd - 1] === '\n') return { offset: lastEnd, length: 0, text: `${indent}${key}: ${promptId}\n` };
-  const newline = text.indexOf('\n', lastEnd);
-  const eol = newline === -1 ? text.length : text[newline - 1] === '\r' ? newline - 1 : newline;
-  const lineBreak = text.includes('\r\n') ? '\r\n' : '\n';
-  return { offset: eol, length: 0, text: `${lineBreak}${indent}${key}: ${promptId}` };
+  return { offset: endOfLine(text, lastEnd), length: 0, text: `${lineBreak}${indent}${key}: ${promptId}` };
+}
+
+/** Where the line holding `offset` ends: before its line break (`\r\n` or `\n`), or at the end of the text. */
+function endOfLine(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  return newline === -1 ? text.length : text[newline - 1] === '\r' ? newline - 1 : newline;
 }
 
 /** A tune id or a prompt id as written: a whole number above zero (a quoted "12" is a string, not one). */

@@ -248,6 +248,22 @@ describe('prompt files: where an id is written (edge cases)', () => {
     assert.equal(record('tune: 1\nprompts:\n  - {text: hi}\n', 'yaml', 0), 'tune: 1\nprompts:\n  - {text: hi, id: 5}\n');
   });
 
+  it('fills an id key left empty, keeping the file valid YAML (guards the spaces around an empty value)', () => {
+    assert.equal(record('tune: 1\nprompts:\n  - text: hi\n    id:\n', 'yaml', 0), 'tune: 1\nprompts:\n  - text: hi\n    id: 5\n');
+    assert.equal(record('tune: 1\nprompts:\n  - text: hi\n    id:   # later\n', 'yaml', 0), 'tune: 1\nprompts:\n  - text: hi\n    id:   5 # later\n');
+    assert.equal(record('tune: 1\nprompts:\n  - {text: hi, id:}\n', 'yaml', 0), 'tune: 1\nprompts:\n  - {text: hi, id: 5}\n');
+  });
+
+  it('gives an explicit `? id` key its value instead of a second id key (guards: a key without a value)', () => {
+    assert.equal(record('tune: 1\nprompts:\n  - text: hi\n    ? id\n  - text: b\n', 'yaml', 0), 'tune: 1\nprompts:\n  - text: hi\n    ? id\n    : 5\n  - text: b\n');
+    assert.equal(record('tune: 1\r\nprompts:\r\n  - ? id # x\r\n    text: hi\r\n', 'yaml', 0), 'tune: 1\r\nprompts:\r\n  - ? id # x\r\n    : 5\r\n    text: hi\r\n');
+    assert.equal(record('tune: 1\nprompts:\n  - {text: hi, id}\n', 'yaml', 0), 'tune: 1\nprompts:\n  - {text: hi, id: 5}\n');
+    for (const text of ['tune: 1\nprompts:\n  - text: hi\n    ? id\n', 'tune: 1\nprompts:\n  - text: hi\n    id:\n']) {
+      const parsed = parsePromptFile(record(text, 'yaml', 0)!, 'yaml');
+      assert.deepEqual([parsed.problems, parsed.entries[0]?.id?.value], [[], 5]);
+    }
+  });
+
   it('indents the id like the entry’s keys on the first line of the file too (guards the indentation)', () => {
     assert.equal(record('prompts:\n- text: hi\ntune: 1\n', 'yaml', 0), 'prompts:\n- text: hi\n  id: 5\ntune: 1\n');
     assert.equal(record('prompts: [{text: hi,\n  seed: 1}]\ntune: 1\n', 'yaml', 0), 'prompts: [{text: hi,\n  seed: 1,\n           id: 5}]\ntune: 1\n');
