@@ -3,8 +3,8 @@
 // YAML/JSON syntax errors), and what a quick fix puts in place of a misspelt key.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { modelCapabilities } from '../../src/shared/prompt/capabilities';
-import { applyPlan, checkEntry, entryForCreatedPrompt, idEditPlan, paramsFingerprint, parsePromptFile, serverProblemRange, suggestedKeyText } from '../../src/shared/promptFile';
+import { checkEntry, paramsFingerprint, parsePromptFile, serverProblemRange, suggestedKeyText } from '../../src/shared/promptFile';
+import { FLUX_TUNE as flux, entryGettingTheId as target, withIdWritten as record } from './promptFileHelpers';
 
 const yaml = (text: string) => parsePromptFile(text, 'yaml');
 /** The problems as `message @start-end`, the way a reader checks a squiggle. */
@@ -154,7 +154,6 @@ describe('prompt files: tune, defaults, prompts, names and ids', () => {
 });
 
 describe('prompt files: where a server message lands, and the fingerprint of a request', () => {
-  const flux = { capabilities: modelCapabilities({ id: 1, title: 'Priya', name: 'woman', branch: 'flux1', model_type: 'lora', base_tune_id: 1504944 }), characteristics: [] };
   const text = 'tune: 1\ndefaults:\n  input_image_url: https://x.test/in.png\n  mask_image_url: https://x.test/mask.png\nprompts:\n  - text: hi\n    seed: 3\n';
   const file = yaml(text);
   const at = (field: Parameters<typeof serverProblemRange>[2]) => text.slice(...serverProblemRange(file, file.entries[0], field));
@@ -194,17 +193,9 @@ describe('prompt files: where a server message lands, and the fingerprint of a r
 });
 
 describe('prompt files: the entry that gets a created prompt’s id (edge cases)', () => {
-  const flux = { capabilities: modelCapabilities({ id: 1, title: 'Priya', name: 'woman', branch: 'flux1', model_type: 'lora', base_tune_id: 1504944 }), characteristics: [] };
   const file = (...entries: string[]) => `tune: 1\nprompts:\n${entries.join('')}`;
   const named = (name: string, text: string) => `  - name: ${name}\n    text: ${text}\n`;
   const unnamed = (text: string) => `  - text: ${text}\n`;
-  function target(then: string, index: number, now: string): string | undefined {
-    const sentFile = parsePromptFile(then, 'yaml');
-    const sent = sentFile.entries[index];
-    const fingerprint = paramsFingerprint(checkEntry(sentFile, sent, flux).params!);
-    const found = entryForCreatedPrompt(parsePromptFile(now, 'yaml'), { file: sentFile, entry: sent, fingerprint }, flux);
-    return found && `${found.index} ${found.name}`;
-  }
 
   it('the one entry of its name gets the id even when its text was edited during the run (guards “the one entry of that name”)', () => {
     assert.equal(target(file(named('studio', 'a')), 0, file(named('studio', 'b'))), '0 studio');
@@ -228,10 +219,6 @@ describe('prompt files: the entry that gets a created prompt’s id (edge cases)
 });
 
 describe('prompt files: where an id is written (edge cases)', () => {
-  const record = (text: string, format: 'yaml' | 'json', index: number) => {
-    const plan = idEditPlan(text, format, index, 5);
-    return plan && applyPlan(text, plan);
-  };
 
   it('writes an id into a file the lenient reader accepts (a comment without a space) (guards the lenient parse)', () => {
     assert.equal(record('tune: 1\nprompts:\n  - text: "hi"#first\n', 'yaml', 0), 'tune: 1\nprompts:\n  - text: "hi"#first\n    id: 5\n');

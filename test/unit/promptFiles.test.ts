@@ -13,7 +13,6 @@ import {
   applyPlan,
   suggestedKeyText,
   checkEntry,
-  entryForCreatedPrompt,
   entryFromDraft,
   entryYaml,
   idEditPlan,
@@ -27,9 +26,9 @@ import {
   isAstriaImageUrl,
   type ParsedPromptFile,
 } from '../../src/shared/promptFile';
+import { FLUX_TUNE as flux, entryGettingTheId as target } from './promptFileHelpers';
 
 const root = join(__dirname, '..', '..');
-const flux = { capabilities: modelCapabilities({ id: 1, title: 'Priya', name: 'woman', branch: 'flux1', model_type: 'lora', base_tune_id: 1504944 }), characteristics: [] };
 const seedream = { capabilities: modelCapabilities({ id: 2, title: 'Seedream 4', name: null, branch: null }), characteristics: [] };
 
 const YAML = `# Spring campaign
@@ -276,13 +275,6 @@ describe('prompt files: the entry that gets a created prompt’s id when the fil
   const beach = entry('beach', '<1> on a beach');
   const wide = entry('wide', '<1> wide shot');
   /** Entry `index` of `then` was sent; the file is now `now`: which entry gets the id ("index name"), if any. */
-  function target(then: string, index: number, now: string): string | undefined {
-    const sentFile = parsePromptFile(then, 'yaml');
-    const sent = sentFile.entries[index];
-    const fingerprint = paramsFingerprint(checkEntry(sentFile, sent, flux).params!);
-    const found = entryForCreatedPrompt(parsePromptFile(now, 'yaml'), { file: sentFile, entry: sent, fingerprint }, flux);
-    return found && `${found.index} ${found.name}`;
-  }
 
   it('the file unchanged: the entry that was sent (guards: the plain case still writes the id)', () => {
     assert.equal(target(file(studio, beach), 1, file(studio, beach)), '1 beach');

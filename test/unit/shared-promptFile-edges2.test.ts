@@ -3,8 +3,8 @@
 // when no id is written at all.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { modelCapabilities } from '../../src/shared/prompt/capabilities';
-import { applyPlan, checkEntry, entryForCreatedPrompt, idEditPlan, paramsFingerprint, parsePromptFile } from '../../src/shared/promptFile';
+import { parsePromptFile } from '../../src/shared/promptFile';
+import { entryGettingTheId as target, withIdWritten as record } from './promptFileHelpers';
 
 /** The problems as `message @start-end #entry`, the way a reader checks a squiggle. */
 const problems = (text: string, format: 'yaml' | 'json' = 'yaml') =>
@@ -59,17 +59,9 @@ describe('prompt files: where the squiggle of a wrong name, id or prompts lands'
 });
 
 describe('prompt files: the entry that gets a created prompt’s id (copies and other runs)', () => {
-  const flux = { capabilities: modelCapabilities({ id: 1, title: 'Priya', name: 'woman', branch: 'flux1', model_type: 'lora', base_tune_id: 1504944 }), characteristics: [] };
   const file = (...entries: string[]) => `tune: 1\nprompts:\n${entries.join('')}`;
   const named = (name: string, text: string, id?: number) => `  - name: ${name}\n    text: ${text}\n${id === undefined ? '' : `    id: ${id}\n`}`;
   const unnamed = (text: string, id?: number) => `  - text: ${text}\n${id === undefined ? '' : `    id: ${id}\n`}`;
-  function target(then: string, index: number, now: string): string | undefined {
-    const sentFile = parsePromptFile(then, 'yaml');
-    const sent = sentFile.entries[index];
-    const fingerprint = paramsFingerprint(checkEntry(sentFile, sent, flux).params!);
-    const found = entryForCreatedPrompt(parsePromptFile(now, 'yaml'), { file: sentFile, entry: sent, fingerprint }, flux);
-    return found && `${found.index} ${found.name}`;
-  }
 
   it('the one entry of its name, if it now records another run, does not get the id (guards “never an entry with another run”)', () => {
     assert.equal(target(file(named('studio', 'a')), 0, file(named('studio', 'a', 999))), undefined);
@@ -91,10 +83,6 @@ describe('prompt files: the entry that gets a created prompt’s id (copies and 
 });
 
 describe('prompt files: when and how an id is written (more edges)', () => {
-  const record = (text: string, format: 'yaml' | 'json', index: number) => {
-    const plan = idEditPlan(text, format, index, 5);
-    return plan && applyPlan(text, plan);
-  };
 
   it('writes a quoted "id" into a .json file even where its keys are written loosely (guards: a JSON file gets JSON keys)', () => {
     assert.equal(record('{"tune": 1, "prompts": [{text: "hi"}]}', 'json', 0), '{"tune": 1, "prompts": [{text: "hi", "id": 5}]}');
