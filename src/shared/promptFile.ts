@@ -415,7 +415,7 @@ export function idEditPlan(text: string, format: PromptFileFormat, index: number
       const [start, end] = value.range;
       // An empty value (`id:`, maybe a comment after it) is a point: keep a space from the colon and the comment.
       const before = start === end && text[start - 1] === ':' ? ' ' : '';
-      const after = start === end && text[start] === '#' ? ' ' : '';
+      const after = text[start] === '#' ? ' ' : '';
       return { offset: start, length: end - start, text: `${before}${promptId}${after}` };
     }
     // An explicit key with no value (`? id`): the value follows the key, on its own `:` line in a block.

@@ -239,6 +239,7 @@ describe('prompt files: where an id is written (edge cases)', () => {
     assert.equal(record('tune: 1\nprompts:\n  - text: hi\n    id:\n', 'yaml', 0), 'tune: 1\nprompts:\n  - text: hi\n    id: 5\n');
     assert.equal(record('tune: 1\nprompts:\n  - text: hi\n    id:   # later\n', 'yaml', 0), 'tune: 1\nprompts:\n  - text: hi\n    id:   5 # later\n');
     assert.equal(record('tune: 1\nprompts:\n  - {text: hi, id:}\n', 'yaml', 0), 'tune: 1\nprompts:\n  - {text: hi, id: 5}\n');
+    assert.equal(record('{"tune": 1, "prompts": [{"text": "hi", "id":7}]}', 'json', 0), '{"tune": 1, "prompts": [{"text": "hi", "id":5}]}');
   });
 
   it('gives an explicit `? id` key its value instead of a second id key (guards: a key without a value)', () => {
