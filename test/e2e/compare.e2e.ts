@@ -1,37 +1,15 @@
 // A person sweeps CFG scale × seed from the prompt editor, says yes once, and compares the 3 × 2 grid:
 // keyboard navigation, the lightbox across cells, "only differences", and the contact sheet (a real PNG
-// of the size the layout promises). Takes compare-grid.png for the README.
+// of the size the layout promises, read by the strict PNG reader). Takes compare-grid.png for the README.
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { closeAll, openWorkbench, runCommand, screenshot, visibleWebview, type Workbench, useLocalSandbox } from './workbench';
 import { contactSheetLayout } from '../../src/shared/compare';
+import { readPngStrict } from '../pngStrict';
 
 const TUNE = 'Priya Sharma — headshots';
-
-/** Checks a PNG chunk by chunk and returns its size and pixel data length as decoded. */
-function decodePng(bytes: Buffer): { width: number; height: number; colorType: number; rawLength: number } {
-  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
-  let at = 8;
-  let header: { width: number; height: number; depth: number; colorType: number } | undefined;
-  const data: Buffer[] = [];
-  let ended = false;
-  while (at < bytes.length) {
-    const length = bytes.readUInt32BE(at);
-    const type = bytes.toString('latin1', at + 4, at + 8);
-    const body = bytes.subarray(at + 8, at + 8 + length);
-    if (type === 'IHDR') header = { width: body.readUInt32BE(0), height: body.readUInt32BE(4), depth: body[8], colorType: body[9] };
-    if (type === 'IDAT') data.push(body);
-    if (type === 'IEND') ended = true;
-    at += 12 + length;
-  }
-  assert.ok(header, 'has IHDR');
-  assert.ok(ended, 'ends with IEND');
-  assert.equal(header.depth, 8);
-  return { width: header.width, height: header.height, colorType: header.colorType, rawLength: inflateSync(Buffer.concat(data)).length };
-}
 
 describe('Sweep and compare (packaged extension in code-server)', { timeout: 300_000 }, () => {
   let wb: Workbench;
@@ -166,13 +144,11 @@ describe('Sweep and compare (packaged extension in code-server)', { timeout: 300
     const dir = join(wb.workspace, 'sweeps');
     const files = readdirSync(dir).filter((f) => f.endsWith('.png'));
     assert.equal(files.length, 1);
-    const png = decodePng(readFileSync(join(dir, files[0])));
+    // Every chunk's CRC, and pixel data that inflates to exactly the rows the header promises.
+    const png = readPngStrict(readFileSync(join(dir, files[0])), 'the contact sheet');
     const layout = contactSheetLayout({ columns: 3, rows: 2, tabs: 1 }, 4);
-    assert.equal(png.width, layout.width);
-    assert.equal(png.height, layout.height);
-    const channels = png.colorType === 6 ? 4 : png.colorType === 2 ? 3 : 0;
-    assert.ok(channels > 0, 'an RGB(A) image');
-    assert.equal(png.rawLength, png.height * (1 + png.width * channels), 'the pixel data decodes to the full image');
+    assert.deepEqual([png.width, png.height], [layout.width, layout.height]);
+    assert.ok([2, 6].includes(png.colorType), `an RGB(A) image (colour type ${png.colorType})`);
   });
 
   it('fits a 2 × 2 grid into an 853 px panel: the right column is not clipped (guards issue #24: it was 32 px too wide)', async () => {
