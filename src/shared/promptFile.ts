@@ -132,7 +132,8 @@ function readOptions(
       continue;
     }
     if (!allowed.includes(name)) {
-      const unknown = name === 'text' && entry === undefined ? { message: 'text belongs to each prompt, not to defaults.' } : unknownKey(name, [...allowed, ...extra], where);
+      // (Every entry allows text, so a text that is not allowed is in defaults.)
+      const unknown = name === 'text' ? { message: 'text belongs to each prompt, not to defaults.' } : unknownKey(name, [...allowed, ...extra], where);
       problems.push({ range: keyRange, severity: 'error', entry, ...unknown });
       continue;
     }
@@ -144,7 +145,7 @@ function readOptions(
       problems.push({ range: valueRange, message: converted.problems[0].message, severity: 'error', entry });
       continue;
     }
-    if (value === null || value === undefined) continue;
+    if (value === null) continue;
     options.set(name, { value, keyRange, valueRange });
   }
   return { options, others };

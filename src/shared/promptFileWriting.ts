@@ -19,7 +19,7 @@ export function entryFromDraft(name: string, draft: PromptDraft): Record<string,
     // (Every switch is off by default, so a switch left off is skipped just above.)
     if (value === '') continue;
     const schema = optionSchema(option)!;
-    entry[option] = (schema.type === 'integer' || schema.type === 'number') && typeof value === 'string' && Number.isFinite(Number(value)) ? Number(value) : value;
+    entry[option] = (schema.type === 'integer' || schema.type === 'number') && Number.isFinite(Number(value)) ? Number(value) : value;
   }
   return entry;
 }
@@ -57,7 +57,7 @@ export function promptFileName(title: string): string {
 export function entryName(text: string): string {
   const words = text
     .replace(/<[^>]*>|\{\{[^}]*\}\}/g, ' ')
-    .replace(/[^\p{L}\p{N}\s-]+/gu, ' ')
+    .replace(/[^\p{L}\p{N}\s-]/gu, ' ')
     .trim()
     .split(/\s+/)
     .slice(0, 4)

@@ -135,11 +135,13 @@ export function axisLabel(axis: Pick<SweepAxis, 'kind' | 'referenceId'>): string
 export function cellDraft(base: PromptDraft, axes: readonly SweepAxis[], coords: readonly number[]): PromptDraft {
   const draft: PromptDraft = { ...base };
   // Texts first, so a weight axis changes the reference in every variant.
-  const order = axes.map((axis, i) => ({ axis, value: axis.values[coords[i]] })).sort((a, b) => Number(b.axis.kind === 'text') - Number(a.axis.kind === 'text'));
-  for (const { axis, value } of order) {
+  axes.forEach((axis, i) => {
+    if (axis.kind === 'text') draft.text = axis.values[coords[i]];
+  });
+  axes.forEach((axis, i) => {
+    const value = axis.values[coords[i]];
     switch (axis.kind) {
-      case 'text':
-        draft.text = value;
+      case 'text': // written above
         break;
       case 'weight':
         if (axis.referenceId !== undefined) draft.text = withReferenceWeight(draft.text, axis.referenceId, value);
@@ -150,7 +152,7 @@ export function cellDraft(base: PromptDraft, axes: readonly SweepAxis[], coords:
       default:
         (draft as unknown as Record<string, string>)[SWEEP_AXES[axis.kind].field] = value;
     }
-  }
+  });
   return draft;
 }
 

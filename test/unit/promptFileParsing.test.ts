@@ -19,6 +19,11 @@ describe('prompt files: unknown keys and their guesses', () => {
     assert.equal(problem.suggestion, 'w');
   });
 
+  it('guesses the closest option even when a farther one within two edits comes first (guards: a closer guess replaces an earlier one)', () => {
+    // "step" is two edits from "seed" (earlier in the list) and one from "steps".
+    assert.equal(yaml('tune: 1\nprompts:\n  - text: hi\n    step: 30\n').problems[0].message, 'Unknown option "step". Did you mean "steps"?');
+  });
+
   it('makes no guess three edits away, counting the last letter too (guards the edit distance)', () => {
     assert.deepEqual(problems('tune: 1\ndefaultsxyz: 1\nprompts:\n  - text: hi\n'), ['Unknown key "defaultsxyz": a prompt file has tune, defaults and prompts. @8-19']);
     assert.deepEqual(problems('tune: 1\ndefaultsx: 1\nprompts:\n  - text: hi\n'), ['Unknown key "defaultsx": a prompt file has tune, defaults and prompts. Did you mean "defaults"? @8-17']);

@@ -153,7 +153,7 @@ export function normalizeDraft(value: unknown): PromptDraft {
       if (typeof raw === 'boolean') target[field] = raw;
     } else if (typeof raw === 'string') {
       target[field] = raw.slice(0, MAX_FIELD_LENGTH);
-    } else if (typeof raw === 'number' && Number.isFinite(raw)) {
+    } else if (Number.isFinite(raw)) {
       target[field] = String(raw);
     }
   }
@@ -203,7 +203,7 @@ export function draftFromPrompt(prompt: PromptLike): PromptDraft {
   const draft = defaultDraft();
   const text = (value: unknown): string => (typeof value === 'string' ? value.slice(0, MAX_FIELD_LENGTH) : '');
   const number = (value: unknown): string =>
-    typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? String(Number(value)) : '';
+    Number.isFinite(value) ? String(value) : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? String(Number(value)) : '';
   const flag = (value: unknown): boolean => value === true;
   draft.text = text(prompt.text);
   draft.negative_prompt = text(prompt.negative_prompt);

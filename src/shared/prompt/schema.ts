@@ -231,7 +231,7 @@ export function draftFromOptions(options: Readonly<Record<string, unknown>>): Op
       if (typeof value === 'string') (draft as unknown as Record<string, string>)[name] = value;
       else if (typeof value === 'number' && schema.enum) (draft as unknown as Record<string, string>)[name] = String(value);
       else problems.push({ name, message: `"${name}" must be a string.` });
-    } else if (typeof value === 'number' && Number.isFinite(value)) {
+    } else if (Number.isFinite(value)) {
       (draft as unknown as Record<string, string>)[name] = String(value);
     } else {
       problems.push({ name, message: `"${name}" must be a number.` });
