@@ -1,7 +1,7 @@
 // Activation: Tune Studio's `activate()` in code-server's extension host against a one-command extension
 // activated in the same host (each run a fresh window; the two take turns going first), and the size of
-// what activation loads (the production build's CommonJS front, its entry module and the chunks those
-// import statically, from esbuild's metafile), next to what loads later, on first use.
+// what activation loads (the production build's one CommonJS file, from esbuild's metafile), next to what
+// loads later, on first use (the ES module chunks in dist/lazy/).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ export interface ActivationResult {
 }
 
 export interface BundleSizes {
-  /** Bytes read when the extension activates: the front, the entry and its static chunks. */
+  /** Bytes read when the extension activates: dist/extension.js (and anything it imports statically). */
   atActivation: number;
   atActivationFiles: number;
   /** Bytes of the chunks imported on first use, by what pulls them in. */
@@ -37,7 +37,7 @@ export interface BundleSizes {
   webviews: { name: string; bytes: number }[];
 }
 
-/** The modules imported on first use (scripts/build.mjs splits at each dynamic import), in words; in this order each is charged for the shared code it pulls in first. */
+/** The modules imported on first use (scripts/extensionBuild.mjs splits at each dynamic import), in words; in this order each is charged for the shared code it pulls in first. */
 const CHUNK_LABELS: Record<string, string> = {
   feature: 'prompt files: checks, CodeLenses, hovers, Generate (with the YAML parser)',
   promptFile: 'prompt file writer (Save as Prompt File, Copy as Entry)',
@@ -63,7 +63,7 @@ exports.activate = (context) => {
 `);
 }
 
-/** What the production build loads at activation and later, from dist/meta.json (scripts/build.mjs). */
+/** What the production build loads at activation and later, from dist/meta.json (scripts/extensionBuild.mjs). */
 export function bundleSizes(): BundleSizes {
   const meta = JSON.parse(readFileSync(join(repoRoot, 'dist', 'meta.json'), 'utf8')) as Metafile;
   const outputs = meta.outputs;
@@ -71,21 +71,20 @@ export function bundleSizes(): BundleSizes {
   const walk = (file: string) => {
     if (loaded.has(file) || !outputs[file]) return;
     loaded.add(file);
-    for (const i of outputs[file].imports) if (i.kind === 'import-statement') walk(i.path);
+    for (const i of outputs[file].imports) if (i.kind === 'import-statement' || i.kind === 'require-call') walk(i.path);
   };
-  walk('dist/extension.mjs');
-  const front = statSync(join(repoRoot, 'dist', 'extension.js')).size;
-  const atActivation = front + [...loaded].reduce((sum, f) => sum + outputs[f].bytes, 0);
+  walk('dist/extension.js');
+  const atActivation = [...loaded].reduce((sum, f) => sum + outputs[f].bytes, 0);
   // Everything else, grouped by the dynamic import that reaches it first.
   const onDemand = new Map<string, number>();
   const claimed = new Set(loaded);
-  const nameOf = (file: string) => file.replace(/^dist\/chunks\//, '').replace(/-[A-Z0-9]+\.mjs$/, '');
+  const nameOf = (file: string) => file.replace(/^dist\/lazy\//, '').replace(/(-[A-Z0-9]+)?\.mjs$/, '');
   const rank = (file: string) => {
     const i = Object.keys(CHUNK_LABELS).indexOf(nameOf(file));
     return i < 0 ? Infinity : i;
   };
   const entries = Object.keys(outputs)
-    .filter((f) => !loaded.has(f) && /^dist\/chunks\//.test(f) && !/\/chunk-/.test(f) && f.endsWith('.mjs'))
+    .filter((f) => !loaded.has(f) && /^dist\/lazy\//.test(f) && !/\/chunk-/.test(f) && f.endsWith('.mjs'))
     .sort((a, b) => rank(a) - rank(b));
   for (const file of entries) {
     const name = CHUNK_LABELS[nameOf(file)] ?? nameOf(file);
@@ -104,7 +103,7 @@ export function bundleSizes(): BundleSizes {
     name,
     bytes: ['js', 'css'].reduce((sum, ext) => sum + (existsSync(join(webviewDir, `${name}.${ext}`)) ? statSync(join(webviewDir, `${name}.${ext}`)).size : 0), 0),
   }));
-  return { atActivation, atActivationFiles: loaded.size + 1, onDemand: [...onDemand].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes), webviews };
+  return { atActivation, atActivationFiles: loaded.size, onDemand: [...onDemand].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes), webviews };
 }
 
 export async function benchActivation(runs: number, verbose = false): Promise<ActivationResult> {
@@ -179,7 +178,7 @@ export function activationSection(result: ActivationResult, machine: string, dat
     `| a one-command extension in the same host (baseline) | ${ms(result.minimalMs)} |`,
     `| Tune Studio ÷ baseline | ${fmt(result.ratio.min, 2)} / **${fmt(result.ratio.median, 2)}** / ${fmt(result.ratio.max, 2)}× |`,
     `| extension host heap growth during \`activate()\` | ${fmt(result.oursHeapMb.median, 1)} MB |`,
-    `| code loaded at activation (${sizes.atActivationFiles} files, minified) | ${kb(sizes.atActivation)} |`,
+    `| code loaded at activation (${sizes.atActivationFiles === 1 ? "one file" : `${sizes.atActivationFiles} files`}, minified) | ${kb(sizes.atActivation)} |`,
     ...sizes.onDemand.map((c) => `| loaded on first use: ${c.name} | ${kb(c.bytes)} |`),
     ...sizes.webviews.map((w) => `| webview bundle: ${w.name} (script and stylesheet) | ${kb(w.bytes)} |`),
     '',

@@ -6,12 +6,14 @@
 //
 //   npm run mutate                         every folder
 //   npm run mutate -- api jobs             only these folders
-//   npm run mutate -- --update-readme      also writes the per-folder table into README.md from the reports
+//   npm run mutate -- --update-readme      also writes the per-folder table into README.md from the reports, and
+//                                          records them in docs/mutation-scores.json (the reports are not
+//                                          committed: a folder without a report here keeps its recorded row)
 //   npm run mutate -- --report-only --update-readme   the table from the last reports, running nothing
 //   npm run mutate -- --since main         quick: only the files changed since main (committed or not), reports
 //                                          in test-results/mutation/since-<folder>.*, never in the README table
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,7 +25,7 @@ const FOLDERS = folders;
 
 const OUT = join('test-results', 'mutation');
 
-interface Counts {
+export interface Counts {
   killed: number;
   survived: number;
   noCoverage: number;
@@ -31,6 +33,9 @@ interface Counts {
   ignored: number;
   invalid: number;
 }
+
+/** What the table shows of a run (invalid mutants, compile errors, are not counted anywhere). */
+export type Shown = Omit<Counts, 'invalid'>;
 
 /** Counts per status from a mutation-testing-report-schema JSON report. */
 export function countMutants(report: { files: Record<string, { mutants: { status: string }[] }> }): Counts {
@@ -49,19 +54,19 @@ export function countMutants(report: { files: Record<string, { mutants: { status
 }
 
 /** Stryker's mutation score: detected (killed or timed out) over every valid mutant that was not left alone. */
-export function score(c: Counts): number {
+export function score(c: Shown): number {
   const valid = c.killed + c.timeout + c.survived + c.noCoverage;
   return valid === 0 ? 0 : (100 * (c.killed + c.timeout)) / valid;
 }
 
-function table(rows: { label: string; counts: Counts; date: string }[], missing: string[]): string {
-  const total: Counts = { killed: 0, survived: 0, noCoverage: 0, timeout: 0, ignored: 0, invalid: 0 };
+function table(rows: { label: string; counts: Shown; date: string }[], missing: string[]): string {
+  const total: Shown = { killed: 0, survived: 0, noCoverage: 0, timeout: 0, ignored: 0 };
   const lines = [
     '| Folder | Mutants | Killed | Timed out | Survived | No coverage | Left alone (with a reason) | Score |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const { label, counts } of rows) {
-    for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += counts[key];
+    for (const key of Object.keys(total) as (keyof Shown)[]) total[key] += counts[key];
     lines.push(row(label, counts));
   }
   for (const label of missing) lines.push(`| ${label} | not measured yet | | | | | | |`);
@@ -74,7 +79,7 @@ function table(rows: { label: string; counts: Counts; date: string }[], missing:
   ].join('\n');
 }
 
-function row(label: string, c: Counts): string {
+function row(label: string, c: Shown): string {
   const all = c.killed + c.timeout + c.survived + c.noCoverage + c.ignored;
   return `| ${label} | ${all} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.ignored} | ${score(c).toFixed(1)} % |`;
 }
@@ -145,25 +150,48 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const rows: { label: string; counts: Counts; date: string }[] = [];
-  const missing: string[] = [];
+  // The table: each folder's newest figures, from its report here or from the record of earlier runs
+  // (the reports are not committed, so a fresh clone that reruns one folder keeps the others' rows).
+  const fromReports: Scores = {};
   for (const [name, { label }] of Object.entries(FOLDERS)) {
     const file = join(OUT, `${name}.json`);
     if (!existsSync(file)) {
-      console.log(`${label}: no report yet (npm run mutate -- ${name})`);
-      missing.push(label);
+      console.log(`${label}: no report here (npm run mutate -- ${name})${name in readScores() ? '; the recorded run is used' : ''}`);
       continue;
     }
-    const counts = countMutants(JSON.parse(readFileSync(file, 'utf8')));
-    const date = statSync(file).mtime.toISOString().slice(0, 10);
-    rows.push({ label, counts, date });
+    const { killed, survived, noCoverage, timeout, ignored } = countMutants(JSON.parse(readFileSync(file, 'utf8')));
+    fromReports[name] = { counts: { killed, survived, noCoverage, timeout, ignored }, measuredAt: statSync(file).mtime.toISOString() };
   }
+  const scores = newestScores(readScores(), fromReports);
+  const rows = Object.entries(FOLDERS).flatMap(([name, { label }]) => (scores[name] ? [{ label, counts: scores[name].counts, date: scores[name].measuredAt.slice(0, 10) }] : []));
+  const missing = Object.entries(FOLDERS).filter(([name]) => !scores[name]).map(([, { label }]) => label);
   const text = table(rows, missing);
   console.log(`\n${text}`);
   if (values['update-readme']) {
+    writeFileSync(join(repoRoot, SCORES_FILE), `${JSON.stringify(scores, null, 2)}\n`);
     writeBetweenMarkers(join(repoRoot, 'README.md'), 'mutation', `\n${text}\n`);
-    console.log('README.md: mutation scores written');
+    console.log(`README.md and ${SCORES_FILE}: mutation scores written`);
   }
+}
+
+/** Each folder's figures from a run: the counts of its report and when the report was written. */
+export type Scores = Record<string, { counts: Shown; measuredAt: string }>;
+
+/** The record of the runs behind the README table, committed (the reports themselves are not). */
+const SCORES_FILE = 'docs/mutation-scores.json';
+
+function readScores(): Scores {
+  const file = join(repoRoot, SCORES_FILE);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Scores) : {};
+}
+
+/** Per folder, the newer of the recorded run and the report here. */
+export function newestScores(recorded: Scores, fromReports: Scores): Scores {
+  const newest: Scores = { ...recorded };
+  for (const [name, run] of Object.entries(fromReports)) {
+    if (!newest[name] || Date.parse(run.measuredAt) >= Date.parse(newest[name].measuredAt)) newest[name] = run;
+  }
+  return newest;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

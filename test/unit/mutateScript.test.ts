@@ -1,7 +1,7 @@
 // scripts/mutate.ts: which files a folder's patterns take (for `--since`), and the score it reports.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { countMutants, inFolder, score } from '../../scripts/mutate';
+import { countMutants, inFolder, newestScores, score } from '../../scripts/mutate';
 import { folders } from '../../stryker.config.mjs';
 
 describe('npm run mutate', () => {
@@ -26,6 +26,18 @@ describe('npm run mutate', () => {
     });
     assert.deepEqual(counts, { killed: 2, survived: 1, noCoverage: 1, timeout: 1, ignored: 1, invalid: 1 });
     assert.equal(score(counts), 60);
-    assert.equal(score({ killed: 0, survived: 0, noCoverage: 0, timeout: 0, ignored: 3, invalid: 0 }), 0);
+    assert.equal(score({ killed: 0, survived: 0, noCoverage: 0, timeout: 0, ignored: 3 }), 0);
+  });
+
+  it('the README table keeps the recorded run of a folder with no report here, and takes a newer report over it', () => {
+    const counts = (killed: number) => ({ killed, survived: 1, noCoverage: 0, timeout: 0, ignored: 0 });
+    const recorded = { api: { counts: counts(10), measuredAt: '2026-12-04T10:00:00Z' }, jobs: { counts: counts(20), measuredAt: '2026-12-04T10:00:00Z' } };
+    const scores = newestScores(recorded, {
+      jobs: { counts: counts(30), measuredAt: '2026-12-05T09:00:00Z' },
+      shared: { counts: counts(40), measuredAt: '2026-12-05T09:00:00Z' },
+    });
+    assert.deepEqual(Object.fromEntries(Object.entries(scores).map(([name, run]) => [name, run.counts.killed])), { api: 10, jobs: 30, shared: 40 });
+    // A report older than the recorded run (left over from before it) does not replace it.
+    assert.equal(newestScores(recorded, { api: { counts: counts(5), measuredAt: '2026-12-01T00:00:00Z' } }).api.counts.killed, 10);
   });
 });
