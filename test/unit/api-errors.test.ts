@@ -203,6 +203,8 @@ describe('errorFromException', () => {
     assert.match(error.message, /Could not reach Astria \(ECONNRESET\)/);
     assert.ok(error.cause instanceof Error);
     assert.equal((error.cause as Error).message, 'ECONNRESET: other side closed');
+    // Which request failed travels with the error (for a support ticket).
+    assert.deepEqual([error.method, error.path], ['GET', '/tunes']);
   });
 
   it('maps our own timer to timeout, warning about non-GET side effects', () => {
@@ -212,6 +214,7 @@ describe('errorFromException', () => {
     const post = errorFromException(new Error('aborted'), { ...ctx({ method: 'POST', repeatable: false }), timedOut: true, timeoutMs: 1500, cancelled: false });
     assert.match(post.message, /may have gone through/);
     assert.equal(post.retryable, false);
+    assert.deepEqual([post.method, post.path], ['POST', '/tunes']);
   });
 
   it('maps the caller\'s abort to cancelled (never retryable)', () => {
