@@ -35,7 +35,7 @@ export interface Counts {
 }
 
 /** What the table shows of a run (invalid mutants, compile errors, are not counted anywhere). */
-export type Shown = Omit<Counts, 'invalid'>;
+export type ShownCounts = Omit<Counts, 'invalid'>;
 
 /** Counts per status from a mutation-testing-report-schema JSON report. */
 export function countMutants(report: { files: Record<string, { mutants: { status: string }[] }> }): Counts {
@@ -54,19 +54,19 @@ export function countMutants(report: { files: Record<string, { mutants: { status
 }
 
 /** Stryker's mutation score: detected (killed or timed out) over every valid mutant that was not left alone. */
-export function score(c: Shown): number {
+export function score(c: ShownCounts): number {
   const valid = c.killed + c.timeout + c.survived + c.noCoverage;
   return valid === 0 ? 0 : (100 * (c.killed + c.timeout)) / valid;
 }
 
-function table(rows: { label: string; counts: Shown; date: string }[], missing: string[]): string {
-  const total: Shown = { killed: 0, survived: 0, noCoverage: 0, timeout: 0, ignored: 0 };
+function table(rows: { label: string; counts: ShownCounts; date: string }[], missing: string[]): string {
+  const total: ShownCounts = { killed: 0, survived: 0, noCoverage: 0, timeout: 0, ignored: 0 };
   const lines = [
     '| Folder | Mutants | Killed | Timed out | Survived | No coverage | Left alone (with a reason) | Score |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const { label, counts } of rows) {
-    for (const key of Object.keys(total) as (keyof Shown)[]) total[key] += counts[key];
+    for (const key of Object.keys(total) as (keyof ShownCounts)[]) total[key] += counts[key];
     lines.push(row(label, counts));
   }
   for (const label of missing) lines.push(`| ${label} | not measured yet | | | | | | |`);
@@ -79,7 +79,7 @@ function table(rows: { label: string; counts: Shown; date: string }[], missing: 
   ].join('\n');
 }
 
-function row(label: string, c: Shown): string {
+function row(label: string, c: ShownCounts): string {
   const all = c.killed + c.timeout + c.survived + c.noCoverage + c.ignored;
   return `| ${label} | ${all} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.ignored} | ${score(c).toFixed(1)} % |`;
 }
@@ -152,17 +152,18 @@ async function main(): Promise<void> {
   }
   // The table: each folder's newest figures, from its report here or from the record of earlier runs
   // (the reports are not committed, so a fresh clone that reruns one folder keeps the others' rows).
+  const recorded = readScores();
   const fromReports: Scores = {};
   for (const [name, { label }] of Object.entries(FOLDERS)) {
     const file = join(OUT, `${name}.json`);
     if (!existsSync(file)) {
-      console.log(`${label}: no report here (npm run mutate -- ${name})${name in readScores() ? '; the recorded run is used' : ''}`);
+      console.log(`${label}: no report here (npm run mutate -- ${name})${name in recorded ? '; the recorded run is used' : ''}`);
       continue;
     }
     const { killed, survived, noCoverage, timeout, ignored } = countMutants(JSON.parse(readFileSync(file, 'utf8')));
     fromReports[name] = { counts: { killed, survived, noCoverage, timeout, ignored }, measuredAt: statSync(file).mtime.toISOString() };
   }
-  const scores = newestScores(readScores(), fromReports);
+  const scores = newestScores(recorded, fromReports);
   const rows = Object.entries(FOLDERS).flatMap(([name, { label }]) => (scores[name] ? [{ label, counts: scores[name].counts, date: scores[name].measuredAt.slice(0, 10) }] : []));
   const missing = Object.entries(FOLDERS).filter(([name]) => !scores[name]).map(([, { label }]) => label);
   const text = table(rows, missing);
@@ -175,7 +176,7 @@ async function main(): Promise<void> {
 }
 
 /** Each folder's figures from a run: the counts of its report and when the report was written. */
-export type Scores = Record<string, { counts: Shown; measuredAt: string }>;
+export type Scores = Record<string, { counts: ShownCounts; measuredAt: string }>;
 
 /** The record of the runs behind the README table, committed (the reports themselves are not). */
 const SCORES_FILE = 'docs/mutation-scores.json';
